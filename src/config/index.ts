@@ -1,0 +1,69 @@
+import { existsSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import convict from 'convict';
+import { ConfigError } from '../errors.js';
+import type { EslServerOptions } from '../esl/server.js';
+import { type Config, schema } from './schema.js';
+
+export type { Config } from './schema.js';
+
+/** conf/ of the installed project (this file is dist/src/config/index.js once built). */
+export const CONF_DIR = resolve(dirname(fileURLToPath(import.meta.url)), '../../../conf');
+export const DEFAULT_CONFIG_FILE = resolve(CONF_DIR, 'default.json');
+
+export interface LoadConfigOptions {
+  /** JSON file to load; default: $PIVOT_CONFIG, else conf/default.json when present. */
+  file?: string | undefined;
+  /** Environment to read the overrides from (default: process.env). */
+  env?: NodeJS.ProcessEnv;
+  /** Values applied last, e.g. by tests. */
+  overrides?: Record<string, unknown>;
+}
+
+/**
+ * Loads and validates the configuration: schema defaults, then the file, then environment variables, then
+ * `overrides`. Any invalid value or unknown key throws a ConfigError whose message names the key.
+ */
+export function loadConfig(options: LoadConfigOptions = {}): Readonly<Config> {
+  const env = options.env ?? process.env;
+  try {
+    const config = convict(schema, { env, args: [] });
+    const file = options.file ?? env['PIVOT_CONFIG'] ?? (existsSync(DEFAULT_CONFIG_FILE) ? DEFAULT_CONFIG_FILE : undefined);
+    // convict applies the environment again after the file, so environment variables win.
+    if (file) config.loadFile(file);
+    if (options.overrides) config.load(options.overrides);
+    config.validate({ allowed: 'strict' });
+    return Object.freeze(config.getProperties() as Config);
+  } catch (err) {
+    if (err instanceof ConfigError) throw err;
+    throw new ConfigError(`invalid configuration: ${err instanceof Error ? err.message : String(err)}`, { cause: err });
+  }
+}
+
+/** Calls `visit` for every leaf of the schema with its dotted path. */
+export function walk(node: Record<string, unknown>, path: string[],
+  visit: (path: string[], entry: Record<string, unknown>) => void): void {
+  for (const [key, value] of Object.entries(node)) {
+    if (value && typeof value === 'object' && 'doc' in value) visit([...path, key], value as Record<string, unknown>);
+    else if (value && typeof value === 'object') walk(value as Record<string, unknown>, [...path, key], visit);
+  }
+}
+
+/** The Event Socket server's options from the configuration. */
+export function eslServerOptions(config: Readonly<Config>): EslServerOptions {
+  const { esl } = config;
+  return {
+    host: esl.host,
+    port: esl.port,
+    allowedSources: esl.allowedSources,
+    lingerSeconds: esl.lingerSeconds,
+    connectTimeoutMs: esl.connectTimeoutMs,
+    commandTimeoutMs: esl.commandTimeoutMs,
+    completeGraceMs: esl.completeGraceMs,
+    hangupCompleteTimeoutMs: esl.hangupCompleteTimeoutMs,
+    exitTimeoutMs: esl.exitTimeoutMs,
+    shutdownHangupCause: esl.shutdownHangupCause,
+    frameLimits: { maxHeaderBytes: esl.maxHeaderBytes, maxBodyBytes: esl.maxBodyBytes },
+  };
+}

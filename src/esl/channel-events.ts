@@ -1,0 +1,72 @@
+import type { EslEvent } from './event.js';
+import { CONFERENCE_MAINTENANCE, EventName } from './protocol.js';
+
+/** Domain events of one channel; raw FreeSWITCH events are turned into these in one place. */
+export interface ChannelEvents {
+  /** Every event of the channel, as received. */
+  event: EslEvent;
+  dtmf: { digit: string; durationMs: number; source: string; event: EslEvent };
+  answer: { event: EslEvent };
+  progress: { media: boolean; event: EslEvent };
+  hangup: { cause: string; event: EslEvent };
+  hangupComplete: { cause: string; event: EslEvent };
+  bridge: { otherUuid: string; event: EslEvent };
+  unbridge: { otherUuid: string; event: EslEvent };
+  playbackStart: { path: string; event: EslEvent };
+  playbackStop: { path: string; status: string; event: EslEvent };
+  recordStart: { path: string; event: EslEvent };
+  recordStop: { path: string; event: EslEvent };
+  conference: { action: string; conferenceName: string; memberId: string; event: EslEvent };
+  execute: { application: string; applicationUuid: string; event: EslEvent };
+  executeComplete: { application: string; applicationUuid: string; response: string; event: EslEvent };
+  backgroundJob: { jobUuid: string; body: string; event: EslEvent };
+}
+
+export type ChannelEventName = keyof ChannelEvents;
+
+/** DTMF-Duration is in samples at 8 kHz. */
+const SAMPLES_PER_MS = 8;
+
+/** Turns one raw event into the domain event it stands for, if any (besides the generic `event`). */
+export function toDomainEvent(event: EslEvent): { [K in ChannelEventName]: [K, ChannelEvents[K]] }[ChannelEventName] | undefined {
+  const h = (name: string): string => event.header(name) ?? '';
+  switch (event.name) {
+    case EventName.Dtmf:
+      return ['dtmf', { digit: h('DTMF-Digit'), durationMs: Math.round(Number(h('DTMF-Duration')) / SAMPLES_PER_MS) || 0,
+        source: h('DTMF-Source'), event }];
+    case EventName.ChannelAnswer:
+      return ['answer', { event }];
+    case EventName.ChannelProgress:
+      return ['progress', { media: false, event }];
+    case EventName.ChannelProgressMedia:
+      return ['progress', { media: true, event }];
+    case EventName.ChannelHangup:
+      return ['hangup', { cause: h('Hangup-Cause'), event }];
+    case EventName.ChannelHangupComplete:
+      return ['hangupComplete', { cause: h('Hangup-Cause'), event }];
+    case EventName.ChannelBridge:
+      return ['bridge', { otherUuid: h('Other-Leg-Unique-ID') || h('Bridge-B-Unique-ID'), event }];
+    case EventName.ChannelUnbridge:
+      return ['unbridge', { otherUuid: h('Other-Leg-Unique-ID') || h('Bridge-B-Unique-ID'), event }];
+    case EventName.PlaybackStart:
+      return ['playbackStart', { path: h('Playback-File-Path'), event }];
+    case EventName.PlaybackStop:
+      return ['playbackStop', { path: h('Playback-File-Path'), status: h('Playback-Status'), event }];
+    case EventName.RecordStart:
+      return ['recordStart', { path: h('Record-File-Path'), event }];
+    case EventName.RecordStop:
+      return ['recordStop', { path: h('Record-File-Path'), event }];
+    case EventName.ChannelExecute:
+      return ['execute', { application: h('Application'), applicationUuid: h('Application-UUID'), event }];
+    case EventName.ChannelExecuteComplete:
+      return ['executeComplete', { application: h('Application'), applicationUuid: h('Application-UUID'),
+        response: h('Application-Response'), event }];
+    case EventName.BackgroundJob:
+      return ['backgroundJob', { jobUuid: h('Job-UUID'), body: event.body, event }];
+    case EventName.Custom:
+      if (h('Event-Subclass') !== CONFERENCE_MAINTENANCE) return undefined;
+      return ['conference', { action: h('Action'), conferenceName: h('Conference-Name'), memberId: h('Member-ID'), event }];
+    default:
+      return undefined;
+  }
+}

@@ -1,0 +1,389 @@
+import { randomUUID } from 'node:crypto';
+import type { Logger } from 'pino';
+import { AppError, CallEndedError, EslError } from '../errors.js';
+import { after, onAbort } from '../util/abort.js';
+import { Deferred } from '../util/deferred.js';
+import type { ChannelData } from './channel-data.js';
+import { type ChannelEventName, type ChannelEvents, toDomainEvent } from './channel-events.js';
+import { EslEvent } from './event.js';
+import type { OutboundConnection } from './outbound-connection.js';
+import { ContentType, EVENT_FORMAT, EventName, HangupCause, SUBSCRIBED_EVENTS } from './protocol.js';
+
+/** The completion of an executed application: its CHANNEL_EXECUTE_COMPLETE. */
+export interface ExecuteResult {
+  readonly application: string;
+  /** `Application-Response` (`_none_` when the application sets none). */
+  readonly response: string;
+  /** The CHANNEL_EXECUTE_COMPLETE itself; its `variable_*` headers carry the application's results. */
+  readonly event: EslEvent;
+}
+
+export interface ExecuteOptions {
+  /** Cancels the wait (the application keeps running in FreeSWITCH: break it with `breakMedia`). */
+  signal?: AbortSignal;
+  timeoutMs?: number;
+  /** `loops` header: run the application N times. */
+  loops?: number;
+  /**
+   * When the call hangs up while this application runs, wait up to the channel's completion grace (at most
+   * 100 ms) for its CHANNEL_EXECUTE_COMPLETE, whose variables carry the results (a recording's length), instead
+   * of rejecting at once.
+   */
+  completeAfterHangup?: boolean;
+}
+
+export interface CommandOptions {
+  signal?: AbortSignal;
+  timeoutMs?: number;
+}
+
+export interface ChannelTimings {
+  /** How long FreeSWITCH may take to answer a command or an api. */
+  commandTimeoutMs: number;
+  /** How long a running application may take to complete once the call has hung up. At most 100 ms. */
+  completeGraceMs: number;
+}
+
+interface PendingExecute {
+  readonly app: string;
+  readonly deferred: Deferred<ExecuteResult>;
+  readonly completeAfterHangup: boolean;
+  started: boolean;
+}
+
+type Listener<K extends ChannelEventName> = (payload: ChannelEvents[K]) => void;
+
+const APP_NAME = /^[A-Za-z0-9_]+$/;
+
+/**
+ * One FreeSWITCH channel handed to us on an outbound socket: a promise API over the connection.
+ *
+ * `signal` aborts once, on the first of CHANNEL_HANGUP, a disconnect notice, the socket closing, or `abort()`
+ * (server shutdown); its reason is a CallEndedError. Every pending operation then rejects: at once, or for an
+ * execute that asked for `completeAfterHangup`, after at most the completion grace. Nothing is left registered.
+ */
+export class EslChannel {
+  readonly uuid: string;
+  readonly data: ChannelData;
+  readonly log: Logger;
+  readonly #conn: OutboundConnection;
+  readonly #timings: ChannelTimings;
+  readonly #abort = new AbortController();
+  readonly #pending = new Map<string, PendingExecute>();
+  readonly #jobs = new Map<string, Deferred<string>>();
+  readonly #replies = new Set<Deferred<EslEvent>>();
+  readonly #listeners = new Map<ChannelEventName, Set<Listener<never>>>();
+  readonly #hangupComplete = new Deferred<EslEvent | undefined>();
+  #answered: boolean;
+  #closed = false;
+
+  constructor(conn: OutboundConnection, data: ChannelData, log: Logger, timings: ChannelTimings) {
+    this.#conn = conn;
+    this.data = data;
+    this.uuid = data.uuid;
+    this.log = log;
+    this.#timings = { ...timings, completeGraceMs: Math.min(timings.completeGraceMs, 100) };
+    this.#answered = data.answerState === 'answered';
+    if (data.answerState === 'hangup') this.abort(new CallEndedError('ERR_CALL_HANGUP', data.headers['Hangup-Cause']));
+  }
+
+  get signal(): AbortSignal {
+    return this.#abort.signal;
+  }
+
+  get answered(): boolean {
+    return this.#answered;
+  }
+
+  /** True once the socket has closed: no command can be sent any more. */
+  get closed(): boolean {
+    return this.#closed;
+  }
+
+  /** Resolves with CHANNEL_HANGUP_COMPLETE, or undefined if the connection closed without one. Never rejects. */
+  get hangupComplete(): Promise<EslEvent | undefined> {
+    return this.#hangupComplete.promise;
+  }
+
+  /** Subscribes the connection: `myevents`, the events the verbs need, and `linger`. */
+  async subscribe(lingerSeconds: number): Promise<void> {
+    await this.command(`myevents ${EVENT_FORMAT}`);
+    await this.command(`event ${EVENT_FORMAT} ${SUBSCRIBED_EVENTS.join(' ')}`);
+    await this.command(lingerSeconds > 0 ? `linger ${lingerSeconds}` : 'nolinger');
+  }
+
+  /** Runs an application on the channel and resolves with its CHANNEL_EXECUTE_COMPLETE. */
+  async execute(app: string, arg = '', opts: ExecuteOptions = {}): Promise<ExecuteResult> {
+    this.#throwIfEnded(opts.signal);
+    if (!APP_NAME.test(app)) throw new EslError('ERR_ESL_COMMAND_FAILED', `invalid application name ${JSON.stringify(app)}`);
+    const eventUuid = randomUUID();
+    const entry: PendingExecute = { app, deferred: new Deferred(), completeAfterHangup: opts.completeAfterHangup === true,
+      started: false };
+    this.#pending.set(eventUuid, entry);
+    const disposers = [
+      onAbort(opts.signal, (reason) => entry.deferred.reject(abortedBy(reason))),
+      opts.timeoutMs === undefined ? undefined : after(opts.timeoutMs, () =>
+        entry.deferred.reject(new EslError('ERR_ESL_TIMEOUT', `${app} did not complete in ${opts.timeoutMs} ms`))),
+    ];
+    try {
+      await this.#sendExecute(eventUuid, app, arg, opts.loops);
+      return await entry.deferred.promise;
+    } catch (err) {
+      entry.deferred.reject(err);
+      throw err;
+    } finally {
+      this.#pending.delete(eventUuid);
+      for (const dispose of disposers) dispose?.();
+    }
+  }
+
+  /** Runs an api command (blocking FreeSWITCH's side of this socket) and resolves with its output. */
+  async api(command: string, opts: CommandOptions = {}): Promise<string> {
+    assertOneLine(command);
+    const reply = await this.#request((cb) => this.#conn.api(command, '', cb), opts);
+    return reply.body;
+  }
+
+  /** Runs an api command in a FreeSWITCH thread and resolves with its output (the BACKGROUND_JOB body). */
+  async bgapi(command: string, opts: CommandOptions = {}): Promise<string> {
+    assertOneLine(command);
+    const jobUuid = randomUUID();
+    const job = new Deferred<string>();
+    this.#jobs.set(jobUuid, job);
+    const disposers = [onAbort(opts.signal, (reason) => job.reject(abortedBy(reason))),
+      opts.timeoutMs === undefined ? undefined : after(opts.timeoutMs, () =>
+        job.reject(new EslError('ERR_ESL_TIMEOUT', `bgapi ${command.split(' ')[0]} did not finish in time`)))];
+    try {
+      await this.command(`bgapi ${command}`, { 'Job-UUID': jobUuid }, opts);
+      return await job.promise;
+    } catch (err) {
+      job.reject(err);
+      throw err;
+    } finally {
+      this.#jobs.delete(jobUuid);
+      for (const dispose of disposers) dispose?.();
+    }
+  }
+
+  /** Sends a socket command and resolves with its `command/reply`; a `-ERR` reply rejects. */
+  async command(text: string, headers?: Record<string, string>, opts: CommandOptions = {}): Promise<EslEvent> {
+    const reply = await this.#request((cb) => this.#conn.sendRecv(text, headers ?? null, cb), opts);
+    const replyText = reply.header('Reply-Text') ?? '';
+    if (replyText.startsWith('-ERR')) {
+      throw new EslError('ERR_ESL_COMMAND_FAILED', `${text.split(/[\s]/, 1)[0]}: ${replyText}`);
+    }
+    return reply;
+  }
+
+  /** Sets a channel variable at once (uuid_setvar), even while an application runs. */
+  async setVariable(name: string, value: string, opts?: CommandOptions): Promise<void> {
+    assertVariableName(name);
+    const out = await this.api(`uuid_setvar ${this.uuid} ${name} ${value}`, opts);
+    if (out.startsWith('-ERR')) throw new EslError('ERR_ESL_COMMAND_FAILED', `uuid_setvar ${name}: ${out.trim()}`);
+  }
+
+  /** Reads a channel variable (uuid_getvar); undefined when unset. */
+  async getVariable(name: string, opts?: CommandOptions): Promise<string | undefined> {
+    assertVariableName(name);
+    const out = await this.api(`uuid_getvar ${this.uuid} ${name}`, opts);
+    if (out.startsWith('-ERR')) throw new EslError('ERR_ESL_COMMAND_FAILED', `uuid_getvar ${name}: ${out.trim()}`);
+    return out === '_undef_' ? undefined : out;
+  }
+
+  /** Hangs the call up now (uuid_kill), interrupting whatever runs. A call already gone is not an error. */
+  async hangup(cause: string = HangupCause.NormalClearing): Promise<void> {
+    if (!/^[A-Z_0-9]+$/.test(cause)) throw new EslError('ERR_ESL_COMMAND_FAILED', `invalid hangup cause ${cause}`);
+    if (this.#closed) return;
+    await this.api(`uuid_kill ${this.uuid} ${cause}`);
+  }
+
+  /** Stops the running media application (uuid_break); with `all`, also drops the queued ones. */
+  async breakMedia(all = false): Promise<void> {
+    if (this.#closed) return;
+    await this.api(`uuid_break ${this.uuid}${all ? ' all' : ''}`);
+  }
+
+  /** Listens to a domain event; returns the function that removes the listener. */
+  on<K extends ChannelEventName>(name: K, listener: Listener<K>): () => void {
+    let set = this.#listeners.get(name);
+    if (!set) this.#listeners.set(name, (set = new Set()));
+    set.add(listener as Listener<never>);
+    return () => {
+      set.delete(listener as Listener<never>);
+      if (set.size === 0 && this.#listeners.get(name) === set) this.#listeners.delete(name);
+    };
+  }
+
+  /** Resolves with the next matching domain event; rejects on the signals and the timeout. */
+  waitFor<K extends ChannelEventName>(name: K, match: (payload: ChannelEvents[K]) => boolean = () => true,
+    opts: CommandOptions = {}): Promise<ChannelEvents[K]> {
+    const deferred = new Deferred<ChannelEvents[K]>();
+    const disposers = [
+      this.on(name, (payload) => { if (match(payload)) deferred.resolve(payload); }),
+      onAbort(this.signal, (reason) => deferred.reject(reason)),
+      onAbort(opts.signal, (reason) => deferred.reject(abortedBy(reason))),
+      opts.timeoutMs === undefined ? undefined : after(opts.timeoutMs, () =>
+        deferred.reject(new EslError('ERR_ESL_TIMEOUT', `no ${name} event in ${opts.timeoutMs} ms`))),
+    ];
+    return deferred.promise.finally(() => { for (const dispose of disposers) dispose?.(); });
+  }
+
+  /** Number of operations still waiting on FreeSWITCH (0 once the call is over). */
+  get pendingCount(): number {
+    return this.#pending.size + this.#jobs.size + this.#replies.size;
+  }
+
+  /** Number of listeners still registered (0 once the call's code has cleaned up after itself). */
+  get listenerCount(): number {
+    let n = 0;
+    for (const set of this.#listeners.values()) n += set.size;
+    return n;
+  }
+
+  /** Ends the call's signal with `reason` (first reason wins) and settles what waits on it. */
+  abort(reason: CallEndedError): void {
+    if (this.#abort.signal.aborted) return;
+    this.#abort.abort(reason);
+    for (const [, entry] of this.#pending) {
+      if (entry.started && entry.completeAfterHangup && !this.#closed) {
+        const dispose = after(this.#timings.completeGraceMs, () => entry.deferred.reject(reason));
+        entry.deferred.promise.then(dispose, dispose);
+      } else {
+        entry.deferred.reject(reason);
+      }
+    }
+    for (const job of this.#jobs.values()) job.reject(reason);
+    for (const reply of this.#replies) reply.reject(reason);
+  }
+
+  /** Handles a message that is not a command reply: events and disconnect notices. */
+  handleMessage(message: EslEvent): void {
+    if (message.contentType === ContentType.DisconnectNotice) {
+      this.#onDisconnectNotice(message);
+      return;
+    }
+    if (!message.isEvent) {
+      this.log.debug({ contentType: message.contentType }, 'ignored an unexpected message');
+      return;
+    }
+    const owner = message.header('Unique-ID');
+    if (owner !== undefined && owner !== this.uuid && message.name !== EventName.BackgroundJob) return;
+    this.#onEvent(message);
+  }
+
+  /** The socket closed: nothing more can arrive, everything still pending rejects. */
+  connectionClosed(): void {
+    if (this.#closed) return;
+    this.#closed = true;
+    const reason = new CallEndedError('ERR_ESL_DISCONNECTED');
+    this.abort(reason);
+    for (const entry of this.#pending.values()) entry.deferred.reject(this.signal.reason ?? reason);
+    for (const reply of this.#replies) reply.reject(reason);
+    this.#hangupComplete.resolve(undefined);
+  }
+
+  #onDisconnectNotice(message: EslEvent): void {
+    const disposition = message.header('Content-Disposition');
+    // `linger`: the channel is gone, events still follow; `disconnect`: FreeSWITCH is about to close the socket.
+    this.abort(new CallEndedError(disposition === 'linger' ? 'ERR_CALL_HANGUP' : 'ERR_ESL_DISCONNECTED'));
+  }
+
+  #onEvent(event: EslEvent): void {
+    const domain = toDomainEvent(event);
+    if (domain) {
+      const [name, payload] = domain;
+      switch (name) {
+        case 'execute': {
+          const entry = this.#pending.get(payload.applicationUuid);
+          if (entry) entry.started = true;
+          break;
+        }
+        case 'executeComplete':
+          this.#pending.get(payload.applicationUuid)?.deferred.resolve({ application: payload.application,
+            response: payload.response, event });
+          break;
+        case 'backgroundJob':
+          this.#jobs.get(payload.jobUuid)?.resolve(payload.body);
+          break;
+        case 'answer':
+          this.#answered = true;
+          break;
+        case 'hangup':
+          this.abort(new CallEndedError('ERR_CALL_HANGUP', payload.cause));
+          break;
+        case 'hangupComplete':
+          this.abort(new CallEndedError('ERR_CALL_HANGUP', payload.cause));
+          this.#hangupComplete.resolve(event);
+          break;
+        default:
+      }
+      this.#emit(name, payload);
+    }
+    this.#emit('event', event);
+  }
+
+  #emit<K extends ChannelEventName>(name: K, payload: ChannelEvents[K]): void {
+    const set = this.#listeners.get(name);
+    if (!set) return;
+    for (const listener of [...set]) {
+      try {
+        (listener as Listener<K>)(payload);
+      } catch (err) {
+        this.log.error({ err, code: 'ERR_INTERNAL' }, 'a channel event listener threw');
+      }
+    }
+  }
+
+  #request(send: (cb: (reply: EslEvent) => void) => void, opts: CommandOptions): Promise<EslEvent> {
+    if (this.#closed) return Promise.reject(new CallEndedError('ERR_ESL_DISCONNECTED'));
+    const deferred = new Deferred<EslEvent>();
+    this.#replies.add(deferred);
+    const timeoutMs = opts.timeoutMs ?? this.#timings.commandTimeoutMs;
+    const disposers = [
+      onAbort(opts.signal, (reason) => deferred.reject(abortedBy(reason))),
+      after(timeoutMs, () => deferred.reject(new EslError('ERR_ESL_TIMEOUT', `no reply from FreeSWITCH in ${timeoutMs} ms`))),
+    ];
+    // The reply callback stays in modesl's FIFO even after a timeout, so that later replies still line up.
+    send((reply) => deferred.resolve(reply));
+    return deferred.promise.finally(() => {
+      this.#replies.delete(deferred);
+      for (const dispose of disposers) dispose();
+    });
+  }
+
+  async #sendExecute(eventUuid: string, app: string, arg: string, loops?: number): Promise<void> {
+    const headers: Record<string, string> = { 'call-command': 'execute', 'execute-app-name': app };
+    const asBody = /[\r\n]/.test(arg) || Buffer.byteLength(arg) > 1024;
+    if (arg !== '' && !asBody) headers['execute-app-arg'] = arg;
+    if (loops !== undefined) headers['loops'] = String(Math.trunc(loops));
+    headers['event-lock'] = 'true';
+    headers['Event-UUID'] = eventUuid;
+    if (!asBody) {
+      await this.command('sendmsg', headers);
+      return;
+    }
+    // A multi-line or long argument travels as the message body, which FreeSWITCH reads by byte count.
+    let text = 'sendmsg';
+    for (const [key, value] of Object.entries(headers)) text += `\n${key}: ${value}`;
+    text += `\ncontent-type: text/plain\ncontent-length: ${Buffer.byteLength(arg)}\n\n${arg}`;
+    await this.command(text);
+  }
+
+  #throwIfEnded(signal?: AbortSignal): void {
+    if (this.signal.aborted) throw this.signal.reason;
+    if (signal?.aborted) throw abortedBy(signal.reason);
+  }
+}
+
+function abortedBy(reason: unknown): AppError {
+  if (reason instanceof AppError) return reason;
+  return new AppError('ERR_ABORTED', undefined, { cause: reason });
+}
+
+function assertOneLine(text: string): void {
+  if (/[\r\n]/.test(text)) throw new EslError('ERR_ESL_COMMAND_FAILED', 'a command cannot contain a line break');
+}
+
+function assertVariableName(name: string): void {
+  if (!/^[A-Za-z0-9_.-]+$/.test(name)) throw new EslError('ERR_ESL_COMMAND_FAILED', `invalid variable name ${name}`);
+}

@@ -1,0 +1,63 @@
+import { ContentType } from './protocol.js';
+
+/** A header value: a string, or a list for FreeSWITCH's array headers (JSON arrays, `ARRAY::a|:b` in plain). */
+export type HeaderValue = string | readonly string[];
+export type Headers = Readonly<Record<string, HeaderValue>>;
+
+const ARRAY_PREFIX = 'ARRAY::';
+
+/**
+ * One message received from FreeSWITCH: a command reply, an api response, an event or a disconnect notice.
+ * For events, `headers` are the event's own headers (the outer envelope is dropped); for everything else they are
+ * the message headers. Values are decoded.
+ */
+export class EslEvent {
+  readonly contentType: string;
+  readonly headers: Headers;
+  readonly body: string;
+
+  constructor(contentType: string, headers: Headers, body = '') {
+    this.contentType = contentType;
+    this.headers = headers;
+    this.body = body;
+  }
+
+  /** `Event-Name` for events and CHANNEL_DATA, '' for replies. */
+  get name(): string {
+    return this.header('Event-Name') ?? '';
+  }
+
+  get isEvent(): boolean {
+    return this.contentType === ContentType.EventJson || this.contentType === ContentType.EventPlain ||
+      this.contentType === ContentType.EventXml;
+  }
+
+  /** A header as a string; an array header is written as FreeSWITCH writes it in plain events. */
+  header(name: string): string | undefined {
+    const value = this.headers[name];
+    if (value === undefined || typeof value === 'string') return value;
+    return ARRAY_PREFIX + value.join('|:');
+  }
+
+  /** A header as a list: array headers give their items, a plain `ARRAY::a|:b` string is split. */
+  headerList(name: string): string[] {
+    const value = this.headers[name];
+    if (value === undefined) return [];
+    if (typeof value !== 'string') return [...value];
+    return value.startsWith(ARRAY_PREFIX) ? value.slice(ARRAY_PREFIX.length).split('|:') : [value];
+  }
+
+  /** A channel variable carried by the event (`variable_<name>`). */
+  variable(name: string): string | undefined {
+    return this.header('variable_' + name);
+  }
+
+  /** Every channel variable carried by the event, without the `variable_` prefix. */
+  variables(): Record<string, string> {
+    const out: Record<string, string> = {};
+    for (const key of Object.keys(this.headers)) {
+      if (key.startsWith('variable_')) out[key.slice(9)] = this.header(key) ?? '';
+    }
+    return out;
+  }
+}

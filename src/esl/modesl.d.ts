@@ -1,0 +1,48 @@
+/**
+ * Types for exactly the part of modesl 1.2.1 (plain JavaScript, no typings published) that src/esl uses.
+ * Only src/esl may import modesl.
+ */
+declare module 'modesl' {
+  import type { Server as NetServer, Socket } from 'node:net';
+
+  type Listener = (...args: any[]) => void;
+
+  class Emitter2 {
+    on(event: string, listener: Listener): this;
+    once(event: string, listener: Listener): this;
+    off(event: string, listener: Listener): this;
+    removeListener(event: string, listener: Listener): this;
+    removeAllListeners(event?: string): this;
+    emit(event: string, ...args: any[]): boolean;
+  }
+
+  class Connection extends Emitter2 {
+    /** Outbound mode: wraps a socket FreeSWITCH opened to us, then sends `connect`. */
+    constructor(socket: Socket, readyCb?: () => void);
+    socket: Socket | null;
+    channelData: unknown;
+    cmdCallbackQueue: Array<((...args: any[]) => void) | undefined>;
+    apiCallbackQueue: Array<((...args: any[]) => void) | undefined>;
+    connecting: boolean;
+    send(command: string, args?: Record<string, string> | null): void;
+    sendRecv(command: string, args: Record<string, string> | null, cb: (reply: any) => void): void;
+    sendRecv(command: string, cb: (reply: any) => void): void;
+    api(command: string, args: string, cb: (reply: any) => void): void;
+    subscribe(events: string[] | string, cb?: () => void): void;
+    disconnect(): void;
+    _onConnect(): void;
+    _onEvent(event: any, headers: Record<string, unknown>, body?: string): void;
+  }
+
+  class Server extends Emitter2 {
+    constructor(opts: { server: NetServer; myevents?: boolean } | { port?: number; host?: string; myevents?: boolean },
+      readyCb?: () => void);
+    connections: Record<string, Connection>;
+    server: NetServer;
+    close(cb?: (err?: Error) => void): void;
+    _onConnection(socket: Socket): void;
+  }
+
+  const esl: { Connection: typeof Connection; Server: typeof Server };
+  export default esl;
+}

@@ -1,0 +1,89 @@
+import type { Socket } from 'node:net';
+import esl from 'modesl';
+import type { EslError } from '../errors.js';
+import type { EslEvent } from './event.js';
+import { DEFAULT_FRAME_LIMITS, FrameParser, type FrameParserOptions } from './frame-parser.js';
+import { ContentType, EventName } from './protocol.js';
+
+/** What an OutboundConnection reports to its owner. */
+export interface ConnectionSink {
+  /** Every message that is not the reply to a command: events and disconnect notices. */
+  message(message: EslEvent): void;
+  /** The byte stream broke the protocol; the connection is closed. */
+  protocolError(err: EslError): void;
+  /** A socket-level error (ECONNRESET, EPIPE...). The socket closes after it. */
+  socketError(err: Error): void;
+}
+
+/**
+ * modesl's outbound Connection with its faults worked around, each in the method that owns it:
+ *
+ * - its parser is replaced (`_onConnect`) by FrameParser: linear, tolerant of bad %-escapes (modesl #59), bounded;
+ * - replies are matched to commands in modesl's own FIFOs, but without its EventEmitter2 wildcard round trip, and
+ *   events go straight to one sink instead of a per-uuid wildcard emit;
+ * - `send` writes a whole command in one write, and never throws once the socket is gone;
+ * - `subscribe` does nothing: modesl would send `event json BACKGROUND_JOB CHANNEL_EXECUTE_COMPLETE` on its own
+ *   before the call's real subscription, which the channel sends itself;
+ * - an `error` listener is always attached, so a socket error can never be thrown by the emitter;
+ * - `execute` is never used (it leaves its reply in the FIFO and can send `execute-app-arg: undefined`).
+ *
+ * The channel above it sees the end of the connection through the socket's `close`, which modesl ignores.
+ */
+export class OutboundConnection extends esl.Connection {
+  sink: ConnectionSink | undefined;
+  readonly frameLimits: FrameParserOptions;
+  /** The socket itself: modesl drops its own reference when the peer ends the stream. */
+  readonly rawSocket: Socket;
+  parser: FrameParser | undefined;
+
+  constructor(socket: Socket, sink?: ConnectionSink, frameLimits: FrameParserOptions = DEFAULT_FRAME_LIMITS) {
+    super(socket);
+    this.sink = sink;
+    this.frameLimits = frameLimits;
+    this.rawSocket = socket;
+    this.on('error', (err: Error) => this.sink?.socketError(err));
+  }
+
+  /** Runs inside modesl's constructor: installs our parser instead of modesl's. */
+  override _onConnect(): void {
+    const socket = this.socket as Socket;
+    socket.on('data', (data: Buffer) => {
+      // Created on first data: by then this object's own fields are set.
+      this.parser ??= new FrameParser((m) => this.#route(m), (e) => this.#onProtocolError(e), this.frameLimits);
+      this.parser.push(data);
+    });
+    this.connecting = false;
+  }
+
+  override subscribe(_events: string[] | string, cb?: () => void): void {
+    cb?.();
+  }
+
+  override send(command: string, args?: Record<string, string> | null): void {
+    const socket = this.socket;
+    if (!socket || socket.destroyed || !socket.writable) return;
+    let text = command + '\n';
+    if (args) for (const key of Object.keys(args)) text += key + ': ' + String(args[key]) + '\n';
+    socket.write(text + '\n');
+  }
+
+  #route(message: EslEvent): void {
+    switch (message.contentType) {
+      case ContentType.CommandReply: {
+        if (message.name === EventName.ChannelData) this.channelData = message;
+        this.cmdCallbackQueue.shift()?.(message);
+        return;
+      }
+      case ContentType.ApiResponse:
+        this.apiCallbackQueue.shift()?.(message);
+        return;
+      default:
+        this.sink?.message(message);
+    }
+  }
+
+  #onProtocolError(err: EslError): void {
+    this.sink?.protocolError(err);
+    this.rawSocket.destroy();
+  }
+}

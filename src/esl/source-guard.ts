@@ -1,0 +1,42 @@
+import { BlockList, isIP } from 'node:net';
+import { ConfigError } from '../errors.js';
+
+/**
+ * Decides whether a TCP peer may speak Event Socket to us: only the configured FreeSWITCH addresses (single
+ * addresses or CIDR networks, IPv4 or IPv6) may. IPv4 peers seen through a dual-stack socket (`::ffff:a.b.c.d`)
+ * are checked as IPv4.
+ */
+export function createSourceGuard(allowed: readonly string[]): (address: string | undefined) => boolean {
+  const list = new BlockList();
+  for (const entry of allowed) addEntry(list, entry);
+  return (address) => {
+    if (!address) return false;
+    const plain = unmapIpv4(address);
+    const family = isIP(plain);
+    if (family === 0) return false;
+    return list.check(plain, family === 4 ? 'ipv4' : 'ipv6');
+  };
+}
+
+/** Throws a ConfigError naming the entry when it is neither an address nor a CIDR network. */
+export function parseNetwork(entry: string): { address: string; prefix: number; family: 'ipv4' | 'ipv6' } {
+  const [address = '', prefixText, extra] = entry.trim().split('/');
+  const version = isIP(address);
+  const max = version === 4 ? 32 : 128;
+  const prefix = prefixText === undefined ? max : Number(prefixText);
+  if (version === 0 || extra !== undefined || !Number.isInteger(prefix) || prefix < 0 || prefix > max ||
+    (prefixText !== undefined && !/^\d+$/.test(prefixText))) {
+    throw new ConfigError(`"${entry}" is not an IP address or CIDR network`);
+  }
+  return { address, prefix, family: version === 4 ? 'ipv4' : 'ipv6' };
+}
+
+function addEntry(list: BlockList, entry: string): void {
+  const { address, prefix, family } = parseNetwork(entry);
+  list.addSubnet(address, prefix, family);
+}
+
+function unmapIpv4(address: string): string {
+  const match = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/i.exec(address);
+  return match ? (match[1] as string) : address;
+}

@@ -1,0 +1,32 @@
+/** A promise with its settle functions, settled at most once; `settled` tells whether it has been. */
+export class Deferred<T> {
+  readonly promise: Promise<T>;
+  #resolve!: (value: T) => void;
+  #reject!: (reason: unknown) => void;
+  #settled = false;
+
+  constructor() {
+    this.promise = new Promise<T>((resolve, reject) => {
+      this.#resolve = resolve;
+      this.#reject = reject;
+    });
+  }
+
+  get settled(): boolean {
+    return this.#settled;
+  }
+
+  resolve(value: T): boolean {
+    if (this.#settled) return false;
+    this.#settled = true;
+    this.#resolve(value);
+    return true;
+  }
+
+  reject(reason: unknown): boolean {
+    if (this.#settled) return false;
+    this.#settled = true;
+    this.#reject(reason);
+    return true;
+  }
+}
