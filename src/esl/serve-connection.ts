@@ -77,7 +77,7 @@ export async function serveConnection(conn: OutboundConnection, deps: {
     answerState: channel.data.answerState }, 'call started');
   try {
     await channel.subscribe(options.lingerSeconds);
-    if (!channel.signal.aborted) await deps.handler(channel);
+    if (!channel.signal.aborted) await runHandler(deps.handler, channel, closed.promise);
   } catch (err) {
     logCallError(callLog, err);
   } finally {
@@ -87,6 +87,19 @@ export async function serveConnection(conn: OutboundConnection, deps: {
     const reason = channel.signal.reason as CallEndedError | undefined;
     callLog.info({ durationMs: Date.now() - started, hangupCause: hangup?.header('Hangup-Cause') ?? reason?.hangupCause,
       code: reason?.code }, 'call ended');
+  }
+}
+
+/**
+ * Runs the call handler, but stops waiting for it once the socket has closed: a handler that ignores its signal
+ * must not hold the connection's clean-up.
+ */
+async function runHandler(handler: CallHandler, channel: EslChannel, closed: Promise<void>): Promise<void> {
+  const running = handler(channel);
+  const finished = await Promise.race([running.then(() => true), closed.then(() => false)]);
+  if (!finished) {
+    running.catch(() => undefined);
+    channel.log.error({ code: 'ERR_INTERNAL' }, 'the call handler was still running when its connection closed');
   }
 }
 

@@ -43,7 +43,6 @@ export class EslServer {
   readonly #isAllowed: (address: string | undefined) => boolean;
   readonly #channels = new Set<EslChannel>();
   readonly #connections = new Set<Promise<void>>();
-  readonly #sockets = new Set<Socket>();
   /** Sockets accepted whose `connect` has not been answered yet: they have no channel to abort. */
   readonly #awaitingConnect = new Set<Socket>();
   #net: NetServer | undefined;
@@ -83,9 +82,9 @@ export class EslServer {
     return this.#channels.size;
   }
 
-  /** Open connections, including those not yet past `connect`. */
+  /** Open connections, including those not yet past `connect` (modesl's own table of connections). */
   get openConnections(): number {
-    return this.#sockets.size;
+    return this.#modesl ? Object.keys(this.#modesl.connections).length : 0;
   }
 
   /** True while new connections are accepted. */
@@ -131,12 +130,8 @@ export class EslServer {
     }
     socket.setNoDelay(true);
     socket.setKeepAlive(true, 30_000);
-    this.#sockets.add(socket);
     this.#awaitingConnect.add(socket);
-    socket.once('close', () => {
-      this.#sockets.delete(socket);
-      this.#awaitingConnect.delete(socket);
-    });
+    socket.once('close', () => this.#awaitingConnect.delete(socket));
     const conn = new OutboundConnection(socket, undefined, this.#options.frameLimits);
     const done = serveConnection(conn, {
       options: this.#options,
