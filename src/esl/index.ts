@@ -1,0 +1,8 @@
+/** The Event Socket layer's public API. Nothing outside src/esl reaches into its modules or into modesl. */
+export { EslChannel, type ExecuteOptions, type ExecuteResult, type CommandOptions } from './channel.js';
+export type { ChannelData, AnswerState } from './channel-data.js';
+export type { ChannelEvents, ChannelEventName } from './channel-events.js';
+export { EslEvent } from './event.js';
+export { EslServer, type EslServerOptions } from './server.js';
+export type { CallHandler } from './serve-connection.js';
+export { HangupCause } from './protocol.js';
