@@ -4,6 +4,7 @@ import { percentDecode } from './percent-decode.js';
 import { ContentType, MAX_CONTENT_LENGTH } from './protocol.js';
 
 const LF = 0x0a;
+const CR = 0x0d;
 
 export interface FrameParserOptions {
   /** Largest header block accepted before its blank line (CHANNEL_DATA of a SIP call is 5-30 KB). */
@@ -71,8 +72,8 @@ export class FrameParser {
       }
       return false;
     }
-    const bytes = this.#take(end + 2);
-    const outer = parseHeaderBlock(bytes.toString('utf8', 0, end), true);
+    // The block keeps its blank line: parseHeaderBlock skips empty lines and a trailing CR.
+    const outer = parseHeaderBlock(this.#take(end).toString('utf8'), true);
     const lengthText = outer['Content-Length'];
     if (lengthText === undefined) {
       this.#emit(outer, null);
@@ -99,26 +100,30 @@ export class FrameParser {
     return true;
   }
 
-  /** Index of the first LF of the first LF LF in the pending bytes, or -1. Searches each byte once. */
+  /**
+   * Index just past the first blank line (LF LF, or LF CR LF) in the pending bytes, or -1. Searches each byte once;
+   * an LF whose following bytes have not arrived yet is searched again on the next chunk.
+   */
   #findBlankLine(): number {
     let offset = 0;
     for (const chunk of this.#chunks) {
       const chunkEnd = offset + chunk.length;
       if (chunkEnd > this.#scanned) {
-        let from = Math.max(0, this.#scanned - offset);
-        // A blank line may straddle the previous chunk's last byte.
-        if (from === 0 && offset > 0 && chunk[0] === LF && this.#byteAt(offset - 1) === LF) return offset - 1;
-        for (;;) {
-          const i = chunk.indexOf(LF, from);
-          if (i < 0 || i + 1 >= chunk.length) break;
-          if (chunk[i + 1] === LF) return offset + i;
-          from = i + 1;
+        const from = Math.max(0, this.#scanned - offset);
+        for (let i = chunk.indexOf(LF, from); i >= 0; i = chunk.indexOf(LF, i + 1)) {
+          const at = offset + i;
+          const next = i + 1 < chunk.length ? chunk[i + 1] : this.#byteAt(at + 1);
+          const after = next === CR ? (i + 2 < chunk.length ? chunk[i + 2] : this.#byteAt(at + 2)) : next;
+          if (after === LF) return next === LF ? at + 2 : at + 3;
+          if (after === undefined) {
+            this.#scanned = at;
+            return -1;
+          }
         }
       }
       offset = chunkEnd;
     }
-    // Keep the last byte unscanned: it may be the first LF of a blank line split across chunks.
-    this.#scanned = Math.max(0, this.#total - 1);
+    this.#scanned = this.#total;
     return -1;
   }
 
@@ -133,6 +138,8 @@ export class FrameParser {
 
   /** Removes and returns the first `length` pending bytes as one buffer. */
   #take(length: number): Buffer {
+    // `Content-Length: 0` (the linger notice) may end the pending bytes: there is no chunk left to cut from.
+    if (length === 0) return Buffer.alloc(0);
     const first = this.#chunks[0] as Buffer;
     let out: Buffer;
     if (first.length >= length) {
