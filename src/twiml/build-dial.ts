@@ -1,0 +1,131 @@
+/**
+ * `<Dial>` and its nouns. A Dial holds either a bare number, or up to ten ringing nouns (Number, Sip, User,
+ * Device) in any mix, or exactly one Conference, or exactly one Queue.
+ */
+import type {
+  ConferenceNoun,
+  DeviceNoun,
+  DialNoun,
+  DialVerb,
+  NodeInfo,
+  NumberNoun,
+  QueueNoun,
+  SipNoun,
+  UserNoun,
+} from './ast.js';
+import { defaultsOf } from './attributes.js';
+import type { Checker } from './checker.js';
+import { SCHEMA } from './schema.js';
+import type { XmlElement } from './xml-tree.js';
+
+/** Most nouns one `<Dial>` rings at once. */
+export const MAX_RING_NOUNS = 10;
+
+const SIP_URI = /^sips?:\S+$/i;
+
+/** The trimmed body of a noun; reports it when empty. */
+function requiredText(el: XmlElement, ck: Checker, what: string): string {
+  const text = ck.content(el, SCHEMA[nounName(el)]).text.trim();
+  if (text === '') ck.error('ERR_TWIML_MISSING_VALUE', `<${el.name}> needs ${what}`, el);
+  return text;
+}
+
+type NounName = 'Number' | 'Sip' | 'User' | 'Device' | 'Conference' | 'Queue';
+
+function nounName(el: XmlElement): NounName {
+  switch (el.name) {
+    case 'Sip':
+    case 'User':
+    case 'Device':
+    case 'Conference':
+    case 'Queue':
+      return el.name;
+    default:
+      return 'Number';
+  }
+}
+
+function buildNumber(el: XmlElement, ck: Checker): NumberNoun {
+  const { values, info } = ck.attributes(el, SCHEMA.Number);
+  return { kind: 'Number', ...info, ...values, number: requiredText(el, ck, 'a phone number') };
+}
+
+function buildSip(el: XmlElement, ck: Checker): SipNoun {
+  const { values, info } = ck.attributes(el, SCHEMA.Sip);
+  const uri = requiredText(el, ck, 'a SIP URI');
+  if (uri !== '' && !SIP_URI.test(uri)) {
+    ck.error('ERR_TWIML_INVALID_TEXT', `<Sip> "${uri.slice(0, 60)}" is not a sip: or sips: URI`, el);
+  }
+  return { kind: 'Sip', ...info, ...values, uri };
+}
+
+function buildUser(el: XmlElement, ck: Checker): UserNoun {
+  const { info } = ck.attributes(el, SCHEMA.User);
+  return { kind: 'User', ...info, id: requiredText(el, ck, 'a user id') };
+}
+
+function buildDevice(el: XmlElement, ck: Checker): DeviceNoun {
+  const { info } = ck.attributes(el, SCHEMA.Device);
+  return { kind: 'Device', ...info, id: requiredText(el, ck, 'a device id') };
+}
+
+function buildConference(el: XmlElement, ck: Checker): ConferenceNoun {
+  const { values, info } = ck.attributes(el, SCHEMA.Conference);
+  return { kind: 'Conference', ...info, ...values, name: requiredText(el, ck, 'a conference name') };
+}
+
+function buildQueue(el: XmlElement, ck: Checker): QueueNoun {
+  const { values, info } = ck.attributes(el, SCHEMA.Queue);
+  return { kind: 'Queue', ...info, ...values, name: requiredText(el, ck, 'a queue name') };
+}
+
+function buildNoun(el: XmlElement, ck: Checker): DialNoun {
+  switch (nounName(el)) {
+    case 'Sip':
+      return buildSip(el, ck);
+    case 'User':
+      return buildUser(el, ck);
+    case 'Device':
+      return buildDevice(el, ck);
+    case 'Conference':
+      return buildConference(el, ck);
+    case 'Queue':
+      return buildQueue(el, ck);
+    case 'Number':
+      return buildNumber(el, ck);
+  }
+}
+
+/** A bare number in `<Dial>` is a `<Number>` with every default. */
+function bareNumber(number: string, info: NodeInfo): NumberNoun {
+  return { kind: 'Number', position: info.position, unknownAttributes: [], ...defaultsOf(SCHEMA.Number.attributes), number };
+}
+
+/** Checks the Twilio rules on which nouns may be combined. */
+function checkCombination(el: XmlElement, elements: readonly XmlElement[], ck: Checker): void {
+  const alone = elements.filter((child) => child.name === 'Conference' || child.name === 'Queue');
+  if (alone.length > 0 && elements.length > 1) {
+    const first = alone[0] ?? el;
+    ck.error('ERR_TWIML_INVALID_NESTING', `<${first.name}> must be the only noun in <Dial>`, first);
+  }
+  if (alone.length === 0 && elements.length > MAX_RING_NOUNS) {
+    ck.error('ERR_TWIML_SCHEMA', `<Dial> can ring at most ${MAX_RING_NOUNS} nouns at once (found ${elements.length})`, el);
+  }
+}
+
+/** `<Dial>`. */
+export function buildDial(el: XmlElement, ck: Checker): DialVerb {
+  const { values, info } = ck.attributes(el, SCHEMA.Dial);
+  const { text, elements } = ck.content(el, SCHEMA.Dial);
+  const nouns: DialNoun[] = elements.map((child) => buildNoun(child, ck));
+  const bare = text.trim();
+  if (bare !== '' && elements.length > 0) {
+    ck.error('ERR_TWIML_INVALID_NESTING', '<Dial> cannot mix a bare number with nouns', el);
+  } else if (bare !== '') {
+    nouns.push(bareNumber(bare, info));
+  } else if (elements.length === 0 && !el.children.some((child) => child.type === 'element')) {
+    ck.error('ERR_TWIML_MISSING_VALUE', '<Dial> needs a number or a noun to dial', el);
+  }
+  checkCombination(el, elements, ck);
+  return { kind: 'Dial', ...info, ...values, nouns };
+}
