@@ -1,0 +1,42 @@
+/** The webhook layer: HTTP client for TwiML documents and callbacks, request parameters, request signing. */
+export { WebhookClient } from './client.js';
+export type {
+  NotifyOptions,
+  NotifyOutcome,
+  PutRequest,
+  PutResult,
+  TwimlResponse,
+  WebhookClientOptions,
+  WebhookMethod,
+  WebhookRequest,
+} from './client-types.js';
+export { createWebhookDispatcher, type WebhookDispatcherOptions } from './dispatcher.js';
+export {
+  createDenyList,
+  createGuardedLookup,
+  DEFAULT_DENIED_NETWORKS,
+  isDeniedAddress,
+  PRIVATE_NETWORKS,
+  systemLookup,
+  type LookupFunction,
+} from './address-guard.js';
+export {
+  DEFAULT_CONNECTION_OVERRIDES,
+  parseConnectionOverrides,
+  type ConnectionOverrides,
+  type RetryCondition,
+} from './connection-overrides.js';
+export { redactUrl, type DebugSink, type WebhookDebugRecord, type WebhookTiming } from './debug-record.js';
+export { appendQuery, encodeForm } from './form-encoding.js';
+export {
+  API_VERSION,
+  buildCallParams,
+  paramValue,
+  type CallDescription,
+  type CallDirection,
+  type ParamFormat,
+  type Params,
+  type RequestExtras,
+} from './params.js';
+export { computeSignature, SIGNATURE_HEADER } from './signature.js';
+export { DeniedAddressError, WebhookError, type WebhookErrorCode } from './webhook-error.js';

@@ -1,0 +1,132 @@
+/**
+ * The request parameters of a call, in Twilio naming or in Kazoo Pivot naming. Parameters are an ordered list of
+ * name/value pairs so that a name may repeat and encoding is deterministic.
+ */
+
+/** Request parameters: ordered name/value pairs; a name may appear more than once. */
+export type Params = ReadonlyArray<readonly [name: string, value: string]>;
+
+/** Which parameter names to send: Twilio's, or the Kazoo Pivot names of `req_format=kazoo`. */
+export type ParamFormat = 'twilio' | 'kazoo';
+
+/** Call directions as the caller describes them; `outbound` means "originated by us" (Twilio: `outbound-api`). */
+export type CallDirection = 'inbound' | 'outbound' | 'outbound-api' | 'outbound-dial';
+
+/** The value of `ApiVersion` on every Twilio-style request. */
+export const API_VERSION = '2010-04-01';
+
+/** A plain description of the call a request is about. */
+export interface CallDescription {
+  readonly callSid: string;
+  readonly accountSid: string;
+  /** Caller number (user part of the SIP From). */
+  readonly from: string;
+  /** Dialled number (user part of the SIP To). */
+  readonly to: string;
+  readonly direction: CallDirection;
+  /** queued, ringing, in-progress, completed, busy, failed, no-answer, canceled. Twilio always sends it. */
+  readonly callStatus: string;
+  readonly callerName?: string;
+  readonly callerNumber?: string;
+  readonly fromRealm?: string;
+  readonly toRealm?: string;
+  readonly forwardedFrom?: string;
+  readonly parentCallSid?: string;
+  /** The caller's language preference (Kazoo `Language`). */
+  readonly language?: string;
+}
+
+/** What a verb adds to the request that follows it, plus the user variables of `<Set><Variable>`. */
+export interface RequestExtras {
+  readonly digits?: string;
+  readonly recordingUrl?: string;
+  /** Whole seconds. */
+  readonly recordingDuration?: number | string;
+  readonly recordingSid?: string;
+  readonly dialCallStatus?: string;
+  readonly dialCallSid?: string;
+  /** Whole seconds. */
+  readonly dialCallDuration?: number | string;
+  /** Further parameters a verb adds under their final names (e.g. `QueueResult`, `SpeechResult`), sent as given. */
+  readonly extra?: Params;
+  /** User variables; sent under their own names, after everything else, and never in place of a standard name. */
+  readonly variables?: Params | Readonly<Record<string, string>>;
+}
+
+type Source = CallDescription & RequestExtras & { readonly apiVersion: string };
+type Field = Exclude<keyof Source, 'extra' | 'variables'>;
+
+/** Twilio names, in the order they are sent. `Caller`/`Called` are Twilio's legacy duplicates of From/To. */
+const TWILIO_FIELDS: ReadonlyArray<readonly [string, Field]> = [
+  ['CallSid', 'callSid'], ['AccountSid', 'accountSid'], ['From', 'from'], ['To', 'to'], ['Caller', 'from'],
+  ['Called', 'to'], ['CallStatus', 'callStatus'], ['ApiVersion', 'apiVersion'], ['Direction', 'direction'],
+  ['ForwardedFrom', 'forwardedFrom'], ['CallerName', 'callerName'], ['CallerNumber', 'callerNumber'],
+  ['FromRealm', 'fromRealm'], ['ToRealm', 'toRealm'], ['ParentCallSid', 'parentCallSid'], ['Digits', 'digits'],
+  ['RecordingUrl', 'recordingUrl'], ['RecordingDuration', 'recordingDuration'], ['RecordingSid', 'recordingSid'],
+  ['DialCallStatus', 'dialCallStatus'], ['DialCallSid', 'dialCallSid'], ['DialCallDuration', 'dialCallDuration'],
+];
+
+/**
+ * Kazoo names as documented for Pivot, then the Twilio-named request variables Pivot also sends in this format
+ * (CallStatus, Digits, RecordingUrl, RecordingDuration, DialCallStatus, DialCallSid; ApiVersion and DialCallStatus
+ * have no Kazoo name). `From`/`To` duplicate `From-User`/`To-User` because Kazoo itself sends those names.
+ */
+const KAZOO_FIELDS: ReadonlyArray<readonly [string, Field]> = [
+  ['Call-ID', 'callSid'], ['Account-ID', 'accountSid'], ['From-User', 'from'], ['To-User', 'to'], ['From', 'from'],
+  ['To', 'to'], ['From-Realm', 'fromRealm'], ['To-Realm', 'toRealm'], ['Caller-ID-Name', 'callerName'],
+  ['Caller-ID-Number', 'callerNumber'], ['Direction', 'direction'], ['Language', 'language'],
+  ['CallStatus', 'callStatus'], ['ApiVersion', 'apiVersion'], ['DTMF-Pressed', 'digits'],
+  ['Recording-URL', 'recordingUrl'], ['Recording-Duration', 'recordingDuration'], ['Media-Name', 'recordingSid'],
+  ['Other-Leg-Unique-ID', 'dialCallSid'], ['Billing-Seconds', 'dialCallDuration'], ['Digits', 'digits'],
+  ['RecordingUrl', 'recordingUrl'], ['RecordingDuration', 'recordingDuration'], ['DialCallStatus', 'dialCallStatus'],
+  ['DialCallSid', 'dialCallSid'],
+];
+
+const RESERVED: Readonly<Record<ParamFormat, ReadonlySet<string>>> = {
+  twilio: new Set(TWILIO_FIELDS.map(([name]) => name)),
+  kazoo: new Set(KAZOO_FIELDS.map(([name]) => name)),
+};
+
+function directionFor(direction: CallDirection, format: ParamFormat): string {
+  if (direction === 'inbound') return 'inbound';
+  if (format === 'kazoo') return 'outbound';
+  return direction === 'outbound' ? 'outbound-api' : direction;
+}
+
+/**
+ * Builds the parameters of a webhook request about `call`, in Twilio naming (default) or Kazoo naming. Undefined
+ * values are left out. Extras come next, then user variables, which are dropped when their name is a standard one.
+ * @example
+ * buildCallParams({ callSid, accountSid, from: '+15551230000', to: '+15559870000', direction: 'inbound',
+ *   callStatus: 'in-progress' }, { digits: '42' });
+ */
+export function buildCallParams(
+  call: CallDescription,
+  extras: RequestExtras = {},
+  format: ParamFormat = 'twilio',
+): Params {
+  const source: Source = { ...extras, ...call, apiVersion: API_VERSION };
+  const out: Array<readonly [string, string]> = [];
+  for (const [name, field] of format === 'twilio' ? TWILIO_FIELDS : KAZOO_FIELDS) {
+    const value = source[field];
+    if (value === undefined) continue;
+    out.push([name, field === 'direction' ? directionFor(call.direction, format) : String(value)]);
+  }
+  const reserved = RESERVED[format];
+  for (const pair of extras.extra ?? []) out.push(pair);
+  for (const [name, value] of variablePairs(extras.variables)) {
+    if (!reserved.has(name)) out.push([name, value]);
+  }
+  return out;
+}
+
+function variablePairs(variables: RequestExtras['variables']): Params {
+  if (variables === undefined) return [];
+  if (Array.isArray(variables)) return variables as Params;
+  return Object.entries(variables as Readonly<Record<string, string>>);
+}
+
+/** The first value of `name` in `params`, if any. */
+export function paramValue(params: Params, name: string): string | undefined {
+  return params.find(([n]) => n === name)?.[1];
+}
