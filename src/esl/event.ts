@@ -1,3 +1,4 @@
+import { findHeader, parseHeaderBlock } from './header-block.js';
 import { ContentType } from './protocol.js';
 
 /** A header value: a string, or a list for FreeSWITCH's array headers (JSON arrays, `ARRAY::a|:b` in plain). */
@@ -13,13 +14,30 @@ const ARRAY_PREFIX = 'ARRAY::';
  */
 export class EslEvent {
   readonly contentType: string;
-  readonly headers: Headers;
   readonly body: string;
+  #headers: Headers | undefined;
+  /** The URL-encoded header block, kept as text until the whole table is asked for. */
+  #raw: string | undefined;
 
-  constructor(contentType: string, headers: Headers, body = '') {
+  /**
+   * `headers` is the decoded table, or the raw `Name: value` block: the reply to `connect` (a hundred headers or
+   * more, held for the whole call) stays one string, and single headers are looked up in it without building the
+   * table.
+   */
+  constructor(contentType: string, headers: Headers | string, body = '') {
     this.contentType = contentType;
-    this.headers = headers;
+    if (typeof headers === 'string') this.#raw = headers;
+    else this.#headers = headers;
     this.body = body;
+  }
+
+  /** Every header, decoded. */
+  get headers(): Headers {
+    if (this.#headers === undefined) {
+      this.#headers = parseHeaderBlock(this.#raw ?? '', true);
+      this.#raw = undefined;
+    }
+    return this.#headers;
   }
 
   /** `Event-Name` for events and CHANNEL_DATA, '' for replies. */
@@ -34,6 +52,7 @@ export class EslEvent {
 
   /** A header as a string; an array header is written as FreeSWITCH writes it in plain events. */
   header(name: string): string | undefined {
+    if (this.#raw !== undefined) return findHeader(this.#raw, name);
     const value = this.headers[name];
     if (value === undefined || typeof value === 'string') return value;
     return ARRAY_PREFIX + value.join('|:');
@@ -61,3 +80,4 @@ export class EslEvent {
     return out;
   }
 }
+

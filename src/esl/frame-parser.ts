@@ -1,9 +1,16 @@
 import { EslError } from '../errors.js';
 import { EslEvent, type HeaderValue } from './event.js';
-import { percentDecode } from './percent-decode.js';
+import { findHeader, parseHeaderBlock } from './header-block.js';
 import { ContentType, MAX_CONTENT_LENGTH } from './protocol.js';
 
+export { parseHeaderBlock } from './header-block.js';
+
 const LF = 0x0a;
+/**
+ * A header block without a body and longer than this (the reply to `connect`, held for the whole call) is kept as
+ * text and parsed only when asked: thousands of calls stay open at once.
+ */
+const LAZY_BLOCK_CHARS = 1024;
 const CR = 0x0d;
 
 export interface FrameParserOptions {
@@ -73,7 +80,12 @@ export class FrameParser {
       return false;
     }
     // The block keeps its blank line: parseHeaderBlock skips empty lines and a trailing CR.
-    const outer = parseHeaderBlock(this.#take(end).toString('utf8'), true);
+    const text = this.#take(end).toString('utf8');
+    if (text.length > LAZY_BLOCK_CHARS && findHeader(text, 'Content-Length') === undefined) {
+      this.#onMessage(new EslEvent(findHeader(text, 'Content-Type') ?? '', text.trimEnd()));
+      return true;
+    }
+    const outer = parseHeaderBlock(text, true);
     const lengthText = outer['Content-Length'];
     if (lengthText === undefined) {
       this.#emit(outer, null);
@@ -180,26 +192,6 @@ export class FrameParser {
     this.#total = 0;
     this.#onError(new EslError(code, message));
   }
-}
-
-/** Parses `Name: value` lines; values are URL-decoded (tolerantly) when `decode` is set. */
-export function parseHeaderBlock(text: string, decode: boolean): Record<string, string> {
-  const headers: Record<string, string> = {};
-  let start = 0;
-  while (start < text.length) {
-    let end = text.indexOf('\n', start);
-    if (end < 0) end = text.length;
-    let line = text.slice(start, end);
-    start = end + 1;
-    if (line.endsWith('\r')) line = line.slice(0, -1);
-    if (line.length === 0) continue;
-    const colon = line.indexOf(':');
-    if (colon <= 0) continue;
-    const name = line.slice(0, colon);
-    const raw = line.charCodeAt(colon + 1) === 32 ? line.slice(colon + 2) : line.slice(colon + 1);
-    headers[name] = decode ? percentDecode(raw) : raw;
-  }
-  return headers;
 }
 
 function parseJsonEvent(body: Buffer): EslEvent | null {

@@ -9,6 +9,9 @@ import type { EslEvent } from './event.js';
 import type { FrameParserOptions } from './frame-parser.js';
 import type { OutboundConnection } from './outbound-connection.js';
 
+/** How long a handler may take to finish once its connection has closed before it is reported as stuck. */
+const HANDLER_GRACE_MS = 1000;
+
 /** Runs one call; returns when the call's script is done. The connection is torn down afterwards. */
 export type CallHandler = (channel: EslChannel) => Promise<void>;
 
@@ -63,6 +66,7 @@ export async function serveConnection(conn: OutboundConnection, deps: {
   let callLog = log;
   try {
     const data = parseChannelData(reply);
+    conn.channelData = null;
     callLog = log.child({ uuid: data.uuid });
     channel = new EslChannel(conn, data, callLog, options);
   } catch (err) {
@@ -97,10 +101,11 @@ export async function serveConnection(conn: OutboundConnection, deps: {
 async function runHandler(handler: CallHandler, channel: EslChannel, closed: Promise<void>): Promise<void> {
   const running = handler(channel);
   const finished = await Promise.race([running.then(() => true), closed.then(() => false)]);
-  if (!finished) {
-    running.catch(() => undefined);
-    channel.log.error({ code: 'ERR_INTERNAL' }, 'the call handler was still running when its connection closed');
-  }
+  if (finished) return;
+  // The close has rejected everything pending: a handler that listens to its signal ends within a few ticks.
+  running.catch(() => undefined);
+  const settled = await raceTimeout(running.then(() => true, () => true), HANDLER_GRACE_MS);
+  if (!settled) channel.log.error({ code: 'ERR_INTERNAL' }, 'the call handler was still running after its connection closed');
 }
 
 async function waitForConnectReply(conn: OutboundConnection, closed: Promise<void>, timeoutMs: number):
