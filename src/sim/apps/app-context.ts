@@ -1,0 +1,91 @@
+/** What an application model sees of the call it runs on. */
+import type { Channel } from '../channel/channel.js';
+import type { ChannelEventOptions, EventFactory, SimEvent } from '../channel/event-factory.js';
+import type { MediaControl } from '../media/media-control.js';
+import type { BLegOutcome, CallerScript, ResolvedSimOptions } from '../sim/options.js';
+import type { Clock } from '../util/clock.js';
+
+/** The call-side services an application uses. */
+export interface AppContext {
+  readonly channel: Channel;
+  readonly media: MediaControl;
+  readonly clock: Clock;
+  readonly options: ResolvedSimOptions;
+  readonly factory: EventFactory;
+  readonly caller: CallerScript;
+  /** The application's name as executed. */
+  readonly appName: string;
+  /** Fires a channel event (sent if the socket subscribed to it). */
+  fire(name: string, opts?: ChannelEventOptions): void;
+  /** Sends a prebuilt event (e.g. another member's conference event). */
+  fireEvent(event: SimEvent): void;
+  /** Hangs the channel up; `early` sends the linger notice right after CHANNEL_HANGUP. */
+  hangup(cause: string, early?: boolean): void;
+  /** FreeSWITCH milliseconds since the connect reply (the caller script's time base). */
+  callerTimeMs(): number;
+  /** Wall-clock microseconds, as in `*-Time` headers. */
+  nowUs(): number;
+  /** The scripted outcome for a bridge dial string. */
+  bridgeOutcome(dialString: string): BLegOutcome | undefined;
+  /** Shared conference rooms of the simulator. */
+  readonly rooms: ConferenceRoomsApi;
+}
+
+/** An application model: resolves with the Application-Response to report (default `_none_`). */
+export type AppRun = (ctx: AppContext, arg: string) => Promise<string | undefined> | string | undefined;
+
+/** A registered application. */
+export interface AppDefinition {
+  readonly run: AppRun;
+  /** Media apps drain sendmsg hangups that were not event-locked while they run. */
+  readonly media?: boolean;
+}
+
+/** Rooms shared by all calls of one simulator (implemented by the conference module). */
+export interface ConferenceRoomsApi {
+  join(name: string, member: ConferenceMemberPort, flags: ReadonlySet<string>, profile: string): ConferenceSeat;
+  list(name: string): ConferenceSeatInfo[] | undefined;
+  command(name: string, action: string, target: string): string;
+}
+
+/** The state of a member and its room when a maintenance event is raised. */
+export interface MemberSnapshot {
+  readonly conferenceName: string;
+  readonly conferenceUuid: string;
+  readonly profile: string;
+  readonly size: number;
+  readonly memberId: number;
+  readonly floor: boolean;
+  readonly moderator: boolean;
+  readonly mute: boolean;
+  readonly deaf: boolean;
+  readonly ghost: boolean;
+}
+
+/** How the conference reaches a member's call. */
+export interface ConferenceMemberPort {
+  readonly ctx: AppContext;
+  /** The member was removed by the room (kick, hup, end of conference). */
+  removed(reason: 'kick' | 'hup' | 'endconf'): void;
+  /** The room raises a conference::maintenance event about this member. */
+  maintenance(action: string, member: MemberSnapshot): void;
+  /** A mute/unmute prompt was played to the member. */
+  soundPlayed?(file: string, member: MemberSnapshot): void;
+}
+
+/** A member's place in a room. */
+export interface ConferenceSeat {
+  readonly memberId: number;
+  readonly conferenceUuid: string;
+  leave(): void;
+}
+
+/** Public data of a member (`conference <name> list`). */
+export interface ConferenceSeatInfo {
+  readonly memberId: number;
+  readonly uuid: string;
+  readonly channelName: string;
+  readonly callerIdName: string;
+  readonly callerIdNumber: string;
+  readonly flags: string;
+}

@@ -1,0 +1,169 @@
+/**
+ * `bridge <dial-string>` with scripted B-leg outcomes (esl-captures/more/bridge-*):
+ * - `Application-Response` is always `_none_`; results are variables (originate_disposition,
+ *   DIALSTATUS, originate_failed_cause, last_bridge_hangup_cause, bridge_hangup_cause …);
+ *   a successful bridge reports `originate_disposition=SUCCESS`;
+ * - CHANNEL_BRIDGE when B answers, CHANNEL_UNBRIDGE when it hangs up, then EXECUTE_COMPLETE;
+ * - an unanswered caller is pre-answered while B rings (CHANNEL_PROGRESS_MEDIA);
+ * - the caller hanging up while B rings gives ORIGINATOR_CANCEL / CANCEL;
+ * - a failure hangs the A-leg up with B's cause unless `continue_on_fail` allows it (NO_ANSWER,
+ *   NO_USER_RESPONSE and ORIGINATOR_CANCEL never do when it is unset).
+ */
+import { randomUUID } from 'node:crypto';
+import { q850Of } from '../channel/hangup-causes.js';
+import type { AppContext, AppDefinition } from './app-context.js';
+import {
+  dialStatusOf,
+  legTimeoutMs,
+  parseDialString,
+  resolveLeg,
+  sipFailureVars,
+  type DialLeg,
+  type LegResult,
+} from './bridge-dial.js';
+import { answer, preAnswer } from './channel-ops.js';
+
+interface Attempt {
+  readonly leg: DialLeg;
+  readonly uuid: string;
+  readonly result: LegResult;
+}
+
+function otherLegProfile(ctx: AppContext, a: Attempt, nowUs: number): Map<string, string> {
+  const ch = ctx.channel;
+  const p = new Map<string, string>();
+  const t = String(nowUs);
+  p.set('Direction', 'outbound');
+  p.set('Logical-Direction', 'inbound');
+  p.set('Dialplan', 'xml');
+  const name = ch.profileField('Caller-ID-Name');
+  const number = ch.profileField('Caller-ID-Number') ?? '';
+  if (name) p.set('Caller-ID-Name', name);
+  p.set('Caller-ID-Number', number);
+  if (name) p.set('Orig-Caller-ID-Name', name);
+  p.set('Orig-Caller-ID-Number', number);
+  p.set('Callee-ID-Name', 'Outbound Call');
+  p.set('Callee-ID-Number', a.leg.calleeNumber);
+  p.set('ANI', number);
+  p.set('Destination-Number', a.leg.number);
+  p.set('Unique-ID', a.uuid);
+  p.set('Source', a.leg.sip ? 'mod_sofia' : 'mod_loopback');
+  p.set('Context', 'default');
+  p.set('Channel-Name', a.leg.channelName);
+  p.set('Profile-Created-Time', t);
+  p.set('Channel-Created-Time', t);
+  p.set('Channel-Answered-Time', t);
+  for (const f of ['Progress-Time', 'Progress-Media-Time', 'Hangup-Time', 'Transfer-Time', 'Resurrect-Time', 'Bridged-Time', 'Last-Hold', 'Hold-Accum']) {
+    p.set('Channel-' + f, '0');
+  }
+  p.set('Screen-Bit', 'true');
+  p.set('Privacy-Hide-Name', 'false');
+  p.set('Privacy-Hide-Number', 'false');
+  return p;
+}
+
+async function connected(ctx: AppContext, a: Attempt & { result: Extract<LegResult, { kind: 'answer' }> }): Promise<void> {
+  const ch = ctx.channel;
+  const v = ch.vars;
+  if (!ch.answered) answer(ctx);
+  v.unset('originate_signal_bond');
+  v.set('originate_disposition', 'SUCCESS');
+  v.set('DIALSTATUS', 'SUCCESS');
+  v.set('originate_causes', `${a.uuid};NONE`);
+  v.set('signal_bond', a.uuid);
+  const now = ctx.nowUs();
+  ch.setProfileField('Channel-Bridged-Time', String(now));
+  ch.setOtherLeg('originatee', otherLegProfile(ctx, a, now));
+  const ids: Array<[string, string]> = [
+    ['Bridge-A-Unique-ID', ch.uuid],
+    ['Bridge-B-Unique-ID', a.uuid],
+  ];
+  ctx.fire('CHANNEL_BRIDGE', { pre: ids });
+  const o = await ctx.media.wait({ ms: a.result.talkMs, onDigit: () => false, breakable: false });
+  const cause = o.reason === 'hangup' ? 'NORMAL_CLEARING' : a.result.hangupCause;
+  v.set('last_bridge_to', a.uuid);
+  v.set('bridge_channel', a.leg.channelName);
+  v.set('bridge_uuid', a.uuid);
+  v.set('signal_bond', a.uuid);
+  v.set('last_sent_callee_id_name', 'Outbound Call');
+  v.set('last_sent_callee_id_number', a.leg.calleeNumber);
+  v.set('last_bridge_hangup_cause', cause);
+  v.set('bridge_hangup_cause', cause);
+  ctx.fire('CHANNEL_UNBRIDGE', { pre: ids });
+  if (v.get('hangup_after_bridge') === 'true' && ch.up) ctx.hangup(cause);
+}
+
+function failed(ctx: AppContext, a: Attempt, cause: string, sipStatus: number | undefined, cancelled: boolean): void {
+  const v = ctx.channel.vars;
+  if (sipStatus !== undefined) for (const [k, val] of sipFailureVars(sipStatus)) v.set(k, val);
+  if (!cancelled) v.set('last_bridge_hangup_cause', cause);
+  if (sipStatus !== undefined) v.set('last_bridge_proto_specific_hangup_cause', `sip:${sipStatus}`);
+  v.set('originate_disposition', cause);
+  v.set('DIALSTATUS', dialStatusOf(cause));
+  v.set('originate_causes', `${a.uuid};${cause}`);
+  v.set('originate_failed_cause', cause);
+}
+
+function continueAfter(ctx: AppContext, cause: string): boolean {
+  const cof = ctx.channel.vars.get('continue_on_fail') ?? ctx.channel.vars.get('failure_causes');
+  if (cof === 'true') return true;
+  if (cof && cof !== 'false') {
+    return cof.split(',').map((s) => s.trim()).some((c) => c === cause || c === String(q850Of(cause)));
+  }
+  return cause === 'NO_ANSWER' || cause === 'NO_USER_RESPONSE' || cause === 'ORIGINATOR_CANCEL';
+}
+
+async function bridge(ctx: AppContext, arg: string): Promise<undefined> {
+  const ch = ctx.channel;
+  const plan = parseDialString(arg);
+  ch.vars.set('originate_disposition', 'failure');
+  ch.vars.set('DIALSTATUS', 'INVALIDARGS');
+  let lastCause = 'INVALIDARGS';
+  for (const group of plan.groups) {
+    const attempts: Attempt[] = group.map((leg) => ({
+      leg,
+      uuid: randomUUID(),
+      result: resolveLeg(leg, ctx.bridgeOutcome(leg.target), legTimeoutMs(leg, plan, (n) => ch.vars.get(n))),
+    }));
+    // The legs exist (and are named on the A-leg) while they ring.
+    const first = attempts[0];
+    if (first) {
+      ch.vars.set('originate_signal_bond', first.uuid);
+      ch.vars.set('originated_legs', attempts.map((x) => `${x.uuid};Outbound Call;${x.leg.calleeNumber}`).join(','));
+    }
+    const winner = attempts
+      .filter((x) => x.result.kind === 'answer')
+      .sort((x, y) => x.result.atMs - y.result.atMs)[0];
+    const rings = attempts.some((x) => (x.result.kind === 'answer' ? x.result.atMs > 0 : x.result.rings));
+    const wasAnswered = ch.answered;
+    // B's ringing marks the A-leg's progress time without a CHANNEL_PROGRESS event, and an
+    // unanswered A-leg gets early media (more/bridge-caller-hangup-while-ringing,
+    // bridge-caller-cancel-while-ringing-sip).
+    if (rings && ch.profileField('Channel-Progress-Time') === '0') {
+      ch.setProfileField('Channel-Progress-Time', String(ctx.nowUs()));
+    }
+    if (rings && ch.answerState === 'ringing') preAnswer(ctx);
+    if (rings && wasAnswered) ch.setCallState('RING_WAIT');
+    const last = attempts.reduce((x, y) => (y.result.atMs >= x.result.atMs ? y : x));
+    const waitMs = winner ? winner.result.atMs : last.result.atMs;
+    const o = await ctx.media.wait({ ms: waitMs, onDigit: () => false, breakable: false });
+    if (ch.up && wasAnswered && ch.callState === 'RING_WAIT') ch.setCallState('ACTIVE');
+    if (o.reason === 'hangup') {
+      failed(ctx, attempts[0] ?? last, 'ORIGINATOR_CANCEL', undefined, true);
+      return undefined;
+    }
+    if (winner && winner.result.kind === 'answer') {
+      await connected(ctx, { ...winner, result: winner.result });
+      return undefined;
+    }
+    if (last.result.kind === 'fail') {
+      failed(ctx, last, last.result.cause, last.result.sipStatus, false);
+      lastCause = last.result.cause;
+    }
+  }
+  if (ch.up && !continueAfter(ctx, lastCause)) ctx.hangup(lastCause);
+  return undefined;
+}
+
+/** The `bridge` application. */
+export const bridgeApp: AppDefinition = { run: bridge, media: true };

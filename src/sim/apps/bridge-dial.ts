@@ -1,0 +1,140 @@
+/**
+ * Dial strings of the `bridge` app and what each B-leg target does. Failover groups are
+ * separated by `|`, parallel legs by `,`; `{a=b}` sets originate variables, `[a=b]` per-leg ones.
+ * Timeouts: `leg_timeout` (per leg), else `originate_timeout` (originate or exported variables),
+ * else the A-leg's `call_timeout`, else 60 s; FreeSWITCH's timer has about 1 s granularity and
+ * gave up within (N-1, N] s (esl-captures/more/INDEX.md "Surprises" 18).
+ */
+import { causeName, causeOfSipStatus, sipPhrase } from '../channel/hangup-causes.js';
+import type { BLegOutcome } from '../sim/options.js';
+
+/** One B-leg of a dial string. */
+export interface DialLeg {
+  readonly target: string;
+  readonly vars: Readonly<Record<string, string>>;
+  /** `sofia/...` legs report SIP failure details. */
+  readonly sip: boolean;
+  /** The B-leg's destination number. */
+  readonly number: string;
+  /** What FreeSWITCH shows as the callee number of the originated leg. */
+  readonly calleeNumber: string;
+  readonly channelName: string;
+}
+
+/** A parsed dial string. */
+export interface DialPlan {
+  readonly vars: Readonly<Record<string, string>>;
+  readonly groups: ReadonlyArray<ReadonlyArray<DialLeg>>;
+}
+
+function parseVars(text: string): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const pair of text.split(',')) {
+    const eq = pair.indexOf('=');
+    if (eq > 0) out[pair.slice(0, eq).trim()] = pair.slice(eq + 1).trim();
+  }
+  return out;
+}
+
+function leg(raw: string): DialLeg {
+  let target = raw.trim();
+  let vars: Record<string, string> = {};
+  const m = /^\[([^\]]*)\](.*)$/.exec(target);
+  if (m) {
+    vars = parseVars(m[1] ?? '');
+    target = (m[2] ?? '').trim();
+  }
+  const parts = target.split('/');
+  const sip = parts[0] === 'sofia';
+  if (sip) {
+    const userHost = (parts.slice(2).join('/') || '').replace(/^sips?:/, '');
+    const user = userHost.split('@')[0] ?? '';
+    return { target, vars, sip, number: user, calleeNumber: user, channelName: `sofia/${parts[1] ?? 'internal'}/${userHost}` };
+  }
+  if (parts[0] === 'loopback') {
+    const num = parts[1] ?? '';
+    return { target, vars, sip, number: num, calleeNumber: parts[2] ?? 'default', channelName: `loopback/${num}-a` };
+  }
+  const last = parts[parts.length - 1] ?? '';
+  return { target, vars, sip, number: last, calleeNumber: last, channelName: target };
+}
+
+/** Splits a dial string into originate variables and failover groups of parallel legs. */
+export function parseDialString(dial: string): DialPlan {
+  let rest = dial.trim();
+  let vars: Record<string, string> = {};
+  const m = /^\{([^}]*)\}(.*)$/.exec(rest);
+  if (m) {
+    vars = parseVars(m[1] ?? '');
+    rest = m[2] ?? '';
+  }
+  const groups = rest
+    .split('|')
+    .map((g) => g.split(',').filter((l) => l.trim() !== '').map(leg))
+    .filter((g) => g.length > 0);
+  return { vars, groups };
+}
+
+/** What one leg resolves to, in FreeSWITCH milliseconds from the start of the originate. */
+export type LegResult =
+  | { readonly kind: 'answer'; readonly atMs: number; readonly talkMs: number; readonly hangupCause: string }
+  | { readonly kind: 'fail'; readonly atMs: number; readonly cause: string; readonly sipStatus?: number; readonly rings: boolean };
+
+/** Resolves a leg's scripted outcome against the timeout. */
+export function resolveLeg(l: DialLeg, outcome: BLegOutcome | undefined, timeoutMs: number): LegResult {
+  const error = /^error\/(.+)$/.exec(l.target);
+  const o: BLegOutcome = outcome ?? (error ? { type: 'reject', cause: causeName(error[1]) } : { type: 'answer' });
+  const timeout = (): LegResult => ({ kind: 'fail', atMs: timeoutMs, cause: 'NO_ANSWER', rings: true });
+  switch (o.type) {
+    case 'answer': {
+      const at = o.afterMs ?? 0;
+      if (at >= timeoutMs) return timeout();
+      return { kind: 'answer', atMs: at, talkMs: o.hangupAfterMs ?? 2000, hangupCause: causeName(o.hangupCause) };
+    }
+    case 'busy':
+      return { kind: 'fail', atMs: o.afterMs ?? 20, cause: 'USER_BUSY', ...(l.sip ? { sipStatus: 486 } : {}), rings: false };
+    case 'no-answer':
+      return timeout();
+    case 'reject': {
+      const status = o.sipStatus ?? (o.cause ? undefined : 404);
+      const cause = o.cause ? causeName(o.cause) : causeOfSipStatus(status ?? 404);
+      return { kind: 'fail', atMs: o.afterMs ?? 20, cause, ...(l.sip && status ? { sipStatus: status } : {}), rings: false };
+    }
+    case 'unreachable':
+      return { kind: 'fail', atMs: 20, cause: 'NORMAL_TEMPORARY_FAILURE', ...(l.sip ? { sipStatus: 503 } : {}), rings: false };
+  }
+}
+
+/** The originate timeout of a leg, in FreeSWITCH milliseconds (slightly under N seconds). */
+export function legTimeoutMs(l: DialLeg, plan: DialPlan, aVar: (n: string) => string | undefined): number {
+  const pick = (v: string | undefined): number | undefined => {
+    const n = Number.parseInt(v ?? '', 10);
+    return n > 0 ? n : undefined;
+  };
+  const seconds =
+    pick(l.vars['leg_timeout']) ??
+    pick(plan.vars['leg_timeout']) ??
+    pick(plan.vars['originate_timeout']) ??
+    pick(aVar('originate_timeout')) ??
+    pick(aVar('call_timeout')) ??
+    60;
+  return seconds * 1000 - 500;
+}
+
+/** DIALSTATUS for a failure cause. */
+export function dialStatusOf(cause: string): string {
+  if (cause === 'USER_BUSY') return 'BUSY';
+  if (cause === 'NO_ANSWER' || cause === 'NO_USER_RESPONSE') return 'NOANSWER';
+  if (cause === 'ORIGINATOR_CANCEL') return 'CANCEL';
+  return cause;
+}
+
+/** The SIP failure variables a sofia leg leaves on the A-leg. */
+export function sipFailureVars(status: number): Array<[string, string]> {
+  const phrase = sipPhrase(status);
+  return [
+    ['sip_invite_failure_status', String(status)],
+    ['sip_invite_failure_phrase', phrase],
+    ['sip_hangup_phrase', phrase],
+  ];
+}

@@ -1,0 +1,68 @@
+/** Hang-up cause names, their Q.850 numbers and their SIP mapping, as FreeSWITCH uses them. */
+
+const Q850: Readonly<Record<string, number>> = {
+  UNSPECIFIED: 0, UNALLOCATED_NUMBER: 1, NO_ROUTE_TRANSIT_NET: 2, NO_ROUTE_DESTINATION: 3,
+  CHANNEL_UNACCEPTABLE: 6, CALL_AWARDED_DELIVERED: 7, NORMAL_CLEARING: 16, USER_BUSY: 17,
+  NO_USER_RESPONSE: 18, NO_ANSWER: 19, SUBSCRIBER_ABSENT: 20, CALL_REJECTED: 21, NUMBER_CHANGED: 22,
+  REDIRECTION_TO_NEW_DESTINATION: 23, EXCHANGE_ROUTING_ERROR: 25, DESTINATION_OUT_OF_ORDER: 27,
+  INVALID_NUMBER_FORMAT: 28, FACILITY_REJECTED: 29, RESPONSE_TO_STATUS_ENQUIRY: 30,
+  NORMAL_UNSPECIFIED: 31, NORMAL_CIRCUIT_CONGESTION: 34, NETWORK_OUT_OF_ORDER: 38,
+  NORMAL_TEMPORARY_FAILURE: 41, SWITCH_CONGESTION: 42, ACCESS_INFO_DISCARDED: 43,
+  REQUESTED_CHAN_UNAVAIL: 44, PRE_EMPTED: 45, FACILITY_NOT_SUBSCRIBED: 50, OUTGOING_CALL_BARRED: 52,
+  INCOMING_CALL_BARRED: 54, BEARERCAPABILITY_NOTAUTH: 57, BEARERCAPABILITY_NOTAVAIL: 58,
+  SERVICE_UNAVAILABLE: 63, BEARERCAPABILITY_NOTIMPL: 65, CHAN_NOT_IMPLEMENTED: 66,
+  FACILITY_NOT_IMPLEMENTED: 69, SERVICE_NOT_IMPLEMENTED: 79, INVALID_CALL_REFERENCE: 81,
+  INCOMPATIBLE_DESTINATION: 88, INVALID_MSG_UNSPECIFIED: 95, MANDATORY_IE_MISSING: 96,
+  MESSAGE_TYPE_NONEXIST: 97, WRONG_MESSAGE: 98, IE_NONEXIST: 99, INVALID_IE_CONTENTS: 100,
+  WRONG_CALL_STATE: 101, RECOVERY_ON_TIMER_EXPIRE: 102, MANDATORY_IE_LENGTH_ERROR: 103,
+  PROTOCOL_ERROR: 111, INTERWORKING: 127, SUCCESS: 142, ORIGINATOR_CANCEL: 487, CRASH: 700,
+  SYSTEM_SHUTDOWN: 701, LOSE_RACE: 702, MANAGER_REQUEST: 703, BLIND_TRANSFER: 800,
+  ATTENDED_TRANSFER: 801, ALLOTTED_TIMEOUT: 602, USER_CHALLENGE: 603, MEDIA_TIMEOUT: 604,
+  PICKED_OFF: 605, USER_NOT_REGISTERED: 606, PROGRESS_TIMEOUT: 607, GATEWAY_DOWN: 609,
+};
+
+/** Normalises a cause given by name or Q.850 number; unknown input gives NORMAL_CLEARING. */
+export function causeName(input: string | undefined): string {
+  const s = (input ?? '').trim().toUpperCase();
+  if (s === '') return 'NORMAL_CLEARING';
+  if (/^\d+$/.test(s)) {
+    const n = Number(s);
+    for (const [name, code] of Object.entries(Q850)) if (code === n) return name;
+    return 'NORMAL_CLEARING';
+  }
+  return Q850[s] !== undefined ? s : 'NORMAL_CLEARING';
+}
+
+/** The Q.850 number of a cause (`hangup_cause_q850`). */
+export function q850Of(cause: string): number {
+  return Q850[cause] ?? 0;
+}
+
+const SIP_TO_CAUSE: Readonly<Record<number, string>> = {
+  401: 'CALL_REJECTED', 402: 'CALL_REJECTED', 403: 'CALL_REJECTED', 404: 'UNALLOCATED_NUMBER',
+  405: 'SERVICE_UNAVAILABLE', 407: 'CALL_REJECTED', 408: 'RECOVERY_ON_TIMER_EXPIRE',
+  410: 'NUMBER_CHANGED', 413: 'INTERWORKING', 414: 'INTERWORKING', 420: 'INTERWORKING',
+  480: 'NO_USER_RESPONSE', 481: 'NORMAL_TEMPORARY_FAILURE', 484: 'INVALID_NUMBER_FORMAT',
+  485: 'NO_ROUTE_DESTINATION', 486: 'USER_BUSY', 487: 'ORIGINATOR_CANCEL', 488: 'INCOMPATIBLE_DESTINATION',
+  500: 'NORMAL_TEMPORARY_FAILURE', 501: 'SERVICE_NOT_IMPLEMENTED', 502: 'NETWORK_OUT_OF_ORDER',
+  503: 'NORMAL_TEMPORARY_FAILURE', 504: 'RECOVERY_ON_TIMER_EXPIRE', 600: 'USER_BUSY', 603: 'CALL_REJECTED',
+  604: 'NO_ROUTE_DESTINATION', 606: 'INCOMPATIBLE_DESTINATION',
+};
+
+/** The cause sofia gives a final SIP failure response. */
+export function causeOfSipStatus(status: number): string {
+  return SIP_TO_CAUSE[status] ?? (status >= 500 ? 'NORMAL_TEMPORARY_FAILURE' : 'CALL_REJECTED');
+}
+
+const PHRASES: Readonly<Record<number, string>> = {
+  180: 'Ringing', 183: 'Session Progress', 403: 'Forbidden', 404: 'Not Found',
+  408: 'Request Timeout', 480: 'Temporarily Unavailable', 484: 'Address Incomplete', 486: 'Busy Here',
+  487: 'Request Terminated', 488: 'Not Acceptable Here', 500: 'Server Internal Error',
+  502: 'Bad Gateway', 503: 'Service Unavailable', 504: 'Server Time-out', 600: 'Busy Everywhere',
+  603: 'Decline',
+};
+
+/** The standard reason phrase of a SIP status. */
+export function sipPhrase(status: number): string {
+  return PHRASES[status] ?? 'Unknown';
+}

@@ -1,0 +1,199 @@
+/**
+ * Conference rooms shared by the calls of one simulator, and the `conference` api
+ * (list, json_list, mute, unmute, deaf, undeaf, kick, hup). Member ids count up across the
+ * whole switch, as in FreeSWITCH (more/conference-*: 11, 12 then 13, 14). Each member only
+ * hears about itself: with myevents a socket sees its own member's conference::maintenance
+ * events (more/INDEX.md "Surprises" 25).
+ */
+import { randomUUID } from 'node:crypto';
+import type {
+  ConferenceMemberPort,
+  ConferenceRoomsApi,
+  ConferenceSeat,
+  ConferenceSeatInfo,
+  MemberSnapshot,
+} from '../apps/app-context.js';
+import { printCJsonFormatted, type JsonValue } from './cjson-format.js';
+
+/** One member in a room. */
+export interface Member {
+  readonly id: number;
+  readonly port: ConferenceMemberPort;
+  readonly moderator: boolean;
+  readonly endconf: boolean;
+  readonly ghost: boolean;
+  readonly joinedMs: number;
+  mute: boolean;
+  deaf: boolean;
+}
+
+/** A conference room. */
+export interface Room {
+  readonly name: string;
+  readonly uuid: string;
+  readonly profile: string;
+  readonly createdMs: number;
+  readonly members: Map<number, Member>;
+  floor: number | undefined;
+}
+
+function snapshot(room: Room, m: Member): MemberSnapshot {
+  return {
+    conferenceName: room.name,
+    conferenceUuid: room.uuid,
+    profile: room.profile,
+    size: room.members.size,
+    memberId: m.id,
+    floor: room.floor === m.id,
+    moderator: m.moderator,
+    mute: m.mute,
+    deaf: m.deaf,
+    ghost: m.ghost,
+  };
+}
+
+/** The rooms of one simulator. */
+export class ConferenceRooms implements ConferenceRoomsApi {
+  readonly #rooms = new Map<string, Room>();
+  #memberSeq: number;
+
+  /** @param firstMemberId the first Member-ID handed out (FreeSWITCH counts from start-up). */
+  constructor(firstMemberId = 1) {
+    this.#memberSeq = firstMemberId - 1;
+  }
+
+  join(name: string, port: ConferenceMemberPort, flags: ReadonlySet<string>, profile: string): ConferenceSeat {
+    let room = this.#rooms.get(name);
+    if (!room) {
+      room = { name, uuid: randomUUID(), profile, createdMs: Date.now(), members: new Map(), floor: undefined };
+      this.#rooms.set(name, room);
+    }
+    const m: Member = {
+      id: ++this.#memberSeq,
+      port,
+      moderator: flags.has('moderator'),
+      endconf: flags.has('endconf'),
+      ghost: flags.has('ghost'),
+      joinedMs: Date.now(),
+      mute: flags.has('mute'),
+      deaf: flags.has('deaf'),
+    };
+    room.members.set(m.id, m);
+    const r = room;
+    port.maintenance('add-member', snapshot(r, m));
+    if (r.floor === undefined) {
+      r.floor = m.id;
+      port.maintenance('floor-change', snapshot(r, m));
+    }
+    return { memberId: m.id, conferenceUuid: r.uuid, leave: () => this.#leave(r, m) };
+  }
+
+  #leave(room: Room, m: Member): void {
+    if (!room.members.has(m.id)) return;
+    room.members.delete(m.id);
+    if (room.floor === m.id) room.floor = undefined;
+    m.port.maintenance('del-member', snapshot(room, m));
+    if (room.members.size === 0) {
+      this.#rooms.delete(room.name);
+      return;
+    }
+    // The conference ends when the last endconf member leaves: everyone else is removed.
+    if (m.endconf && ![...room.members.values()].some((x) => x.endconf)) {
+      for (const other of [...room.members.values()]) other.port.removed('endconf');
+    }
+  }
+
+  /** Member data, newest first (as `conference <name> list` prints it). */
+  list(name: string): ConferenceSeatInfo[] | undefined {
+    const room = this.#rooms.get(name);
+    if (!room) return undefined;
+    return [...room.members.values()].reverse().map((m) => {
+      const ch = m.port.ctx.channel;
+      const flags = [!m.deaf && 'hear', !m.mute && 'speak', room.floor === m.id && 'floor', m.moderator && 'moderator'];
+      return {
+        memberId: m.id,
+        uuid: ch.uuid,
+        channelName: ch.name,
+        callerIdName: ch.profileField('Caller-ID-Name') ?? '',
+        callerIdNumber: ch.profileField('Caller-ID-Number') ?? '',
+        flags: flags.filter((f): f is string => typeof f === 'string').join('|'),
+      };
+    });
+  }
+
+  command(name: string, action: string, target: string): string {
+    const room = this.#rooms.get(name);
+    if (!room) return `Conference ${name} not found\n`;
+    switch (action) {
+      case 'list':
+        return (this.list(name) ?? [])
+          .map((s) => `${s.memberId};${s.channelName};${s.uuid};${s.callerIdName};${s.callerIdNumber};${s.flags};0;0;100\n`)
+          .join('');
+      case 'json_list':
+        return printCJsonFormatted([this.#json(room)]);
+      case 'mute':
+      case 'unmute':
+      case 'deaf':
+      case 'undeaf':
+      case 'kick':
+      case 'hup':
+        return this.#members(room, target).map((m) => this.#apply(room, m, action)).join('') || `Non-Existant ID ${target}\n`;
+      default:
+        return `-ERR Unknown command ${action}\n`;
+    }
+  }
+
+  #members(room: Room, target: string): Member[] {
+    const all = [...room.members.values()];
+    if (target === 'all') return all;
+    if (target === 'last') return all.slice(-1);
+    if (target === 'non_moderator') return all.filter((m) => !m.moderator);
+    const id = Number.parseInt(target, 10);
+    const m = room.members.get(id);
+    return m ? [m] : [];
+  }
+
+  #apply(room: Room, m: Member, action: string): string {
+    if (action === 'kick' || action === 'hup') {
+      m.port.maintenance(action === 'kick' ? 'kick-member' : 'hup-member', snapshot(room, m));
+      m.port.removed(action);
+      return action === 'kick' ? `+OK kicked ${m.id}\n` : `+OK hup ${m.id}\n`;
+    }
+    if (action === 'mute' || action === 'unmute') m.mute = action === 'mute';
+    else m.deaf = action === 'deaf';
+    m.port.maintenance(action + '-member', snapshot(room, m));
+    if (action === 'mute' || action === 'unmute') {
+      m.port.soundPlayed?.(action === 'mute' ? 'conf-muted.wav' : 'conf-unmuted.wav', snapshot(room, m));
+    }
+    return `+OK ${action} ${m.id}\n`;
+  }
+
+  #json(room: Room): { [key: string]: JsonValue } {
+    const now = Date.now();
+    const members: JsonValue[] = [...room.members.values()].reverse().map((m) => {
+      const ch = m.port.ctx.channel;
+      return {
+        type: 'caller',
+        id: m.id,
+        flags: {
+          can_hear: !m.deaf, can_see: true, can_speak: !m.mute, hold: false, mute_detect: false, talking: false,
+          has_video: false, video_bridge: false, has_floor: room.floor === m.id, is_moderator: m.moderator,
+          end_conference: m.endconf, mandatory_member_end_conference: false, pass_digits: false,
+        },
+        uuid: ch.uuid,
+        caller_id_name: ch.profileField('Caller-ID-Name') ?? '',
+        caller_id_number: ch.profileField('Caller-ID-Number') ?? '',
+        join_time: Math.floor((now - m.joinedMs) / 1000),
+        last_talking: 0, energy: 100, volume_in: 0, volume_out: 0, 'output-volume': 0, 'input-volume': 0,
+      };
+    });
+    return {
+      conference_name: room.name, member_count: room.members.size, ghost_count: 0, rate: 8000,
+      run_time: Math.floor((now - room.createdMs) / 1000), conference_uuid: room.uuid, canvas_count: 0,
+      max_bw_in: 0, force_bw_in: 0, video_floor_packets: 0, locked: false, destruct: false, wait_mod: false,
+      audio_always: false, running: true, answered: true, enforce_min: true, bridge_to: false, dynamic: true,
+      exit_sound: true, enter_sound: true, recording: false, video_bridge: false, video_floor_only: false,
+      video_rfc4579: false, variables: {}, members,
+    };
+  }
+}

@@ -1,0 +1,37 @@
+/**
+ * A FreeSWITCH 1.10 simulator for the outbound Event Socket: simulated calls connect to a server
+ * as FreeSWITCH's `socket … async full` application does and reproduce its wire behaviour.
+ */
+export { FsSimulator, type FsSimulatorExtras } from './sim/fs-simulator.js';
+export {
+  SimulatedCall,
+  type CallEnd,
+  type ExecutedApp,
+  type TranscriptEntry,
+} from './sim/simulated-call.js';
+export type { BLegOutcome, CallerScript, FsSimulatorOptions, SimCallOptions } from './sim/options.js';
+export { urlEncodeLikeFreeSwitch } from './wire/fs-url-encode.js';
+export { quoteJsonLikeCJson } from './wire/json-string.js';
+export {
+  encodeEventFrame,
+  encodeEventBody,
+  encodeJsonMembers,
+  encodePlainHeaders,
+  frameEventBody,
+  makeHeaderBlock,
+  plainValue,
+  type EventFormat,
+  type EventHeader,
+  type HeaderBlock,
+  type HeaderValue,
+} from './wire/event-encoder.js';
+export {
+  apiResponse,
+  commandReply,
+  connectReply,
+  disconnectNotice,
+  lingerNotice,
+  DISCONNECT_BODY,
+} from './wire/reply-frames.js';
+export { CommandParser, headerOf, type ParsedCommand } from './wire/command-parser.js';
+export { separateArgs } from './util/arg-split.js';

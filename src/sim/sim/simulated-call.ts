@@ -1,0 +1,220 @@
+/**
+ * One simulated call: a TCP connection to the server, made the way FreeSWITCH's
+ * `socket <host>:<port> async full` makes it, with every byte and command recorded.
+ */
+import { EventEmitter } from 'node:events';
+import net from 'node:net';
+import type { AppDefinition, ConferenceRoomsApi } from '../apps/app-context.js';
+import { causeName } from '../channel/hangup-causes.js';
+import type { Channel } from '../channel/channel.js';
+import type { EventFactory } from '../channel/event-factory.js';
+import { CallEngine } from '../session/call-engine.js';
+import { CommandHandler } from '../session/command-handler.js';
+import { ExecRunner } from '../session/exec-runner.js';
+import { Clock } from '../util/clock.js';
+import type { ConnectGate } from '../util/connect-gate.js';
+import { CommandParser, type ParsedCommand } from '../wire/command-parser.js';
+import type { ResolvedSimOptions, SimCallOptions } from './options.js';
+
+/** How a simulated call ended. */
+export interface CallEnd {
+  readonly hangupCause?: string;
+  readonly exitReceived: boolean;
+  readonly closedBy: 'server' | 'simulator';
+  /** A socket error, if one ended the call (e.g. ECONNREFUSED). */
+  readonly error?: string;
+}
+
+/** One recorded chunk: `in` = bytes from the server, `out` = bytes the simulator sent. */
+export interface TranscriptEntry {
+  readonly dir: 'in' | 'out';
+  readonly atMs: number;
+  readonly data: Buffer;
+}
+
+/** One executed application, as the simulator started it. */
+export interface ExecutedApp {
+  readonly app: string;
+  readonly arg: string;
+  readonly eventUuid?: string;
+}
+
+/** What a call needs from its simulator. */
+export interface CallEnvironment {
+  readonly options: ResolvedSimOptions;
+  readonly factory: EventFactory;
+  readonly rooms: ConferenceRoomsApi;
+  readonly registry: ReadonlyMap<string, AppDefinition>;
+  readonly channel: Channel;
+  readonly recordTranscript: boolean;
+  readonly connectGate: ConnectGate;
+}
+
+// FreeSWITCH drops listeners that cannot keep up; this is the simulator's equivalent limit.
+const MAX_PENDING_WRITE = 64 * 1024 * 1024;
+
+/**
+ * A call placed by {@link FsSimulator}. Emits `execute` (app, arg) when an app starts,
+ * `complete` (app, arg) when it completes, `hangup` (cause) and `end` (CallEnd).
+ */
+export class SimulatedCall extends EventEmitter {
+  readonly uuid: string;
+  readonly transcript: TranscriptEntry[] = [];
+  readonly commands: ParsedCommand[] = [];
+  readonly executed: ExecutedApp[] = [];
+  readonly ended: Promise<CallEnd>;
+  readonly #socket: net.Socket;
+  readonly #clock: Clock;
+  readonly #engine: CallEngine;
+  readonly #handler: CommandHandler;
+  readonly #parser = new CommandParser();
+  readonly #t0 = performance.now();
+  readonly #record: boolean;
+  #closedBy: 'server' | 'simulator' | undefined;
+  #corked = false;
+  #error: string | undefined;
+  #resolveEnd!: (e: CallEnd) => void;
+
+  constructor(env: CallEnvironment, opts: SimCallOptions) {
+    super();
+    this.uuid = env.channel.uuid;
+    this.#record = env.recordTranscript;
+    this.ended = new Promise((resolve) => (this.#resolveEnd = resolve));
+    this.#clock = new Clock(env.options.timeScale);
+    const socket = new net.Socket();
+    this.#socket = socket;
+    this.#engine = new CallEngine({
+      channel: env.channel,
+      clock: this.#clock,
+      factory: env.factory,
+      options: env.options,
+      call: opts,
+      rooms: env.rooms,
+      socketArg: opts.socketArg ?? `${opts.host}:${opts.port} async full`,
+      wire: { write: (d) => this.#write(d), close: () => this.#closeSocket() },
+      hooks: {
+        execute: (app, arg, eventUuid) => {
+          this.executed.push(eventUuid === undefined ? { app, arg } : { app, arg, eventUuid });
+          this.emit('execute', app, arg);
+        },
+        complete: (app, arg) => this.emit('complete', app, arg),
+        hangup: (cause) => this.emit('hangup', cause),
+      },
+    });
+    const runner = new ExecRunner(this.#engine, env.registry);
+    this.#handler = new CommandHandler(this.#engine, runner, opts.unsolicitedPark ?? 'never');
+    socket.setNoDelay(true);
+    socket.setKeepAlive(true, 30_000);
+    socket.on('data', (chunk: Buffer) => this.#onData(chunk));
+    socket.on('end', () => {
+      this.#closedBy ??= 'server';
+    });
+    socket.on('error', (err) => {
+      this.#error = err.message;
+    });
+    socket.on('close', () => this.#onClose());
+    env.connectGate.enter((release) => {
+      if (socket.destroyed) {
+        release();
+        return;
+      }
+      socket.once('connect', release);
+      socket.once('close', release);
+      socket.connect({ host: opts.host, port: opts.port });
+    });
+    // FreeSWITCH waits 25 s for the first command, then logs "Socket Error!" and gives up. This
+    // is a protocol watchdog, so it runs in real time: scaled down, a loaded test server would
+    // trip it.
+    const watchdog = setTimeout(() => {
+      if (this.commands.length === 0) this.#closeSocket();
+    }, opts.firstCommandTimeoutMs ?? 25_000);
+    socket.once('close', () => clearTimeout(watchdog));
+  }
+
+  /** The simulated channel (state, variables). */
+  get channel(): Channel {
+    return this.#engine.channel;
+  }
+
+  /** The caller presses digits now. */
+  pressDigits(digits: string): void {
+    this.#engine.pressDigits(digits);
+  }
+
+  /** The caller hangs up now. */
+  hangup(cause?: string): void {
+    this.#engine.hangup(causeName(cause ?? 'NORMAL_CLEARING'));
+  }
+
+  /** Destroys the TCP connection abruptly, with no notice. */
+  drop(): void {
+    this.#closedBy ??= 'simulator';
+    this.#socket.destroy();
+  }
+
+  /** Writes raw bytes to the server. */
+  sendRaw(data: string | Buffer): void {
+    this.#write(data);
+  }
+
+  #elapsed(): number {
+    return performance.now() - this.#t0;
+  }
+
+  #write(data: string | Buffer): void {
+    const socket = this.#socket;
+    if (socket.destroyed || !socket.writable) return;
+    // Frames written in the same tick (a reply and the events it triggers) leave in one packet.
+    if (!this.#corked) {
+      this.#corked = true;
+      socket.cork();
+      process.nextTick(() => {
+        this.#corked = false;
+        socket.uncork();
+      });
+    }
+    if (this.#record) {
+      const buf = typeof data === 'string' ? Buffer.from(data) : data;
+      this.transcript.push({ dir: 'out', atMs: this.#elapsed(), data: buf });
+      socket.write(buf);
+    } else socket.write(data);
+    if (socket.writableLength > MAX_PENDING_WRITE) this.drop();
+  }
+
+  #onData(chunk: Buffer): void {
+    if (this.#record) this.transcript.push({ dir: 'in', atMs: this.#elapsed(), data: chunk });
+    let cmds: ParsedCommand[];
+    try {
+      cmds = this.#parser.push(chunk);
+    } catch {
+      this.drop();
+      return;
+    }
+    for (const cmd of cmds) {
+      this.commands.push(cmd);
+      this.#handler.handle(cmd);
+    }
+  }
+
+  #closeSocket(): void {
+    this.#closedBy ??= 'simulator';
+    const s = this.#socket;
+    if (s.destroyed) return;
+    s.end(() => s.destroy());
+  }
+
+  #onClose(): void {
+    this.#closedBy ??= 'simulator';
+    this.#engine.socketClosed();
+    this.#clock.clearAll();
+    const ch = this.#engine.channel;
+    const end: CallEnd = {
+      ...(ch.hangupCause !== undefined ? { hangupCause: ch.hangupCause } : {}),
+      exitReceived: this.#engine.exitReceived,
+      closedBy: this.#closedBy,
+      ...(this.#error !== undefined ? { error: this.#error } : {}),
+    };
+    this.emit('end', end);
+    this.#resolveEnd(end);
+  }
+}

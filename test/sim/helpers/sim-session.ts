@@ -1,0 +1,129 @@
+/**
+ * A raw-TCP test client for behaviour tests: a tiny outbound Event Socket server that talks to
+ * one simulated call with plain strings, and reads back parsed messages.
+ */
+import assert from 'node:assert/strict';
+import { FsSimulator, type FsSimulatorOptions, type SimCallOptions, type SimulatedCall } from '../../../src/sim/index.js';
+import { parseMessage, type EslMessage } from './esl-message.js';
+import { RawServer, type RawConnection } from './raw-server.js';
+
+/** A message with convenient lookups. */
+export interface Msg extends EslMessage {
+  /** Outer header, then event header (first match). */
+  get(name: string): string | undefined;
+  /** Event-Name, or Content-Type for non-events. */
+  readonly type: string;
+}
+
+function wrap(raw: Buffer): Msg {
+  const m = parseMessage(raw);
+  const get = (name: string): string | undefined =>
+    m.event.find(([k]) => k === name)?.[1] ?? m.outer.find(([k]) => k === name)?.[1];
+  const ev = m.event.find(([k]) => k === 'Event-Name')?.[1];
+  return { ...m, get, type: ev ?? m.outer.find(([k]) => k === 'Content-Type')?.[1] ?? '' };
+}
+
+/** One simulated call driven by a test. */
+export class SimSession {
+  readonly sim: FsSimulator;
+  readonly call: SimulatedCall;
+  readonly conn: RawConnection;
+  readonly #server: RawServer;
+  readonly #port: number;
+  readonly #owner: boolean;
+  /** Every message received so far. */
+  readonly seen: Msg[] = [];
+
+  private constructor(sim: FsSimulator, server: RawServer, port: number, call: SimulatedCall, conn: RawConnection, owner: boolean) {
+    this.sim = sim;
+    this.#server = server;
+    this.#port = port;
+    this.call = call;
+    this.conn = conn;
+    this.#owner = owner;
+  }
+
+  /** Another call on the same simulator and server (set up like {@link ready}). */
+  async spawn(call: Partial<SimCallOptions> = {}): Promise<SimSession> {
+    const c = this.sim.call({ host: '127.0.0.1', port: this.#port, ...call });
+    const s = new SimSession(this.sim, this.#server, this.#port, c, await this.#server.accept(), false);
+    await s.command('connect');
+    await s.command('myevents json');
+    await s.command('event json ALL');
+    await s.command('linger 10');
+    return s;
+  }
+
+  /** Places a call; the connection is accepted but nothing is sent yet. */
+  static async open(call: Partial<SimCallOptions> = {}, sim: FsSimulatorOptions = {}): Promise<SimSession> {
+    const server = new RawServer();
+    const port = await server.listen();
+    const fs = new FsSimulator({ timeScale: 0.01, ...sim });
+    const c = fs.call({ host: '127.0.0.1', port, ...call });
+    return new SimSession(fs, server, port, c, await server.accept(), true);
+  }
+
+  /** Places a call and sets it up like a production server: connect, myevents json, event json ALL, linger. */
+  static async ready(call: Partial<SimCallOptions> = {}, sim: FsSimulatorOptions = {}, format = 'json'): Promise<SimSession> {
+    const s = await SimSession.open(call, sim);
+    await s.command('connect');
+    await s.command(`myevents ${format}`);
+    await s.command(`event ${format} ALL`);
+    await s.command('linger 10');
+    return s;
+  }
+
+  /** The next message. */
+  async next(timeoutMs = 5000): Promise<Msg> {
+    const raw = await this.conn.reader.next(timeoutMs);
+    assert.ok(raw, 'connection closed');
+    const m = wrap(raw);
+    this.seen.push(m);
+    return m;
+  }
+
+  /** Sends a command (a blank line is appended) and returns the next message. */
+  async command(text: string): Promise<Msg> {
+    this.conn.send(text + '\n\n');
+    return this.next();
+  }
+
+  /** `api <cmd>`; resolves with the api/response (events before it are kept in {@link seen}). */
+  async api(cmd: string): Promise<Msg> {
+    this.conn.send(`api ${cmd}\n\n`);
+    return this.until((m) => m.type === 'api/response');
+  }
+
+  /** `sendmsg` execute; resolves with the `+OK` reply. */
+  async execute(app: string, arg?: string, extra: Record<string, string> = {}): Promise<Msg> {
+    let text = `sendmsg\ncall-command: execute\nexecute-app-name: ${app}\nevent-lock: true\n`;
+    if (arg !== undefined) text += `execute-app-arg: ${arg}\n`;
+    for (const [k, v] of Object.entries(extra)) text += `${k}: ${v}\n`;
+    return this.command(text.trimEnd());
+  }
+
+  /** Reads messages until one matches; returns it. */
+  async until(pred: (m: Msg) => boolean, timeoutMs = 5000): Promise<Msg> {
+    for (;;) {
+      const m = await this.next(timeoutMs);
+      if (pred(m)) return m;
+    }
+  }
+
+  /** Reads until the EXECUTE_COMPLETE of `app`. */
+  complete(app: string): Promise<Msg> {
+    return this.until((m) => m.type === 'CHANNEL_EXECUTE_COMPLETE' && m.get('Application') === app);
+  }
+
+  /** Messages of a type seen so far. */
+  all(type: string): Msg[] {
+    return this.seen.filter((m) => m.type === type);
+  }
+
+  /** Ends everything. */
+  async close(): Promise<void> {
+    if (!this.#owner) return;
+    await this.sim.close();
+    await this.#server.close();
+  }
+}
