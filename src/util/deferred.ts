@@ -1,4 +1,9 @@
-/** A promise with its settle functions, settled at most once; `settled` tells whether it has been. */
+/**
+ * A promise with its settle functions, settled at most once; `settled` tells whether it has been.
+ *
+ * A rejection before anyone awaits the promise is not an unhandled rejection: the owner may reject it (a hangup
+ * while the command that will await it is still in flight) a few ticks before the await is reached.
+ */
 export class Deferred<T> {
   readonly promise: Promise<T>;
   #resolve!: (value: T) => void;
@@ -10,6 +15,7 @@ export class Deferred<T> {
       this.#resolve = resolve;
       this.#reject = reject;
     });
+    this.promise.catch(() => undefined);
   }
 
   get settled(): boolean {

@@ -20,6 +20,7 @@ export class RawPeer {
 
   private constructor(socket: Socket) {
     this.socket = socket;
+    socket.setNoDelay(true);
     this.closed = new Promise((resolve) => socket.once('close', () => resolve()));
     socket.on('error', () => {});
     socket.on('data', (data: Buffer) => {

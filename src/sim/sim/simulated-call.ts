@@ -54,8 +54,9 @@ export interface CallEnvironment {
 const MAX_PENDING_WRITE = 64 * 1024 * 1024;
 
 /**
- * A call placed by {@link FsSimulator}. Emits `execute` (app, arg) when an app starts,
- * `complete` (app, arg) when it completes, `hangup` (cause) and `end` (CallEnd).
+ * A call placed by {@link FsSimulator}. Emits `command` (ParsedCommand) as each command from the server is read,
+ * `execute` (app, arg) when an app starts, `complete` (app, arg) when it completes, `hangup` (cause) and `end`
+ * (CallEnd).
  */
 export class SimulatedCall extends EventEmitter {
   readonly uuid: string;
@@ -192,6 +193,7 @@ export class SimulatedCall extends EventEmitter {
     }
     for (const cmd of cmds) {
       this.commands.push(cmd);
+      this.emit('command', cmd);
       this.#handler.handle(cmd);
     }
   }
