@@ -1,3 +1,5 @@
+import type { Dispatcher } from 'undici';
+import { createCallHandler, createWebhookClient } from './call/index.js';
 import type { Config } from './config/index.js';
 import { eslServerOptions } from './config/index.js';
 import { AppError } from './errors.js';
@@ -9,13 +11,19 @@ import type { Logger } from './log.js';
 export interface AppDeps {
   config: Readonly<Config>;
   log: Logger;
-  /** What runs each call; without one, calls are refused with a logged error. */
+  /** What runs each call. Default: the TwiML engine over `dispatcher`; with neither, calls are refused. */
   handler?: CallHandler;
+  /** The shared webhook dispatcher (from `createWebhookDispatcher`) the TwiML engine sends its requests through. */
+  dispatcher?: Dispatcher;
 }
 
 /** The composition root: the only place where the server's parts are built and wired together. */
 export function createApp(deps: AppDeps): EslServer {
-  return new EslServer(eslServerOptions(deps.config), deps.log, deps.handler ?? refuseCall);
+  let handler = deps.handler;
+  if (!handler && deps.dispatcher) {
+    handler = createCallHandler({ config: deps.config, webhook: createWebhookClient(deps.config, deps.dispatcher) });
+  }
+  return new EslServer(eslServerOptions(deps.config), deps.log, handler ?? refuseCall);
 }
 
 /** Without a call script runner the call cannot be served: say so, and let the server hang it up. */

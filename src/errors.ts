@@ -50,6 +50,14 @@ export const ERROR_CATALOGUE = {
   ERR_WEBHOOK_TOO_MANY_REDIRECTS: { level: 'warn', twilio: 11215, text: 'the webhook server redirected too many times' },
   ERR_WEBHOOK_BODY_TOO_LARGE: { level: 'warn', twilio: 11750, text: 'the webhook response body exceeds the size limit' },
   ERR_WEBHOOK_EMPTY_BODY: { level: 'warn', twilio: 11200, text: 'the webhook response body is empty' },
+  ERR_CALL_NO_URL: { level: 'error', text: 'no voice URL is configured for the call; it is rejected unanswered' },
+  ERR_CALL_BAD_URL: { level: 'error', text: 'a voice or fallback URL given for the call is not a valid http(s) URL' },
+  ERR_CALL_REDIRECT_LIMIT: { level: 'warn', text: 'the call made more document requests than the limit allows' },
+  ERR_CALL_MEDIA_REFUSED: { level: 'warn', text: 'a media path is not an http(s) URL or an allowed FreeSWITCH path' },
+  ERR_CALL_PLAY_FAILED: { level: 'warn', text: 'FreeSWITCH could not play a media file' },
+  ERR_CALL_VOICE_UNMAPPED: { level: 'warn', text: 'a Say voice has no text-to-speech mapping; the default voice is used' },
+  ERR_CALL_RECORDING_MISSING: { level: 'error', text: 'the file of a recording could not be read' },
+  ERR_CALL_RECORDING_UPLOAD: { level: 'error', text: 'a recording could not be uploaded; the file is kept in the spool directory' },
 } as const satisfies Record<string, CatalogueEntry>;
 
 export type ErrorCode = keyof typeof ERROR_CATALOGUE;

@@ -1,8 +1,10 @@
 #!/usr/bin/env node
 import { createApp } from './app.js';
+import { webhookDispatcherOptions } from './call/index.js';
 import { loadConfig } from './config/index.js';
 import { AppError } from './errors.js';
 import { createLogger } from './log.js';
+import { createWebhookDispatcher } from './webhook/index.js';
 
 /** Starts the server with the configuration from conf/ and the environment; SIGTERM/SIGINT drain and exit 0. */
 async function main(): Promise<void> {
@@ -15,7 +17,8 @@ async function main(): Promise<void> {
     process.exit(1);
   }
   const log = createLogger(config.log.level);
-  const server = createApp({ config, log });
+  const dispatcher = createWebhookDispatcher(webhookDispatcherOptions(config));
+  const server = createApp({ config, log, dispatcher });
   try {
     await server.listen();
   } catch (err) {
@@ -29,7 +32,7 @@ async function main(): Promise<void> {
     if (stopping) return;
     stopping = true;
     log.info({ signal, drainMs: config.server.drainMs, calls: server.activeCalls }, 'stopping');
-    void server.close(config.server.drainMs).then(() => {
+    void server.close(config.server.drainMs).then(() => dispatcher.close()).then(() => {
       log.info('stopped');
       log.flush();
       process.exitCode = 0;

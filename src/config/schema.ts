@@ -35,6 +35,82 @@ convict.addFormat({
   },
 });
 
+convict.addFormat({
+  name: 'http-url-or-empty',
+  validate: (value: unknown) => {
+    if (value === '') return;
+    if (typeof value !== 'string' || !/^https?:\/\//i.test(value)) throw new Error('must be an http(s) URL or empty');
+    new URL(value);
+  },
+});
+
+convict.addFormat({
+  name: 'voice-routes',
+  validate: (value: unknown) => {
+    if (!Array.isArray(value)) throw new Error('must be a list of { destination, url } entries');
+    for (const entry of value as unknown[]) {
+      const e = entry as { destination?: unknown; url?: unknown; method?: unknown };
+      if (typeof e !== 'object' || e === null || typeof e.destination !== 'string' || typeof e.url !== 'string') {
+        throw new Error('each entry needs a destination pattern and a url');
+      }
+      new RegExp(e.destination);
+      if (!/^https?:\/\//i.test(e.url)) throw new Error(`${e.url} is not an http(s) URL`);
+      new URL(e.url);
+      if (e.method !== undefined && e.method !== 'GET' && e.method !== 'POST') throw new Error('method must be GET or POST');
+    }
+  },
+});
+
+const TTS_VOICE = /^[A-Za-z0-9_-]+\|[A-Za-z0-9_.-]+$/;
+
+convict.addFormat({
+  name: 'tts-voice',
+  validate: (value: unknown) => {
+    if (typeof value !== 'string' || !TTS_VOICE.test(value)) throw new Error('must be engine|voice, e.g. flite|slt');
+  },
+});
+
+convict.addFormat({
+  name: 'tts-voices',
+  validate: (value: unknown) => {
+    if (!Array.isArray(value)) throw new Error('must be a list of { voice, language?, tts } entries');
+    for (const entry of value as unknown[]) {
+      const e = entry as { voice?: unknown; language?: unknown; tts?: unknown };
+      if (typeof e !== 'object' || e === null || typeof e.voice !== 'string' || e.voice === '') {
+        throw new Error('each entry needs a voice (a name, or a prefix ending in *)');
+      }
+      if (e.language !== undefined && typeof e.language !== 'string') throw new Error('language must be a string');
+      if (typeof e.tts !== 'string' || !TTS_VOICE.test(e.tts)) throw new Error(`${String(e.tts)} is not engine|voice`);
+    }
+  },
+});
+
+convict.addFormat({
+  name: 'media-prefixes',
+  validate: (value: unknown) => {
+    if (!Array.isArray(value)) throw new Error('must be a list of FreeSWITCH path prefixes');
+    for (const entry of value as unknown[]) {
+      if (typeof entry !== 'string' || entry === '' || /[\s$]/.test(entry)) throw new Error(`${String(entry)} is not a path prefix`);
+    }
+  },
+});
+
+convict.addFormat({
+  name: 'spool-dir',
+  validate: (value: unknown) => {
+    if (typeof value !== 'string' || !/^\/[A-Za-z0-9_./-]*$/.test(value)) {
+      throw new Error('must be an absolute path of letters, digits, _ . / and - (FreeSWITCH splits arguments on spaces)');
+    }
+  },
+});
+
+convict.addFormat({
+  name: 'media-path',
+  validate: (value: unknown) => {
+    if (typeof value !== 'string' || /[\s$]/.test(value)) throw new Error('must be a media path or URL without spaces or $');
+  },
+});
+
 /**
  * The whole configuration: one convict schema. Every key is documented in conf/README.md (a test keeps the two in
  * step). Durations carry their unit in the key name.
@@ -90,6 +166,117 @@ export const schema = {
       format: intBetween(1024, 64 * 1024 * 1024), default: 16 * 1024 * 1024,
     },
   },
+  call: {
+    voiceUrl: {
+      doc: 'Voice URL of calls whose channel has no pivot_voice_url and whose destination matches no route (empty: none).',
+      format: 'http-url-or-empty', default: '', env: 'PIVOT_VOICE_URL',
+    },
+    voiceMethod: {
+      doc: 'HTTP method of the first request when the channel has no pivot_voice_method.',
+      format: ['GET', 'POST'], default: 'POST',
+    },
+    fallbackUrl: {
+      doc: 'Fallback URL of calls whose channel has no pivot_fallback_url (empty: none).',
+      format: 'http-url-or-empty', default: '', env: 'PIVOT_FALLBACK_URL',
+    },
+    reqFormat: {
+      doc: 'Request parameter naming when the channel has no pivot_req_format: twiml (Twilio names) or kazoo.',
+      format: ['twiml', 'kazoo'], default: 'twiml',
+    },
+    routes: {
+      doc: 'Voice URLs by destination number, first match wins: [{ "destination": "<regex>", "url": "...", "method": "GET|POST" }].',
+      format: 'voice-routes', default: [],
+    },
+    accountSid: {
+      doc: 'AccountSid sent when the channel has no ecallmgr_Account-ID variable (empty: not sent).',
+      format: String, default: '', env: 'PIVOT_ACCOUNT_SID',
+    },
+    rejectCause: {
+      doc: 'Hangup cause of calls refused because they have no usable voice URL (CALL_REJECTED is SIP 603).',
+      format: 'hangup-cause', default: 'CALL_REJECTED',
+    },
+    maxRequests: {
+      doc: 'Most document requests in one call (first, actions, redirects, fallback); one more ends the call.',
+      format: intBetween(1, 100_000), default: 100,
+    },
+    maxLoops: {
+      doc: 'Most repetitions of a Say or Play with loop="0" (which otherwise repeats until hangup).',
+      format: intBetween(1, 1_000_000), default: 1000,
+    },
+    errorPrompt: {
+      doc: 'What the caller hears when no document can be run: text spoken with call.tts.defaultVoice, or an audio URL or allowed FreeSWITCH path (empty: nothing).',
+      format: String, default: 'An application error has occurred. Goodbye.',
+    },
+    playUrlPrefix: {
+      doc: 'Prefix put before http(s) URLs given to playback (empty: the URL as is, for mod_http_cache with enable-file-formats).',
+      format: 'media-path', default: '',
+    },
+    mediaPrefixes: {
+      doc: 'FreeSWITCH path forms configured media (beep, error prompt) may use besides http(s) URLs.',
+      format: 'media-prefixes', default: ['tone_stream://', 'silence_stream://'],
+    },
+    tts: {
+      defaultVoice: {
+        doc: 'engine|voice used for Say voices the table does not map.',
+        format: 'tts-voice', default: 'flite|slt',
+      },
+      voices: {
+        doc: 'Say voice (and optional language) to engine|voice: [{ "voice": "man", "language": "en-US", "tts": "flite|rms" }]; a voice ending in * is a prefix.',
+        format: 'tts-voices',
+        default: [
+          { voice: 'man', tts: 'flite|rms' },
+          { voice: 'woman', tts: 'flite|slt' },
+          { voice: 'alice', tts: 'flite|slt' },
+          { voice: 'Polly.*', tts: 'flite|slt' },
+          { voice: 'Google.*', tts: 'flite|slt' },
+        ],
+      },
+      maxTextLength: {
+        doc: 'Longest Say text sent to the speech engine, in characters; longer text is cut.',
+        format: intBetween(1, 100_000), default: 4000,
+      },
+    },
+    record: {
+      spoolDir: {
+        doc: 'Directory where FreeSWITCH writes recordings and this server reads them (both must see the same files).',
+        format: 'spool-dir', default: '/tmp/pivot-esl/recordings', env: 'PIVOT_RECORDING_SPOOL_DIR',
+      },
+      beep: {
+        doc: 'What Record plays before recording when playBeep is true.',
+        format: 'media-path', default: 'tone_stream://%(500,0,800)',
+      },
+      silenceThreshold: {
+        doc: 'Energy below which the record application counts audio as silence (its silence_thresh).',
+        format: intBetween(1, 100_000), default: 200,
+      },
+      uploadTimeoutMs: {
+        doc: 'Time allowed for the HTTP PUT of a recording.',
+        format: intBetween(100, 600_000), default: 10_000,
+      },
+    },
+  },
+  webhook: {
+    connectTimeoutMs: {
+      doc: 'Time allowed to connect to the customer web server (a URL fragment #ct= overrides it).',
+      format: intBetween(1, 60_000), default: 5000,
+    },
+    timeoutMs: {
+      doc: 'Time allowed for a whole document request, retries included (a URL fragment #rt= / #tt= overrides it).',
+      format: intBetween(1, 60_000), default: 5000,
+    },
+    retryCount: {
+      doc: 'Retries of a request whose connection failed (a URL fragment #rc= overrides it).',
+      format: intBetween(0, 5), default: 1,
+    },
+    authToken: {
+      doc: 'When set, requests carry X-Twilio-Signature computed with this token.',
+      format: String, default: '', env: 'PIVOT_WEBHOOK_AUTH_TOKEN', sensitive: true,
+    },
+    denyPrivateNetworks: {
+      doc: 'Refuse webhook hosts in loopback and private networks too (link-local and metadata addresses are always refused).',
+      format: Boolean, default: false, env: 'PIVOT_WEBHOOK_DENY_PRIVATE_NETWORKS',
+    },
+  },
   server: {
     drainMs: {
       doc: 'On SIGTERM, how long calls in progress may go on before they are hung up.',
@@ -118,6 +305,33 @@ export interface Config {
     shutdownHangupCause: string;
     maxHeaderBytes: number;
     maxBodyBytes: number;
+  };
+  call: {
+    voiceUrl: string;
+    voiceMethod: 'GET' | 'POST';
+    fallbackUrl: string;
+    reqFormat: 'twiml' | 'kazoo';
+    routes: Array<{ destination: string; url: string; method?: 'GET' | 'POST' }>;
+    accountSid: string;
+    rejectCause: string;
+    maxRequests: number;
+    maxLoops: number;
+    errorPrompt: string;
+    playUrlPrefix: string;
+    mediaPrefixes: string[];
+    tts: {
+      defaultVoice: string;
+      voices: Array<{ voice: string; language?: string; tts: string }>;
+      maxTextLength: number;
+    };
+    record: { spoolDir: string; beep: string; silenceThreshold: number; uploadTimeoutMs: number };
+  };
+  webhook: {
+    connectTimeoutMs: number;
+    timeoutMs: number;
+    retryCount: number;
+    authToken: string;
+    denyPrivateNetworks: boolean;
   };
   server: { drainMs: number };
   log: { level: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent' };

@@ -9,7 +9,10 @@ export type Params = ReadonlyArray<readonly [name: string, value: string]>;
 /** Which parameter names to send: Twilio's, or the Kazoo Pivot names of `req_format=kazoo`. */
 export type ParamFormat = 'twilio' | 'kazoo';
 
-/** Call directions as the caller describes them; `outbound` means "originated by us" (Twilio: `outbound-api`). */
+/**
+ * Call directions as the caller describes them. `outbound` means "originated by Kazoo or FreeSWITCH" and is sent as
+ * it is, as the Pivot request format defines it; Twilio's `outbound-api`/`outbound-dial` pass through when given.
+ */
 export type CallDirection = 'inbound' | 'outbound' | 'outbound-api' | 'outbound-dial';
 
 /** The value of `ApiVersion` on every Twilio-style request. */
@@ -89,8 +92,7 @@ const RESERVED: Readonly<Record<ParamFormat, ReadonlySet<string>>> = {
 
 function directionFor(direction: CallDirection, format: ParamFormat): string {
   if (direction === 'inbound') return 'inbound';
-  if (format === 'kazoo') return 'outbound';
-  return direction === 'outbound' ? 'outbound-api' : direction;
+  return format === 'kazoo' ? 'outbound' : direction;
 }
 
 /**

@@ -50,8 +50,9 @@ describe('webhook request parameters', () => {
     ]);
   });
 
-  it('maps directions: outbound is outbound-api for Twilio and outbound for Kazoo', () => {
-    assert.equal(paramValue(buildCallParams({ ...call, direction: 'outbound' }), 'Direction'), 'outbound-api');
+  it('maps directions: outbound stays outbound (the Pivot definition); Kazoo names always say outbound', () => {
+    assert.equal(paramValue(buildCallParams({ ...call, direction: 'outbound' }), 'Direction'), 'outbound');
+    assert.equal(paramValue(buildCallParams({ ...call, direction: 'outbound-api' }), 'Direction'), 'outbound-api');
     assert.equal(paramValue(buildCallParams({ ...call, direction: 'outbound-dial' }), 'Direction'), 'outbound-dial');
     const kazoo = buildCallParams({ ...call, direction: 'outbound-api' }, {}, 'kazoo');
     assert.equal(paramValue(kazoo, 'Direction'), 'outbound');

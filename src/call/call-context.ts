@@ -1,0 +1,44 @@
+/**
+ * Everything a verb may touch during a call, and nothing global: the channel, the call's logger and signal, the
+ * engine's settings and clients, the call's source and description, and the few pieces of state that change.
+ */
+import type { Logger } from 'pino';
+import type { EslChannel } from '../esl/index.js';
+import type { WebhookClient } from '../webhook/index.js';
+import type { CallIdentity } from './call-description.js';
+import type { CallSource } from './call-source.js';
+import type { EngineSettings } from './engine-settings.js';
+import type { RecordingStore } from './recording/recording-store.js';
+
+/** What changes during a call. */
+export interface CallState {
+  /** URL of the document running now: the base of its relative URLs and the default action. */
+  document: URL;
+  /** True once this call has answered (or found the channel answered). */
+  answered: boolean;
+  /** Document requests made so far, the first included. */
+  requests: number;
+  /** Recordings taken so far (numbers the recording files). */
+  recordings: number;
+  /** The last `playback_terminators` value this call set (undefined: FreeSWITCH's default). */
+  terminators: string | undefined;
+  /** `<Set>`/`<Variable>` pairs, sent on every later request; insertion order is kept. */
+  readonly variables: Map<string, string>;
+  /** Whether the fallback URL has been used (it is tried once per call). */
+  fallbackUsed: boolean;
+}
+
+/** The context handed to every verb. */
+export interface CallContext {
+  readonly channel: EslChannel;
+  /** The call's logger, bound to uuid, callSid and accountSid. */
+  readonly log: Logger;
+  /** Aborts when the call ends (hangup, disconnect, shutdown); its reason is a CallEndedError. */
+  readonly signal: AbortSignal;
+  readonly settings: EngineSettings;
+  readonly webhook: WebhookClient;
+  readonly recordings: RecordingStore;
+  readonly source: CallSource;
+  readonly identity: CallIdentity;
+  readonly state: CallState;
+}

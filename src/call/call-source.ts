@@ -1,0 +1,93 @@
+/**
+ * Where a call's script comes from: the channel variables set by the FreeSWITCH dialplan or by Kazoo before the
+ * hand-off, else the configured defaults (a destination-number route, then the default voice URL).
+ */
+import type { Logger } from 'pino';
+import { AppError } from '../errors.js';
+import type { ChannelData } from '../esl/index.js';
+import type { HttpMethod } from '../twiml/index.js';
+import type { ParamFormat } from '../webhook/index.js';
+import type { EngineSettings } from './engine-settings.js';
+
+/** Channel variables read at the start of a call. */
+export const SourceVariable = {
+  VoiceUrl: 'pivot_voice_url',
+  VoiceMethod: 'pivot_voice_method',
+  ReqFormat: 'pivot_req_format',
+  FallbackUrl: 'pivot_fallback_url',
+  StatusCallback: 'pivot_status_callback',
+} as const;
+
+/** The script of one call. */
+export interface CallSource {
+  readonly voiceUrl: URL;
+  readonly method: HttpMethod;
+  /** Request parameter naming. */
+  readonly format: ParamFormat;
+  readonly fallbackUrl: URL | undefined;
+  /** Carried for the status callbacks of the call. */
+  readonly statusCallback: URL | undefined;
+}
+
+function httpUrl(text: string): URL | undefined {
+  try {
+    const url = new URL(text.trim());
+    return url.protocol === 'http:' || url.protocol === 'https:' ? url : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+function nonEmpty(value: string | undefined): string | undefined {
+  return value === undefined || value.trim() === '' ? undefined : value.trim();
+}
+
+/** An optional URL variable: absent is fine, an invalid value is reported and ignored. */
+function optionalUrl(data: ChannelData, name: string, fallback: URL | undefined, log: Logger): URL | undefined {
+  const raw = nonEmpty(data.variable(name));
+  if (raw === undefined) return fallback;
+  const url = httpUrl(raw);
+  if (!url) log.warn({ code: 'ERR_CALL_BAD_URL', variable: name }, 'channel variable is not an http(s) URL; ignored');
+  return url ?? fallback;
+}
+
+/**
+ * Reads the call's source. The voice URL is `pivot_voice_url`, else the first route whose pattern matches the
+ * destination number, else the default voice URL. An unknown method or format is reported and replaced by the
+ * default.
+ * @throws AppError `ERR_CALL_NO_URL` when there is no voice URL, `ERR_CALL_BAD_URL` when it is not http(s).
+ */
+export function resolveCallSource(data: ChannelData, settings: EngineSettings, log: Logger): CallSource {
+  const { defaults } = settings;
+  const rawUrl = nonEmpty(data.variable(SourceVariable.VoiceUrl));
+  let voiceUrl: URL | undefined;
+  let routeMethod: HttpMethod | undefined;
+  if (rawUrl !== undefined) {
+    voiceUrl = httpUrl(rawUrl);
+    if (!voiceUrl) throw new AppError('ERR_CALL_BAD_URL', `${SourceVariable.VoiceUrl} is not an http(s) URL`);
+  } else {
+    const route = settings.routes.find((r) => r.pattern.test(data.destinationNumber));
+    voiceUrl = route?.url ?? defaults.voiceUrl;
+    routeMethod = route?.method;
+  }
+  if (!voiceUrl) throw new AppError('ERR_CALL_NO_URL');
+
+  const rawMethod = nonEmpty(data.variable(SourceVariable.VoiceMethod))?.toUpperCase();
+  let method: HttpMethod = routeMethod ?? defaults.voiceMethod;
+  if (rawMethod === 'GET' || rawMethod === 'POST') method = rawMethod;
+  else if (rawMethod !== undefined) log.warn({ variable: SourceVariable.VoiceMethod }, 'unknown method; the default is used');
+
+  const rawFormat = nonEmpty(data.variable(SourceVariable.ReqFormat))?.toLowerCase();
+  let format: ParamFormat = defaults.reqFormat === 'kazoo' ? 'kazoo' : 'twilio';
+  if (rawFormat === 'kazoo') format = 'kazoo';
+  else if (rawFormat === 'twiml') format = 'twilio';
+  else if (rawFormat !== undefined) log.warn({ variable: SourceVariable.ReqFormat }, 'unknown request format; the default is used');
+
+  return {
+    voiceUrl,
+    method,
+    format,
+    fallbackUrl: optionalUrl(data, SourceVariable.FallbackUrl, defaults.fallbackUrl, log),
+    statusCallback: optionalUrl(data, SourceVariable.StatusCallback, undefined, log),
+  };
+}

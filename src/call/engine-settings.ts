@@ -1,0 +1,75 @@
+/**
+ * The engine's view of the configuration, compiled once when the engine is built: URLs parsed, destination
+ * patterns compiled, the voice table indexed. Calls share it and never re-read the configuration.
+ */
+import type { Config } from '../config/index.js';
+import type { HttpMethod } from '../twiml/index.js';
+import type { MediaSettings } from './media/play-path.js';
+import { VoiceMapper } from './media/tts-voices.js';
+
+/** A destination-number route to a voice URL. */
+export interface VoiceRoute {
+  readonly pattern: RegExp;
+  readonly url: URL;
+  readonly method: HttpMethod;
+}
+
+/** Everything a call needs from configuration. */
+export interface EngineSettings {
+  /** Used when the channel does not say. */
+  readonly defaults: {
+    readonly voiceUrl: URL | undefined;
+    readonly voiceMethod: HttpMethod;
+    readonly fallbackUrl: URL | undefined;
+    readonly reqFormat: 'twiml' | 'kazoo';
+    readonly accountSid: string | undefined;
+  };
+  readonly routes: readonly VoiceRoute[];
+  readonly rejectCause: string;
+  readonly maxRequests: number;
+  readonly maxLoops: number;
+  readonly errorPrompt: string;
+  readonly media: MediaSettings;
+  readonly voices: VoiceMapper;
+  readonly maxTextLength: number;
+  readonly record: {
+    readonly spoolDir: string;
+    readonly beep: string;
+    readonly silenceThreshold: number;
+    readonly uploadTimeoutMs: number;
+  };
+  readonly authToken: string | undefined;
+  /** Time allowed for requests made after the caller hung up (the Record action). */
+  readonly postHangupTimeoutMs: number;
+  /**
+   * Multiplies the durations of timers the engine runs itself (Gather timeouts). 1 in production; the simulator
+   * runs FreeSWITCH time faster and the engine then follows the same scale.
+   */
+  readonly timeScale: number;
+}
+
+/** Compiles the `call` and `webhook` configuration. */
+export function compileSettings(config: Readonly<Config>, timeScale = 1): EngineSettings {
+  const { call, webhook } = config;
+  return Object.freeze({
+    defaults: {
+      voiceUrl: call.voiceUrl === '' ? undefined : new URL(call.voiceUrl),
+      voiceMethod: call.voiceMethod,
+      fallbackUrl: call.fallbackUrl === '' ? undefined : new URL(call.fallbackUrl),
+      reqFormat: call.reqFormat,
+      accountSid: call.accountSid === '' ? undefined : call.accountSid,
+    },
+    routes: call.routes.map((r) => ({ pattern: new RegExp(r.destination), url: new URL(r.url), method: r.method ?? 'POST' })),
+    rejectCause: call.rejectCause,
+    maxRequests: call.maxRequests,
+    maxLoops: call.maxLoops,
+    errorPrompt: call.errorPrompt.trim(),
+    media: { playUrlPrefix: call.playUrlPrefix, mediaPrefixes: [...call.mediaPrefixes] },
+    voices: new VoiceMapper(call.tts.voices, call.tts.defaultVoice),
+    maxTextLength: call.tts.maxTextLength,
+    record: { ...call.record, spoolDir: call.record.spoolDir.replace(/\/+$/, '') || '/' },
+    authToken: webhook.authToken === '' ? undefined : webhook.authToken,
+    postHangupTimeoutMs: webhook.timeoutMs,
+    timeScale,
+  });
+}

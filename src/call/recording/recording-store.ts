@@ -1,0 +1,83 @@
+/**
+ * Delivery of finished recordings. The default store uploads the file with an HTTP PUT (Kazoo Pivot's contract)
+ * and removes it from the spool directory once the upload succeeded; a failed upload leaves the file in place and
+ * is reported with ERR_CALL_RECORDING_UPLOAD. A store with retries and a persistent queue can replace it without
+ * touching the Record verb.
+ */
+import { createReadStream } from 'node:fs';
+import { readFile, rm, stat } from 'node:fs/promises';
+import type { Logger } from 'pino';
+import { AppError, toAppError } from '../../errors.js';
+import { redactUrl, type WebhookClient } from '../../webhook/index.js';
+
+/** A recording waiting to be delivered. */
+export interface RecordingFile {
+  /** Local path of the WAV file. */
+  readonly path: string;
+  /** Where it goes. */
+  readonly url: URL;
+  readonly recordingSid: string;
+  readonly callSid: string;
+}
+
+/** How a delivery went. */
+export interface DeliveryResult {
+  readonly delivered: boolean;
+  readonly error: AppError | undefined;
+}
+
+/** Delivers recordings. `deliver` never throws; it reports. */
+export interface RecordingStore {
+  deliver(file: RecordingFile, log: Logger): Promise<DeliveryResult>;
+}
+
+/** Files above this size are streamed instead of read into memory (a stream is sent once, without retries). */
+const STREAM_ABOVE_BYTES = 8 * 1024 * 1024;
+
+/** The default store: HTTP PUT through the webhook client, with its own time limit (the call may be over). */
+export class HttpPutRecordingStore implements RecordingStore {
+  readonly #webhook: WebhookClient;
+  readonly #timeoutMs: number;
+  readonly #authToken: string | undefined;
+
+  constructor(webhook: WebhookClient, timeoutMs: number, authToken?: string) {
+    this.#webhook = webhook;
+    this.#timeoutMs = timeoutMs;
+    this.#authToken = authToken;
+  }
+
+  async deliver(file: RecordingFile, log: Logger): Promise<DeliveryResult> {
+    const started = performance.now();
+    const url = redactUrl(file.url);
+    let size: number;
+    try {
+      size = (await stat(file.path)).size;
+    } catch (err) {
+      log.error({ code: 'ERR_CALL_RECORDING_MISSING', file: file.path, err: toAppError(err).message }, 'recording file not found');
+      return { delivered: false, error: new AppError('ERR_CALL_RECORDING_MISSING', undefined, { cause: err }) };
+    }
+    try {
+      const body = size > STREAM_ABOVE_BYTES ? createReadStream(file.path) : await readFile(file.path);
+      const result = await this.#webhook.put({
+        url: file.url,
+        body,
+        headers: { 'content-type': 'audio/wav' },
+        ...(this.#authToken === undefined ? {} : { authToken: this.#authToken }),
+      }, AbortSignal.timeout(this.#timeoutMs));
+      log.info({ url, method: 'PUT', status: result.status, durationMs: ms(started), bytes: size }, 'recording uploaded');
+      await rm(file.path, { force: true });
+      return { delivered: true, error: undefined };
+    } catch (err) {
+      const cause = toAppError(err);
+      const error = new AppError('ERR_CALL_RECORDING_UPLOAD', undefined, { cause });
+      const status = 'status' in cause && typeof cause.status === 'number' ? cause.status : undefined;
+      log.error({ url, method: 'PUT', status, durationMs: ms(started), code: error.code, cause: cause.code, file: file.path },
+        'recording upload failed; the file is kept');
+      return { delivered: false, error };
+    }
+  }
+}
+
+function ms(started: number): number {
+  return Math.round(performance.now() - started);
+}

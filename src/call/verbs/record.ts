@@ -1,0 +1,112 @@
+/**
+ * `<Record>`: records the caller with FreeSWITCH `record <file> <maxLength> <silence threshold> <timeout>` into the
+ * spool directory, after an optional beep. `finishOnKey` keys (default any) end it through `playback_terminators`;
+ * `timeout` seconds of silence end it (0: no silence detection); `maxLength` limits it.
+ *
+ * An empty recording, or one that is nothing but silence, makes no request and the next verb runs. Otherwise the
+ * file is uploaded with HTTP PUT to `<recordingUrl, else the action URL>/call_recording_<CallSid>_<n>.wav` and the
+ * action (default: the current document) is requested with RecordingUrl, RecordingDuration (whole seconds),
+ * RecordingSid and Digits (the key that ended it, or `hangup`). When the caller hung up during the recording, the
+ * action is still requested, with CallStatus=completed, and its reply is not run.
+ */
+import type { RecordVerb } from '../../twiml/index.js';
+import { resolveUrl } from '../../twiml/index.js';
+import { AppError } from '../../errors.js';
+import type { ExecuteResult } from '../../esl/index.js';
+import { isCallEnded, prepareRecordingKeys, setTerminators } from '../call-actions.js';
+import type { CallContext } from '../call-context.js';
+import { requestAfterHangup } from '../fetch-document.js';
+import { playbackPath } from '../media/play-path.js';
+import { runStep } from '../media/prompts.js';
+import {
+  discardRecording, newRecordingSid, publicUrl, recordingPath, recordingUrl, wavDurationMs,
+} from '../recording/recording-file.js';
+import { CONTINUE, END, navigate, type VerbHandler, type VerbOutcome } from './verb-handler.js';
+
+/** Frames of slack when deciding that a recording stopped by silence held nothing but silence. */
+const SILENCE_SLACK_MS = 100;
+
+/** What a recording came to. */
+interface Take {
+  readonly ms: number;
+  /** The key that ended it, if one did. */
+  readonly key: string | undefined;
+  /** Ended by `timeout` seconds of silence. */
+  readonly silence: boolean;
+}
+
+async function beep(ctx: CallContext): Promise<void> {
+  let path: string;
+  try {
+    path = playbackPath(ctx.settings.record.beep, ctx.settings.media);
+  } catch (err) {
+    if (!(err instanceof AppError)) throw err;
+    ctx.log.warn({ code: err.code }, 'the configured beep is refused; no beep');
+    return;
+  }
+  await setTerminators(ctx, 'none');
+  await runStep(ctx, { app: 'playback', arg: path });
+}
+
+async function takeOf(completion: ExecuteResult | undefined, path: string): Promise<Take> {
+  if (!completion) return { ms: await wavDurationMs(path), key: undefined, silence: false };
+  const vars = completion.event;
+  const ms = Number.parseInt(vars.variable('record_ms') ?? '', 10);
+  const key = vars.variable('playback_terminator_used');
+  return {
+    ms: Number.isFinite(ms) ? ms : await wavDurationMs(path),
+    key: key === undefined || key === '' ? undefined : key,
+    silence: vars.variable('silence_hits_exhausted') === 'true',
+  };
+}
+
+function isEmpty(take: Take, verb: RecordVerb): boolean {
+  if (take.ms <= 0) return true;
+  return verb.timeout > 0 && take.silence && take.key === undefined && take.ms <= verb.timeout * 1000 + SILENCE_SLACK_MS;
+}
+
+async function runRecord(verb: RecordVerb, ctx: CallContext): Promise<VerbOutcome> {
+  const n = ++ctx.state.recordings;
+  const { spoolDir, silenceThreshold } = ctx.settings.record;
+  const path = recordingPath(spoolDir, ctx.identity.callSid, n);
+  if (verb.playBeep) await beep(ctx);
+  await prepareRecordingKeys(ctx, verb.finishOnKey);
+  const threshold = verb.timeout > 0 ? silenceThreshold : 0;
+  let completion: ExecuteResult | undefined;
+  try {
+    completion = await ctx.channel.execute('record', `${path} ${verb.maxLength} ${threshold} ${verb.timeout}`,
+      { completeAfterHangup: true });
+  } catch (err) {
+    if (!isCallEnded(err)) throw err;
+  }
+  const hungUp = ctx.signal.aborted;
+  const take = await takeOf(completion, path);
+  if (isEmpty(take, verb)) {
+    ctx.log.debug({ verb: 'Record', ms: take.ms, silence: take.silence }, 'empty recording; no request');
+    await discardRecording(path);
+    return hungUp ? END : CONTINUE;
+  }
+
+  const document = ctx.state.document;
+  const action = verb.action === undefined ? document : resolveUrl(verb.action, document);
+  const target = recordingUrl(verb.recordingUrl === undefined ? action : resolveUrl(verb.recordingUrl, document),
+    ctx.identity.callSid, n);
+  const recordingSid = newRecordingSid();
+  await ctx.recordings.deliver({ path, url: target, recordingSid, callSid: ctx.identity.callSid }, ctx.log);
+  // The upload does not follow the call's signal: a caller who hangs up meanwhile still gets the action request.
+  const extras = {
+    recordingUrl: publicUrl(target),
+    recordingDuration: Math.max(1, Math.round(take.ms / 1000)),
+    recordingSid,
+    digits: take.key ?? (hungUp ? 'hangup' : undefined),
+  };
+  if (!ctx.signal.aborted) return navigate(action, verb.method, extras);
+  await requestAfterHangup(ctx, { url: action, method: verb.method, extras });
+  return END;
+}
+
+/** The `<Record>` handler. */
+export const record: VerbHandler<RecordVerb> = {
+  needsAnswer: true,
+  run: runRecord,
+};

@@ -1,0 +1,93 @@
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Agent } from 'undici';
+import { createCallHandler, createWebhookClient } from '../../src/call/index.js';
+import { loadConfig, type Config } from '../../src/config/index.js';
+import { FsSimulator, type SimCallOptions, type SimulatedCall } from '../../src/sim/index.js';
+import { createWebhookDispatcher } from '../../src/webhook/index.js';
+import { eventually, startServer, type Harness } from './harness.js';
+import { TwimlServer } from './twiml-server.js';
+
+/** FreeSWITCH time and the engine's own timers both run 100 times faster: a 5 s Gather timeout takes 50 ms. */
+export const TIME_SCALE = 0.01;
+
+/** The server running the TwiML engine, the FreeSWITCH simulator, and the customer's web server. */
+export interface EngineHarness {
+  readonly h: Harness;
+  readonly sim: FsSimulator;
+  readonly web: TwimlServer;
+  readonly config: Readonly<Config>;
+  /** The recording spool directory (a fresh temporary directory). */
+  readonly spoolDir: string;
+  /** Places a call whose pivot_voice_url is `/voice` on the web server unless `variables` say otherwise. */
+  call(options?: Partial<Omit<SimCallOptions, 'host' | 'port'>>): SimulatedCall;
+  /** Waits for the call to end and checks that nothing is left: no call, no pending operation, no listener. */
+  finish(call: SimulatedCall): Promise<void>;
+  close(): Promise<void>;
+}
+
+export interface EngineOptions {
+  readonly call?: Record<string, unknown>;
+  readonly webhook?: Record<string, unknown>;
+  readonly esl?: Record<string, unknown>;
+  readonly timeScale?: number;
+  readonly sim?: ConstructorParameters<typeof FsSimulator>[0];
+}
+
+/** Starts everything on loopback ports. */
+export async function startEngine(options: EngineOptions = {}): Promise<EngineHarness> {
+  const spoolDir = mkdtempSync(join(tmpdir(), 'pivot-rec-'));
+  const timeScale = options.timeScale ?? TIME_SCALE;
+  const config = loadConfig({
+    env: {},
+    overrides: { call: { record: { spoolDir }, ...options.call }, webhook: options.webhook ?? {} },
+  });
+  const dispatcher: Agent = createWebhookDispatcher();
+  const handler = createCallHandler({ config, webhook: createWebhookClient(config, dispatcher), timeScale });
+  const h = await startServer(handler, options.esl ?? {});
+  const sim = new FsSimulator({ timeScale, ...options.sim });
+  const web = await TwimlServer.start();
+  return {
+    h, sim, web, config, spoolDir,
+    call(callOptions = {}) {
+      return sim.call({
+        host: '127.0.0.1',
+        port: h.port,
+        ...callOptions,
+        variables: { pivot_voice_url: web.url('/voice'), ...callOptions.variables },
+      });
+    },
+    async finish(call) {
+      await call.ended;
+      await eventually(() => h.server.activeCalls === 0, 3000, 'the call to be released');
+      for (const channel of h.channels) {
+        assert.equal(channel.pendingCount, 0, 'no operation left pending on the channel');
+        assert.equal(channel.listenerCount, 0, 'no listener left on the channel');
+      }
+    },
+    async close() {
+      await sim.close();
+      await h.close();
+      await web.close();
+      await dispatcher.close();
+      rmSync(spoolDir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** The applications the simulator ran, in order. */
+export function apps(call: SimulatedCall): string[] {
+  return call.executed.map((e) => e.app);
+}
+
+/** The applications with their arguments, as `app arg`. */
+export function appLines(call: SimulatedCall): string[] {
+  return call.executed.map((e) => (e.arg === '' ? e.app : `${e.app} ${e.arg}`));
+}
+
+/** The api commands the server sent (without the `api ` prefix), e.g. `uuid_setvar <uuid> playback_terminators none`. */
+export function apiLines(call: SimulatedCall): string[] {
+  return call.commands.filter((c) => c.command.startsWith('api ')).map((c) => c.command.slice(4));
+}
