@@ -27,9 +27,8 @@ export async function startFloorServer(script: () => BenchScript): Promise<{ por
     let pending = '';
     const next = (): void => {
       pending = randomUUID();
-      const arg = current.kind === 'executes' ? current.arg
-        : current.kind === 'paced' ? `silence_stream://${Math.round(current.paceMs * (0.5 + Math.random()))}` : '';
-      const app = current.kind === 'idle' ? 'park' : current.kind === 'executes' ? current.app : 'playback';
+      const app = current.kind === 'executes' ? current.app : 'park';
+      const arg = current.kind === 'executes' ? current.arg : '';
       socket.write(`sendmsg\ncall-command: execute\nexecute-app-name: ${app}\nexecute-app-arg: ${arg}\n` +
         `event-lock: true\nEvent-UUID: ${pending}\n\n`);
     };
@@ -48,7 +47,7 @@ export async function startFloorServer(script: () => BenchScript): Promise<{ por
         if (!connected) {
           connected = true;
           socket.write(SUBSCRIBE);
-          next();
+          if (current.kind === 'executes') next();
         } else if (length > 0 && head.includes('text/event-json')) {
           const event = JSON.parse(body.toString('utf8')) as Record<string, string>;
           if (event['Event-Name'] === 'CHANNEL_EXECUTE_COMPLETE' && event['Application-UUID'] === pending) {

@@ -7,19 +7,28 @@ import { loadConfig } from '../src/config/index.js';
 import type { EslChannel } from '../src/esl/channel.js';
 import { createLogger } from '../src/log.js';
 import { startFloorServer } from './bench-esl-floor-server.js';
+import { TurnaroundProbe, type TurnaroundFigures } from './bench-turnaround.js';
+
+const probe = new TurnaroundProbe();
+
+function onTurnaround(message: ServerRequest): void {
+  if (message.type !== 'turnaround') return;
+  if (message.reset) probe.reset();
+  send({ type: 'turnaround', ...probe.figures() });
+}
 
 export type BenchScript =
   /** `count` executes of `app arg` back to back. */
   | { kind: 'executes'; count: number; app: string; arg: string }
-  /** Silence playbacks of `paceMs` ± 50 %, drawn for each, so that calls do not complete in lockstep. */
-  | { kind: 'paced'; paceMs: number }
   /** Parked until the call ends. */
   | { kind: 'idle' };
 
-export type ServerRequest = { type: 'script'; script: BenchScript } | { type: 'stats'; gc?: boolean } | { type: 'stop' };
+export type ServerRequest = { type: 'script'; script: BenchScript } | { type: 'stats'; gc?: boolean } | { type: 'stop' }
+  | { type: 'turnaround'; reset: boolean };
 export type ServerReply =
   | { type: 'listening'; port: number }
-  | { type: 'stats'; cpuUserMs: number; cpuSystemMs: number; rssBytes: number; heapUsedBytes: number; activeCalls: number; roundTrips: number };
+  | { type: 'stats'; cpuUserMs: number; cpuSystemMs: number; rssBytes: number; heapUsedBytes: number; activeCalls: number; roundTrips: number }
+  | ({ type: 'turnaround' } & TurnaroundFigures);
 
 let script: BenchScript = { kind: 'idle' };
 let roundTrips = 0;
@@ -29,12 +38,6 @@ async function runScript(channel: EslChannel): Promise<void> {
   if (current.kind === 'idle') {
     await new Promise<void>((resolve) => channel.signal.addEventListener('abort', () => resolve(), { once: true }));
     return;
-  }
-  if (current.kind === 'paced') {
-    for (;;) {
-      await channel.execute('playback', `silence_stream://${Math.round(current.paceMs * (0.5 + Math.random()))}`);
-      roundTrips++;
-    }
   }
   for (let i = 0; i < current.count; i++) {
     await channel.execute(current.app, current.arg);
@@ -61,6 +64,7 @@ async function main(): Promise<void> {
   if (process.argv.includes('--floor')) {
     const floor = await startFloorServer(() => script);
     process.on('message', (message: ServerRequest) => {
+      onTurnaround(message);
       if (message.type === 'script') script = message.script;
       if (message.type === 'stats') send(statsOf(floor.activeCalls(), floor.roundTrips(), message.gc === true));
       if (message.type === 'stop') void floor.close().then(() => process.exit(0));
@@ -72,6 +76,7 @@ async function main(): Promise<void> {
   const server = createApp({ config, log: createLogger(config.log.level), handler: runScript });
   const address = await server.listen();
   process.on('message', (message: ServerRequest) => {
+    onTurnaround(message);
     if (message.type === 'script') script = message.script;
     if (message.type === 'stats') send(statsOf(server.activeCalls, roundTrips, message.gc === true));
     if (message.type === 'stop') void server.close(0).then(() => process.exit(0));

@@ -1,12 +1,13 @@
 /**
  * `npm run bench:esl`: the Event Socket layer under load. The server runs in its own process (one core); the
- * FreeSWITCH simulator drives it from this one over loopback TCP with full-size JSON events.
+ * load comes from this one over loopback TCP: simulated calls replaying the FreeSWITCH simulator's full-size JSON
+ * events (see bench-esl-load.ts for why the simulator's bytes are replayed rather than the simulator run).
  *
  * Phases, each on the same server process:
  * 1. idle: N calls connected and parked: RSS per open call (after a forced GC, against the empty server);
- * 2. throughput: N calls, each running executes back to back (the simulator completes them at once):
+ * 2. throughput: N calls, each running executes back to back (each completed at once):
  *    round trips per second and server CPU per round trip, over a steady window;
- * 3. latency: N calls, each execute a 200 ms playback (a realistic pace): the time from the simulator writing
+ * 3. latency: N calls, each execute completed after 200 ms ± 50 % (a realistic pace): the time from a call writing
  *    CHANNEL_EXECUTE_COMPLETE to it receiving the next sendmsg, i.e. what the server adds, loopback included;
  * The same phases run against a floor server (scripts/bench-esl-floor-server.ts: a bare indexOf + JSON.parse
  * responder), and a bare indexOf + JSON.parse loop runs over the bytes of one round trip, beside our FrameParser.
@@ -17,11 +18,9 @@
 import { fork, type ChildProcess } from 'node:child_process';
 import os from 'node:os';
 import { fileURLToPath } from 'node:url';
-import { createApp } from '../src/app.js';
-import { loadConfig } from '../src/config/index.js';
-import { createLogger } from '../src/log.js';
-import { FsSimulator, type SimulatedCall } from '../src/sim/index.js';
+import { type CallTemplate, recordTemplate, ReplayLoad } from './bench-esl-load.js';
 import type { BenchScript, ServerReply, ServerRequest } from './bench-esl-server.js';
+import type { TurnaroundFigures } from './bench-turnaround.js';
 import { floorParse, frameParserParse, measureParse } from './bench-floor.js';
 
 interface Args { calls: number; windowMs: number; paceMs: number }
@@ -57,6 +56,12 @@ class ServerProcess {
     if (reply.type !== 'stats') throw new Error('unexpected reply');
     return reply;
   }
+  async turnaround(reset: boolean): Promise<TurnaroundFigures> {
+    this.#send({ type: 'turnaround', reset });
+    const reply = await this.#next();
+    if (reply.type !== 'turnaround') throw new Error('unexpected reply');
+    return reply;
+  }
   script(script: BenchScript): void {
     this.#send({ type: 'script', script });
   }
@@ -88,105 +93,75 @@ function percentile(sorted: number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] as number;
 }
 
-async function placeCalls(sim: FsSimulator, port: number, n: number, prefix: string): Promise<SimulatedCall[]> {
-  return Array.from({ length: n }, (_, i) => sim.call({ host: '127.0.0.1', port, uuid: `${prefix}-${i}` }));
+async function waitForCalls(server: ServerProcess, n: number, what: string): Promise<void> {
+  await until(async () => (await server.stats()).activeCalls === n, 60_000, what);
 }
 
-async function endCalls(sim: FsSimulator, server: ServerProcess): Promise<void> {
-  await sim.close();
+async function endLoad(load: ReplayLoad, server: ServerProcess): Promise<void> {
+  load.close();
   await until(async () => (await server.stats()).activeCalls === 0, 30_000, 'calls to end');
 }
 
-async function idlePhase(server: ServerProcess, args: Args): Promise<number> {
+async function idlePhase(server: ServerProcess, template: CallTemplate, args: Args): Promise<number> {
   server.script({ kind: 'idle' });
   const empty = await server.stats(true);
-  const sim = new FsSimulator({ recordTranscript: false });
-  await placeCalls(sim, server.port, args.calls, 'idle');
-  await until(async () => (await server.stats()).activeCalls === args.calls, 60_000, 'idle calls to connect');
+  const load = new ReplayLoad(template, { host: '127.0.0.1', port: server.port, calls: args.calls, paceMs: 0 });
+  await waitForCalls(server, args.calls, 'idle calls to connect');
   await sleep(500);
   const full = await server.stats(true);
-  await endCalls(sim, server);
+  await endLoad(load, server);
   return (full.rssBytes - empty.rssBytes) / 1024 / args.calls;
 }
 
-async function throughputPhase(server: ServerProcess, args: Args): Promise<{ perSecond: number; cpuUsPerRoundTrip: number }> {
+async function throughputPhase(server: ServerProcess, template: CallTemplate, args: Args):
+  Promise<{ perSecond: number; cpuUsPerRoundTrip: number }> {
   server.script({ kind: 'executes', count: 1e9, app: 'set', arg: 'bench_step=1' });
-  const sim = new FsSimulator({ timeScale: 0, frameMs: 0, recordTranscript: false });
-  await placeCalls(sim, server.port, args.calls, 'tput');
-  await until(async () => (await server.stats()).activeCalls === args.calls, 60_000, 'busy calls to connect');
+  const load = new ReplayLoad(template, { host: '127.0.0.1', port: server.port, calls: args.calls, paceMs: 0 });
+  await waitForCalls(server, args.calls, 'busy calls to connect');
   await sleep(500);
   const a = await server.stats();
   const t0 = performance.now();
   await sleep(args.windowMs);
   const b = await server.stats();
   const elapsed = performance.now() - t0;
-  await endCalls(sim, server);
+  await endLoad(load, server);
   const trips = b.roundTrips - a.roundTrips;
   const cpuMs = b.cpuUserMs + b.cpuSystemMs - a.cpuUserMs - a.cpuSystemMs;
   return { perSecond: (trips / elapsed) * 1000, cpuUsPerRoundTrip: (cpuMs * 1000) / trips };
 }
 
-async function latencyPhase(server: ServerProcess, args: Args): Promise<{ p50: number; p99: number; max: number; samples: number }> {
-  server.script({ kind: 'paced', paceMs: args.paceMs });
-  const sim = new FsSimulator({ recordTranscript: false });
-  const calls = await placeCalls(sim, server.port, args.calls, 'lat');
-  await until(async () => (await server.stats()).activeCalls === args.calls, 60_000, 'paced calls to connect');
-  await sleep(args.paceMs * 3);
-  const samples: number[] = [];
-  let measuring = true;
-  for (const call of calls) {
-    let completedAt = 0;
-    call.on('complete', () => { completedAt = performance.now(); });
-    call.on('command', (command: { command: string }) => {
-      if (measuring && completedAt > 0 && command.command === 'sendmsg') samples.push(performance.now() - completedAt);
-      completedAt = 0;
-    });
-  }
-  await sleep(args.windowMs);
-  measuring = false;
-  await endCalls(sim, server);
-  samples.sort((x, y) => x - y);
-  return { p50: percentile(samples, 50), p99: percentile(samples, 99), max: samples[samples.length - 1] ?? NaN,
-    samples: samples.length };
-}
+interface Latency { p50: number; p99: number; max: number; samples: number; inServer: TurnaroundFigures }
 
-/**
- * The bytes FreeSWITCH sends for one execute round trip (reply, CHANNEL_EXECUTE, CHANNEL_EXECUTE_COMPLETE), taken
- * from a simulated call's transcript against an in-process server.
- */
-async function roundTripBytes(): Promise<Buffer> {
-  const config = loadConfig({ env: {}, overrides: { esl: { port: 0 }, log: { level: 'silent' } } });
-  const server = createApp({ config, log: createLogger('silent'), handler: async (channel) => {
-    await channel.execute('set', 'bench_step=1');
-  } });
-  const { port } = await server.listen();
-  const sim = new FsSimulator({ timeScale: 0, frameMs: 0 });
-  const call = sim.call({ host: '127.0.0.1', port });
-  await call.ended;
-  await server.close(0);
-  const first = call.transcript.findIndex((e) => e.dir === 'in' && e.data.toString().startsWith('sendmsg'));
-  const out: Buffer[] = [];
-  for (const entry of call.transcript.slice(first + 1)) {
-    if (entry.dir === 'in') break;
-    out.push(entry.data);
-  }
-  return Buffer.concat(out);
+async function latencyPhase(server: ServerProcess, template: CallTemplate, args: Args): Promise<Latency> {
+  server.script({ kind: 'executes', count: 1e9, app: 'playback', arg: `silence_stream://${args.paceMs}` });
+  const load = new ReplayLoad(template, { host: '127.0.0.1', port: server.port, calls: args.calls, paceMs: args.paceMs });
+  await waitForCalls(server, args.calls, 'paced calls to connect');
+  await sleep(args.paceMs * 3);
+  await server.turnaround(true);
+  load.measuring = true;
+  await sleep(args.windowMs);
+  load.measuring = false;
+  const inServer = await server.turnaround(false);
+  await endLoad(load, server);
+  const samples = load.samples.sort((x, y) => x - y);
+  return { p50: percentile(samples, 50), p99: percentile(samples, 99), max: samples[samples.length - 1] ?? NaN,
+    samples: samples.length, inServer };
 }
 
 interface Figures {
   rssKbPerIdleCall: number;
   throughput: { perSecond: number; cpuUsPerRoundTrip: number };
-  latency: { p50: number; p99: number; max: number; samples: number };
+  latency: Latency;
 }
 
 /** Runs the three load phases against a fresh server process (ours, or the floor). */
-async function measure(floor: boolean, args: Args): Promise<Figures> {
+async function measure(floor: boolean, template: CallTemplate, args: Args): Promise<Figures> {
   const server = new ServerProcess(floor);
   await server.started();
   try {
-    const rssKbPerIdleCall = await idlePhase(server, args);
-    const throughput = await throughputPhase(server, args);
-    const latency = await latencyPhase(server, args);
+    const rssKbPerIdleCall = await idlePhase(server, template, args);
+    const throughput = await throughputPhase(server, template, args);
+    const latency = await latencyPhase(server, template, args);
     return { rssKbPerIdleCall, throughput, latency };
   } finally {
     await server.stop();
@@ -197,23 +172,27 @@ function report(name: string, f: Figures, args: Args): void {
   console.log(`${name} idle:       ${f.rssKbPerIdleCall.toFixed(1)} KB RSS per open idle call`);
   console.log(`${name} throughput: ${f.throughput.perSecond.toFixed(0)} execute round trips/s, ` +
     `CPU ${f.throughput.cpuUsPerRoundTrip.toFixed(1)} us per round trip`);
-  console.log(`${name} latency:    p50 ${f.latency.p50.toFixed(3)} ms, p99 ${f.latency.p99.toFixed(3)} ms, ` +
-    `max ${f.latency.max.toFixed(3)} ms over ${f.latency.samples} round trips ` +
-    `(${((f.latency.samples / args.windowMs) * 1000).toFixed(0)}/s)`);
+  const t = f.latency.inServer;
+  console.log(`${name} added:      p50 ${t.p50Ms.toFixed(3)} ms, p99 ${t.p99Ms.toFixed(3)} ms, max ${t.maxMs.toFixed(3)} ms ` +
+    `(completion in -> next sendmsg out, in the server), event loop delay p99 ${t.loopDelayP99Ms.toFixed(3)} ms, ` +
+    `${t.samples} round trips (${((t.samples / args.windowMs) * 1000).toFixed(0)}/s)`);
+  console.log(`${name} end to end: p50 ${f.latency.p50.toFixed(3)} ms, p99 ${f.latency.p99.toFixed(3)} ms, ` +
+    `max ${f.latency.max.toFixed(3)} ms (completion written -> next sendmsg read, at the calls: loopback and the ` +
+    `load generator's own scheduling included)`);
 }
 
 async function main(): Promise<void> {
   const args = parseArgs(process.argv.slice(2));
   console.log(`esl-bench: ${args.calls} concurrent calls, window ${args.windowMs} ms, pace ${args.paceMs} ms ± 50 %, ` +
     `node ${process.version}, ${os.cpus().length} cores (${os.cpus()[0]?.model ?? 'unknown cpu'})`);
-  console.log('latency = from the simulator writing CHANNEL_EXECUTE_COMPLETE to it reading the next sendmsg ' +
-    '(the server\'s turnaround, loopback TCP both ways included)');
-  const ours = await measure(false, args);
+  console.log('load: simulated calls replaying the simulator\'s full-size events (scripts/bench-esl-load.ts)');
+  const template = await recordTemplate();
+  const ours = await measure(false, template, args);
   report('server', ours, args);
-  const floorServer = await measure(true, args);
+  const floorServer = await measure(true, template, args);
   report('floor ', floorServer, args);
 
-  const bytes = await roundTripBytes();
+  const bytes = template.roundTrip;
   const messagesPerTrip = frameParserParse(bytes, 1);
   const floor = measureParse(floorParse, bytes);
   const parser = measureParse(frameParserParse, bytes);
@@ -226,8 +205,9 @@ async function main(): Promise<void> {
   console.log(`ratios server/floor server: CPU per round trip ` +
     `${(ours.throughput.cpuUsPerRoundTrip / floorServer.throughput.cpuUsPerRoundTrip).toFixed(2)}x, ` +
     `round trips/s ${(ours.throughput.perSecond / floorServer.throughput.perSecond).toFixed(2)}x, ` +
-    `p99 ${(ours.latency.p99 / floorServer.latency.p99).toFixed(2)}x`);
-  console.log(`esl-bench roundtrips_per_s=${ours.throughput.perSecond.toFixed(0)} p99_added_ms=${ours.latency.p99.toFixed(3)} ` +
+    `added p99 ${(ours.latency.inServer.p99Ms / floorServer.latency.inServer.p99Ms).toFixed(2)}x`);
+  console.log(`esl-bench roundtrips_per_s=${ours.throughput.perSecond.toFixed(0)} ` +
+    `p99_added_ms=${(ours.latency.inServer.p99Ms + ours.latency.inServer.loopDelayP99Ms).toFixed(3)} ` +
     `rss_kb_per_idle_call=${ours.rssKbPerIdleCall.toFixed(1)} floor_events_per_s=${floor.eventsPerSecond.toFixed(0)}`);
 }
 

@@ -194,19 +194,14 @@ export class FrameParser {
   }
 }
 
+/**
+ * A JSON event, read lazily (see EslEvent.fromJson). Only its shape is checked here: an object's braces. A text
+ * that is not JSON at all is refused; one that is broken inside its braces gives an event with no members.
+ */
 function parseJsonEvent(body: Buffer): EslEvent | null {
-  let data: unknown;
-  try {
-    data = JSON.parse(body.toString('utf8'));
-  } catch {
-    return null;
-  }
-  if (data === null || typeof data !== 'object' || Array.isArray(data)) return null;
-  const record = data as Record<string, unknown>;
-  const inner = typeof record['_body'] === 'string' ? record['_body'] : '';
-  const headers: Record<string, HeaderValue> = record as Record<string, HeaderValue>;
-  if (inner !== '') delete headers['_body'];
-  return new EslEvent(ContentType.EventJson, headers, inner);
+  const text = body.toString('utf8').trim();
+  if (!text.startsWith('{') || !text.endsWith('}')) return null;
+  return EslEvent.fromJson(text);
 }
 
 function parsePlainEvent(body: Buffer): EslEvent {

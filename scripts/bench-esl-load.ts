@@ -1,0 +1,133 @@
+/**
+ * The load generator of `npm run bench:esl`: simulated calls that replay the FreeSWITCH simulator's own bytes.
+ *
+ * The full simulator models every application and encodes every event afresh, which costs more CPU per round trip
+ * than the server it drives: on two cores it saturates first and its own queueing swamps the server's latency.
+ * Here each call sends the bytes the simulator produced for one call (the connect reply, then for each sendmsg the
+ * reply, CHANNEL_EXECUTE and CHANNEL_EXECUTE_COMPLETE, full size), with only the call uuid and the
+ * Application-UUID rewritten (same length, so every Content-Length holds).
+ */
+import { connect, type Socket } from 'node:net';
+import { createApp } from '../src/app.js';
+import { loadConfig } from '../src/config/index.js';
+import { createLogger } from '../src/log.js';
+import { FsSimulator } from '../src/sim/index.js';
+
+/** The bytes of one simulated call: its uuid, the connect reply, and one execute round trip. */
+export interface CallTemplate {
+  uuid: string;
+  connectReply: Buffer;
+  /** Reply to sendmsg, CHANNEL_EXECUTE and CHANNEL_EXECUTE_COMPLETE of one execute whose Event-UUID was `appUuid`. */
+  roundTrip: Buffer;
+  appUuid: string;
+}
+
+const OK = (text: string): string => `Content-Type: command/reply\nReply-Text: ${text}\n\n`;
+
+/** Records one call of the simulator against an in-process server executing one `set`. */
+export async function recordTemplate(): Promise<CallTemplate> {
+  const config = loadConfig({ env: {}, overrides: { esl: { port: 0 }, log: { level: 'silent' } } });
+  const server = createApp({ config, log: createLogger('silent'), handler: async (channel) => {
+    await channel.execute('set', 'bench_step=1');
+  } });
+  const { port } = await server.listen();
+  const sim = new FsSimulator({ timeScale: 0, frameMs: 0 });
+  const call = sim.call({ host: '127.0.0.1', port });
+  await call.ended;
+  await server.close(0);
+  const entries = call.transcript;
+  const sendmsgAt = entries.findIndex((e) => e.dir === 'in' && e.data.toString().startsWith('sendmsg'));
+  const sendmsg = entries[sendmsgAt]?.data.toString() ?? '';
+  const appUuid = /Event-UUID: (\S+)/.exec(sendmsg)?.[1] ?? '';
+  const out: Buffer[] = [];
+  for (const entry of entries.slice(sendmsgAt + 1)) {
+    if (entry.dir === 'in') break;
+    out.push(entry.data);
+  }
+  const connectReply = entries.find((e) => e.dir === 'out')?.data ?? Buffer.alloc(0);
+  return { uuid: call.uuid, connectReply, roundTrip: Buffer.concat(out), appUuid };
+}
+
+export interface LoadOptions {
+  host: string;
+  port: number;
+  calls: number;
+  /** How long each execute "runs" before its completion is sent: 0 = at once; otherwise pace ± 50 %. */
+  paceMs: number;
+}
+
+/** N replaying calls; measures the server's turnaround (completion written → next sendmsg read). */
+export class ReplayLoad {
+  readonly samples: number[] = [];
+  measuring = false;
+  roundTrips = 0;
+  readonly #sockets = new Set<Socket>();
+  readonly #timers = new Set<NodeJS.Timeout>();
+
+  constructor(template: CallTemplate, options: LoadOptions) {
+    for (let i = 0; i < options.calls; i++) {
+      const uuid = `${template.uuid.slice(0, 24)}${String(i).padStart(12, '0')}`;
+      this.#startCall(template, uuid, options);
+    }
+  }
+
+  get openCalls(): number {
+    return this.#sockets.size;
+  }
+
+  close(): void {
+    for (const timer of this.#timers) clearTimeout(timer);
+    for (const socket of this.#sockets) socket.destroy();
+  }
+
+  #startCall(template: CallTemplate, uuid: string, options: LoadOptions): void {
+    const connectReply = Buffer.from(template.connectReply.toString('latin1').replaceAll(template.uuid, uuid), 'latin1');
+    const roundTrip = Buffer.from(template.roundTrip.toString('latin1').replaceAll(template.uuid, uuid), 'latin1');
+    // Where the Application-UUID goes in each round trip: patched in place of a copy, no string work per trip.
+    const offsets: number[] = [];
+    for (let at = roundTrip.indexOf(template.appUuid); at >= 0; at = roundTrip.indexOf(template.appUuid, at + 1)) {
+      offsets.push(at);
+    }
+    const socket = connect({ host: options.host, port: options.port, noDelay: true });
+    this.#sockets.add(socket);
+    socket.on('close', () => this.#sockets.delete(socket));
+    socket.on('error', () => undefined);
+    let pending = '';
+    let completedAt = 0;
+    socket.on('data', (data: Buffer) => {
+      pending += data.toString('latin1');
+      for (;;) {
+        while (pending.charCodeAt(0) === 10) pending = pending.slice(1);
+        const end = pending.indexOf('\n\n');
+        if (end < 0) return;
+        const command = pending.slice(0, end);
+        pending = pending.slice(end + 2);
+        if (command.startsWith('sendmsg')) {
+          if (this.measuring && completedAt > 0) this.samples.push(performance.now() - completedAt);
+          completedAt = 0;
+          const at = command.indexOf('Event-UUID: ') + 12;
+          const bytes = Buffer.allocUnsafe(roundTrip.length);
+          roundTrip.copy(bytes);
+          for (const offset of offsets) bytes.write(command.slice(at, at + 36), offset, 'latin1');
+          const complete = (): void => {
+            completedAt = performance.now();
+            this.roundTrips++;
+            socket.write(bytes);
+          };
+          if (options.paceMs === 0) complete();
+          else {
+            const timer = setTimeout(() => {
+              this.#timers.delete(timer);
+              complete();
+            }, options.paceMs * (0.5 + Math.random()));
+            this.#timers.add(timer);
+          }
+        } else if (command === 'connect') socket.write(connectReply);
+        else if (command.startsWith('myevents')) socket.write(OK('+OK Events Enabled'));
+        else if (command.startsWith('event ')) socket.write(OK('+OK event listener enabled json'));
+        else if (command.startsWith('linger')) socket.write(OK('+OK will linger'));
+        else if (command === 'nolinger') socket.write(OK('+OK will not linger'));
+      }
+    });
+  }
+}
