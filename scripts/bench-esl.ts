@@ -42,7 +42,9 @@ class ServerProcess {
   port = 0;
   constructor(floor: boolean) {
     const script = fileURLToPath(new URL('./bench-esl-server.js', import.meta.url));
-    this.#child = fork(script, floor ? ['--floor'] : [], { execArgv: ['--expose-gc'],
+    // BENCH_NODE_FLAGS passes V8 options to the server processes (e.g. to compare garbage collector settings).
+    const flags = (process.env['BENCH_NODE_FLAGS'] ?? '').split(' ').filter(Boolean);
+    this.#child = fork(script, floor ? ['--floor'] : [], { execArgv: ['--expose-gc', ...flags],
       stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
   }
   async started(): Promise<void> {
