@@ -63,6 +63,7 @@ export function eslServerOptions(config: Readonly<Config>): EslServerOptions {
     completeGraceMs: esl.completeGraceMs,
     hangupCompleteTimeoutMs: esl.hangupCompleteTimeoutMs,
     exitTimeoutMs: esl.exitTimeoutMs,
+    handlerGraceMs: esl.handlerGraceMs,
     shutdownHangupCause: esl.shutdownHangupCause,
     frameLimits: { maxHeaderBytes: esl.maxHeaderBytes, maxBodyBytes: esl.maxBodyBytes },
   };

@@ -149,6 +149,10 @@ export const schema = {
       doc: 'After the call script ends, how long to wait for CHANNEL_HANGUP_COMPLETE before sending `exit`.',
       format: intBetween(0, 600_000), default: 2000,
     },
+    handlerGraceMs: {
+      doc: 'After the socket closed, how long a call may go on with the requests it still owes (a recording upload, its action) before it is reported as stuck.',
+      format: intBetween(0, 600_000), default: 30_000,
+    },
     exitTimeoutMs: {
       doc: 'After `exit`, how long FreeSWITCH may take to close the socket before it is destroyed.',
       format: intBetween(1, 600_000), default: 2000,
@@ -301,6 +305,7 @@ export interface Config {
     commandTimeoutMs: number;
     completeGraceMs: number;
     hangupCompleteTimeoutMs: number;
+    handlerGraceMs: number;
     exitTimeoutMs: number;
     shutdownHangupCause: string;
     maxHeaderBytes: number;

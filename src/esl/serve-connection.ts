@@ -9,9 +9,6 @@ import type { EslEvent } from './event.js';
 import type { FrameParserOptions } from './frame-parser.js';
 import type { OutboundConnection } from './outbound-connection.js';
 
-/** How long a handler may take to finish once its connection has closed before it is reported as stuck. */
-const HANDLER_GRACE_MS = 1000;
-
 /** Runs one call; returns when the call's script is done. The connection is torn down afterwards. */
 export type CallHandler = (channel: EslChannel) => Promise<void>;
 
@@ -25,6 +22,11 @@ export interface ConnectionOptions extends ChannelTimings {
   exitTimeoutMs: number;
   /** The cause used to hang up calls still up when the server shuts down. */
   shutdownHangupCause: string;
+  /**
+   * How long a call handler may go on once its connection has closed (the requests a call still owes after a
+   * hangup, such as a recording's upload and action) before it is reported as stuck.
+   */
+  handlerGraceMs: number;
   frameLimits: FrameParserOptions;
 }
 
@@ -81,7 +83,7 @@ export async function serveConnection(conn: OutboundConnection, deps: {
     answerState: channel.data.answerState }, 'call started');
   try {
     await channel.subscribe(options.lingerSeconds);
-    if (!channel.signal.aborted) await runHandler(deps.handler, channel, closed.promise);
+    if (!channel.signal.aborted) await runHandler(deps.handler, channel, closed.promise, options.handlerGraceMs);
   } catch (err) {
     logCallError(callLog, err);
   } finally {
@@ -98,13 +100,14 @@ export async function serveConnection(conn: OutboundConnection, deps: {
  * Runs the call handler, but stops waiting for it once the socket has closed: a handler that ignores its signal
  * must not hold the connection's clean-up.
  */
-async function runHandler(handler: CallHandler, channel: EslChannel, closed: Promise<void>): Promise<void> {
+async function runHandler(handler: CallHandler, channel: EslChannel, closed: Promise<void>, graceMs: number):
+  Promise<void> {
   const running = handler(channel);
   const finished = await Promise.race([running.then(() => true), closed.then(() => false)]);
   if (finished) return;
   // The close has rejected everything pending: a handler that listens to its signal ends within a few ticks.
   running.catch(() => undefined);
-  const settled = await raceTimeout(running.then(() => true, () => true), HANDLER_GRACE_MS);
+  const settled = await raceTimeout(running.then(() => true, () => true), graceMs);
   if (!settled) channel.log.error({ code: 'ERR_INTERNAL' }, 'the call handler was still running after its connection closed');
 }
 
