@@ -35,6 +35,7 @@ export const FAST_ESL = {
   commandTimeoutMs: 500,
   hangupCompleteTimeoutMs: 200,
   exitTimeoutMs: 200,
+  handlerGraceMs: 300,
   lingerSeconds: 10,
 };
 
