@@ -17,7 +17,10 @@ import { FsSimulator } from '../src/sim/index.js';
 export interface CallTemplate {
   uuid: string;
   connectReply: Buffer;
-  /** Reply to sendmsg, CHANNEL_EXECUTE and CHANNEL_EXECUTE_COMPLETE of one execute whose Event-UUID was `appUuid`. */
+  /**
+   * Reply to sendmsg, CHANNEL_EXECUTE and CHANNEL_EXECUTE_COMPLETE of one execute whose Event-UUID was `appUuid`.
+   * The reply is sent at once, the events when the execute has "run".
+   */
   roundTrip: Buffer;
   appUuid: string;
 }
@@ -82,7 +85,11 @@ export class ReplayLoad {
 
   #startCall(template: CallTemplate, uuid: string, options: LoadOptions): void {
     const connectReply = Buffer.from(template.connectReply.toString('latin1').replaceAll(template.uuid, uuid), 'latin1');
-    const roundTrip = Buffer.from(template.roundTrip.toString('latin1').replaceAll(template.uuid, uuid), 'latin1');
+    const whole = Buffer.from(template.roundTrip.toString('latin1').replaceAll(template.uuid, uuid), 'latin1');
+    // FreeSWITCH answers a sendmsg at once; the application's events come when it has run.
+    const replyEnd = whole.indexOf('\n\n') + 2;
+    const reply = whole.subarray(0, replyEnd);
+    const roundTrip = whole.subarray(replyEnd);
     // Where the Application-UUID goes in each round trip: patched in place of a copy, no string work per trip.
     const offsets: number[] = [];
     for (let at = roundTrip.indexOf(template.appUuid); at >= 0; at = roundTrip.indexOf(template.appUuid, at + 1)) {
@@ -105,6 +112,7 @@ export class ReplayLoad {
         if (command.startsWith('sendmsg')) {
           if (this.measuring && completedAt > 0) this.samples.push(performance.now() - completedAt);
           completedAt = 0;
+          socket.write(reply);
           const at = command.indexOf('Event-UUID: ') + 12;
           const bytes = Buffer.allocUnsafe(roundTrip.length);
           roundTrip.copy(bytes);
