@@ -10,6 +10,7 @@ import {
   DEFAULT_DENIED_NETWORKS,
   PRIVATE_NETWORKS,
   WebhookClient,
+  type WebhookClientOptions,
   type WebhookDispatcherOptions,
 } from '../webhook/index.js';
 import { hangupChannel } from './call-actions.js';
@@ -40,8 +41,13 @@ export function webhookDispatcherOptions(config: Readonly<Config>): WebhookDispa
 
 /** The webhook client of the engine, over the shared dispatcher, with the configured timeouts. */
 export function createWebhookClient(config: Readonly<Config>, dispatcher: Dispatcher): WebhookClient {
+  return new WebhookClient(webhookClientOptions(config, dispatcher));
+}
+
+/** The options of the engine's webhook client, from the configuration (also for clients that extend it). */
+export function webhookClientOptions(config: Readonly<Config>, dispatcher: Dispatcher): WebhookClientOptions {
   const { webhook } = config;
-  return new WebhookClient({
+  return {
     dispatcher,
     defaults: {
       connectTimeoutMs: webhook.connectTimeoutMs,
@@ -49,7 +55,7 @@ export function createWebhookClient(config: Readonly<Config>, dispatcher: Dispat
       totalTimeoutMs: webhook.timeoutMs,
       retryCount: webhook.retryCount,
     },
-  });
+  };
 }
 
 /**

@@ -1,5 +1,7 @@
 /** The TwiML engine: runs a call's TwiML documents on its FreeSWITCH channel. */
-export { createCallHandler, createWebhookClient, webhookDispatcherOptions, type CallEngineDeps } from './call-engine.js';
+export {
+  createCallHandler, createWebhookClient, webhookClientOptions, webhookDispatcherOptions, type CallEngineDeps,
+} from './call-engine.js';
 export type { CallContext, CallState } from './call-context.js';
 export { callStatus, describeCall, type CallIdentity } from './call-description.js';
 export { resolveCallSource, SourceVariable, type CallSource } from './call-source.js';
