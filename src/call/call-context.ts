@@ -26,6 +26,11 @@ export interface CallState {
   readonly variables: Map<string, string>;
   /** Whether the fallback URL has been used (it is tried once per call). */
   fallbackUsed: boolean;
+  /**
+   * Callbacks sent while the call goes on (they never hold it up); the call's coroutine waits for them before it
+   * ends, so none outlives the call. Each is bounded by the webhook client's callback time limit and never throws.
+   */
+  readonly callbacks: Promise<unknown>[];
 }
 
 /** The context handed to every verb. */

@@ -96,8 +96,13 @@ export function createCallHandler(deps: CallEngineDeps): CallHandler {
         terminators: undefined,
         variables: new Map(),
         fallbackUsed: false,
+        callbacks: [],
       },
     };
-    await runCall(ctx);
+    try {
+      await runCall(ctx);
+    } finally {
+      await Promise.allSettled(ctx.state.callbacks);
+    }
   };
 }

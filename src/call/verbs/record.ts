@@ -13,7 +13,8 @@ import type { RecordVerb } from '../../twiml/index.js';
 import { resolveUrl } from '../../twiml/index.js';
 import { AppError } from '../../errors.js';
 import type { ExecuteResult } from '../../esl/index.js';
-import { isCallEnded, prepareRecordingKeys, setTerminators } from '../call-actions.js';
+import { isCallEnded, prepareRecordingKeys, requestParams, setTerminators } from '../call-actions.js';
+import { redactUrl } from '../../webhook/index.js';
 import type { CallContext } from '../call-context.js';
 import { requestAfterHangup } from '../fetch-document.js';
 import { playbackPath } from '../media/play-path.js';
@@ -65,6 +66,50 @@ function isEmpty(take: Take, verb: RecordVerb): boolean {
   return verb.timeout > 0 && take.silence && take.key === undefined && take.ms <= verb.timeout * 1000 + SILENCE_SLACK_MS;
 }
 
+/** Twilio's number for a failed delivery: the error's own, else its cause's (the upload's HTTP failure). */
+function twilioCodeOf(error: AppError | undefined): number | undefined {
+  if (error === undefined) return undefined;
+  return error.twilioCode ?? (error.cause instanceof AppError ? error.cause.twilioCode : undefined);
+}
+
+interface RecordingStatus {
+  readonly status: 'completed' | 'failed' | 'absent';
+  readonly recordingUrl?: string;
+  readonly recordingSid?: string;
+  readonly durationS?: number;
+  readonly errorCode?: number | undefined;
+}
+
+/**
+ * Sends `recordingStatusCallback` (Twilio's RecordingStatus, RecordingUrl, RecordingSid, RecordingDuration,
+ * RecordingChannels, RecordingSource, ErrorCode) when the verb asked for the event. `failed` is sent whenever a
+ * completed recording could not be delivered. The call does not wait for it; the call's coroutine collects it.
+ */
+function reportRecordingStatus(ctx: CallContext, verb: RecordVerb, report: RecordingStatus): void {
+  if (verb.recordingStatusCallback === undefined) return;
+  const wanted = report.status === 'failed' || verb.recordingStatusCallbackEvent.includes(report.status);
+  if (!wanted) return;
+  const url = resolveUrl(verb.recordingStatusCallback, ctx.state.document);
+  const extra: Array<readonly [string, string]> = [['RecordingStatus', report.status], ['RecordingChannels', '1'],
+    ['RecordingSource', 'RecordVerb']];
+  if (report.errorCode !== undefined) extra.push(['ErrorCode', String(report.errorCode)]);
+  const params = requestParams(ctx, {
+    ...(report.recordingUrl === undefined ? {} : { recordingUrl: report.recordingUrl }),
+    ...(report.recordingSid === undefined ? {} : { recordingSid: report.recordingSid }),
+    ...(report.durationS === undefined ? {} : { recordingDuration: report.durationS }),
+    extra,
+  });
+  const sent = ctx.webhook.notify({ url, method: verb.recordingStatusCallbackMethod, params,
+    ...(ctx.settings.authToken === undefined ? {} : { authToken: ctx.settings.authToken }) })
+    .then((outcome) => {
+      if (!outcome.ok) {
+        ctx.log.warn({ code: outcome.error?.code ?? 'ERR_WEBHOOK_HTTP_STATUS', status: outcome.status,
+          url: redactUrl(url) }, 'recording status callback failed');
+      }
+    });
+  ctx.state.callbacks.push(sent);
+}
+
 async function runRecord(verb: RecordVerb, ctx: CallContext): Promise<VerbOutcome> {
   const n = ++ctx.state.recordings;
   const { spoolDir, silenceThreshold } = ctx.settings.record;
@@ -84,6 +129,7 @@ async function runRecord(verb: RecordVerb, ctx: CallContext): Promise<VerbOutcom
   if (isEmpty(take, verb)) {
     ctx.log.debug({ verb: 'Record', ms: take.ms, silence: take.silence }, 'empty recording; no request');
     await discardRecording(path);
+    reportRecordingStatus(ctx, verb, { status: 'absent' });
     return hungUp ? END : CONTINUE;
   }
 
@@ -92,7 +138,14 @@ async function runRecord(verb: RecordVerb, ctx: CallContext): Promise<VerbOutcom
   const target = recordingUrl(verb.recordingUrl === undefined ? action : resolveUrl(verb.recordingUrl, document),
     ctx.identity.callSid, n);
   const recordingSid = newRecordingSid();
-  await ctx.recordings.deliver({ path, url: target, recordingSid, callSid: ctx.identity.callSid }, ctx.log);
+  const delivery = await ctx.recordings.deliver({ path, url: target, recordingSid, callSid: ctx.identity.callSid }, ctx.log);
+  reportRecordingStatus(ctx, verb, {
+    status: delivery.delivered ? 'completed' : 'failed',
+    recordingUrl: publicUrl(target),
+    recordingSid,
+    durationS: Math.max(1, Math.round(take.ms / 1000)),
+    errorCode: twilioCodeOf(delivery.error),
+  });
   // The upload does not follow the call's signal: a caller who hangs up meanwhile still gets the action request.
   const extras = {
     recordingUrl: publicUrl(target),
