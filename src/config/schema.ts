@@ -216,7 +216,7 @@ export const schema = {
       format: 'media-path', default: '',
     },
     mediaPrefixes: {
-      doc: 'FreeSWITCH path forms configured media (beep, error prompt) may use besides http(s) URLs.',
+      doc: 'FreeSWITCH path forms played besides http(s) URLs: in <Play> bodies (tone_stream://, silence_stream://, local_stream:// only) and in configured media (beep, error prompt).',
       format: 'media-prefixes', default: ['tone_stream://', 'silence_stream://'],
     },
     tts: {

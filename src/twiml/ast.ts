@@ -40,7 +40,10 @@ export interface SayVerb extends NodeInfo {
   readonly loop: number;
 }
 
-/** `<Play>`: play audio from `url`, or DTMF `digits` (`w` = half a second pause). At least one is present. */
+/**
+ * `<Play>`: play audio from `url` (a URL, or a FreeSWITCH stream path such as `tone_stream://...`), or DTMF
+ * `digits` (`w` = half a second pause). At least one is present.
+ */
 export interface PlayVerb extends NodeInfo {
   readonly kind: 'Play';
   readonly url?: string;

@@ -62,10 +62,20 @@ export function buildSay(el: XmlElement, ck: Checker): SayVerb {
   return { kind: 'Say', ...info, ...values, text };
 }
 
-/** `<Play>`: a URL, DTMF digits, or both. */
+/** FreeSWITCH's generated audio (`tone_stream://`, `silence_stream://`, `local_stream://`), as a `<Play>` body. */
+const FREESWITCH_STREAM = /^(?:tone|silence|local)_stream:\/\/\S+$/;
+
+/** Whether a `<Play>` body is a FreeSWITCH stream path (passed through) rather than a URL. */
+export function isFreeswitchStream(body: string): boolean {
+  return FREESWITCH_STREAM.test(body);
+}
+
+/** `<Play>`: a URL (or a FreeSWITCH stream path), DTMF digits, or both. */
 export function buildPlay(el: XmlElement, ck: Checker): PlayVerb {
   const { values, info } = ck.attributes(el, SCHEMA.Play);
-  const url = ck.urlText(ck.content(el, SCHEMA.Play).text, el);
+  const text = ck.content(el, SCHEMA.Play).text.trim();
+  // FreeSWITCH stream paths pass through to the server, which plays only the forms its configuration allows.
+  const url = FREESWITCH_STREAM.test(text) ? text : ck.urlText(text, el);
   // A digits value that failed its own check has been reported already.
   const digitsWritten = (el.attributes.get('digits') ?? '').trim() !== '';
   if (url === '' && !digitsWritten) {

@@ -8,3 +8,4 @@ export { classifyContentType, mediaType } from './content-type.js';
 export { TwimlError, type TwimlCode, type TwimlProblem } from './errors.js';
 export { DEFAULT_TWIML_LIMITS, parseTwiml, validateTwiml, type TwimlLimits } from './parse.js';
 export { resolveUrl } from './url.js';
+export { isFreeswitchStream } from './build-verbs.js';

@@ -19,6 +19,15 @@ describe('engine: Play and Pause', () => {
       assert.ok(apiLines(call).includes(`uuid_setvar ${call.uuid} playback_terminators none`));
     });
 
+    it('passes FreeSWITCH stream paths through when configured, and skips the others with a code', async () => {
+      e.web.route('/voice', twiml('<Play>tone_stream://%(500,0,440)</Play><Play>local_stream://moh</Play>' +
+        '<Play>silence_stream://300</Play>'));
+      const call = e.call();
+      await e.finish(call);
+      assert.deepEqual(appLines(call), ['answer', 'playback tone_stream://%(500,0,440)', 'playback silence_stream://300']);
+      assert.equal(e.h.logs.withCode('ERR_CALL_MEDIA_REFUSED').length, 1, 'local_stream:// is not in call.mediaPrefixes');
+    });
+
     it('resolves a relative URL against the document (RFC 3986) and repeats loop times', async () => {
       e.web.route('/ivr/menu.xml', twiml('<Play loop="2">../audio/hold.wav?v=1</Play><Play>/root.wav</Play>'));
       const call = e.call({ variables: { pivot_voice_url: e.web.url('/ivr/menu.xml') } });

@@ -3,10 +3,10 @@
  * A prompt becomes a plan: steps run once (Play's digits), then one step repeated `loop` times.
  */
 import type { GatherPrompt, PauseVerb, PlayVerb, SayVerb } from '../../twiml/index.js';
-import { resolveUrl } from '../../twiml/index.js';
+import { isFreeswitchStream, resolveUrl } from '../../twiml/index.js';
 import { AppError } from '../../errors.js';
 import type { CallContext } from '../call-context.js';
-import { dtmfArg, speakArg } from './fs-args.js';
+import { dtmfArg, freeswitchPathArg, speakArg } from './fs-args.js';
 import { urlPlaybackPath } from './play-path.js';
 
 /** One FreeSWITCH application run. */
@@ -47,7 +47,9 @@ function planSay(ctx: CallContext, say: SayVerb): PromptPlan | undefined {
 function planPlay(ctx: CallContext, play: PlayVerb): PromptPlan | undefined {
   const once: MediaStep[] = play.digits === undefined ? [] : [{ app: 'send_dtmf', arg: dtmfArg(play.digits) }];
   const repeated: MediaStep | undefined = play.url === undefined ? undefined
-    : { app: 'playback', arg: urlPlaybackPath(resolveUrl(play.url, ctx.state.document), ctx.settings.media) };
+    : { app: 'playback', arg: isFreeswitchStream(play.url)
+      ? freeswitchPathArg(play.url, ctx.settings.media.mediaPrefixes)
+      : urlPlaybackPath(resolveUrl(play.url, ctx.state.document), ctx.settings.media) };
   return { once, repeated, ...repeat(ctx, play.loop) };
 }
 
