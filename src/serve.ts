@@ -31,14 +31,6 @@ export async function serve(options: ServeOptions = {}): Promise<void> {
   const log = createLogger(config.log.level);
   const dispatcher = createWebhookDispatcher(webhookDispatcherOptions(config));
   const server = createApp({ config, log, dispatcher });
-  try {
-    await server.listen();
-  } catch (err) {
-    log.fatal({ code: 'ERR_INTERNAL', err }, 'cannot listen');
-    log.flush();
-    process.exitCode = 1;
-    return;
-  }
   let stopping = false;
   const stop = (signal: string): void => {
     if (stopping) return;
@@ -54,4 +46,14 @@ export async function serve(options: ServeOptions = {}): Promise<void> {
   process.on('SIGINT', () => stop('SIGINT'));
   process.on('uncaughtException', (err) => log.error({ code: 'ERR_INTERNAL', err }, 'uncaught exception'));
   process.on('unhandledRejection', (err) => log.error({ code: 'ERR_INTERNAL', err }, 'unhandled rejection'));
+  // The handlers are in place before the listening line can reach anyone: a SIGTERM sent as soon as it is seen
+  // drains instead of killing.
+  try {
+    await server.listen();
+  } catch (err) {
+    log.fatal({ code: 'ERR_INTERNAL', err }, 'cannot listen');
+    log.flush();
+    process.exitCode = 1;
+    await dispatcher.close();
+  }
 }
