@@ -25,17 +25,6 @@ import { send, type HopRequest, type SendOutcome, type SendSpec } from './send.j
 import { computeSignature, SIGNATURE_HEADER } from './signature.js';
 import { WebhookError } from './webhook-error.js';
 
-export type {
-  NotifyOptions,
-  NotifyOutcome,
-  PutRequest,
-  PutResult,
-  TwimlResponse,
-  WebhookClientOptions,
-  WebhookMethod,
-  WebhookRequest,
-} from './client-types.js';
-
 /**
  * Sends the webhook requests of calls. Every request honours the connection overrides of its URL, is signed when an
  * auth token is given, and reports a debug record.
