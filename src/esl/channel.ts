@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
 import { AppError, CallEndedError, EslError } from '../errors.js';
-import { after, onAbort } from '../util/abort.js';
+import { after, noop, onAbort } from '../util/abort.js';
 import { Deferred } from '../util/deferred.js';
 import type { ChannelData } from './channel-data.js';
 import { type ChannelEventName, type ChannelEvents, toDomainEvent } from './channel-events.js';
@@ -130,20 +130,9 @@ export class EslChannel {
       started: false };
     this.#pending.set(eventUuid, entry);
     entry.deferred.promise.then(() => this.#pending.delete(eventUuid), () => this.#pending.delete(eventUuid));
-    if (opts.signal !== undefined || opts.timeoutMs !== undefined) this.#guard(entry, app, opts);
+    guard(entry.deferred, opts.signal, opts.timeoutMs, () => `${app} did not complete in ${opts.timeoutMs} ms`);
     this.#sendExecute(eventUuid, app, arg, opts.loops).catch((err: unknown) => entry.deferred.reject(err));
     return entry.deferred.promise;
-  }
-
-  /** The optional signal and time limit of one execute, removed once it settles. */
-  #guard(entry: PendingExecute, app: string, opts: ExecuteOptions): void {
-    const disposers = [
-      onAbort(opts.signal, (reason) => entry.deferred.reject(abortedBy(reason))),
-      opts.timeoutMs === undefined ? undefined : after(opts.timeoutMs, () =>
-        entry.deferred.reject(new EslError('ERR_ESL_TIMEOUT', `${app} did not complete in ${opts.timeoutMs} ms`))),
-    ];
-    const dispose = (): void => { for (const d of disposers) d?.(); };
-    entry.deferred.promise.then(dispose, dispose);
   }
 
   /** Runs an api command (blocking FreeSWITCH's side of this socket) and resolves with its output. */
@@ -159,9 +148,7 @@ export class EslChannel {
     const jobUuid = randomUUID();
     const job = new Deferred<string>();
     this.#jobs.set(jobUuid, job);
-    const disposers = [onAbort(opts.signal, (reason) => job.reject(abortedBy(reason))),
-      opts.timeoutMs === undefined ? undefined : after(opts.timeoutMs, () =>
-        job.reject(new EslError('ERR_ESL_TIMEOUT', `bgapi ${command.split(' ')[0]} did not finish in time`)))];
+    guard(job, opts.signal, opts.timeoutMs, () => `bgapi ${command.split(' ')[0]} did not finish in time`);
     try {
       await this.command(`bgapi ${command}`, { 'Job-UUID': jobUuid }, opts);
       return await job.promise;
@@ -170,7 +157,6 @@ export class EslChannel {
       throw err;
     } finally {
       this.#jobs.delete(jobUuid);
-      for (const dispose of disposers) dispose?.();
     }
   }
 
@@ -230,11 +216,9 @@ export class EslChannel {
     const disposers = [
       this.on(name, (payload) => { if (match(payload)) deferred.resolve(payload); }),
       onAbort(this.signal, (reason) => deferred.reject(reason)),
-      onAbort(opts.signal, (reason) => deferred.reject(abortedBy(reason))),
-      opts.timeoutMs === undefined ? undefined : after(opts.timeoutMs, () =>
-        deferred.reject(new EslError('ERR_ESL_TIMEOUT', `no ${name} event in ${opts.timeoutMs} ms`))),
     ];
-    return deferred.promise.finally(() => { for (const dispose of disposers) dispose?.(); });
+    guard(deferred, opts.signal, opts.timeoutMs, () => `no ${name} event in ${opts.timeoutMs} ms`);
+    return deferred.promise.finally(() => { for (const dispose of disposers) dispose(); });
   }
 
   /** Number of operations still waiting on FreeSWITCH (0 once the call is over). */
@@ -348,16 +332,10 @@ export class EslChannel {
     const deferred = new Deferred<EslEvent>();
     this.#replies.add(deferred);
     const timeoutMs = opts.timeoutMs ?? this.#timings.commandTimeoutMs;
-    const disposers = [
-      onAbort(opts.signal, (reason) => deferred.reject(abortedBy(reason))),
-      after(timeoutMs, () => deferred.reject(new EslError('ERR_ESL_TIMEOUT', `no reply from FreeSWITCH in ${timeoutMs} ms`))),
-    ];
+    guard(deferred, opts.signal, timeoutMs, () => `no reply from FreeSWITCH in ${timeoutMs} ms`);
     // The reply callback stays in modesl's FIFO even after a timeout, so that later replies still line up.
     send((reply) => deferred.resolve(reply));
-    return deferred.promise.finally(() => {
-      this.#replies.delete(deferred);
-      for (const dispose of disposers) dispose();
-    });
+    return deferred.promise.finally(() => this.#replies.delete(deferred));
   }
 
   async #sendExecute(eventUuid: string, app: string, arg: string, loops?: number): Promise<void> {
@@ -378,10 +356,23 @@ export class EslChannel {
     await this.command(text);
   }
 
-  #throwIfEnded(signal?: AbortSignal): void {
-    if (this.signal.aborted) throw this.signal.reason;
-    if (signal?.aborted) throw abortedBy(signal.reason);
-  }
+}
+
+/**
+ * Rejects `deferred` when `signal` aborts (ERR_ABORTED, or the signal's own AppError) or after `timeoutMs`
+ * (ERR_ESL_TIMEOUT); both guards are removed once it settles, however it settles.
+ */
+function guard<T>(deferred: Deferred<T>, signal: AbortSignal | undefined, timeoutMs: number | undefined,
+  timeoutMessage: () => string): void {
+  if (signal === undefined && timeoutMs === undefined) return;
+  const offAbort = onAbort(signal, (reason) => deferred.reject(abortedBy(reason)));
+  const offTimer = timeoutMs === undefined ? noop
+    : after(timeoutMs, () => deferred.reject(new EslError('ERR_ESL_TIMEOUT', timeoutMessage())));
+  const dispose = (): void => {
+    offAbort();
+    offTimer();
+  };
+  deferred.promise.then(dispose, dispose);
 }
 
 function abortedBy(reason: unknown): AppError {
