@@ -7,6 +7,7 @@ import type { ChannelData } from './channel-data.js';
 import { type ChannelEventName, type ChannelEvents, toDomainEvent } from './channel-events.js';
 import { EslEvent } from './event.js';
 import type { OutboundConnection } from './outbound-connection.js';
+import { PendingExecute, type Settleable } from './pending-execute.js';
 import { ContentType, EVENT_FORMAT, EventName, HangupCause, SUBSCRIBED_EVENTS } from './protocol.js';
 
 /** The completion of an executed application: its CHANNEL_EXECUTE_COMPLETE. */
@@ -44,13 +45,6 @@ export interface ChannelTimings {
   completeGraceMs: number;
 }
 
-interface PendingExecute {
-  readonly app: string;
-  readonly deferred: Deferred<ExecuteResult>;
-  readonly completeAfterHangup: boolean;
-  started: boolean;
-}
-
 type Listener<K extends ChannelEventName> = (payload: ChannelEvents[K]) => void;
 
 const APP_NAME = /^[A-Za-z0-9_]+$/;
@@ -69,7 +63,7 @@ export class EslChannel {
   readonly #conn: OutboundConnection;
   readonly #timings: ChannelTimings;
   readonly #abort = new AbortController();
-  readonly #pending = new Map<string, PendingExecute>();
+  readonly #pending = new Map<string, PendingExecute<ExecuteResult>>();
   readonly #jobs = new Map<string, Deferred<string>>();
   readonly #replies = new Set<Deferred<EslEvent>>();
   readonly #listeners = new Map<ChannelEventName, Set<Listener<never>>>();
@@ -116,8 +110,8 @@ export class EslChannel {
    * Runs an application on the channel and resolves with its CHANNEL_EXECUTE_COMPLETE.
    *
    * Thousands of executes wait at once (a playback runs for seconds), so a waiting execute holds as little as it
-   * can: its entry in the pending table and its promise; no async frame, and guards only when asked for. The entry
-   * leaves the table on every way it settles.
+   * can: one {@link PendingExecute} (its entry in the pending table, and its promise); no async frame, and guards
+   * only when asked for. It leaves the table on every way it settles.
    */
   execute(app: string, arg = '', opts: ExecuteOptions = {}): Promise<ExecuteResult> {
     if (this.signal.aborted) return Promise.reject(this.signal.reason);
@@ -126,13 +120,10 @@ export class EslChannel {
       return Promise.reject(new EslError('ERR_ESL_COMMAND_FAILED', `invalid application name ${JSON.stringify(app)}`));
     }
     const eventUuid = randomUUID();
-    const entry: PendingExecute = { app, deferred: new Deferred(), completeAfterHangup: opts.completeAfterHangup === true,
-      started: false };
-    this.#pending.set(eventUuid, entry);
-    entry.deferred.promise.then(() => this.#pending.delete(eventUuid), () => this.#pending.delete(eventUuid));
-    guard(entry.deferred, opts.signal, opts.timeoutMs, () => `${app} did not complete in ${opts.timeoutMs} ms`);
-    this.#sendExecute(eventUuid, app, arg, opts.loops).catch((err: unknown) => entry.deferred.reject(err));
-    return entry.deferred.promise;
+    const entry = new PendingExecute<ExecuteResult>(this.#pending, eventUuid, app, opts.completeAfterHangup === true);
+    guard(entry, opts.signal, opts.timeoutMs, () => `${app} did not complete in ${opts.timeoutMs} ms`);
+    this.#sendExecute(eventUuid, app, arg, opts.loops).catch((err: unknown) => entry.reject(err));
+    return entry.promise;
   }
 
   /** Runs an api command (blocking FreeSWITCH's side of this socket) and resolves with its output. */
@@ -239,10 +230,10 @@ export class EslChannel {
     this.#abort.abort(reason);
     for (const [, entry] of this.#pending) {
       if (entry.started && entry.completeAfterHangup && !this.#closed) {
-        const dispose = after(this.#timings.completeGraceMs, () => entry.deferred.reject(reason));
-        entry.deferred.promise.then(dispose, dispose);
+        const dispose = after(this.#timings.completeGraceMs, () => entry.reject(reason));
+        entry.promise.then(dispose, dispose);
       } else {
-        entry.deferred.reject(reason);
+        entry.reject(reason);
       }
     }
     for (const job of this.#jobs.values()) job.reject(reason);
@@ -270,7 +261,7 @@ export class EslChannel {
     this.#closed = true;
     const reason = new CallEndedError('ERR_ESL_DISCONNECTED');
     this.abort(reason);
-    for (const entry of this.#pending.values()) entry.deferred.reject(this.signal.reason ?? reason);
+    for (const entry of [...this.#pending.values()]) entry.reject(this.signal.reason ?? reason);
     for (const reply of this.#replies) reply.reject(reason);
     this.#hangupComplete.resolve(undefined);
   }
@@ -292,7 +283,7 @@ export class EslChannel {
           break;
         }
         case 'executeComplete':
-          this.#pending.get(payload.applicationUuid)?.deferred.resolve({ application: payload.application,
+          this.#pending.get(payload.applicationUuid)?.resolve({ application: payload.application,
             response: payload.response, event });
           break;
         case 'backgroundJob':
@@ -362,7 +353,7 @@ export class EslChannel {
  * Rejects `deferred` when `signal` aborts (ERR_ABORTED, or the signal's own AppError) or after `timeoutMs`
  * (ERR_ESL_TIMEOUT); both guards are removed once it settles, however it settles.
  */
-function guard<T>(deferred: Deferred<T>, signal: AbortSignal | undefined, timeoutMs: number | undefined,
+function guard<T>(deferred: Settleable<T>, signal: AbortSignal | undefined, timeoutMs: number | undefined,
   timeoutMessage: () => string): void {
   if (signal === undefined && timeoutMs === undefined) return;
   const offAbort = onAbort(signal, (reason) => deferred.reject(abortedBy(reason)));

@@ -1,3 +1,5 @@
+import { noop } from './abort.js';
+
 /**
  * A promise with its settle functions, settled at most once; `settled` tells whether it has been.
  *
@@ -15,7 +17,7 @@ export class Deferred<T> {
       this.#resolve = resolve;
       this.#reject = reject;
     });
-    this.promise.catch(() => undefined);
+    this.promise.catch(noop);
   }
 
   get settled(): boolean {
