@@ -8,7 +8,7 @@ export type { Logger } from 'pino';
  */
 export const REDACTED_PATHS = [
   'authToken', '*.authToken', '*.*.authToken',
-  'password', '*.password', '*.*.password', 'nodes[*].password', '*.nodes[*].password',
+  'password', '*.password', '*.*.password', 'nodes[*].password', '*.nodes[*].password', '*.*.nodes[*].password',
   'authorization', 'Authorization', '*.authorization', '*.Authorization',
   'headers.authorization', 'headers.Authorization', '*.headers.authorization', '*.headers.Authorization',
   'headers["x-twilio-signature"]', 'headers["X-Twilio-Signature"]',

@@ -10,7 +10,11 @@ export type EslRoundTrip = 'execute' | 'api' | 'command';
 export interface Observer {
   /** A channel came in on the outbound socket and its call starts. */
   callStarted(): void;
-  /** A call ended: `completed` (the script ran out), `hangup`, `disconnected`, `shutdown` or `error`. */
+  /**
+   * A call ended: `hangup` (hung up by the caller, by a Hangup verb or at the script's end), `disconnected` (the
+   * socket closed first), `shutdown` (hung up by a drain), `completed` (the script returned with the call still
+   * up; the server then hangs it up) or `error`.
+   */
   callEnded(outcome: string): void;
   /** One Event Socket command and its reply, in seconds. */
   eslRoundTrip(kind: EslRoundTrip, seconds: number): void;
