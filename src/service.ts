@@ -120,10 +120,11 @@ export class Service {
     }
     const restartNeeded = RESTART_SECTIONS.filter((key) => JSON.stringify(next[key]) !== JSON.stringify(this.#config[key]));
     this.#handler.reload(next);
-    this.#log.level = next.log.level;
     this.#config = next;
+    // Said at the level in force before, so that a reload to a quieter level is still reported.
     this.#log.info({ logLevel: next.log.level, ...(restartNeeded.length ? { restartNeeded } : {}) },
       'configuration reloaded');
+    this.#log.level = next.log.level;
     this.#log.debug('debug logging is on');
     return true;
   }
