@@ -7,6 +7,9 @@ import type { EslChannel } from './esl/channel.js';
 import { EslServer } from './esl/server.js';
 import type { CallHandler } from './esl/serve-connection.js';
 import type { Logger } from './log.js';
+import type { Observer } from './metrics/observer.js';
+import type { ChannelData } from './esl/channel-data.js';
+import { ACCOUNT_ID_VARIABLE } from './call/call-description.js';
 
 export interface AppDeps {
   config: Readonly<Config>;
@@ -15,6 +18,8 @@ export interface AppDeps {
   handler?: CallHandler;
   /** The shared webhook dispatcher (from `createWebhookDispatcher`) the TwiML engine sends its requests through. */
   dispatcher?: Dispatcher;
+  /** Where the Event Socket layer reports calls and round trips (metrics). */
+  observer?: Observer;
 }
 
 /** The composition root: the only place where the server's parts are built and wired together. */
@@ -23,7 +28,17 @@ export function createApp(deps: AppDeps): EslServer {
   if (!handler && deps.dispatcher) {
     handler = createCallHandler({ config: deps.config, webhook: createWebhookClient(deps.config, deps.dispatcher) });
   }
-  return new EslServer(eslServerOptions(deps.config), deps.log, handler ?? refuseCall);
+  const options = { ...eslServerOptions(deps.config), logBindings: callLogBindings(deps.config),
+    ...(deps.observer ? { observer: deps.observer } : {}) };
+  return new EslServer(options, deps.log, handler ?? refuseCall);
+}
+
+/**
+ * The ids every log line of a call carries besides its uuid: CallSid (the uuid, as on every request) and
+ * AccountSid (Kazoo's account id, else the configured one), so that a call's lines can be found by either.
+ */
+function callLogBindings(config: Readonly<Config>): (data: ChannelData) => Record<string, string> {
+  return (data) => ({ callSid: data.uuid, accountSid: data.variable(ACCOUNT_ID_VARIABLE) || config.call.accountSid });
 }
 
 /** Without a call script runner the call cannot be served: say so, and let the server hang it up. */

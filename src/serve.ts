@@ -1,13 +1,16 @@
 /**
- * Running the server for real: the configuration from conf/ and the environment, the shared webhook dispatcher,
- * the outbound Event Socket server with the TwiML engine, and a graceful stop on SIGTERM/SIGINT.
+ * Running the server for real: the configuration from conf/ and the environment, then the service (outbound
+ * Event Socket server, admin HTTP server, park-watcher) and the signals:
+ *
+ * - SIGTERM / SIGINT: drain (stop accepting at once, calls finish for up to `server.drainMs`, the rest are hung
+ *   up), flush the logs, exit 0. A second SIGTERM / SIGINT hangs every call up at once.
+ * - SIGHUP: reload the configuration file and the environment (log level, `call.*`, `webhook.*`) for the calls
+ *   that start from then on; a bad file is logged with its key and the running configuration kept.
  */
-import { createApp } from './app.js';
-import { webhookDispatcherOptions } from './call/index.js';
 import { loadConfig } from './config/index.js';
 import { AppError } from './errors.js';
 import { createLogger } from './log.js';
-import { createWebhookDispatcher } from './webhook/index.js';
+import { Service } from './service.js';
 
 /** What `serve` may be told besides the environment. */
 export interface ServeOptions {
@@ -15,9 +18,12 @@ export interface ServeOptions {
   readonly configFile?: string;
 }
 
+/** After the drain, how long the process may take to exit on its own before it is made to. */
+const EXIT_GRACE_MS = 2000;
+
 /**
- * Starts the server with the configuration from conf/ and the environment; SIGTERM/SIGINT drain and exit 0.
- * A bad configuration exits 1 with a fatal line naming the key; a port that cannot be bound sets exit code 1.
+ * Starts the server with the configuration from conf/ and the environment. A bad configuration exits 1 with a fatal
+ * line naming the key; a port that cannot be bound sets exit code 1.
  */
 export async function serve(options: ServeOptions = {}): Promise<void> {
   let config;
@@ -29,31 +35,40 @@ export async function serve(options: ServeOptions = {}): Promise<void> {
     process.exit(1);
   }
   const log = createLogger(config.log.level);
-  const dispatcher = createWebhookDispatcher(webhookDispatcherOptions(config));
-  const server = createApp({ config, log, dispatcher });
-  let stopping = false;
+  const service = new Service({ config, log, configFile: options.configFile });
+  let signals = 0;
   const stop = (signal: string): void => {
-    if (stopping) return;
-    stopping = true;
-    log.info({ signal, drainMs: config.server.drainMs, calls: server.activeCalls }, 'stopping');
-    void server.close(config.server.drainMs).then(() => dispatcher.close()).then(() => {
-      log.info('stopped');
+    signals++;
+    if (signals > 1) {
+      log.warn({ signal, code: 'ERR_SHUTDOWN', calls: service.server.activeCalls }, 'second signal: hanging up every call now');
+      service.hangUpAll();
+      return;
+    }
+    log.info({ signal, drainMs: service.config.server.drainMs, calls: service.server.activeCalls }, 'stopping');
+    void service.stop().then(() => {
       log.flush();
       process.exitCode = 0;
+      // Anything still holding the event loop (a keep-alive socket of a customer server) must not hold the exit.
+      setTimeout(() => process.exit(0), EXIT_GRACE_MS).unref();
     });
   };
   process.on('SIGTERM', () => stop('SIGTERM'));
   process.on('SIGINT', () => stop('SIGINT'));
+  process.on('SIGHUP', () => {
+    log.info({ signal: 'SIGHUP' }, 'reloading the configuration');
+    service.reload();
+  });
   process.on('uncaughtException', (err) => log.error({ code: 'ERR_INTERNAL', err }, 'uncaught exception'));
   process.on('unhandledRejection', (err) => log.error({ code: 'ERR_INTERNAL', err }, 'unhandled rejection'));
   // The handlers are in place before the listening line can reach anyone: a SIGTERM sent as soon as it is seen
   // drains instead of killing.
   try {
-    await server.listen();
+    await service.start();
   } catch (err) {
-    log.fatal({ code: 'ERR_INTERNAL', err }, 'cannot listen');
+    const code = (err as NodeJS.ErrnoException).code;
+    log.fatal({ code: 'ERR_INTERNAL', err, errno: code }, 'cannot listen');
     log.flush();
     process.exitCode = 1;
-    await dispatcher.close();
+    await service.stop(0);
   }
 }

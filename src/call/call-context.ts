@@ -9,6 +9,7 @@ import type { CallIdentity } from './call-description.js';
 import type { CallSource } from './call-source.js';
 import type { EngineSettings } from './engine-settings.js';
 import type { RecordingStore } from './recording/recording-store.js';
+import type { Observer } from '../metrics/observer.js';
 
 /** What changes during a call. */
 export interface CallState {
@@ -46,4 +47,6 @@ export interface CallContext {
   readonly source: CallSource;
   readonly identity: CallIdentity;
   readonly state: CallState;
+  /** Where verb timings are reported (metrics); absent: nowhere. */
+  readonly observer?: Observer;
 }

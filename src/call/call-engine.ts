@@ -19,6 +19,7 @@ import { describeCall } from './call-description.js';
 import { resolveCallSource, type CallSource } from './call-source.js';
 import { compileSettings } from './engine-settings.js';
 import { HttpPutRecordingStore, type RecordingStore } from './recording/recording-store.js';
+import type { Observer } from '../metrics/observer.js';
 import { runCall } from './run-call.js';
 
 /** What the engine is built from. */
@@ -30,6 +31,8 @@ export interface CallEngineDeps {
   readonly recordings?: RecordingStore;
   /** Scale of the engine's own timers (Gather timeouts); 1 unless FreeSWITCH time is simulated faster. */
   readonly timeScale?: number;
+  /** Where verb timings are reported (metrics). */
+  readonly observer?: Observer;
 }
 
 /** The options of the shared webhook dispatcher from the configuration. */
@@ -81,13 +84,16 @@ export function createCallHandler(deps: CallEngineDeps): CallHandler {
     const identity = describeCall(channel.data, settings);
     const ctx: CallContext = {
       channel,
-      log: channel.log.child({ callSid: identity.callSid, accountSid: identity.accountSid }),
+      // The Event Socket layer may have bound the call's ids already (see app.ts); bind them only once.
+      log: 'callSid' in channel.log.bindings() ? channel.log
+        : channel.log.child({ callSid: identity.callSid, accountSid: identity.accountSid }),
       signal: channel.signal,
       settings,
       webhook,
       recordings,
       source,
       identity,
+      ...(deps.observer ? { observer: deps.observer } : {}),
       state: {
         document: source.voiceUrl,
         answered: channel.answered,

@@ -15,8 +15,13 @@ export async function executeDocument(ctx: CallContext, document: TwimlDocument)
     const handler = handlerFor(verb);
     if (handler.needsAnswer) await ensureAnswered(ctx);
     ctx.log.debug({ verb: verb.kind, line: verb.position.line }, 'verb');
-    const outcome = await handler.run(verb, ctx);
-    if (outcome.type !== 'continue') return outcome;
+    const started = ctx.observer ? performance.now() : 0;
+    try {
+      const outcome = await handler.run(verb, ctx);
+      if (outcome.type !== 'continue') return outcome;
+    } finally {
+      ctx.observer?.verbRun(verb.kind, (performance.now() - started) / 1000);
+    }
   }
   return END;
 }

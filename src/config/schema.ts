@@ -1,5 +1,6 @@
 import convict from 'convict';
 import { parseNetwork } from '../esl/source-guard.js';
+import { type OpsConfig, opsSchema } from './ops-schema.js';
 
 /** Registers (once) and names a convict format: an integer within [min, max], parsed from env strings. */
 function intBetween(min: number, max: number): string {
@@ -287,6 +288,7 @@ export const schema = {
       format: intBetween(0, 86_400_000), default: 30_000, env: 'PIVOT_DRAIN_MS',
     },
   },
+  ...opsSchema,
   log: {
     level: {
       doc: 'Log level.',
@@ -295,7 +297,7 @@ export const schema = {
   },
 };
 
-export interface Config {
+export interface Config extends OpsConfig {
   esl: {
     host: string;
     port: number;

@@ -6,6 +6,7 @@ import { Deferred } from '../util/deferred.js';
 import type { ChannelData } from './channel-data.js';
 import { type ChannelEventName, type ChannelEvents, toDomainEvent } from './channel-events.js';
 import { EslEvent } from './event.js';
+import type { EslRoundTrip, Observer } from '../metrics/observer.js';
 import type { OutboundConnection } from './outbound-connection.js';
 import { PendingExecute, type Settleable } from './pending-execute.js';
 import { ContentType, EVENT_FORMAT, EventName, HangupCause, SUBSCRIBED_EVENTS } from './protocol.js';
@@ -43,6 +44,8 @@ export interface ChannelTimings {
   commandTimeoutMs: number;
   /** How long a running application may take to complete once the call has hung up. At most 100 ms. */
   completeGraceMs: number;
+  /** Where command round trips are reported (metrics). */
+  observer?: Observer;
 }
 
 type Listener<K extends ChannelEventName> = (payload: ChannelEvents[K]) => void;
@@ -129,7 +132,7 @@ export class EslChannel {
   /** Runs an api command (blocking FreeSWITCH's side of this socket) and resolves with its output. */
   async api(command: string, opts: CommandOptions = {}): Promise<string> {
     assertOneLine(command);
-    const reply = await this.#request((cb) => this.#conn.api(command, '', cb), opts);
+    const reply = await this.#request((cb) => this.#conn.api(command, '', cb), opts, 'api');
     return reply.body;
   }
 
@@ -153,7 +156,8 @@ export class EslChannel {
 
   /** Sends a socket command and resolves with its `command/reply`; a `-ERR` reply rejects. */
   async command(text: string, headers?: Record<string, string>, opts: CommandOptions = {}): Promise<EslEvent> {
-    const reply = await this.#request((cb) => this.#conn.sendRecv(text, headers ?? null, cb), opts);
+    const reply = await this.#request((cb) => this.#conn.sendRecv(text, headers ?? null, cb), opts,
+      text.startsWith('sendmsg') ? 'execute' : 'command');
     const replyText = reply.header('Reply-Text') ?? '';
     if (replyText.startsWith('-ERR')) {
       throw new EslError('ERR_ESL_COMMAND_FAILED', `${text.split(/[\s]/, 1)[0]}: ${replyText}`);
@@ -318,14 +322,23 @@ export class EslChannel {
     }
   }
 
-  #request(send: (cb: (reply: EslEvent) => void) => void, opts: CommandOptions): Promise<EslEvent> {
+  #request(send: (cb: (reply: EslEvent) => void) => void, opts: CommandOptions, kind: EslRoundTrip): Promise<EslEvent> {
     if (this.#closed) return Promise.reject(new CallEndedError('ERR_ESL_DISCONNECTED'));
     const deferred = new Deferred<EslEvent>();
     this.#replies.add(deferred);
     const timeoutMs = opts.timeoutMs ?? this.#timings.commandTimeoutMs;
     guard(deferred, opts.signal, timeoutMs, () => `no reply from FreeSWITCH in ${timeoutMs} ms`);
     // The reply callback stays in modesl's FIFO even after a timeout, so that later replies still line up.
-    send((reply) => deferred.resolve(reply));
+    const observer = this.#timings.observer;
+    if (observer) {
+      const started = performance.now();
+      send((reply) => {
+        observer.eslRoundTrip(kind, (performance.now() - started) / 1000);
+        deferred.resolve(reply);
+      });
+    } else {
+      send((reply) => deferred.resolve(reply));
+    }
     return deferred.promise.finally(() => this.#replies.delete(deferred));
   }
 

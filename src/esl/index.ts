@@ -6,3 +6,4 @@ export { EslEvent } from './event.js';
 export { EslServer, type EslServerOptions } from './server.js';
 export type { CallHandler } from './serve-connection.js';
 export { HangupCause } from './protocol.js';
+export { InboundSession, type InboundSessionOptions, type InboundTarget } from './inbound-session.js';

@@ -19,6 +19,8 @@ declare module 'modesl' {
   class Connection extends Emitter2 {
     /** Outbound mode: wraps a socket FreeSWITCH opened to us, then sends `connect`. */
     constructor(socket: Socket, readyCb?: () => void);
+    /** Inbound mode: connects to FreeSWITCH's Event Socket (the password is sent when FreeSWITCH asks for it). */
+    constructor(host: string, port: number, password: string, readyCb?: () => void);
     socket: Socket | null;
     channelData: unknown;
     cmdCallbackQueue: Array<((...args: any[]) => void) | undefined>;

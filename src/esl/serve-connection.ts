@@ -4,7 +4,7 @@ import { AppError, CallEndedError, EslError, toAppError } from '../errors.js';
 import { after } from '../util/abort.js';
 import { Deferred } from '../util/deferred.js';
 import { EslChannel, type ChannelTimings } from './channel.js';
-import { parseChannelData } from './channel-data.js';
+import { type ChannelData, parseChannelData } from './channel-data.js';
 import type { EslEvent } from './event.js';
 import type { FrameParserOptions } from './frame-parser.js';
 import type { OutboundConnection } from './outbound-connection.js';
@@ -28,6 +28,8 @@ export interface ConnectionOptions extends ChannelTimings {
    */
   handlerGraceMs: number;
   frameLimits: FrameParserOptions;
+  /** Fields bound to every log line of a call besides its uuid (the ids the application knows it by). */
+  logBindings?: (data: ChannelData) => Record<string, string>;
 }
 
 /**
@@ -69,7 +71,7 @@ export async function serveConnection(conn: OutboundConnection, deps: {
   try {
     const data = parseChannelData(reply);
     conn.channelData = null;
-    callLog = log.child({ uuid: data.uuid });
+    callLog = log.child({ uuid: data.uuid, ...options.logBindings?.(data) });
     channel = new EslChannel(conn, data, callLog, options);
   } catch (err) {
     const appErr = toAppError(err);
@@ -78,6 +80,7 @@ export async function serveConnection(conn: OutboundConnection, deps: {
     return closed.promise;
   }
   untrack = deps.onChannel(channel);
+  options.observer?.callStarted();
   const started = Date.now();
   callLog.info({ from: channel.data.callerIdNumber, to: channel.data.destinationNumber,
     answerState: channel.data.answerState }, 'call started');
@@ -87,10 +90,13 @@ export async function serveConnection(conn: OutboundConnection, deps: {
   } catch (err) {
     logCallError(callLog, err);
   } finally {
+    // What ended the script (nothing: it ran out), before our own hangup sets a reason.
+    const endedBy = channel.signal.reason as AppError | undefined;
     await endCall(channel, socket, options, closed.promise);
     untrack();
     const hangup = await channel.hangupComplete;
     const reason = channel.signal.reason as CallEndedError | undefined;
+    options.observer?.callEnded(outcomeOf(endedBy));
     callLog.info({ durationMs: Date.now() - started, hangupCause: hangup?.header('Hangup-Cause') ?? reason?.hangupCause,
       code: reason?.code }, 'call ended');
   }
@@ -165,5 +171,16 @@ function logCallError(log: Logger, err: unknown): void {
     log.error({ code: appErr.code, err }, 'call script failed');
   } else {
     log.warn({ code: appErr.code, err: appErr.message }, 'call script failed');
+  }
+}
+
+/** The outcome label of an ended call, from the reason its signal fired (none: the script ran out). */
+function outcomeOf(reason: AppError | undefined): string {
+  switch (reason?.code) {
+    case undefined: return 'completed';
+    case 'ERR_CALL_HANGUP': return 'hangup';
+    case 'ERR_ESL_DISCONNECTED': return 'disconnected';
+    case 'ERR_SHUTDOWN': return 'shutdown';
+    default: return 'error';
   }
 }

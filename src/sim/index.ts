@@ -35,3 +35,4 @@ export {
 } from './wire/reply-frames.js';
 export { CommandParser, headerOf, type ParsedCommand } from './wire/command-parser.js';
 export { separateArgs } from './util/arg-split.js';
+export { SimInboundServer, ParkedCall, type ParkOptions, type TransferRecord } from './inbound/inbound-server.js';

@@ -41,7 +41,7 @@ describe('cli: serve', () => {
   before(() => {
     dir = mkdtempSync(join(tmpdir(), 'pivot-serve-'));
     config = join(dir, 'config.json');
-    writeFileSync(config, JSON.stringify({ esl: { host: '127.0.0.1', port: 0 }, log: { level: 'info' } }));
+    writeFileSync(config, JSON.stringify({ esl: { host: '127.0.0.1', port: 0 }, admin: { port: 0 }, log: { level: 'info' } }));
   });
   after(() => rmSync(dir, { recursive: true, force: true }));
 

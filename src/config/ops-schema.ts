@@ -1,0 +1,143 @@
+/**
+ * The operations part of the configuration: the admin HTTP server and the park-watcher. Kept apart from the call
+ * settings in schema.ts, which spreads it in; every key is documented in conf/README.md like the others.
+ */
+import convict from 'convict';
+
+/** `host[:port]` entries, comma-separated (`[::1]:8021` for IPv6), as PIVOT_PARK_NODES gives them. */
+export function parseNodeList(text: string): Array<{ host: string; port?: number }> {
+  const trimmed = text.trim();
+  if (trimmed.startsWith('[{')) return JSON.parse(trimmed) as Array<{ host: string; port?: number }>;
+  return trimmed.split(',').map((s) => s.trim()).filter(Boolean).map((entry) => {
+    const m = /^\[([^\]]+)\](?::(\d+))?$/.exec(entry) ?? /^([^:]+)(?::(\d+))?$/.exec(entry);
+    if (!m) return { host: entry };
+    const host = m[1] ?? entry;
+    return m[2] === undefined ? { host } : { host, port: Number(m[2]) };
+  });
+}
+
+convict.addFormat({
+  name: 'park-nodes',
+  coerce: (value: unknown) => (typeof value === 'string' ? parseNodeList(value) : value),
+  validate: (value: unknown) => {
+    if (!Array.isArray(value) || value.length === 0) throw new Error('must be a non-empty list of { host, port?, password? }');
+    for (const entry of value as unknown[]) {
+      const e = entry as { host?: unknown; port?: unknown; password?: unknown };
+      if (typeof e !== 'object' || e === null || typeof e.host !== 'string' || !/^[A-Za-z0-9.:_-]+$/.test(e.host)) {
+        throw new Error('each node needs a host (a name or an address)');
+      }
+      if (e.port !== undefined && (typeof e.port !== 'number' || !Number.isInteger(e.port) || e.port < 1 || e.port > 65535)) {
+        throw new Error(`${e.host}: port must be an integer from 1 to 65535`);
+      }
+      if (e.password !== undefined && (typeof e.password !== 'string' || /[\r\n]/.test(e.password))) {
+        throw new Error(`${e.host}: password must be one line of text`);
+      }
+    }
+  },
+});
+
+convict.addFormat({
+  name: 'socket-target',
+  validate: (value: unknown) => {
+    if (value === '') return;
+    if (typeof value !== 'string' || !/^[A-Za-z0-9.:_[\]-]+:\d{1,5}(\|[A-Za-z0-9.:_[\]-]+:\d{1,5})*$/.test(value)) {
+      throw new Error('must be host:port, or several separated by | for failover (empty: esl.host:esl.port)');
+    }
+  },
+});
+
+convict.addFormat({
+  name: 'variable-name',
+  validate: (value: unknown) => {
+    if (typeof value !== 'string' || !/^[A-Za-z0-9_.-]+$/.test(value)) throw new Error('must be a channel variable name');
+  },
+});
+
+convict.addFormat({
+  name: 'one-line',
+  validate: (value: unknown) => {
+    if (typeof value !== 'string' || /[\r\n]/.test(value)) throw new Error('must be one line of text');
+  },
+});
+
+convict.addFormat({
+  name: 'duration-ms',
+  coerce: (value: unknown) => (typeof value === 'string' && value.trim() !== '' ? Number(value) : value),
+  validate: (value: unknown) => {
+    if (typeof value !== 'number' || !Number.isInteger(value) || value < 1 || value > 86_400_000) {
+      throw new Error('must be a whole number of milliseconds from 1 to 86400000');
+    }
+  },
+});
+
+export const opsSchema = {
+  admin: {
+    enabled: {
+      doc: 'Serve /metrics, /healthz and /readyz over HTTP.',
+      format: Boolean, default: true, env: 'PIVOT_ADMIN_ENABLED',
+    },
+    host: {
+      doc: 'Address of the admin HTTP server.',
+      format: String, default: '127.0.0.1', env: 'PIVOT_ADMIN_HOST',
+    },
+    port: {
+      doc: 'Port of the admin HTTP server (0: any free port, logged at start).',
+      format: 'port', default: 8085, env: 'PIVOT_ADMIN_PORT',
+    },
+  },
+  park: {
+    enabled: {
+      doc: 'Watch FreeSWITCH nodes over their inbound Event Socket and take the parked calls that carry the marker.',
+      format: Boolean, default: false, env: 'PIVOT_PARK_ENABLED',
+    },
+    nodes: {
+      doc: 'FreeSWITCH inbound Event Sockets to watch: [{ "host": "127.0.0.1", "port": 8021, "password": "..." }].',
+      format: 'park-nodes', default: [{ host: '127.0.0.1', port: 8021 }], env: 'PIVOT_PARK_NODES',
+    },
+    password: {
+      doc: 'Event Socket password of the nodes that give none.',
+      format: 'one-line', default: 'ClueCon', env: 'PIVOT_PARK_PASSWORD', sensitive: true,
+    },
+    marker: {
+      doc: 'Channel variable whose presence on a parked call means: run it here (e.g. ecallmgr_Pivot-Voice-URL).',
+      format: 'variable-name', default: 'pivot_voice_url', env: 'PIVOT_PARK_MARKER',
+    },
+    transferTo: {
+      doc: 'Where parked calls are sent: host:port of this server as FreeSWITCH reaches it, | separated for failover (empty: esl.host:esl.port).',
+      format: 'socket-target', default: '', env: 'PIVOT_PARK_TRANSFER_TO',
+    },
+    reconnectMinMs: {
+      doc: 'First wait before reconnecting to a node; it doubles after each failure.',
+      format: 'duration-ms', default: 500,
+    },
+    reconnectMaxMs: {
+      doc: 'Longest wait between reconnection attempts.',
+      format: 'duration-ms', default: 30_000,
+    },
+    handoffTtlMs: {
+      doc: 'How long a handed-off call is remembered (so that it is never taken twice) when its hangup is not seen.',
+      format: 'duration-ms', default: 3_600_000,
+    },
+  },
+};
+
+/** One FreeSWITCH node the park-watcher connects to. */
+export interface ParkNodeConfig {
+  host: string;
+  port?: number;
+  password?: string;
+}
+
+export interface OpsConfig {
+  admin: { enabled: boolean; host: string; port: number };
+  park: {
+    enabled: boolean;
+    nodes: ParkNodeConfig[];
+    password: string;
+    marker: string;
+    transferTo: string;
+    reconnectMinMs: number;
+    reconnectMaxMs: number;
+    handoffTtlMs: number;
+  };
+}

@@ -1,0 +1,33 @@
+import type { Dispatcher } from 'undici';
+import { createCallHandler, HttpPutRecordingStore, webhookClientOptions } from '../call/index.js';
+import type { Config } from '../config/index.js';
+import type { CallHandler } from '../esl/index.js';
+import { observeRecordings, observeWebhook, type Observer } from '../metrics/index.js';
+
+/** A call handler whose settings can be replaced while calls run. */
+export interface ReloadableHandler {
+  /** What the server runs for each call: the engine built from the configuration in force when the call came in. */
+  readonly handler: CallHandler;
+  /** Rebuilds the engine from `config`; calls in progress keep the settings they started with. */
+  reload(config: Readonly<Config>): void;
+}
+
+/**
+ * The TwiML engine behind one indirection, so that SIGHUP can change what the `call.*` and `webhook.*` keys set
+ * (voice routes, TTS voices, time limits, the signing token...) without touching a call in progress. The webhook
+ * client and the recording store report to `observer`.
+ */
+export function createReloadableHandler(config: Readonly<Config>, dispatcher: Dispatcher, observer: Observer):
+  ReloadableHandler {
+  const build = (c: Readonly<Config>): CallHandler => {
+    const webhook = observeWebhook(webhookClientOptions(c, dispatcher), observer);
+    const token = c.webhook.authToken === '' ? undefined : c.webhook.authToken;
+    const store = new HttpPutRecordingStore(webhook, c.call.record.uploadTimeoutMs, token);
+    return createCallHandler({ config: c, webhook, recordings: observeRecordings(store, observer), observer });
+  };
+  let current = build(config);
+  return {
+    handler: (channel) => current(channel),
+    reload: (next) => { current = build(next); },
+  };
+}

@@ -1,0 +1,140 @@
+/**
+ * The whole server as operations see it: the outbound Event Socket server with the TwiML engine, the admin HTTP
+ * server (metrics, health, readiness), the park-watcher when enabled, and the three things signals do to them:
+ * drain, stop at once, reload.
+ */
+import type { AddressInfo } from 'node:net';
+import type { Dispatcher } from 'undici';
+import { AdminServer } from './admin/admin-server.js';
+import { createApp } from './app.js';
+import { webhookDispatcherOptions } from './call/index.js';
+import { type Config, loadConfig } from './config/index.js';
+import { CallEndedError, toAppError } from './errors.js';
+import type { EslServer } from './esl/index.js';
+import { createReloadableHandler, type ReloadableHandler } from './lifecycle/reloadable-handler.js';
+import type { Logger } from './log.js';
+import { createMetrics, type Metrics } from './metrics/index.js';
+import { ParkWatcher, socketTarget } from './park/index.js';
+import { createWebhookDispatcher } from './webhook/index.js';
+
+/** Keys that SIGHUP cannot change: they need a restart. */
+const RESTART_SECTIONS = ['esl', 'admin', 'park', 'server'] as const;
+
+export interface ServiceDeps {
+  readonly config: Readonly<Config>;
+  readonly log: Logger;
+  /** The configuration file reloads read (undefined: $PIVOT_CONFIG, else conf/default.json). */
+  readonly configFile?: string | undefined;
+  /** The environment reloads read (default: process.env). */
+  readonly env?: NodeJS.ProcessEnv;
+  /** Webhook dispatcher (default: a new one with the configured deny list). */
+  readonly dispatcher?: Dispatcher;
+}
+
+/** A running server. */
+export class Service {
+  readonly server: EslServer;
+  readonly metrics: Metrics;
+  readonly #deps: ServiceDeps;
+  readonly #log: Logger;
+  readonly #dispatcher: Dispatcher;
+  readonly #ownsDispatcher: boolean;
+  readonly #handler: ReloadableHandler;
+  readonly #admin: AdminServer | undefined;
+  #config: Readonly<Config>;
+  #watcher: ParkWatcher | undefined;
+  #listening = false;
+  #draining = false;
+  #stopped: Promise<void> | undefined;
+  eslAddress: AddressInfo | undefined;
+  adminAddress: AddressInfo | undefined;
+
+  constructor(deps: ServiceDeps) {
+    this.#deps = deps;
+    this.#config = deps.config;
+    this.#log = deps.log;
+    this.#ownsDispatcher = deps.dispatcher === undefined;
+    this.#dispatcher = deps.dispatcher ?? createWebhookDispatcher(webhookDispatcherOptions(deps.config));
+    this.metrics = createMetrics();
+    this.#handler = createReloadableHandler(deps.config, this.#dispatcher, this.metrics.observer);
+    this.server = createApp({ config: deps.config, log: deps.log, handler: this.#handler.handler,
+      observer: this.metrics.observer });
+    if (deps.config.admin.enabled) {
+      this.#admin = new AdminServer(deps.config.admin, this.metrics, () => this.ready, deps.log);
+    }
+  }
+
+  /** The configuration in force (the last one loaded). */
+  get config(): Readonly<Config> {
+    return this.#config;
+  }
+
+  /** Listening on the outbound socket and not draining: what /readyz reports. */
+  get ready(): boolean {
+    return this.#listening && !this.#draining && this.server.accepting;
+  }
+
+  /** Starts the admin server, the outbound socket server, then the park-watcher. */
+  async start(): Promise<void> {
+    if (this.#admin) this.adminAddress = await this.#admin.listen();
+    this.eslAddress = await this.server.listen();
+    this.#listening = true;
+    const { park } = this.#config;
+    if (park.enabled) {
+      this.#watcher = new ParkWatcher(this.#config, socketTarget(this.eslAddress.address, this.eslAddress.port),
+        this.#log, this.metrics.observer);
+      this.#watcher.start();
+    }
+  }
+
+  /**
+   * Drains: stops accepting at once (the listening socket closes, so FreeSWITCH fails over to the next host of its
+   * `socket` list), stops taking parked calls, lets calls in progress run for up to `drainMs`, then hangs up the
+   * rest with the shutdown cause. Resolves once everything is closed. A second call returns the same promise.
+   */
+  stop(drainMs = this.#config.server.drainMs): Promise<void> {
+    this.#stopped ??= this.#stop(drainMs);
+    return this.#stopped;
+  }
+
+  /** Hangs up every call now (a second SIGTERM); a drain in progress then finishes at once. */
+  hangUpAll(): void {
+    this.#draining = true;
+    this.server.destroy(new CallEndedError('ERR_SHUTDOWN', undefined, 'the server is stopping now'));
+  }
+
+  /**
+   * Reloads the configuration file and the environment. What can change at run time (log level, `call.*`,
+   * `webhook.*`) applies to calls that start from now on; a bad file is logged with the key and changes nothing.
+   * @returns true when the new configuration is in force.
+   */
+  reload(): boolean {
+    let next: Readonly<Config>;
+    try {
+      next = loadConfig({ file: this.#deps.configFile, ...(this.#deps.env ? { env: this.#deps.env } : {}) });
+    } catch (err) {
+      const error = toAppError(err);
+      this.#log.error({ code: 'ERR_CONFIG_RELOAD', cause: error.code, err: error.message },
+        'configuration reload refused; the running configuration is kept');
+      return false;
+    }
+    const restartNeeded = RESTART_SECTIONS.filter((key) => JSON.stringify(next[key]) !== JSON.stringify(this.#config[key]));
+    this.#handler.reload(next);
+    this.#config = next;
+    // Said at the level in force before, so that a reload to a quieter level is still reported.
+    this.#log.info({ logLevel: next.log.level, ...(restartNeeded.length ? { restartNeeded } : {}) },
+      'configuration reloaded');
+    this.#log.level = next.log.level;
+    this.#log.debug('debug logging is on');
+    return true;
+  }
+
+  async #stop(drainMs: number): Promise<void> {
+    this.#draining = true;
+    this.#log.info({ drainMs, calls: this.server.activeCalls }, 'draining: no new calls accepted');
+    await Promise.all([this.#watcher?.stop(), this.server.close(drainMs)]);
+    await this.#admin?.close();
+    if (this.#ownsDispatcher) await this.#dispatcher.close();
+    this.#log.info('stopped');
+  }
+}

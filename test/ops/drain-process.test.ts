@@ -1,0 +1,86 @@
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { FsSimulator, type SimulatedCall } from '../../src/sim/index.js';
+import { twiml, TwimlServer } from '../support/twiml-server.js';
+import { get } from './service-support.js';
+import { ServerProcess } from './server-process.js';
+
+function sleeping(call: SimulatedCall): Promise<void> {
+  return new Promise((resolve) => call.on('execute', (app: string) => { if (app === 'sleep') resolve(); }));
+}
+
+/** SIGTERM under load, in a real process: stop accepting, let calls finish up to the deadline, hang up the rest. */
+describe('drain: SIGTERM in a child process', () => {
+  let dir: string;
+  let server: ServerProcess | undefined;
+  let sim: FsSimulator;
+  let web: TwimlServer;
+  beforeEach(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'pivot-drain-'));
+    sim = new FsSimulator({ timeScale: 0.2 });
+    web = await TwimlServer.start();
+  });
+  afterEach(async () => {
+    server?.kill();
+    await sim.close();
+    await web.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('no new connection; short calls finish; long calls are hung up at the deadline; exit 0', async () => {
+    const config = join(dir, 'config.json');
+    writeFileSync(config, JSON.stringify({ esl: { port: 0 }, admin: { port: 0 }, server: { drainMs: 1500 },
+      log: { level: 'info' } }));
+    server = new ServerProcess(config);
+    const ports = await server.ports();
+    // 1 s of FreeSWITCH time is 200 ms here: the short calls end within the drain, the long ones cannot.
+    web.route('/short', twiml('<Pause length="1"/><Say>Finished</Say>'));
+    web.route('/long', twiml('<Pause length="600"/><Say>Never</Say>'));
+    const place = (path: string): SimulatedCall => sim.call({ host: '127.0.0.1', port: ports.esl,
+      variables: { pivot_voice_url: web.url(path) } });
+    const short = [place('/short'), place('/short')];
+    const long = [place('/long'), place('/long')];
+    await Promise.all([...short, ...long].map(sleeping));
+
+    server.signal('SIGTERM');
+    await server.waitFor((l) => l.msg === 'draining: no new calls accepted');
+    assert.equal((await get(`http://127.0.0.1:${ports.admin}/readyz`)).status, 503);
+    const refused = await place('/short').ended;
+    assert.match(refused.error ?? '', /ECONNREFUSED/);
+
+    assert.equal(await server.exited, 0);
+    for (const call of short) {
+      const end = await call.ended;
+      assert.deepEqual(call.executed.map((e) => e.app), ['sleep', 'answer', 'speak']);
+      assert.equal(end.hangupCause, 'NORMAL_CLEARING');
+    }
+    for (const call of long) {
+      const end = await call.ended;
+      assert.equal(end.hangupCause, 'SYSTEM_SHUTDOWN');
+      assert.ok(!call.executed.some((e) => e.app === 'speak'));
+    }
+    const ending = server.lines.find((l) => l.msg === 'ending calls in progress');
+    assert.equal(ending?.code, 'ERR_SHUTDOWN');
+    assert.equal(ending?.['calls'], 2);
+    assert.ok(server.lines.some((l) => l.msg === 'stopped'));
+  });
+
+  it('a second SIGTERM hangs up at once', async () => {
+    const config = join(dir, 'config.json');
+    writeFileSync(config, JSON.stringify({ esl: { port: 0 }, admin: { port: 0 }, server: { drainMs: 600_000 },
+      log: { level: 'info' } }));
+    server = new ServerProcess(config);
+    const ports = await server.ports();
+    web.route('/long', twiml('<Pause length="600"/>'));
+    const call = sim.call({ host: '127.0.0.1', port: ports.esl, variables: { pivot_voice_url: web.url('/long') } });
+    await sleeping(call);
+    server.signal('SIGTERM');
+    await server.waitFor((l) => l.msg === 'draining: no new calls accepted');
+    server.signal('SIGTERM');
+    assert.equal(await server.exited, 0);
+    assert.equal((await call.ended).hangupCause, 'SYSTEM_SHUTDOWN');
+    assert.equal(server.lines.find((l) => l.msg === 'second signal: hanging up every call now')?.code, 'ERR_SHUTDOWN');
+  });
+});

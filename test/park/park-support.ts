@@ -1,0 +1,56 @@
+import { loadConfig } from '../../src/config/index.js';
+import { createLogger } from '../../src/log.js';
+import { ParkWatcher } from '../../src/park/index.js';
+import { SimInboundServer } from '../../src/sim/index.js';
+import { startEngine, type EngineHarness } from '../support/engine-harness.js';
+import { eventually, LogCapture } from '../support/harness.js';
+
+/** The engine, a simulated FreeSWITCH node's inbound Event Socket, and a park-watcher connected to it. */
+export interface ParkHarness {
+  readonly e: EngineHarness;
+  readonly node: SimInboundServer;
+  readonly nodePort: number;
+  readonly watcher: ParkWatcher;
+  readonly logs: LogCapture;
+  close(): Promise<void>;
+}
+
+export interface ParkHarnessOptions {
+  /** The node's password (the watcher always sends ClueCon). */
+  readonly nodePassword?: string;
+  readonly park?: Record<string, unknown>;
+  /** Wait for the watcher to be connected before returning (default true). */
+  readonly waitConnected?: boolean;
+}
+
+export async function startPark(options: ParkHarnessOptions = {}): Promise<ParkHarness> {
+  const e = await startEngine();
+  const node = new SimInboundServer(e.sim, options.nodePassword === undefined ? {} : { password: options.nodePassword });
+  const nodePort = await node.listen();
+  const config = loadConfig({
+    env: {},
+    overrides: {
+      esl: { connectTimeoutMs: 1000, commandTimeoutMs: 1000 },
+      park: { enabled: true, nodes: [{ host: '127.0.0.1', port: nodePort }], reconnectMinMs: 10, reconnectMaxMs: 80,
+        ...options.park },
+    },
+  });
+  const logs = new LogCapture();
+  const watcher = new ParkWatcher(config, `127.0.0.1:${e.h.port}`, createLogger('debug', logs));
+  watcher.start();
+  if (options.waitConnected !== false) await eventually(() => watcher.connectedNodes === 1, 3000, 'the watcher to connect');
+  return {
+    e, node, nodePort, watcher, logs,
+    async close() {
+      await watcher.stop();
+      await node.dropCalls();
+      await node.close();
+      await e.close();
+    },
+  };
+}
+
+/** The log lines with this message. */
+export function linesWith(logs: LogCapture, msg: string): Array<Record<string, unknown>> {
+  return logs.lines.filter((l) => l.msg === msg);
+}
