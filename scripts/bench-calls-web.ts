@@ -72,6 +72,11 @@ export class IvrWebApp {
     return `http://127.0.0.1:${this.#port}${path}`;
   }
 
+  /** Closes the keep-alive connections no request is using (so that an idle server holds no socket to us). */
+  closeIdleConnections(): void {
+    this.#server.closeIdleConnections();
+  }
+
   async close(): Promise<void> {
     for (const socket of this.#sockets) socket.destroy();
     await new Promise<void>((resolve) => this.#server.close(() => resolve()));
