@@ -9,8 +9,8 @@
  *    ends: complete calls per second, and the server's CPU per call, over `--window-ms`;
  * 2. latency: at each of `--latency-concurrency` (default 100,1000,5000) calls in flight, applications taking
  *    `--pace-ms` ± 50 %: what the server adds between the Event Socket and HTTP (see bench-calls-load.ts);
- * 3. parked: `--parked` calls in a one-hour `<Pause>`: RSS per parked call (after a full GC, against the empty
- *    server).
+ * 3. parked (run first, on the fresh process): `--parked` calls in a one-hour `<Pause>`: RSS per parked call
+ *    (after a full GC, against the empty server).
  * The last line is machine-readable:
  * `calls-bench calls_per_s=<n> p99_added_ms=<x> rss_kb_per_parked_call=<y> floor_cpu_ratio=<r>`
  * (p99_added_ms: all four intervals pooled, at 1,000 calls in flight, or the largest level run below that).
@@ -122,12 +122,13 @@ async function measure(floor: boolean, t: Templates, web: IvrWebApp, args: Args,
     if (floor) server.send({ type: 'script', actions: template.actions, uuid: template.uuid, webBase: web.url('') });
   };
   try {
+    // Parked first: on a fresh process, before the busy phases have grown its heap and RSS.
+    floorScript(t.park);
+    const rssKbPerParked = await parkedPhase(server, t, web, args);
     floorScript(t.ivr);
     const throughput = await throughputPhase(server, t, web, args);
     const latency = new Map<number, Latency>();
     for (const n of args.latencyLevels) latency.set(n, await latencyPhase(server, t, web, args, n));
-    floorScript(t.park);
-    const rssKbPerParked = await parkedPhase(server, t, web, args);
     return { throughput, latency, rssKbPerParked };
   } finally {
     await server.stop();
