@@ -6,7 +6,7 @@ import type { Agent } from 'undici';
 import { createCallHandler, createWebhookClient } from '../../src/call/index.js';
 import { loadConfig, type Config } from '../../src/config/index.js';
 import { FsSimulator, type SimCallOptions, type SimulatedCall } from '../../src/sim/index.js';
-import { createWebhookDispatcher } from '../../src/webhook/index.js';
+import { createWebhookDispatcher, type LookupFunction } from '../../src/webhook/index.js';
 import { eventually, startServer, type Harness } from './harness.js';
 import { TwimlServer } from './twiml-server.js';
 
@@ -34,6 +34,8 @@ export interface EngineOptions {
   readonly esl?: Record<string, unknown>;
   readonly timeScale?: number;
   readonly sim?: ConstructorParameters<typeof FsSimulator>[0];
+  /** Resolves the webhook host names (default: the system resolver). */
+  readonly lookup?: LookupFunction;
 }
 
 /** Starts everything on loopback ports. */
@@ -44,7 +46,7 @@ export async function startEngine(options: EngineOptions = {}): Promise<EngineHa
     env: {},
     overrides: { call: { record: { spoolDir }, ...options.call }, webhook: options.webhook ?? {} },
   });
-  const dispatcher: Agent = createWebhookDispatcher();
+  const dispatcher: Agent = createWebhookDispatcher(options.lookup === undefined ? {} : { lookup: options.lookup });
   const handler = createCallHandler({ config, webhook: createWebhookClient(config, dispatcher), timeScale });
   const h = await startServer(handler, options.esl ?? {});
   const sim = new FsSimulator({ timeScale, ...options.sim });

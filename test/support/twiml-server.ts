@@ -23,6 +23,8 @@ export interface ReplySpec {
   readonly hang?: boolean;
   /** Answer after this many milliseconds. */
   readonly delayMs?: number;
+  /** Reset the connection instead of answering. */
+  readonly reset?: boolean;
 }
 
 /** A reply: TwiML text (served as text/xml), a spec, or a function of the request. */
@@ -103,6 +105,10 @@ export class TwimlServer {
     }
     const spec: ReplySpec = typeof reply === 'string' ? { body: reply } : reply;
     if (spec.hang) return;
+    if (spec.reset) {
+      res.socket?.resetAndDestroy();
+      return;
+    }
     const type = spec.contentType === undefined ? 'text/xml' : spec.contentType;
     const send = (): void => {
       if (!res.destroyed) res.writeHead(spec.status ?? 200, type === null ? {} : { 'content-type': type }).end(spec.body ?? '');

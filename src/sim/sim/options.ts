@@ -50,6 +50,12 @@ export interface SimCallOptions {
   readonly socketArg?: string;
   /** Real milliseconds FreeSWITCH waits for the first command before closing (default 25000, not scaled). */
   readonly firstCommandTimeoutMs?: number;
+  /**
+   * Fault injection: every string the call is about to write (a reply, an event frame, a notice) goes through this
+   * function, and what it returns is written instead: `[data]` unchanged, `[]` dropped, `[data, data]` duplicated,
+   * or frames it held back earlier. Default: none (everything is written as produced).
+   */
+  readonly rewriteOutput?: (data: string) => readonly string[];
 }
 
 /** Options shared by every call of a simulator. */

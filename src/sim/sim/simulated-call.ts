@@ -71,6 +71,7 @@ export class SimulatedCall extends EventEmitter {
   readonly #parser = new CommandParser();
   readonly #t0 = performance.now();
   readonly #record: boolean;
+  readonly #rewrite: ((data: string) => readonly string[]) | undefined;
   #closedBy: 'server' | 'simulator' | undefined;
   #corked = false;
   #error: string | undefined;
@@ -80,6 +81,7 @@ export class SimulatedCall extends EventEmitter {
     super();
     this.uuid = env.channel.uuid;
     this.#record = env.recordTranscript;
+    this.#rewrite = opts.rewriteOutput;
     this.ended = new Promise((resolve) => (this.#resolveEnd = resolve));
     this.#clock = new Clock(env.options.timeScale);
     const socket = new net.Socket();
@@ -163,6 +165,14 @@ export class SimulatedCall extends EventEmitter {
   }
 
   #write(data: string | Buffer): void {
+    if (this.#rewrite !== undefined && typeof data === 'string') {
+      for (const out of this.#rewrite(data)) this.#writeNow(out);
+      return;
+    }
+    this.#writeNow(data);
+  }
+
+  #writeNow(data: string | Buffer): void {
     const socket = this.#socket;
     if (socket.destroyed || !socket.writable) return;
     // Frames written in the same tick (a reply and the events it triggers) leave in one packet.

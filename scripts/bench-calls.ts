@@ -1,0 +1,190 @@
+/**
+ * `npm run bench:calls`: whole IVR calls through pivot-esl, end to end, on loopback. pivot-esl runs in its own
+ * process exactly as `pivot-esl serve` does (load-server-child.ts); this process plays FreeSWITCH, by replaying the
+ * simulator's bytes of one recorded call (bench-calls-load.ts), and the customer's web app (bench-calls-web.ts):
+ * fetch, Say, Gather (the caller presses 1), action fetch, Play, Record (1 s, uploaded by PUT), Redirect, Hangup.
+ *
+ * Phases, against pivot-esl and then against the floor program (bench-calls-floor-server.ts):
+ * 1. throughput: `--concurrency` calls in flight, every application completing at once, a new call as soon as one
+ *    ends: complete calls per second, and the server's CPU per call, over `--window-ms`;
+ * 2. latency: at each of `--latency-concurrency` (default 100,1000,5000) calls in flight, applications taking
+ *    `--pace-ms` ± 50 %: what the server adds between the Event Socket and HTTP (see bench-calls-load.ts);
+ * 3. parked (run first, on the fresh process): `--parked` calls in a one-hour `<Pause>`: RSS per parked call
+ *    (after a full GC, against the empty server).
+ * The last line is machine-readable:
+ * `calls-bench calls_per_s=<n> p99_added_ms=<x> rss_kb_per_parked_call=<y> floor_cpu_ratio=<r>`
+ * (p99_added_ms: all four intervals pooled, at 1,000 calls in flight, or the largest level run below that).
+ */
+import os from 'node:os';
+import { rmSync } from 'node:fs';
+import { LATENCY_KINDS, ReplayLoad, type LatencyKind } from './bench-calls-load.js';
+import { benchSpoolDir, recordIvrTemplate, type CallTemplate } from './bench-calls-template.js';
+import { IvrWebApp } from './bench-calls-web.js';
+import { cpuMsBetween, percentile, ProbedServer, sleep, until } from './load-probe.js';
+
+interface Args {
+  concurrency: number; latencyLevels: number[]; windowMs: number; paceMs: number; parked: number; warmupMs: number;
+}
+
+function parseArgs(argv: string[]): Args {
+  const raw = (name: string): string | undefined => {
+    const i = argv.indexOf(`--${name}`);
+    return i >= 0 ? argv[i + 1] : undefined;
+  };
+  const num = (name: string, fallback: number, min = 1): number => {
+    const value = raw(name) === undefined ? fallback : Number(raw(name));
+    if (!Number.isFinite(value) || value < min) throw new Error(`--${name} must be a number >= ${min}`);
+    return value;
+  };
+  const levels = (raw('latency-concurrency') ?? '100,1000,5000').split(',').map(Number);
+  if (levels.some((n) => !Number.isInteger(n) || n < 1)) throw new Error('--latency-concurrency: positive integers');
+  return { concurrency: num('concurrency', 200), latencyLevels: levels, windowMs: num('window-ms', 5000),
+    paceMs: num('pace-ms', 200, 0), parked: num('parked', 10_000, 0), warmupMs: num('warmup-ms', 1000, 0) };
+}
+
+interface Templates { ivr: CallTemplate; park: CallTemplate }
+interface Throughput { callsPerS: number; cpuMsPerCall: number; calls: number }
+type Latency = Record<LatencyKind | 'all', { p50: number; p99: number; max: number; n: number }>;
+interface Figures { throughput: Throughput; latency: Map<number, Latency>; rssKbPerParked: number }
+
+/** Keeps `n` calls in flight until stopped; returns the load and a stop function. */
+function keepInFlight(template: CallTemplate, port: number, n: number, paceMs: number, web: IvrWebApp):
+  { load: ReplayLoad; stop: () => Promise<void> } {
+  const load = new ReplayLoad(template, { host: '127.0.0.1', port, paceMs });
+  web.observer = load.observer;
+  let running = true;
+  load.onEnd = () => { if (running) load.start(); };
+  for (let i = 0; i < n; i++) load.start();
+  return {
+    load,
+    stop: async () => {
+      running = false;
+      await until(() => load.openCalls === 0, 120_000, 'calls in flight to end');
+      web.observer = undefined;
+    },
+  };
+}
+
+function checkReplay(load: ReplayLoad): void {
+  if (load.mismatches > 0) throw new Error(`${load.mismatches} calls did not follow the recording: ${load.lastMismatch}`);
+}
+
+async function throughputPhase(server: ProbedServer, t: Templates, web: IvrWebApp, args: Args): Promise<Throughput> {
+  const { load, stop } = keepInFlight(t.ivr, server.port, args.concurrency, 0, web);
+  await sleep(args.warmupMs);
+  const a = await server.stats();
+  const completedBefore = load.completed;
+  const t0 = performance.now();
+  await sleep(args.windowMs);
+  const b = await server.stats();
+  const calls = load.completed - completedBefore;
+  const elapsed = performance.now() - t0;
+  await stop();
+  checkReplay(load);
+  return { callsPerS: (calls / elapsed) * 1000, cpuMsPerCall: cpuMsBetween(a, b) / calls, calls };
+}
+
+async function latencyPhase(server: ProbedServer, t: Templates, web: IvrWebApp, args: Args, n: number): Promise<Latency> {
+  const { load, stop } = keepInFlight(t.ivr, server.port, n, args.paceMs, web);
+  await sleep(args.warmupMs + args.paceMs * 5);
+  load.measuring = true;
+  await sleep(args.windowMs);
+  load.measuring = false;
+  await stop();
+  checkReplay(load);
+  const summary = (values: number[]): Latency['all'] => {
+    const sorted = [...values].sort((x, y) => x - y);
+    return { p50: percentile(sorted, 50), p99: percentile(sorted, 99), max: sorted.at(-1) ?? NaN, n: sorted.length };
+  };
+  const out = { all: summary(LATENCY_KINDS.flatMap((k) => load.samples[k])) } as Latency;
+  for (const kind of LATENCY_KINDS) out[kind] = summary(load.samples[kind]);
+  return out;
+}
+
+async function parkedPhase(server: ProbedServer, t: Templates, web: IvrWebApp, args: Args): Promise<number> {
+  if (args.parked === 0) return NaN;
+  const empty = await server.stats(true);
+  const load = new ReplayLoad(t.park, { host: '127.0.0.1', port: server.port, paceMs: 0, holdApps: ['sleep'] });
+  for (let i = 0; i < args.parked; i++) load.start();
+  await until(() => load.held === args.parked, 300_000, 'calls to park');
+  await sleep(500);
+  const full = await server.stats(true);
+  load.close();
+  await until(() => load.openCalls === 0, 120_000, 'parked calls to close');
+  web.observer = undefined;
+  checkReplay(load);
+  return (full.rssBytes - empty.rssBytes) / 1024 / args.parked;
+}
+
+async function measure(floor: boolean, t: Templates, web: IvrWebApp, args: Args, spoolDir: string): Promise<Figures> {
+  const server = await ProbedServer.start({ floor, spoolDir });
+  const floorScript = (template: CallTemplate): void => {
+    if (floor) server.send({ type: 'script', actions: template.actions, uuid: template.uuid, webBase: web.url('') });
+  };
+  try {
+    // Parked first: on a fresh process, before the busy phases have grown its heap and RSS.
+    floorScript(t.park);
+    const rssKbPerParked = await parkedPhase(server, t, web, args);
+    floorScript(t.ivr);
+    const throughput = await throughputPhase(server, t, web, args);
+    const latency = new Map<number, Latency>();
+    for (const n of args.latencyLevels) latency.set(n, await latencyPhase(server, t, web, args, n));
+    return { throughput, latency, rssKbPerParked };
+  } finally {
+    await server.stop();
+  }
+}
+
+const ms = (x: number): string => x.toFixed(3);
+
+function report(name: string, f: Figures, args: Args): void {
+  console.log(`${name} throughput: ${f.throughput.callsPerS.toFixed(0)} complete IVR calls/s at ${args.concurrency} ` +
+    `in flight (${f.throughput.calls} calls), CPU ${f.throughput.cpuMsPerCall.toFixed(3)} ms per call`);
+  for (const [n, l] of f.latency) {
+    const parts = LATENCY_KINDS.map((k) => `${k} ${ms(l[k].p50)}/${ms(l[k].p99)}/${ms(l[k].max)}`);
+    console.log(`${name} added at ${n} in flight (p50/p99/max ms, ${l.all.n} samples): ${parts.join(', ')}; ` +
+      `all ${ms(l.all.p50)}/${ms(l.all.p99)}/${ms(l.all.max)}`);
+  }
+  console.log(`${name} parked: ${f.rssKbPerParked.toFixed(1)} KB RSS per call parked in <Pause> (${args.parked} calls)`);
+}
+
+/** The latency level the last line reports: 1,000, or the largest level run below it, or the smallest. */
+function headlineLevel(levels: number[]): number {
+  const below = levels.filter((n) => n <= 1000).sort((x, y) => y - x);
+  return below[0] ?? Math.min(...levels);
+}
+
+async function main(): Promise<void> {
+  const args = parseArgs(process.argv.slice(2));
+  console.log(`calls-bench: throughput at ${args.concurrency} in flight, latency at ${args.latencyLevels.join('/')} ` +
+    `in flight (pace ${args.paceMs} ms ± 50 %), ${args.parked} parked, window ${args.windowMs} ms; node ` +
+    `${process.version}, ${os.cpus().length} cores (${os.cpus()[0]?.model ?? 'unknown cpu'})`);
+  console.log('latency is measured at the load side: the load generator\'s own scheduling and loopback are included');
+  const spoolDir = benchSpoolDir();
+  const web = await IvrWebApp.start();
+  try {
+    const templates: Templates = {
+      ivr: await recordIvrTemplate(web, spoolDir),
+      park: await recordIvrTemplate(web, spoolDir, '/park', 'sleep'),
+    };
+    const ours = await measure(false, templates, web, args, spoolDir);
+    report('server', ours, args);
+    const floor = await measure(true, templates, web, args, spoolDir);
+    report('floor ', floor, args);
+    const ratio = ours.throughput.cpuMsPerCall / floor.throughput.cpuMsPerCall;
+    console.log(`ratios server/floor: CPU per call ${ratio.toFixed(2)}x, calls/s ` +
+      `${(ours.throughput.callsPerS / floor.throughput.callsPerS).toFixed(2)}x, RSS per parked call ` +
+      `${(ours.rssKbPerParked / floor.rssKbPerParked).toFixed(2)}x`);
+    const headline = ours.latency.get(headlineLevel(args.latencyLevels))?.all.p99 ?? NaN;
+    console.log(`calls-bench calls_per_s=${ours.throughput.callsPerS.toFixed(0)} p99_added_ms=${ms(headline)} ` +
+      `rss_kb_per_parked_call=${ours.rssKbPerParked.toFixed(1)} floor_cpu_ratio=${ratio.toFixed(2)}`);
+  } finally {
+    await web.close();
+    rmSync(spoolDir, { recursive: true, force: true });
+  }
+}
+
+main().catch((err: unknown) => {
+  console.error(err);
+  process.exit(1);
+});
