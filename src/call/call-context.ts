@@ -9,6 +9,8 @@ import type { CallIdentity } from './call-description.js';
 import type { CallSource } from './call-source.js';
 import type { EngineSettings } from './engine-settings.js';
 import type { RecordingStore } from './recording/recording-store.js';
+import type { RoomServices } from './rooms/room-services.js';
+import type { VerbRegistry } from './verbs/index.js';
 
 /** What changes during a call. */
 export interface CallState {
@@ -31,6 +33,8 @@ export interface CallState {
    * ends, so none outlives the call. Each is bounded by the webhook client's callback time limit and never throws.
    */
   readonly callbacks: Promise<unknown>[];
+  /** Set while the call waits in a queue (`<Enqueue>`): `<Leave>` in its waitUrl document calls `leave`. */
+  queueWait?: { leave(): void } | undefined;
 }
 
 /** The context handed to every verb. */
@@ -46,4 +50,8 @@ export interface CallContext {
   readonly source: CallSource;
   readonly identity: CallIdentity;
   readonly state: CallState;
+  /** Conference rooms and queues shared by the calls of this server. */
+  readonly rooms: RoomServices;
+  /** The verb handlers this call runs (the standard registry unless the engine was built with others). */
+  readonly verbs: VerbRegistry;
 }

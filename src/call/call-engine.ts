@@ -19,7 +19,9 @@ import { describeCall } from './call-description.js';
 import { resolveCallSource, type CallSource } from './call-source.js';
 import { compileSettings } from './engine-settings.js';
 import { HttpPutRecordingStore, type RecordingStore } from './recording/recording-store.js';
+import { createRoomServices, type RoomServices } from './rooms/room-services.js';
 import { runCall } from './run-call.js';
+import { VERBS, type VerbRegistry } from './verbs/index.js';
 
 /** What the engine is built from. */
 export interface CallEngineDeps {
@@ -30,6 +32,10 @@ export interface CallEngineDeps {
   readonly recordings?: RecordingStore;
   /** Scale of the engine's own timers (Gather timeouts); 1 unless FreeSWITCH time is simulated faster. */
   readonly timeScale?: number;
+  /** Conference rooms and queues; default: in-process ones for this server. */
+  readonly rooms?: RoomServices;
+  /** Handlers that replace the standard ones for some verbs (tests drive Dial targets this way). */
+  readonly verbOverrides?: Partial<VerbRegistry>;
 }
 
 /** The options of the shared webhook dispatcher from the configuration. */
@@ -68,6 +74,8 @@ export function createCallHandler(deps: CallEngineDeps): CallHandler {
   const settings = compileSettings(deps.config, deps.timeScale ?? 1);
   const webhook = deps.webhook;
   const recordings = deps.recordings ?? new HttpPutRecordingStore(webhook, settings.record.uploadTimeoutMs, settings.authToken);
+  const rooms = deps.rooms ?? createRoomServices();
+  const verbs: VerbRegistry = deps.verbOverrides ? Object.freeze({ ...VERBS, ...deps.verbOverrides }) : VERBS;
   return async (channel) => {
     let source: CallSource;
     try {
@@ -88,6 +96,8 @@ export function createCallHandler(deps: CallEngineDeps): CallHandler {
       recordings,
       source,
       identity,
+      rooms,
+      verbs,
       state: {
         document: source.voiceUrl,
         answered: channel.answered,
