@@ -63,6 +63,17 @@ export const ERROR_CATALOGUE = {
   ERR_CALL_VOICE_UNMAPPED: { level: 'warn', text: 'a Say voice has no text-to-speech mapping; the default voice is used' },
   ERR_CALL_RECORDING_MISSING: { level: 'error', text: 'the file of a recording could not be read' },
   ERR_CALL_RECORDING_UPLOAD: { level: 'error', text: 'a recording could not be uploaded; the file is kept in the spool directory' },
+  ERR_CONFERENCE_NAME: { level: 'warn', text: 'a conference room name is empty or too long; the Dial fails' },
+  ERR_CONFERENCE_FULL: { level: 'info', text: 'a conference room already holds maxParticipants members; the Dial fails' },
+  ERR_CONFERENCE_JOIN_FAILED: { level: 'warn', text: 'FreeSWITCH ended the conference application without adding the member' },
+  ERR_CONFERENCE_CALLBACK: { level: 'warn', text: 'a conference status callback could not be delivered' },
+  ERR_CONFERENCE_WAIT_URL: { level: 'warn', text: 'the conference waitUrl gave no audio; the configured hold music plays' },
+  ERR_QUEUE_NAME: { level: 'warn', text: 'a queue name is empty or longer than 64 characters' },
+  ERR_QUEUE_FULL: { level: 'info', text: 'a queue already holds its maximum number of calls' },
+  ERR_QUEUE_NOT_FOUND: { level: 'info', text: 'Dial to a queue that no call has ever entered' },
+  ERR_QUEUE_WAIT_URL: { level: 'warn', text: 'a queue waitUrl document could not be fetched; the configured hold music plays' },
+  ERR_QUEUE_WAIT_VERB: { level: 'warn', text: 'a verb that a queue waitUrl document may not use was skipped' },
+  ERR_QUEUE_BRIDGE_FAILED: { level: 'warn', text: 'a dequeued call could not be connected to the call that took it' },
 } as const satisfies Record<string, CatalogueEntry>;
 
 export type ErrorCode = keyof typeof ERROR_CATALOGUE;

@@ -10,6 +10,8 @@ import type { CallSource } from './call-source.js';
 import type { EngineSettings } from './engine-settings.js';
 import type { RecordingStore } from './recording/recording-store.js';
 import type { Observer } from '../metrics/observer.js';
+import type { RoomServices } from './rooms/room-services.js';
+import type { VerbRegistry } from './verbs/index.js';
 
 /** What changes during a call. */
 export interface CallState {
@@ -32,6 +34,8 @@ export interface CallState {
    * ends, so none outlives the call. Each is bounded by the webhook client's callback time limit and never throws.
    */
   readonly callbacks: Promise<unknown>[];
+  /** Set while the call waits in a queue (`<Enqueue>`): `<Leave>` in its waitUrl document calls `leave`. */
+  queueWait?: { leave(): void } | undefined;
 }
 
 /** The context handed to every verb. */
@@ -49,4 +53,8 @@ export interface CallContext {
   readonly state: CallState;
   /** Where verb timings are reported (metrics); absent: nowhere. */
   readonly observer?: Observer;
+  /** Conference rooms and queues shared by the calls of this server. */
+  readonly rooms: RoomServices;
+  /** The verb handlers this call runs (the standard registry unless the engine was built with others). */
+  readonly verbs: VerbRegistry;
 }

@@ -20,7 +20,9 @@ import { resolveCallSource, type CallSource } from './call-source.js';
 import { compileSettings } from './engine-settings.js';
 import { HttpPutRecordingStore, type RecordingStore } from './recording/recording-store.js';
 import type { Observer } from '../metrics/observer.js';
+import { createRoomServices, type RoomServices } from './rooms/room-services.js';
 import { runCall } from './run-call.js';
+import { VERBS, type VerbRegistry } from './verbs/index.js';
 
 /** What the engine is built from. */
 export interface CallEngineDeps {
@@ -33,6 +35,10 @@ export interface CallEngineDeps {
   readonly timeScale?: number;
   /** Where verb timings are reported (metrics). */
   readonly observer?: Observer;
+  /** Conference rooms and queues; default: in-process ones for this server. */
+  readonly rooms?: RoomServices;
+  /** Handlers that replace the standard ones for some verbs (tests drive Dial targets this way). */
+  readonly verbOverrides?: Partial<VerbRegistry>;
 }
 
 /** The options of the shared webhook dispatcher from the configuration. */
@@ -71,6 +77,8 @@ export function createCallHandler(deps: CallEngineDeps): CallHandler {
   const settings = compileSettings(deps.config, deps.timeScale ?? 1);
   const webhook = deps.webhook;
   const recordings = deps.recordings ?? new HttpPutRecordingStore(webhook, settings.record.uploadTimeoutMs, settings.authToken);
+  const rooms = deps.rooms ?? createRoomServices();
+  const verbs: VerbRegistry = deps.verbOverrides ? Object.freeze({ ...VERBS, ...deps.verbOverrides }) : VERBS;
   return async (channel) => {
     let source: CallSource;
     try {
@@ -94,6 +102,8 @@ export function createCallHandler(deps: CallEngineDeps): CallHandler {
       source,
       identity,
       ...(deps.observer ? { observer: deps.observer } : {}),
+      rooms,
+      verbs,
       state: {
         document: source.voiceUrl,
         answered: channel.answered,

@@ -38,6 +38,10 @@ export interface EngineSettings {
     readonly silenceThreshold: number;
     readonly uploadTimeoutMs: number;
   };
+  /** `<Conference>` rooms: mod_conference profile, default hold music, extra member flags. */
+  readonly conference: { readonly profile: string; readonly holdMusic: string; readonly memberFlags: readonly string[] };
+  /** `<Enqueue>` queues: size limit and default hold music. */
+  readonly queue: { readonly maxSize: number; readonly holdMusic: string };
   readonly authToken: string | undefined;
   /** Time allowed for requests made after the caller hung up (the Record action). */
   readonly postHangupTimeoutMs: number;
@@ -68,6 +72,8 @@ export function compileSettings(config: Readonly<Config>, timeScale = 1): Engine
     voices: new VoiceMapper(call.tts.voices, call.tts.defaultVoice),
     maxTextLength: call.tts.maxTextLength,
     record: { ...call.record, spoolDir: call.record.spoolDir.replace(/\/+$/, '') || '/' },
+    conference: { ...call.conference, memberFlags: [...call.conference.memberFlags] },
+    queue: { ...call.queue },
     authToken: webhook.authToken === '' ? undefined : webhook.authToken,
     postHangupTimeoutMs: webhook.timeoutMs,
     timeScale,

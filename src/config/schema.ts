@@ -106,6 +106,23 @@ convict.addFormat({
 });
 
 convict.addFormat({
+  name: 'conference-word',
+  validate: (value: unknown) => {
+    if (typeof value !== 'string' || !/^[A-Za-z0-9_-]+$/.test(value)) throw new Error('must be letters, digits, _ and -');
+  },
+});
+
+convict.addFormat({
+  name: 'conference-flags',
+  validate: (value: unknown) => {
+    if (!Array.isArray(value)) throw new Error('must be a list of mod_conference flag names');
+    for (const entry of value as unknown[]) {
+      if (typeof entry !== 'string' || !/^[a-z][a-z0-9_-]*$/.test(entry)) throw new Error(`${String(entry)} is not a flag name`);
+    }
+  },
+});
+
+convict.addFormat({
   name: 'media-path',
   validate: (value: unknown) => {
     if (typeof value !== 'string' || /[\s$]/.test(value)) throw new Error('must be a media path or URL without spaces or $');
@@ -259,6 +276,30 @@ export const schema = {
         format: intBetween(100, 600_000), default: 10_000,
       },
     },
+    conference: {
+      profile: {
+        doc: 'mod_conference profile of every room (`conference <room>@<profile>`).',
+        format: 'conference-word', default: 'default',
+      },
+      holdMusic: {
+        doc: 'What members waiting for a moderator hear when <Conference> has no waitUrl (conference_moh_sound).',
+        format: 'media-path', default: 'local_stream://moh',
+      },
+      memberFlags: {
+        doc: 'mod_conference member flags added to every member of a <Conference> room (e.g. dist-dtmf).',
+        format: 'conference-flags', default: [],
+      },
+    },
+    queue: {
+      maxSize: {
+        doc: 'Calls one <Enqueue> queue may hold; one more gets QueueResult=queue-full.',
+        format: intBetween(1, 100_000), default: 100,
+      },
+      holdMusic: {
+        doc: 'What a queued caller hears when <Enqueue> has no waitUrl or its waitUrl fails, played in a loop.',
+        format: 'media-path', default: 'local_stream://moh',
+      },
+    },
   },
   webhook: {
     connectTimeoutMs: {
@@ -332,6 +373,8 @@ export interface Config extends OpsConfig {
       maxTextLength: number;
     };
     record: { spoolDir: string; beep: string; silenceThreshold: number; uploadTimeoutMs: number };
+    conference: { profile: string; holdMusic: string; memberFlags: string[] };
+    queue: { maxSize: number; holdMusic: string };
   };
   webhook: {
     connectTimeoutMs: number;

@@ -62,12 +62,13 @@ describe('engine: answering, Reject, Hangup, end of document', () => {
     assert.equal(e.web.to('/two')[0]?.params['CallStatus'], 'in-progress');
   });
 
-  it('Dial, Enqueue and Leave are reported as unsupported and skipped', async () => {
-    e.web.route('/voice', twiml('<Dial>+15551230000</Dial><Enqueue>support</Enqueue><Leave/><Say>after</Say>'));
+  it('Dial is reported as unsupported and skipped; Leave outside a queue is skipped', async () => {
+    e.web.route('/voice', twiml('<Dial>+15551230000</Dial><Leave/><Say>after</Say>'));
     const call = e.call();
     await e.finish(call);
     assert.deepEqual(apps(call), ['answer', 'speak']);
-    assert.deepEqual(e.h.logs.withCode('ERR_TWIML_UNSUPPORTED').map((l) => l['verb']), ['Dial', 'Enqueue', 'Leave']);
+    assert.deepEqual(e.h.logs.withCode('ERR_TWIML_UNSUPPORTED').map((l) => l['verb']), ['Dial']);
+    assert.deepEqual(e.h.logs.withCode('ERR_QUEUE_WAIT_VERB').map((l) => l['verb']), ['Leave']);
   });
 
   it('describes an outbound (FreeSWITCH-originated) call with Kazoo account and caller name', async () => {

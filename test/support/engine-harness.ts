@@ -4,6 +4,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Agent } from 'undici';
 import { createCallHandler, createWebhookClient } from '../../src/call/index.js';
+import { createRoomServices, type RoomServices } from '../../src/call/rooms/room-services.js';
+import type { VerbRegistry } from '../../src/call/verbs/index.js';
 import { loadConfig, type Config } from '../../src/config/index.js';
 import { FsSimulator, type SimCallOptions, type SimulatedCall } from '../../src/sim/index.js';
 import { createWebhookDispatcher, type LookupFunction } from '../../src/webhook/index.js';
@@ -21,6 +23,8 @@ export interface EngineHarness {
   readonly config: Readonly<Config>;
   /** The recording spool directory (a fresh temporary directory). */
   readonly spoolDir: string;
+  /** The server's conference rooms and queues. */
+  readonly rooms: RoomServices;
   /** Places a call whose pivot_voice_url is `/voice` on the web server unless `variables` say otherwise. */
   call(options?: Partial<Omit<SimCallOptions, 'host' | 'port'>>): SimulatedCall;
   /** Waits for the call to end and checks that nothing is left: no call, no pending operation, no listener. */
@@ -36,6 +40,8 @@ export interface EngineOptions {
   readonly sim?: ConstructorParameters<typeof FsSimulator>[0];
   /** Resolves the webhook host names (default: the system resolver). */
   readonly lookup?: LookupFunction;
+  /** Handlers in place of the standard ones (e.g. a test Dial). */
+  readonly verbs?: Partial<VerbRegistry>;
 }
 
 /** Starts everything on loopback ports. */
@@ -47,12 +53,14 @@ export async function startEngine(options: EngineOptions = {}): Promise<EngineHa
     overrides: { call: { record: { spoolDir }, ...options.call }, webhook: options.webhook ?? {} },
   });
   const dispatcher: Agent = createWebhookDispatcher(options.lookup === undefined ? {} : { lookup: options.lookup });
-  const handler = createCallHandler({ config, webhook: createWebhookClient(config, dispatcher), timeScale });
+  const rooms = createRoomServices();
+  const handler = createCallHandler({ config, webhook: createWebhookClient(config, dispatcher), timeScale, rooms,
+    ...(options.verbs ? { verbOverrides: options.verbs } : {}) });
   const h = await startServer(handler, options.esl ?? {});
   const sim = new FsSimulator({ timeScale, ...options.sim });
   const web = await TwimlServer.start();
   return {
-    h, sim, web, config, spoolDir,
+    h, sim, web, config, spoolDir, rooms,
     call(callOptions = {}) {
       return sim.call({
         host: '127.0.0.1',

@@ -1,8 +1,78 @@
-/** `<Dial><Queue>`: not carried out yet; reported and counted as a failed dial. */
+/**
+ * `<Dial><Queue>`: takes the first caller of the named queue of this account, as Twilio does:
+ * - a queue no call ever entered: the Dial fails (`failed`), with QueueSid;
+ * - an empty queue: the Dial waits for the next caller up to its `timeout`, then ends as `no-answer`;
+ * - a taken caller first hears the `<Queue url>` document (QueueSid, QueueTime, DequeueingCallSid), then both
+ *   calls meet in a private room (rooms/bridge-room.ts); a taken caller that is gone before it gets there is
+ *   passed over for the next one.
+ * When the two have been connected and one of them leaves, the outcome is `completed` with DialCallSid (the
+ * dequeued call), DialCallDuration (seconds connected), QueueSid and QueueTime.
+ */
+import { AppError } from '../../errors.js';
 import type { QueueNoun } from '../../twiml/index.js';
+import { resolveUrl } from '../../twiml/index.js';
+import { onAbort } from '../../util/abort.js';
+import { ensureAnswered } from '../call-actions.js';
+import type { CallContext } from '../call-context.js';
+import { joinBridgeRoom } from '../rooms/bridge-room.js';
+import { createBridgeLink, newBridgeId } from '../rooms/memory-queue-store.js';
+import type { BridgeLink } from '../rooms/queue-store.js';
+import { bridgeRoom, queueKey } from '../rooms/room-names.js';
 import type { DialTarget } from './dial-outcome.js';
 
-export const dialQueue: DialTarget<QueueNoun> = async (_dial, noun, ctx) => {
-  ctx.log.warn({ code: 'ERR_TWIML_UNSUPPORTED', noun: noun.kind, line: noun.position.line }, 'noun not supported');
-  return { status: 'failed' };
+/** Resolves with whether the taken caller got into the room, false at once if this call ends first. */
+function waitForQueued(ctx: CallContext, link: BridgeLink): Promise<boolean> {
+  return new Promise((resolve) => {
+    const off = onAbort(ctx.signal, () => resolve(false));
+    void link.queuedJoined.then((joined) => {
+      off();
+      resolve(joined);
+    });
+  });
+}
+
+export const dialQueue: DialTarget<QueueNoun> = async (dial, noun, ctx) => {
+  let key: string;
+  try {
+    key = queueKey(ctx.identity.accountSid, noun.name);
+  } catch (err) {
+    if (!(err instanceof AppError)) throw err;
+    ctx.log.warn({ code: err.code, line: noun.position.line }, err.message);
+    return { status: 'failed' };
+  }
+  const store = ctx.rooms.queues;
+  const queueSid = store.sidOf(key);
+  if (!(await store.exists(key))) {
+    ctx.log.info({ code: 'ERR_QUEUE_NOT_FOUND', queueSid }, 'no such queue; Dial failed');
+    return { status: 'failed', extras: { extra: [['QueueSid', queueSid]] } };
+  }
+  await ensureAnswered(ctx);
+  const deadline = performance.now() + dial.timeout * 1000 * ctx.settings.timeScale;
+  const url = noun.url === undefined ? undefined : resolveUrl(noun.url, ctx.state.document);
+  for (;;) {
+    const taken = await store.takeFirst(key, { timeoutMs: Math.max(0, deadline - performance.now()), signal: ctx.signal });
+    if (taken === undefined) {
+      return { status: ctx.signal.aborted ? 'canceled' : 'no-answer', extras: { extra: [['QueueSid', queueSid]] } };
+    }
+    const queueTime = Math.round((Date.now() - taken.enqueuedAtMs) / ctx.settings.timeScale / 1000);
+    const link = createBridgeLink();
+    const room = bridgeRoom(ctx.identity.accountSid, newBridgeId());
+    taken.offer({ room, dequeuerCallSid: ctx.identity.callSid, method: noun.method, link, ...(url ? { url } : {}) });
+    ctx.log.info({ verb: 'Dial', queueSid, dequeued: taken.callSid, queueTime }, 'took a caller from the queue');
+    if (!(await waitForQueued(ctx, link))) {
+      if (ctx.signal.aborted) {
+        link.markLeft('dequeuer');
+        return { status: 'canceled', callSid: taken.callSid, extras: { extra: [['QueueSid', queueSid]] } };
+      }
+      ctx.log.warn({ code: 'ERR_QUEUE_BRIDGE_FAILED', dequeued: taken.callSid }, 'the taken caller left; trying the next');
+      continue;
+    }
+    const stay = await joinBridgeRoom(ctx, room, link, 'dequeuer');
+    return {
+      status: stay.joined ? 'completed' : 'failed',
+      callSid: taken.callSid,
+      duration: stay.seconds,
+      extras: { extra: [['QueueSid', queueSid], ['QueueTime', String(queueTime)]] },
+    };
+  }
 };

@@ -1,10 +1,12 @@
 /**
  * The verb registry: one handler per TwiML verb, typed over the Verb union, so that a verb without a handler is
- * a compile error. `<Dial>`, `<Enqueue>` and `<Leave>` are reported as unsupported and skipped.
+ * a compile error. `<Dial>` is reported as unsupported and skipped.
  */
-import type { DialVerb, EnqueueVerb, LeaveVerb, Verb } from '../../twiml/index.js';
+import type { DialVerb, Verb } from '../../twiml/index.js';
+import { enqueue } from './enqueue.js';
 import { gather } from './gather.js';
 import { hangup } from './hangup.js';
+import { leave } from './leave.js';
 import { pause } from './pause.js';
 import { play } from './play.js';
 import { record } from './record.js';
@@ -31,11 +33,11 @@ export const VERBS: VerbRegistry = Object.freeze({
   Hangup: hangup,
   Reject: reject,
   Set: set,
-  Enqueue: unsupported<EnqueueVerb>(),
-  Leave: unsupported<LeaveVerb>(),
+  Enqueue: enqueue,
+  Leave: leave,
 });
 
 /** The handler of a verb. */
-export function handlerFor<V extends Verb>(verb: V): VerbHandler<V> {
-  return VERBS[verb.kind] as unknown as VerbHandler<V>;
+export function handlerFor<V extends Verb>(verb: V, registry: VerbRegistry = VERBS): VerbHandler<V> {
+  return registry[verb.kind] as unknown as VerbHandler<V>;
 }

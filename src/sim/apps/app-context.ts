@@ -43,9 +43,19 @@ export interface AppDefinition {
 
 /** Rooms shared by all calls of one simulator (implemented by the conference module). */
 export interface ConferenceRoomsApi {
-  join(name: string, member: ConferenceMemberPort, flags: ReadonlySet<string>, profile: string): ConferenceSeat;
+  /** Joins (creating the room); undefined when the room is full (`conference_max_members`). */
+  join(name: string, member: ConferenceMemberPort, flags: ReadonlySet<string>, profile: string,
+    creation?: RoomCreation): ConferenceSeat | undefined;
   list(name: string): ConferenceSeatInfo[] | undefined;
   command(name: string, action: string, target: string): string;
+}
+
+/** What the channel that creates a room sets for it (FreeSWITCH reads these only when the room is created). */
+export interface RoomCreation {
+  /** `conference_max_members`: 0 or absent for no limit. */
+  readonly maxMembers?: number;
+  /** `conference_auto_record`: a local WAV file written from the room's creation until it ends. */
+  readonly autoRecord?: string;
 }
 
 /** The state of a member and its room when a maintenance event is raised. */

@@ -91,6 +91,8 @@ async function conference(ctx: AppContext, arg: string): Promise<undefined> {
   let reason: 'kick' | 'hup' | 'endconf' | undefined;
   let soundTimer: ReturnType<typeof ctx.clock.after> | undefined;
   let pendingSound: string | undefined;
+  const maxMembers = Number.parseInt(v.get('conference_max_members') ?? '', 10);
+  const autoRecord = v.get('conference_auto_record');
   const seat = ctx.rooms.join(
     name,
     {
@@ -113,7 +115,9 @@ async function conference(ctx: AppContext, arg: string): Promise<undefined> {
     },
     flags,
     profile,
+    { ...(maxMembers > 1 ? { maxMembers } : {}), ...(autoRecord ? { autoRecord } : {}) },
   );
+  if (!seat) return undefined;
   v.set('conference_name', name);
   v.set('app_session_uuid', seat.conferenceUuid);
   resetReadCodec(ctx);

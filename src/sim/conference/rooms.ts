@@ -6,13 +6,17 @@
  * events (more/INDEX.md "Surprises" 25).
  */
 import { randomUUID } from 'node:crypto';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { dirname } from 'node:path';
 import type {
   ConferenceMemberPort,
   ConferenceRoomsApi,
   ConferenceSeat,
   ConferenceSeatInfo,
   MemberSnapshot,
+  RoomCreation,
 } from '../apps/app-context.js';
+import { wavFile } from '../media/wav-writer.js';
 import { printCJsonFormatted, type JsonValue } from './cjson-format.js';
 
 /** One member in a room. */
@@ -35,6 +39,10 @@ export interface Room {
   readonly createdMs: number;
   readonly members: Map<number, Member>;
   floor: number | undefined;
+  /** Conference flags given by the creating member (wait-mod). */
+  readonly flags: ReadonlySet<string>;
+  readonly maxMembers: number;
+  readonly autoRecord: string | undefined;
 }
 
 function snapshot(room: Room, m: Member): MemberSnapshot {
@@ -55,19 +63,29 @@ function snapshot(room: Room, m: Member): MemberSnapshot {
 /** The rooms of one simulator. */
 export class ConferenceRooms implements ConferenceRoomsApi {
   readonly #rooms = new Map<string, Room>();
+  readonly #timeScale: number;
   #memberSeq: number;
 
-  /** @param firstMemberId the first Member-ID handed out (FreeSWITCH counts from start-up). */
-  constructor(firstMemberId = 1) {
+  /**
+   * @param firstMemberId the first Member-ID handed out (FreeSWITCH counts from start-up).
+   * @param timeScale the simulator's time scale (recordings last FreeSWITCH time).
+   */
+  constructor(firstMemberId = 1, timeScale = 1) {
     this.#memberSeq = firstMemberId - 1;
+    this.#timeScale = timeScale;
   }
 
-  join(name: string, port: ConferenceMemberPort, flags: ReadonlySet<string>, profile: string): ConferenceSeat {
+  join(name: string, port: ConferenceMemberPort, flags: ReadonlySet<string>, profile: string,
+    creation: RoomCreation = {}): ConferenceSeat | undefined {
     let room = this.#rooms.get(name);
     if (!room) {
-      room = { name, uuid: randomUUID(), profile, createdMs: Date.now(), members: new Map(), floor: undefined };
+      room = { name, uuid: randomUUID(), profile, createdMs: Date.now(), members: new Map(), floor: undefined,
+        flags: new Set([...flags].filter((f) => f === 'wait-mod')), maxMembers: creation.maxMembers ?? 0,
+        autoRecord: creation.autoRecord };
       this.#rooms.set(name, room);
     }
+    // A full room adds nobody: the application returns at once (conference_loop "Conference is full").
+    if (room.maxMembers > 0 && room.members.size >= room.maxMembers) return undefined;
     const m: Member = {
       id: ++this.#memberSeq,
       port,
@@ -95,11 +113,30 @@ export class ConferenceRooms implements ConferenceRoomsApi {
     m.port.maintenance('del-member', snapshot(room, m));
     if (room.members.size === 0) {
       this.#rooms.delete(room.name);
+      if (room.autoRecord !== undefined) this.#writeRecording(room);
       return;
     }
     // The conference ends when the last endconf member leaves: everyone else is removed.
     if (m.endconf && ![...room.members.values()].some((x) => x.endconf)) {
       for (const other of [...room.members.values()]) other.port.removed('endconf');
+    }
+  }
+
+  /** Room names now open (for tests). */
+  get names(): string[] {
+    return [...this.#rooms.keys()];
+  }
+
+  // The auto-recording covers the room's whole life; it is closed when the room ends.
+  #writeRecording(room: Room): void {
+    const path = room.autoRecord ?? '';
+    if (!path.startsWith('/')) return;
+    const fsMs = (Date.now() - room.createdMs) / (this.#timeScale || 1);
+    try {
+      mkdirSync(dirname(path), { recursive: true });
+      writeFileSync(path, wavFile(Math.round(fsMs * 8), (i) => i % 8000 < 4000));
+    } catch {
+      // FreeSWITCH logs an error and records nothing.
     }
   }
 
@@ -190,7 +227,7 @@ export class ConferenceRooms implements ConferenceRoomsApi {
     return {
       conference_name: room.name, member_count: room.members.size, ghost_count: 0, rate: 8000,
       run_time: Math.floor((now - room.createdMs) / 1000), conference_uuid: room.uuid, canvas_count: 0,
-      max_bw_in: 0, force_bw_in: 0, video_floor_packets: 0, locked: false, destruct: false, wait_mod: false,
+      max_bw_in: 0, force_bw_in: 0, video_floor_packets: 0, locked: false, destruct: false, wait_mod: room.flags.has('wait-mod'),
       audio_always: false, running: true, answered: true, enforce_min: true, bridge_to: false, dynamic: true,
       exit_sound: true, enter_sound: true, recording: false, video_bridge: false, video_floor_only: false,
       video_rfc4579: false, variables: {}, members,

@@ -48,7 +48,7 @@ export class FsSimulator {
       ttsVoices: opts.ttsVoices ?? DEFAULT_VOICES,
     };
     this.#sessionId = opts.firstSessionId ?? 1;
-    this.rooms = new ConferenceRooms(opts.firstConferenceMemberId ?? 1);
+    this.rooms = new ConferenceRooms(opts.firstConferenceMemberId ?? 1, this.options.timeScale);
     this.#record = opts.recordTranscript ?? true;
     this.#factory = new EventFactory(this.options, () => ++this.#sequence);
   }

@@ -1,0 +1,101 @@
+/**
+ * One call's stay in a mod_conference room: the channel variables FreeSWITCH reads when the member joins (and
+ * when the room is created), then `conference <room>@<profile>+flags{...}`, which runs for as long as the member
+ * is in the room. The member's own `conference::maintenance` events (myevents shows no other member's) tell when
+ * it got in (add-member, with its Member-ID) and what happens to it (mute-member, ...). The application
+ * completes when the member leaves: kicked, the conference ended (endconf), or hangup.
+ */
+import { AppError } from '../../errors.js';
+import { isCallEnded } from '../call-actions.js';
+import type { CallContext } from '../call-context.js';
+
+/** How to join. Every part is already safe for FreeSWITCH (room names escaped, flags and values checked). */
+export interface MemberJoin {
+  readonly room: string;
+  readonly profile: string;
+  readonly flags: readonly string[];
+  /** Channel variables set before joining (conference_moh_sound, conference_enter_sound, ...). */
+  readonly variables: ReadonlyArray<readonly [string, string]>;
+}
+
+/** What the caller of {@link attendConference} hears about while the member is in. */
+export interface MemberHooks {
+  /** The member is in the room (its add-member event). */
+  onJoined?(memberId: string): void;
+  /** Another maintenance event about the member (mute-member, unmute-member, kick-member, ...). */
+  onEvent?(action: string): void;
+}
+
+/** How the stay went. */
+export interface MemberStay {
+  /** False when FreeSWITCH never added the member (room full, locked, or the call ended first). */
+  readonly joined: boolean;
+  readonly memberId: string | undefined;
+  /** Whole seconds in the room, in call time. */
+  readonly seconds: number;
+  /** The call hung up during the stay. */
+  readonly hungUp: boolean;
+}
+
+const FLAG = /^[a-z][a-z0-9_-]*$/;
+const VARIABLE_VALUE = /^[^\s${}]*$/;
+
+/** The `conference` argument: `<room>@<profile>` and, when there are any, `+flags{a|b}`. */
+export function conferenceArg(join: MemberJoin): string {
+  for (const flag of join.flags) {
+    if (!FLAG.test(flag)) throw new AppError('ERR_INTERNAL', `bad conference flag ${flag}`);
+  }
+  const flags = [...new Set(join.flags)];
+  return `${join.room}@${join.profile}${flags.length > 0 ? `+flags{${flags.join('|')}}` : ''}`;
+}
+
+/** Removes a member from its room (it leaves, the call goes on). A member already gone is fine. */
+export async function kickMember(ctx: CallContext, room: string, memberId: string): Promise<void> {
+  if (ctx.channel.signal.aborted) return;
+  try {
+    await ctx.channel.api(`conference ${room} kick ${memberId}`);
+  } catch (err) {
+    if (!isCallEnded(err)) throw err;
+  }
+}
+
+/**
+ * Joins the room and resolves when the member has left it. Resolves (never rejects) when the call hangs up
+ * meanwhile; rejects only on a FreeSWITCH failure.
+ */
+export async function attendConference(ctx: CallContext, join: MemberJoin, hooks: MemberHooks = {}): Promise<MemberStay> {
+  const arg = conferenceArg(join);
+  for (const [name, value] of join.variables) {
+    if (!VARIABLE_VALUE.test(value)) throw new AppError('ERR_INTERNAL', `unsafe value for ${name}`);
+    await ctx.channel.setVariable(name, value, { signal: ctx.signal });
+  }
+  let memberId: string | undefined;
+  let joinedAt = 0;
+  const off = ctx.channel.on('conference', (e) => {
+    if (e.conferenceName !== join.room) return;
+    if (e.action === 'add-member' && memberId === undefined) {
+      memberId = e.memberId;
+      joinedAt = performance.now();
+      hooks.onJoined?.(e.memberId);
+    } else if (memberId !== undefined && e.memberId === memberId) {
+      hooks.onEvent?.(e.action);
+    }
+  });
+  let hungUp = false;
+  try {
+    await ctx.channel.execute('conference', arg, { completeAfterHangup: true });
+  } catch (err) {
+    if (!isCallEnded(err)) throw err;
+    hungUp = true;
+  } finally {
+    off();
+  }
+  hungUp ||= ctx.signal.aborted;
+  const ms = memberId === undefined ? 0 : performance.now() - joinedAt;
+  return {
+    joined: memberId !== undefined,
+    memberId,
+    seconds: Math.round(ms / ctx.settings.timeScale / 1000),
+    hungUp,
+  };
+}

@@ -1,0 +1,89 @@
+/**
+ * How the attributes of `<Conference>` become mod_conference flags and channel variables:
+ * - `muted` → member flag `mute`;
+ * - `startConferenceOnEnter` true → `moderator`; false → conference flag `wait-mod` (the member waits, hearing the
+ *   hold music, until a moderator joins; FreeSWITCH reads conference flags when the room is created);
+ * - `endConferenceOnExit` → `endconf`; `hangup_after_conference=false` keeps the other members' calls up when the
+ *   conference ends, so that their Dial goes on to its action, as Twilio does;
+ * - `beep`: the member's `conference_enter_sound` / `conference_exit_sound` are silenced where Twilio plays none
+ *   (false, or the other side of onEnter/onExit) and left to the profile otherwise;
+ * - `maxParticipants` → `conference_max_members` (read when the room is created; this node also counts members);
+ * - `waitUrl` → `conference_moh_sound` (read when the room is created): an audio URL plays as is; a TwiML document
+ *   gives its first `<Play>`; `''` is silence; absent, or no audio in the document, gives `call.conference.holdMusic`.
+ */
+import { AppError } from '../../errors.js';
+import type { ConferenceNoun, PlayVerb } from '../../twiml/index.js';
+import { isFreeswitchStream, resolveUrl } from '../../twiml/index.js';
+import { redactUrl } from '../../webhook/index.js';
+import { isCallEnded } from '../call-actions.js';
+import type { CallContext } from '../call-context.js';
+import { fetchDocument } from '../fetch-document.js';
+import { freeswitchPathArg } from '../media/fs-args.js';
+import { urlPlaybackPath } from '../media/play-path.js';
+
+const SILENCE = 'silence_stream://1';
+const SILENT_HOLD = 'silence_stream://-1';
+const AUDIO_PATH = /\.(mp3|wav|wave|aif|aiff|gsm|ul|ulaw|ogg)$/i;
+const SAFE_VALUE = /^[^\s${}]+$/;
+
+/** The member and conference flags of a noun, plus the configured ones. */
+export function conferenceFlags(noun: ConferenceNoun, configured: readonly string[]): string[] {
+  const flags = [...configured];
+  if (noun.muted) flags.push('mute');
+  flags.push(noun.startConferenceOnEnter ? 'moderator' : 'wait-mod');
+  if (noun.endConferenceOnExit) flags.push('endconf');
+  return flags;
+}
+
+/** The enter and exit sound variables for `beep` ('' leaves the profile's sound). */
+export function beepVariables(beep: ConferenceNoun['beep']): Array<readonly [string, string]> {
+  const enter = beep === 'true' || beep === 'onEnter';
+  const exit = beep === 'true' || beep === 'onExit';
+  return [['conference_enter_sound', enter ? '' : SILENCE], ['conference_exit_sound', exit ? '' : SILENCE]];
+}
+
+function safe(path: string): string {
+  if (!SAFE_VALUE.test(path)) throw new AppError('ERR_CALL_MEDIA_REFUSED', 'the hold audio path holds characters FreeSWITCH would read');
+  return path;
+}
+
+function playPath(ctx: CallContext, play: PlayVerb, base: URL): string | undefined {
+  if (play.url === undefined) return undefined;
+  if (isFreeswitchStream(play.url)) return freeswitchPathArg(play.url, ctx.settings.media.mediaPrefixes);
+  return urlPlaybackPath(resolveUrl(play.url, base), ctx.settings.media);
+}
+
+async function audioOfDocument(ctx: CallContext, url: URL, method: ConferenceNoun['waitMethod']): Promise<string | undefined> {
+  const requests = ctx.state.requests;
+  const document = ctx.state.document;
+  try {
+    const doc = await fetchDocument(ctx, { url, method, extras: {} });
+    for (const verb of doc.verbs) {
+      if (verb.kind === 'Play') return playPath(ctx, verb, doc.source);
+    }
+    return undefined;
+  } finally {
+    // Hold documents do not count against the call's request limit, and do not move its document base.
+    ctx.state.requests = requests;
+    ctx.state.document = document;
+  }
+}
+
+/** The `conference_moh_sound` of a noun. */
+export async function holdSound(ctx: CallContext, noun: ConferenceNoun): Promise<string> {
+  const fallback = ctx.settings.conference.holdMusic;
+  if (noun.waitUrl === undefined) return fallback;
+  if (noun.waitUrl.trim() === '') return SILENT_HOLD;
+  try {
+    const url = resolveUrl(noun.waitUrl, ctx.state.document);
+    const audio = AUDIO_PATH.test(url.pathname) ? urlPlaybackPath(url, ctx.settings.media)
+      : await audioOfDocument(ctx, url, noun.waitMethod);
+    if (audio !== undefined) return safe(audio);
+    ctx.log.warn({ code: 'ERR_CONFERENCE_WAIT_URL', url: redactUrl(url) }, 'waitUrl document has no <Play>; hold music plays');
+  } catch (err) {
+    if (isCallEnded(err)) throw err;
+    const code = err instanceof AppError ? err.code : 'ERR_INTERNAL';
+    ctx.log.warn({ code: 'ERR_CONFERENCE_WAIT_URL', cause: code }, 'waitUrl unusable; hold music plays');
+  }
+  return fallback;
+}
