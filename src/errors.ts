@@ -58,6 +58,11 @@ export const ERROR_CATALOGUE = {
   ERR_CALL_VOICE_UNMAPPED: { level: 'warn', text: 'a Say voice has no text-to-speech mapping; the default voice is used' },
   ERR_CALL_RECORDING_MISSING: { level: 'error', text: 'the file of a recording could not be read' },
   ERR_CALL_RECORDING_UPLOAD: { level: 'error', text: 'a recording could not be uploaded; the file is kept in the spool directory' },
+  ERR_DIAL_NUMBER_REFUSED: { level: 'warn', twilio: 13223, text: 'a Dial number holds characters other than digits and a leading +; it is not dialled' },
+  ERR_DIAL_CALLER_ID_REFUSED: { level: 'warn', twilio: 13214, text: 'a Dial callerId is not a number or SIP user; the caller\'s own id is kept' },
+  ERR_DIAL_ENDPOINT_REFUSED: { level: 'warn', text: 'a Dial SIP URI, header, credential or id holds characters FreeSWITCH would interpret; it is not dialled' },
+  ERR_DIAL_NO_ENDPOINT: { level: 'warn', text: 'a Dial has nothing left to ring; it is reported as failed' },
+  ERR_DIAL_WHISPER_FAILED: { level: 'warn', text: 'the whisper document of a dialled number could not be fetched or used; the callee is connected without it' },
 } as const satisfies Record<string, CatalogueEntry>;
 
 export type ErrorCode = keyof typeof ERROR_CATALOGUE;

@@ -4,6 +4,7 @@
  */
 import type { Config } from '../config/index.js';
 import type { HttpMethod } from '../twiml/index.js';
+import { TemplateResolver, type EndpointResolver } from './dial/endpoint-resolver.js';
 import type { MediaSettings } from './media/play-path.js';
 import { VoiceMapper } from './media/tts-voices.js';
 
@@ -38,6 +39,14 @@ export interface EngineSettings {
     readonly silenceThreshold: number;
     readonly uploadTimeoutMs: number;
   };
+  /** Endpoint templates of `<Dial>` nouns, and the resolver of User and Device ids. */
+  readonly dial: {
+    readonly numberTemplate: string;
+    readonly sipTemplate: string;
+    /** '' means: from the call (ecallmgr_Realm, else the SIP To host). */
+    readonly realm: string;
+    readonly resolver: EndpointResolver;
+  };
   readonly authToken: string | undefined;
   /** Time allowed for requests made after the caller hung up (the Record action). */
   readonly postHangupTimeoutMs: number;
@@ -68,6 +77,12 @@ export function compileSettings(config: Readonly<Config>, timeScale = 1): Engine
     voices: new VoiceMapper(call.tts.voices, call.tts.defaultVoice),
     maxTextLength: call.tts.maxTextLength,
     record: { ...call.record, spoolDir: call.record.spoolDir.replace(/\/+$/, '') || '/' },
+    dial: {
+      numberTemplate: call.dial.numberTemplate,
+      sipTemplate: call.dial.sipTemplate,
+      realm: call.dial.realm,
+      resolver: new TemplateResolver({ user: call.dial.userTemplate, device: call.dial.deviceTemplate }),
+    },
     authToken: webhook.authToken === '' ? undefined : webhook.authToken,
     postHangupTimeoutMs: webhook.timeoutMs,
     timeScale,

@@ -1,8 +1,9 @@
 /**
  * The verb registry: one handler per TwiML verb, typed over the Verb union, so that a verb without a handler is
- * a compile error. `<Dial>`, `<Enqueue>` and `<Leave>` are reported as unsupported and skipped.
+ * a compile error. `<Enqueue>` and `<Leave>` are reported as unsupported and skipped.
  */
-import type { DialVerb, EnqueueVerb, LeaveVerb, Verb } from '../../twiml/index.js';
+import type { EnqueueVerb, LeaveVerb, Verb } from '../../twiml/index.js';
+import { dial } from './dial.js';
 import { gather } from './gather.js';
 import { hangup } from './hangup.js';
 import { pause } from './pause.js';
@@ -26,7 +27,7 @@ export const VERBS: VerbRegistry = Object.freeze({
   Pause: pause,
   Gather: gather,
   Record: record,
-  Dial: unsupported<DialVerb>(),
+  Dial: dial,
   Redirect: redirect,
   Hangup: hangup,
   Reject: reject,
