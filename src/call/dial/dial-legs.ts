@@ -67,7 +67,18 @@ async function directoryLegs(noun: UserNoun | DeviceNoun, ctx: CallContext): Pro
   return endpoints.map((endpoint) => leg(noun, endpoint));
 }
 
+/** Whisper documents and per-leg status callbacks are not carried out yet: said once per noun. */
+function reportUnsupported(noun: RingNoun, ctx: CallContext): void {
+  if (noun.kind !== 'Number' && noun.kind !== 'Sip') return;
+  const unsupported = [noun.url === undefined ? '' : 'url', noun.statusCallback === undefined ? '' : 'statusCallback']
+    .filter(Boolean);
+  if (unsupported.length === 0) return;
+  ctx.log.warn({ code: 'ERR_TWIML_UNSUPPORTED', noun: noun.kind, attributes: unsupported, line: noun.position.line },
+    'attributes not carried out; the callee is connected without them');
+}
+
 async function legsOf(noun: RingNoun, ctx: CallContext): Promise<DialLeg[]> {
+  reportUnsupported(noun, ctx);
   switch (noun.kind) {
     case 'Number':
       return numberLegs(noun, ctx);
