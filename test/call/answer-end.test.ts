@@ -62,12 +62,12 @@ describe('engine: answering, Reject, Hangup, end of document', () => {
     assert.equal(e.web.to('/two')[0]?.params['CallStatus'], 'in-progress');
   });
 
-  it('Dial, Enqueue and Leave are reported as unsupported and skipped', async () => {
-    e.web.route('/voice', twiml('<Dial>+15551230000</Dial><Enqueue>support</Enqueue><Leave/><Say>after</Say>'));
+  it('Enqueue and Leave are reported as unsupported and skipped', async () => {
+    e.web.route('/voice', twiml('<Enqueue>support</Enqueue><Leave/><Say>after</Say>'));
     const call = e.call();
     await e.finish(call);
     assert.deepEqual(apps(call), ['answer', 'speak']);
-    assert.deepEqual(e.h.logs.withCode('ERR_TWIML_UNSUPPORTED').map((l) => l['verb']), ['Dial', 'Enqueue', 'Leave']);
+    assert.deepEqual(e.h.logs.withCode('ERR_TWIML_UNSUPPORTED').map((l) => l['verb']), ['Enqueue', 'Leave']);
   });
 
   it('describes an outbound (FreeSWITCH-originated) call with Kazoo account and caller name', async () => {

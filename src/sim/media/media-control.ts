@@ -140,7 +140,6 @@ export class MediaControl {
 
   /** The channel went down: every wait ends, no more digits. */
   hangup(): void {
-    if (this.#down) return;
     this.#down = true;
     this.#queue.length = 0;
     this.#wait?.finish('hangup');
