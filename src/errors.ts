@@ -74,6 +74,10 @@ export const ERROR_CATALOGUE = {
   ERR_QUEUE_WAIT_URL: { level: 'warn', text: 'a queue waitUrl document could not be fetched; the configured hold music plays' },
   ERR_QUEUE_WAIT_VERB: { level: 'warn', text: 'a verb that a queue waitUrl document may not use was skipped' },
   ERR_QUEUE_BRIDGE_FAILED: { level: 'warn', text: 'a dequeued call could not be connected to the call that took it' },
+  ERR_DIAL_NUMBER_REFUSED: { level: 'warn', twilio: 13223, text: 'a Dial number holds characters other than digits and a leading +; it is not dialled' },
+  ERR_DIAL_CALLER_ID_REFUSED: { level: 'warn', twilio: 13214, text: 'a Dial callerId is not a number or SIP user; the caller\'s own id is kept' },
+  ERR_DIAL_ENDPOINT_REFUSED: { level: 'warn', text: 'a Dial SIP URI, header, credential or id holds characters FreeSWITCH would interpret; it is not dialled' },
+  ERR_DIAL_NO_ENDPOINT: { level: 'warn', text: 'a Dial has nothing left to ring; it is reported as failed' },
 } as const satisfies Record<string, CatalogueEntry>;
 
 export type ErrorCode = keyof typeof ERROR_CATALOGUE;

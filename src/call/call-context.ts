@@ -11,7 +11,6 @@ import type { EngineSettings } from './engine-settings.js';
 import type { RecordingStore } from './recording/recording-store.js';
 import type { Observer } from '../metrics/observer.js';
 import type { RoomServices } from './rooms/room-services.js';
-import type { VerbRegistry } from './verbs/index.js';
 
 /** What changes during a call. */
 export interface CallState {
@@ -55,6 +54,4 @@ export interface CallContext {
   readonly observer?: Observer;
   /** Conference rooms and queues shared by the calls of this server. */
   readonly rooms: RoomServices;
-  /** The verb handlers this call runs (the standard registry unless the engine was built with others). */
-  readonly verbs: VerbRegistry;
 }

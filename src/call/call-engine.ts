@@ -22,7 +22,6 @@ import { HttpPutRecordingStore, type RecordingStore } from './recording/recordin
 import type { Observer } from '../metrics/observer.js';
 import { createRoomServices, type RoomServices } from './rooms/room-services.js';
 import { runCall } from './run-call.js';
-import { VERBS, type VerbRegistry } from './verbs/index.js';
 
 /** What the engine is built from. */
 export interface CallEngineDeps {
@@ -37,8 +36,6 @@ export interface CallEngineDeps {
   readonly observer?: Observer;
   /** Conference rooms and queues; default: in-process ones for this server. */
   readonly rooms?: RoomServices;
-  /** Handlers that replace the standard ones for some verbs (tests drive Dial targets this way). */
-  readonly verbOverrides?: Partial<VerbRegistry>;
 }
 
 /** The options of the shared webhook dispatcher from the configuration. */
@@ -78,7 +75,6 @@ export function createCallHandler(deps: CallEngineDeps): CallHandler {
   const webhook = deps.webhook;
   const recordings = deps.recordings ?? new HttpPutRecordingStore(webhook, settings.record.uploadTimeoutMs, settings.authToken);
   const rooms = deps.rooms ?? createRoomServices();
-  const verbs: VerbRegistry = deps.verbOverrides ? Object.freeze({ ...VERBS, ...deps.verbOverrides }) : VERBS;
   return async (channel) => {
     let source: CallSource;
     try {
@@ -103,7 +99,6 @@ export function createCallHandler(deps: CallEngineDeps): CallHandler {
       identity,
       ...(deps.observer ? { observer: deps.observer } : {}),
       rooms,
-      verbs,
       state: {
         document: source.voiceUrl,
         answered: channel.answered,

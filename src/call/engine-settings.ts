@@ -4,6 +4,7 @@
  */
 import type { Config } from '../config/index.js';
 import type { HttpMethod } from '../twiml/index.js';
+import { TemplateResolver, type EndpointResolver } from './dial/endpoint-resolver.js';
 import type { MediaSettings } from './media/play-path.js';
 import { VoiceMapper } from './media/tts-voices.js';
 
@@ -42,6 +43,14 @@ export interface EngineSettings {
   readonly conference: { readonly profile: string; readonly holdMusic: string; readonly memberFlags: readonly string[] };
   /** `<Enqueue>` queues: size limit and default hold music. */
   readonly queue: { readonly maxSize: number; readonly holdMusic: string };
+  /** Endpoint templates of `<Dial>` nouns, and the resolver of User and Device ids. */
+  readonly dial: {
+    readonly numberTemplate: string;
+    readonly sipTemplate: string;
+    /** '' means: from the call (ecallmgr_Realm, else the SIP To host). */
+    readonly realm: string;
+    readonly resolver: EndpointResolver;
+  };
   readonly authToken: string | undefined;
   /** Time allowed for requests made after the caller hung up (the Record action). */
   readonly postHangupTimeoutMs: number;
@@ -74,6 +83,12 @@ export function compileSettings(config: Readonly<Config>, timeScale = 1): Engine
     record: { ...call.record, spoolDir: call.record.spoolDir.replace(/\/+$/, '') || '/' },
     conference: { ...call.conference, memberFlags: [...call.conference.memberFlags] },
     queue: { ...call.queue },
+    dial: {
+      numberTemplate: call.dial.numberTemplate,
+      sipTemplate: call.dial.sipTemplate,
+      realm: call.dial.realm,
+      resolver: new TemplateResolver({ user: call.dial.userTemplate, device: call.dial.deviceTemplate }),
+    },
     authToken: webhook.authToken === '' ? undefined : webhook.authToken,
     postHangupTimeoutMs: webhook.timeoutMs,
     timeScale,

@@ -12,7 +12,7 @@ export async function executeDocument(ctx: CallContext, document: TwimlDocument)
   ctx.state.document = document.source;
   for (const verb of document.verbs) {
     throwIfEnded(ctx);
-    const handler = handlerFor(verb, ctx.verbs);
+    const handler = handlerFor(verb);
     if (handler.needsAnswer) await ensureAnswered(ctx);
     ctx.log.debug({ verb: verb.kind, line: verb.position.line }, 'verb');
     const started = ctx.observer ? performance.now() : 0;

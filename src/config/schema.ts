@@ -123,6 +123,15 @@ convict.addFormat({
 });
 
 convict.addFormat({
+  name: 'dial-template',
+  validate: (value: unknown) => {
+    if (typeof value !== 'string' || !/\{[a-z]+\}/.test(value) || /[\s,|^'"\[\]]|\$\{/.test(value)) {
+      throw new Error('must be a FreeSWITCH endpoint with a {placeholder} and no spaces, quotes, , | ^ [ ] or ${');
+    }
+  },
+});
+
+convict.addFormat({
   name: 'media-path',
   validate: (value: unknown) => {
     if (typeof value !== 'string' || /[\s$]/.test(value)) throw new Error('must be a media path or URL without spaces or $');
@@ -258,6 +267,28 @@ export const schema = {
         format: intBetween(1, 100_000), default: 4000,
       },
     },
+    dial: {
+      numberTemplate: {
+        doc: 'FreeSWITCH endpoint of a dialled number ({number}: digits with an optional leading +).',
+        format: 'dial-template', default: 'loopback/{number}/context_2',
+      },
+      sipTemplate: {
+        doc: 'FreeSWITCH endpoint of a <Sip> URI ({uri}: the validated sip:/sips: URI without its headers).',
+        format: 'dial-template', default: 'sofia/sipinterface_1/{uri}',
+      },
+      userTemplate: {
+        doc: 'FreeSWITCH endpoint of a <User> id ({id}, {account}: the account id, {realm}).',
+        format: 'dial-template', default: 'user/{id}@{realm}',
+      },
+      deviceTemplate: {
+        doc: 'FreeSWITCH endpoint of a <Device> id ({id}, {account}, {realm}).',
+        format: 'dial-template', default: 'user/{id}@{realm}',
+      },
+      realm: {
+        doc: 'The {realm} of User and Device endpoints (empty: the channel variable ecallmgr_Realm, else the SIP To host).',
+        format: String, default: '',
+      },
+    },
     record: {
       spoolDir: {
         doc: 'Directory where FreeSWITCH writes recordings and this server reads them (both must see the same files).',
@@ -372,6 +403,7 @@ export interface Config extends OpsConfig {
       voices: Array<{ voice: string; language?: string; tts: string }>;
       maxTextLength: number;
     };
+    dial: { numberTemplate: string; sipTemplate: string; userTemplate: string; deviceTemplate: string; realm: string };
     record: { spoolDir: string; beep: string; silenceThreshold: number; uploadTimeoutMs: number };
     conference: { profile: string; holdMusic: string; memberFlags: string[] };
     queue: { maxSize: number; holdMusic: string };

@@ -1,6 +1,5 @@
 import assert from 'node:assert/strict';
 import type { SimulatedCall } from '../../src/sim/index.js';
-import { dialOutcomes, dialProbe } from '../support/dial-probe.js';
 import { apiLines, appLines, startEngine, type EngineHarness } from '../support/engine-harness.js';
 import { eventually } from '../support/harness.js';
 import { twiml } from '../support/twiml-server.js';
@@ -18,8 +17,7 @@ function roomOf(call: SimulatedCall): string {
 describe('engine: Dial Conference', () => {
   let e: EngineHarness;
   beforeEach(async () => {
-    dialOutcomes.clear();
-    e = await startEngine({ verbs: { Dial: dialProbe } });
+    e = await startEngine();
     e.web.route('/status', OK);
   });
   afterEach(async () => {

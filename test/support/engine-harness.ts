@@ -5,7 +5,6 @@ import { join } from 'node:path';
 import type { Agent } from 'undici';
 import { createCallHandler, createWebhookClient } from '../../src/call/index.js';
 import { createRoomServices, type RoomServices } from '../../src/call/rooms/room-services.js';
-import type { VerbRegistry } from '../../src/call/verbs/index.js';
 import { loadConfig, type Config } from '../../src/config/index.js';
 import { FsSimulator, type SimCallOptions, type SimulatedCall } from '../../src/sim/index.js';
 import { createWebhookDispatcher, type LookupFunction } from '../../src/webhook/index.js';
@@ -40,8 +39,6 @@ export interface EngineOptions {
   readonly sim?: ConstructorParameters<typeof FsSimulator>[0];
   /** Resolves the webhook host names (default: the system resolver). */
   readonly lookup?: LookupFunction;
-  /** Handlers in place of the standard ones (e.g. a test Dial). */
-  readonly verbs?: Partial<VerbRegistry>;
 }
 
 /** Starts everything on loopback ports. */
@@ -54,8 +51,7 @@ export async function startEngine(options: EngineOptions = {}): Promise<EngineHa
   });
   const dispatcher: Agent = createWebhookDispatcher(options.lookup === undefined ? {} : { lookup: options.lookup });
   const rooms = createRoomServices();
-  const handler = createCallHandler({ config, webhook: createWebhookClient(config, dispatcher), timeScale, rooms,
-    ...(options.verbs ? { verbOverrides: options.verbs } : {}) });
+  const handler = createCallHandler({ config, webhook: createWebhookClient(config, dispatcher), timeScale, rooms });
   const h = await startServer(handler, options.esl ?? {});
   const sim = new FsSimulator({ timeScale, ...options.sim });
   const web = await TwimlServer.start();

@@ -49,7 +49,7 @@ async function runAllowed(ctx: CallContext, doc: TwimlDocument, allowed: Readonl
       ctx.log.warn({ code: 'ERR_QUEUE_WAIT_VERB', verb: verb.kind, line: verb.position.line }, 'verb not allowed here; skipped');
       continue;
     }
-    const handler = handlerFor(verb, ctx.verbs);
+    const handler = handlerFor(verb);
     if (handler.needsAnswer) await ensureAnswered(ctx);
     const outcome = await handler.run(verb, ctx);
     if (outcome.type !== 'continue') return outcome;

@@ -1,8 +1,9 @@
 /**
  * The verb registry: one handler per TwiML verb, typed over the Verb union, so that a verb without a handler is
- * a compile error. `<Dial>` is reported as unsupported and skipped.
+ * a compile error.
  */
-import type { DialVerb, Verb } from '../../twiml/index.js';
+import type { Verb } from '../../twiml/index.js';
+import { dial } from './dial.js';
 import { enqueue } from './enqueue.js';
 import { gather } from './gather.js';
 import { hangup } from './hangup.js';
@@ -14,7 +15,6 @@ import { redirect } from './redirect.js';
 import { reject } from './reject.js';
 import { say } from './say.js';
 import { set } from './set.js';
-import { unsupported } from './unsupported.js';
 import type { VerbHandler } from './verb-handler.js';
 
 export { CONTINUE, END, navigate, type Navigation, type VerbHandler, type VerbOutcome } from './verb-handler.js';
@@ -28,7 +28,7 @@ export const VERBS: VerbRegistry = Object.freeze({
   Pause: pause,
   Gather: gather,
   Record: record,
-  Dial: unsupported<DialVerb>(),
+  Dial: dial,
   Redirect: redirect,
   Hangup: hangup,
   Reject: reject,
@@ -38,6 +38,6 @@ export const VERBS: VerbRegistry = Object.freeze({
 });
 
 /** The handler of a verb. */
-export function handlerFor<V extends Verb>(verb: V, registry: VerbRegistry = VERBS): VerbHandler<V> {
-  return registry[verb.kind] as unknown as VerbHandler<V>;
+export function handlerFor<V extends Verb>(verb: V): VerbHandler<V> {
+  return VERBS[verb.kind] as unknown as VerbHandler<V>;
 }

@@ -7,14 +7,18 @@
  * - an unanswered caller is pre-answered while B rings (CHANNEL_PROGRESS_MEDIA);
  * - the caller hanging up while B rings gives ORIGINATOR_CANCEL / CANCEL;
  * - a failure hangs the A-leg up with B's cause unless `continue_on_fail` allows it (NO_ANSWER,
- *   NO_USER_RESPONSE and ORIGINATOR_CANCEL never do when it is unset).
+ *   NO_USER_RESPONSE and ORIGINATOR_CANCEL never do when it is unset);
+ * - while bridged, the A-leg's `bridge_terminate_key` digit ends the bridge (B is hung up with
+ *   NORMAL_CLEARING), and session recordings waiting for a bridge start.
  */
 import { randomUUID } from 'node:crypto';
 import { q850Of } from '../channel/hangup-causes.js';
 import type { AppContext, AppDefinition } from './app-context.js';
 import {
+  answerLimit,
   dialStatusOf,
   legTimeoutMs,
+  legVars,
   parseDialString,
   resolveLeg,
   sipFailureVars,
@@ -22,9 +26,11 @@ import {
   type LegResult,
 } from './bridge-dial.js';
 import { answer, preAnswer } from './channel-ops.js';
+import { sessionBridged } from './session-record-app.js';
 
 interface Attempt {
   readonly leg: DialLeg;
+  readonly vars: Readonly<Record<string, string>>;
   readonly uuid: string;
   readonly result: LegResult;
 }
@@ -36,8 +42,8 @@ function otherLegProfile(ctx: AppContext, a: Attempt, nowUs: number): Map<string
   p.set('Direction', 'outbound');
   p.set('Logical-Direction', 'inbound');
   p.set('Dialplan', 'xml');
-  const name = ch.profileField('Caller-ID-Name');
-  const number = ch.profileField('Caller-ID-Number') ?? '';
+  const name = a.vars['origination_caller_id_name'] ?? ch.profileField('Caller-ID-Name');
+  const number = a.vars['origination_caller_id_number'] ?? ch.profileField('Caller-ID-Number') ?? '';
   if (name) p.set('Caller-ID-Name', name);
   p.set('Caller-ID-Number', number);
   if (name) p.set('Orig-Caller-ID-Name', name);
@@ -79,8 +85,10 @@ async function connected(ctx: AppContext, a: Attempt & { result: Extract<LegResu
     ['Bridge-B-Unique-ID', a.uuid],
   ];
   ctx.fire('CHANNEL_BRIDGE', { pre: ids });
-  const o = await ctx.media.wait({ ms: a.result.talkMs, onDigit: () => false, breakable: false });
-  const cause = o.reason === 'hangup' ? 'NORMAL_CLEARING' : a.result.hangupCause;
+  sessionBridged(ch);
+  const key = v.get('bridge_terminate_key');
+  const o = await ctx.media.wait({ ms: a.result.talkMs, onDigit: (d) => d === key, breakable: false });
+  const cause = o.reason === 'done' ? a.result.hangupCause : 'NORMAL_CLEARING';
   v.set('last_bridge_to', a.uuid);
   v.set('bridge_channel', a.leg.channelName);
   v.set('bridge_uuid', a.uuid);
@@ -120,11 +128,15 @@ async function bridge(ctx: AppContext, arg: string): Promise<undefined> {
   ch.vars.set('DIALSTATUS', 'INVALIDARGS');
   let lastCause = 'INVALIDARGS';
   for (const group of plan.groups) {
-    const attempts: Attempt[] = group.map((leg) => ({
-      leg,
-      uuid: randomUUID(),
-      result: resolveLeg(leg, ctx.bridgeOutcome(leg.target), legTimeoutMs(leg, plan, (n) => ch.vars.get(n))),
-    }));
+    const attempts: Attempt[] = group.map((leg) => {
+      const vars = legVars(leg, plan);
+      return {
+        leg,
+        vars,
+        uuid: vars['origination_uuid'] ?? randomUUID(),
+        result: resolveLeg(leg, ctx.bridgeOutcome(leg.target), legTimeoutMs(leg, plan, (n) => ch.vars.get(n)), answerLimit(vars)),
+      };
+    });
     // The legs exist (and are named on the A-leg) while they ring.
     const first = attempts[0];
     if (first) {

@@ -4,6 +4,8 @@
  * Timeouts: `leg_timeout` (per leg), else `originate_timeout` (originate or exported variables),
  * else the A-leg's `call_timeout`, else 60 s; FreeSWITCH's timer has about 1 s granularity and
  * gave up within (N-1, N] s (esl-captures/more/INDEX.md "Surprises" 18).
+ * A leg's `origination_uuid` becomes its uuid; an `execute_on_answer*` variable holding
+ * `sched_hangup +N [cause]` hangs the answered leg up N s later (default cause ALLOTTED_TIMEOUT).
  */
 import { causeName, causeOfSipStatus, sipPhrase } from '../channel/hangup-causes.js';
 import type { BLegOutcome } from '../sim/options.js';
@@ -59,6 +61,24 @@ function leg(raw: string): DialLeg {
   return { target, vars, sip, number: last, calleeNumber: last, channelName: target };
 }
 
+/** Splits `text` on `sep` where it is not inside `[...]` (per-leg variables hold commas). */
+function splitOutside(text: string, sep: string): string[] {
+  const out: string[] = [];
+  let depth = 0;
+  let start = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i];
+    if (c === '[') depth++;
+    else if (c === ']') depth = Math.max(0, depth - 1);
+    else if (c === sep && depth === 0) {
+      out.push(text.slice(start, i));
+      start = i + 1;
+    }
+  }
+  out.push(text.slice(start));
+  return out;
+}
+
 /** Splits a dial string into originate variables and failover groups of parallel legs. */
 export function parseDialString(dial: string): DialPlan {
   let rest = dial.trim();
@@ -68,9 +88,8 @@ export function parseDialString(dial: string): DialPlan {
     vars = parseVars(m[1] ?? '');
     rest = m[2] ?? '';
   }
-  const groups = rest
-    .split('|')
-    .map((g) => g.split(',').filter((l) => l.trim() !== '').map(leg))
+  const groups = splitOutside(rest, '|')
+    .map((g) => splitOutside(g, ',').filter((l) => l.trim() !== '').map(leg))
     .filter((g) => g.length > 0);
   return { vars, groups };
 }
@@ -80,8 +99,29 @@ export type LegResult =
   | { readonly kind: 'answer'; readonly atMs: number; readonly talkMs: number; readonly hangupCause: string }
   | { readonly kind: 'fail'; readonly atMs: number; readonly cause: string; readonly sipStatus?: number; readonly rings: boolean };
 
-/** Resolves a leg's scripted outcome against the timeout. */
-export function resolveLeg(l: DialLeg, outcome: BLegOutcome | undefined, timeoutMs: number): LegResult {
+/** A leg's variables: the originate ones, overridden by its own. */
+export function legVars(l: DialLeg, plan: DialPlan): Readonly<Record<string, string>> {
+  return { ...plan.vars, ...l.vars };
+}
+
+/** A time limit set on answer (`execute_on_answer*=sched_hangup +N [cause]`). */
+export interface AnswerLimit {
+  readonly ms: number;
+  readonly cause: string;
+}
+
+/** The time limit a leg's variables schedule on answer, if any. */
+export function answerLimit(vars: Readonly<Record<string, string>>): AnswerLimit | undefined {
+  for (const [name, value] of Object.entries(vars)) {
+    if (!name.toLowerCase().startsWith('execute_on_answer')) continue;
+    const m = /^sched_hangup\s+\+?(\d+)(?:\s+(\S+))?/.exec(value.trim());
+    if (m) return { ms: Number(m[1]) * 1000, cause: causeName(m[2] ?? 'ALLOTTED_TIMEOUT') };
+  }
+  return undefined;
+}
+
+/** Resolves a leg's scripted outcome against the timeout and the time limit after answer. */
+export function resolveLeg(l: DialLeg, outcome: BLegOutcome | undefined, timeoutMs: number, limit?: AnswerLimit): LegResult {
   const error = /^error\/(.+)$/.exec(l.target);
   const o: BLegOutcome = outcome ?? (error ? { type: 'reject', cause: causeName(error[1]) } : { type: 'answer' });
   const timeout = (): LegResult => ({ kind: 'fail', atMs: timeoutMs, cause: 'NO_ANSWER', rings: true });
@@ -89,7 +129,9 @@ export function resolveLeg(l: DialLeg, outcome: BLegOutcome | undefined, timeout
     case 'answer': {
       const at = o.afterMs ?? 0;
       if (at >= timeoutMs) return timeout();
-      return { kind: 'answer', atMs: at, talkMs: o.hangupAfterMs ?? 2000, hangupCause: causeName(o.hangupCause) };
+      const talkMs = o.hangupAfterMs ?? 2000;
+      if (limit !== undefined && limit.ms < talkMs) return { kind: 'answer', atMs: at, talkMs: limit.ms, hangupCause: limit.cause };
+      return { kind: 'answer', atMs: at, talkMs, hangupCause: causeName(o.hangupCause) };
     }
     case 'busy':
       return { kind: 'fail', atMs: o.afterMs ?? 20, cause: 'USER_BUSY', ...(l.sip ? { sipStatus: 486 } : {}), rings: false };

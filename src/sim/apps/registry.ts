@@ -6,6 +6,7 @@ import { conferenceApp } from './conference-app.js';
 import { DIGIT_APPS } from './digits-apps.js';
 import { playbackApp } from './playback-app.js';
 import { recordApp } from './record-app.js';
+import { SESSION_RECORD_APPS } from './session-record-app.js';
 import { SPEECH_APPS } from './speech-apps.js';
 
 /** Builds the name → model table. */
@@ -14,6 +15,7 @@ export function createAppRegistry(): Map<string, AppDefinition> {
   m.set('playback', playbackApp);
   for (const [name, def] of [...DIGIT_APPS, ...SPEECH_APPS]) m.set(name, def);
   m.set('record', recordApp);
+  for (const [name, def] of SESSION_RECORD_APPS) m.set(name, def);
   m.set('bridge', bridgeApp);
   m.set('conference', conferenceApp);
   return m;

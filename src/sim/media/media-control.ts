@@ -51,6 +51,7 @@ export class MediaControl {
   #wait: ActiveWait | undefined;
   #parked = false;
   #down = false;
+  readonly #onDown: Array<() => void> = [];
 
   constructor(clock: Clock, onDequeue: (d: Digit) => void) {
     this.#clock = clock;
@@ -131,10 +132,17 @@ export class MediaControl {
     this.#wait?.finish('break');
   }
 
+  /** Runs `fn` when the channel goes down (media bugs close their files then). */
+  onHangup(fn: () => void): void {
+    if (this.#down) fn();
+    else this.#onDown.push(fn);
+  }
+
   /** The channel went down: every wait ends, no more digits. */
   hangup(): void {
     this.#down = true;
     this.#queue.length = 0;
     this.#wait?.finish('hangup');
+    for (const fn of this.#onDown.splice(0)) fn();
   }
 }

@@ -1,0 +1,106 @@
+/**
+ * Ringing nouns to the legs of one `bridge`: each `<Number>`, `<Sip>`, `<User>` and `<Device>` becomes one or more
+ * endpoints with their own leg variables. A noun whose value is refused is logged with its code and left out; the
+ * others still ring.
+ */
+import { randomUUID } from 'node:crypto';
+import { AppError } from '../../errors.js';
+import type { DeviceNoun, NumberNoun, RingNoun, SipNoun, UserNoun } from '../../twiml/index.js';
+import type { CallContext } from '../call-context.js';
+import { dtmfArg } from '../media/fs-args.js';
+import { fillTemplate } from './endpoint-resolver.js';
+import { dialNumber, directoryId, endpointValue, legValue } from './dial-values.js';
+import { parseSipUri } from './sip-uri.js';
+
+/** Variables as ordered name/value pairs. */
+export type VarList = ReadonlyArray<readonly [name: string, value: string]>;
+
+/** One B-leg of the bridge. */
+export interface DialLeg {
+  /** The B-leg's uuid (`origination_uuid`), known before it exists: DialCallSid. */
+  readonly uuid: string;
+  readonly endpoint: string;
+  readonly vars: VarList;
+  /** The noun it comes from. */
+  readonly noun: RingNoun;
+}
+
+/** Prefix of the `execute_on_answer_*` variables this server sets (FreeSWITCH runs every one of them). */
+export const ON_ANSWER = 'execute_on_answer_pivot';
+
+function leg(noun: RingNoun, endpoint: string, vars: VarList = []): DialLeg {
+  const uuid = randomUUID();
+  return { uuid, endpoint: endpointValue(endpoint), vars: [['origination_uuid', uuid], ...vars], noun };
+}
+
+function numberLegs(noun: NumberNoun, ctx: CallContext): DialLeg[] {
+  const number = dialNumber(noun.number);
+  const vars: Array<readonly [string, string]> = [];
+  if (noun.sendDigits !== undefined && noun.sendDigits !== '') {
+    vars.push([`${ON_ANSWER}_digits`, `send_dtmf ${dtmfArg(noun.sendDigits)}`]);
+  }
+  return [leg(noun, fillTemplate(ctx.settings.dial.numberTemplate, { number }), vars)];
+}
+
+function sipLegs(noun: SipNoun, ctx: CallContext): DialLeg[] {
+  const target = parseSipUri(noun.uri);
+  if (target.dropped.length > 0) {
+    ctx.log.warn({ code: 'ERR_DIAL_ENDPOINT_REFUSED', headers: target.dropped, line: noun.position.line },
+      'only X- headers are sent on a SIP leg; the others are left out');
+  }
+  const vars: Array<readonly [string, string]> = [];
+  if (noun.username !== undefined) vars.push(['sip_auth_username', legValue(noun.username, 'the SIP username')]);
+  if (noun.password !== undefined) vars.push(['sip_auth_password', legValue(noun.password, 'the SIP password')]);
+  for (const [name, value] of target.headers) vars.push([`sip_h_${name}`, value]);
+  return [leg(noun, fillTemplate(ctx.settings.dial.sipTemplate, { uri: target.uri }), vars)];
+}
+
+/** The realm of User and Device endpoints. */
+function realmOf(ctx: CallContext): string {
+  return ctx.settings.dial.realm || ctx.channel.data.variable('ecallmgr_Realm') || ctx.identity.toRealm || '';
+}
+
+async function directoryLegs(noun: UserNoun | DeviceNoun, ctx: CallContext): Promise<DialLeg[]> {
+  const id = directoryId(noun.id);
+  const endpoints = await ctx.settings.dial.resolver.resolve({ kind: noun.kind, id, account: ctx.identity.accountSid,
+    realm: realmOf(ctx) });
+  return endpoints.map((endpoint) => leg(noun, endpoint));
+}
+
+/** Whisper documents and per-leg status callbacks are not carried out yet: said once per noun. */
+function reportUnsupported(noun: RingNoun, ctx: CallContext): void {
+  if (noun.kind !== 'Number' && noun.kind !== 'Sip') return;
+  const unsupported = [noun.url === undefined ? '' : 'url', noun.statusCallback === undefined ? '' : 'statusCallback']
+    .filter(Boolean);
+  if (unsupported.length === 0) return;
+  ctx.log.warn({ code: 'ERR_TWIML_UNSUPPORTED', noun: noun.kind, attributes: unsupported, line: noun.position.line },
+    'attributes not carried out; the callee is connected without them');
+}
+
+async function legsOf(noun: RingNoun, ctx: CallContext): Promise<DialLeg[]> {
+  reportUnsupported(noun, ctx);
+  switch (noun.kind) {
+    case 'Number':
+      return numberLegs(noun, ctx);
+    case 'Sip':
+      return sipLegs(noun, ctx);
+    case 'User':
+    case 'Device':
+      return directoryLegs(noun, ctx);
+  }
+}
+
+/** The legs of every noun that could be turned into one; refused nouns are logged and skipped. */
+export async function dialLegs(nouns: readonly RingNoun[], ctx: CallContext): Promise<DialLeg[]> {
+  const legs: DialLeg[] = [];
+  for (const noun of nouns) {
+    try {
+      legs.push(...await legsOf(noun, ctx));
+    } catch (err) {
+      if (!(err instanceof AppError)) throw err;
+      ctx.log.warn({ code: err.code, twilioCode: err.twilioCode, noun: noun.kind, line: noun.position.line, err: err.message },
+        'a Dial noun is refused; it does not ring');
+    }
+  }
+  return legs;
+}

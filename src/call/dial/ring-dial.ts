@@ -1,0 +1,131 @@
+/**
+ * `<Dial>` of ringing nouns (Number, Sip, User, Device): one FreeSWITCH `bridge` to every endpoint at once, the
+ * first to answer wins. The A-leg survives every outcome (`continue_on_fail=true`, `hangup_after_bridge=false`),
+ * so the caller goes on with the action or the next verb, as Twilio does.
+ *
+ * - `timeout` → `originate_timeout` (ring time); `timeLimit` → a `sched_hangup` run on the answering leg by
+ *   `execute_on_answer` (ALLOTTED_TIMEOUT ends only that leg); `callerId` → `origination_caller_id_number`;
+ *   `hangupOnStar` → `bridge_terminate_key=*` (the caller's `*` ends the bridge, the callee is hung up);
+ *   `ringTone` → the `ringback` tone with `ignore_early_media=true`; `record` → dial-recording.ts.
+ * - Each leg gets `origination_uuid`, so the answering leg's uuid (DialCallSid) is known; DialCallDuration is the
+ *   time from CHANNEL_BRIDGE to CHANNEL_UNBRIDGE (or the caller's hangup), by FreeSWITCH's event clock.
+ */
+import type { DialVerb, RingNoun } from '../../twiml/index.js';
+import { AppError } from '../../errors.js';
+import type { EslEvent, ExecuteResult } from '../../esl/index.js';
+import { isCallEnded } from '../call-actions.js';
+import type { CallContext } from '../call-context.js';
+import { dialLegs, ON_ANSWER, type VarList } from './dial-legs.js';
+import type { DialOutcome } from './dial-outcome.js';
+import { deliverDialRecording, startDialRecording, stopDialRecording } from './dial-recording.js';
+import { dialCallStatus } from './dial-status.js';
+import { dialString } from './dial-string.js';
+import { callerIdNumber } from './dial-values.js';
+import { ringbackTone } from './ring-tones.js';
+
+/** What the engine saw of the bridge while it ran. */
+interface BridgeWatch {
+  bridgedUuid: string | undefined;
+  bridgedAtUs: number | undefined;
+  endedAtUs: number | undefined;
+}
+
+function timestampUs(event: EslEvent): number | undefined {
+  const value = Number(event.header('Event-Date-Timestamp'));
+  return Number.isFinite(value) && value > 0 ? value : undefined;
+}
+
+/** The checked callerId, or undefined (absent, or refused and logged). */
+function callerIdOf(verb: DialVerb, ctx: CallContext): string | undefined {
+  if (verb.callerId === undefined || verb.callerId.trim() === '') return undefined;
+  try {
+    return callerIdNumber(verb.callerId);
+  } catch (err) {
+    if (!(err instanceof AppError)) throw err;
+    ctx.log.warn({ code: err.code, twilioCode: err.twilioCode, line: verb.position.line }, err.message);
+    return undefined;
+  }
+}
+
+/** A-leg variables for this dial, set at once: the caller survives the bridge whatever happens. */
+async function prepareCaller(verb: DialVerb, tone: string | undefined, ctx: CallContext): Promise<void> {
+  const vars = `continue_on_fail=true;hangup_after_bridge=false;bridge_terminate_key=${verb.hangupOnStar ? '*' : ''}`;
+  const out = await ctx.channel.api(`uuid_setvar_multi ${ctx.channel.uuid} ${vars}`, { signal: ctx.signal });
+  if (out.startsWith('-ERR')) throw new AppError('ERR_ESL_COMMAND_FAILED', `uuid_setvar_multi: ${out.trim()}`);
+  if (tone !== undefined) await ctx.channel.setVariable('ringback', tone, { signal: ctx.signal });
+}
+
+function ringTone(verb: DialVerb, ctx: CallContext): string | undefined {
+  if (verb.ringTone === undefined) return undefined;
+  const tone = ringbackTone(verb.ringTone);
+  if (tone === undefined) {
+    ctx.log.warn({ code: 'ERR_TWIML_UNSUPPORTED', ringTone: verb.ringTone.slice(0, 20), line: verb.position.line },
+      'unknown ringTone; the usual ringback plays');
+  }
+  return tone;
+}
+
+/** Variables of every leg. */
+function originateVars(verb: DialVerb, callerId: string | undefined, tone: string | undefined): VarList {
+  const vars: Array<readonly [string, string]> = [['originate_timeout', String(verb.timeout)]];
+  if (callerId !== undefined) vars.push(['origination_caller_id_number', callerId]);
+  if (tone !== undefined) vars.push(['ignore_early_media', 'true']);
+  vars.push([`${ON_ANSWER}_limit`, `sched_hangup +${verb.timeLimit} ALLOTTED_TIMEOUT`]);
+  return vars;
+}
+
+/** Runs the bridge and watches its events; never throws for a hangup. */
+async function bridge(arg: string, ctx: CallContext): Promise<{ completion: ExecuteResult | undefined; watch: BridgeWatch }> {
+  const watch: BridgeWatch = { bridgedUuid: undefined, bridgedAtUs: undefined, endedAtUs: undefined };
+  const offs = [
+    ctx.channel.on('bridge', ({ otherUuid, event }) => {
+      watch.bridgedUuid = otherUuid;
+      watch.bridgedAtUs = timestampUs(event);
+    }),
+    ctx.channel.on('unbridge', ({ event }) => { watch.endedAtUs ??= timestampUs(event); }),
+    ctx.channel.on('hangup', ({ event }) => { if (watch.bridgedUuid !== undefined) watch.endedAtUs ??= timestampUs(event); }),
+  ];
+  let completion: ExecuteResult | undefined;
+  try {
+    completion = await ctx.channel.execute('bridge', arg, { completeAfterHangup: true });
+  } catch (err) {
+    if (!isCallEnded(err)) throw err;
+  } finally {
+    for (const off of offs) off();
+  }
+  return { completion, watch };
+}
+
+/** Whole seconds the bridged leg was up, by FreeSWITCH's clock (which the simulator may run faster). */
+function durationOf(watch: BridgeWatch, ctx: CallContext): number | undefined {
+  if (watch.bridgedUuid === undefined) return undefined;
+  if (watch.bridgedAtUs === undefined || watch.endedAtUs === undefined) return 0;
+  const seconds = (watch.endedAtUs - watch.bridgedAtUs) / 1e6 / ctx.settings.timeScale;
+  return Math.max(0, Math.round(seconds));
+}
+
+/** Rings the nouns and reports how it went. */
+export async function ringNouns(verb: DialVerb, nouns: readonly RingNoun[], ctx: CallContext): Promise<DialOutcome> {
+  const legs = await dialLegs(nouns, ctx);
+  if (legs.length === 0) {
+    ctx.log.warn({ code: 'ERR_DIAL_NO_ENDPOINT', line: verb.position.line }, 'nothing to ring; the dial failed');
+    return { status: 'failed' };
+  }
+  const tone = ringTone(verb, ctx);
+  await prepareCaller(verb, tone, ctx);
+  const recording = await startDialRecording(verb, ctx);
+  const { completion, watch } = await bridge(dialString(originateVars(verb, callerIdOf(verb, ctx), tone), legs), ctx);
+  if (recording !== undefined) await stopDialRecording(recording, ctx);
+  const disposition = completion?.event.variable('originate_disposition');
+  const status = dialCallStatus({ bridgedUuid: watch.bridgedUuid, disposition, callerHungUp: ctx.signal.aborted });
+  const duration = durationOf(watch, ctx);
+  ctx.log.info({ verb: 'Dial', status, legs: legs.length, disposition, bridgeHangupCause: completion?.event.variable('bridge_hangup_cause'),
+    duration }, 'dial finished');
+  const extras = recording === undefined ? {} : await deliverDialRecording(recording, verb, ctx);
+  return {
+    status,
+    ...(watch.bridgedUuid === undefined ? {} : { callSid: watch.bridgedUuid }),
+    ...(duration === undefined ? {} : { duration }),
+    extras,
+  };
+}
