@@ -58,6 +58,11 @@ export const ERROR_CATALOGUE = {
   ERR_CALL_VOICE_UNMAPPED: { level: 'warn', text: 'a Say voice has no text-to-speech mapping; the default voice is used' },
   ERR_CALL_RECORDING_MISSING: { level: 'error', text: 'the file of a recording could not be read' },
   ERR_CALL_RECORDING_UPLOAD: { level: 'error', text: 'a recording could not be uploaded; the file is kept in the spool directory' },
+  ERR_CALL_ACCOUNT_LIMIT: { level: 'warn', text: 'the account has as many calls as its limit allows; the call is refused unanswered' },
+  ERR_CALL_STATUS_CALLBACK: { level: 'warn', twilio: 15003, text: 'a status callback got no 2xx reply after its retries' },
+  ERR_RECORDING_DELIVERY_FAILED: { level: 'error', text: 'a recording was not delivered within its attempts; it is kept in the failed/ directory' },
+  ERR_RECORDING_QUEUE: { level: 'error', text: 'an entry of the recording delivery queue could not be read or written' },
+  ERR_WEBHOOK_DEBUG_LOG: { level: 'warn', text: 'a per-call debug log could not be written' },
 } as const satisfies Record<string, CatalogueEntry>;
 
 export type ErrorCode = keyof typeof ERROR_CATALOGUE;

@@ -4,7 +4,7 @@
  */
 import type { Logger } from 'pino';
 import type { EslChannel } from '../esl/index.js';
-import type { WebhookClient } from '../webhook/index.js';
+import type { CallWebhook } from '../webhook/index.js';
 import type { CallIdentity } from './call-description.js';
 import type { CallSource } from './call-source.js';
 import type { EngineSettings } from './engine-settings.js';
@@ -31,6 +31,10 @@ export interface CallState {
    * ends, so none outlives the call. Each is bounded by the webhook client's callback time limit and never throws.
    */
   readonly callbacks: Promise<unknown>[];
+  /** True when the script could not go on (the error prompt was due): the status callbacks report it. */
+  failed: boolean;
+  /** The hangup cause this server asked for first, if it hung the call up. */
+  hangupRequested: string | undefined;
 }
 
 /** The context handed to every verb. */
@@ -41,7 +45,8 @@ export interface CallContext {
   /** Aborts when the call ends (hangup, disconnect, shutdown); its reason is a CallEndedError. */
   readonly signal: AbortSignal;
   readonly settings: EngineSettings;
-  readonly webhook: WebhookClient;
+  /** The shared webhook client, or a view of it that also writes the call's debug log. */
+  readonly webhook: CallWebhook;
   readonly recordings: RecordingStore;
   readonly source: CallSource;
   readonly identity: CallIdentity;

@@ -4,9 +4,12 @@
  */
 import type { Dispatcher } from 'undici';
 import type { Config } from '../config/index.js';
-import { toAppError } from '../errors.js';
-import type { CallHandler } from '../esl/index.js';
+import { CallEndedError, toAppError } from '../errors.js';
+import type { CallHandler, ChannelData } from '../esl/index.js';
 import {
+  type CallWebhook,
+  type ParamFormat,
+  withDebugSink,
   DEFAULT_DENIED_NETWORKS,
   PRIVATE_NETWORKS,
   WebhookClient,
@@ -16,10 +19,14 @@ import {
 import { hangupChannel } from './call-actions.js';
 import type { CallContext } from './call-context.js';
 import { describeCall } from './call-description.js';
-import { resolveCallSource, type CallSource } from './call-source.js';
-import { compileSettings } from './engine-settings.js';
+import { AccountLimiter } from './account-limiter.js';
+import { resolveCallSource, SourceVariable, type CallSource } from './call-source.js';
+import { openDebugLog } from './debug-log.js';
+import { compileSettings, type EngineSettings } from './engine-settings.js';
 import { HttpPutRecordingStore, type RecordingStore } from './recording/recording-store.js';
 import { runCall } from './run-call.js';
+import { StatusReporter } from './status/status-reporter.js';
+import { statusTargetOf } from './status/status-target.js';
 
 /** What the engine is built from. */
 export interface CallEngineDeps {
@@ -35,7 +42,11 @@ export interface CallEngineDeps {
 /** The options of the shared webhook dispatcher from the configuration. */
 export function webhookDispatcherOptions(config: Readonly<Config>): WebhookDispatcherOptions {
   return {
-    denyList: config.webhook.denyPrivateNetworks ? [...DEFAULT_DENIED_NETWORKS, ...PRIVATE_NETWORKS] : DEFAULT_DENIED_NETWORKS,
+    denyList: [
+      ...DEFAULT_DENIED_NETWORKS,
+      ...(config.webhook.denyPrivateNetworks ? PRIVATE_NETWORKS : []),
+      ...config.webhook.deniedNetworks,
+    ],
   };
 }
 
@@ -58,51 +69,99 @@ export function webhookClientOptions(config: Readonly<Config>, dispatcher: Dispa
   };
 }
 
+/** The auth token a call of `accountSid` signs its requests with. */
+export function authTokenFor(settings: EngineSettings, accountSid: string): string | undefined {
+  return settings.accountAuthTokens.get(accountSid) ?? settings.authToken;
+}
+
 /**
- * Builds the call handler. Per call it reads the script's source from the channel (or configuration), refuses
- * the call unanswered when there is no usable voice URL, and otherwise runs it.
+ * Builds the call handler. Per call it takes a slot of the call's account (a call over the account's limit is
+ * refused unanswered), reads the script's source from the channel (or configuration), refuses the call unanswered
+ * when there is no usable voice URL, and otherwise runs it. Status callbacks follow the call on every path, and
+ * the call ends only once they (and its debug log) are done.
  * @example
  * const handler = createCallHandler({ config, webhook: createWebhookClient(config, createWebhookDispatcher()) });
  */
 export function createCallHandler(deps: CallEngineDeps): CallHandler {
-  const settings = compileSettings(deps.config, deps.timeScale ?? 1);
-  const webhook = deps.webhook;
-  const recordings = deps.recordings ?? new HttpPutRecordingStore(webhook, settings.record.uploadTimeoutMs, settings.authToken);
+  const shared = compileSettings(deps.config, deps.timeScale ?? 1);
+  const recordings = deps.recordings ?? new HttpPutRecordingStore(deps.webhook, shared.record.uploadTimeoutMs, shared.authToken);
+  const limiter = new AccountLimiter(shared.limits);
   return async (channel) => {
-    let source: CallSource;
+    const identity = describeCall(channel.data, shared);
+    const authToken = authTokenFor(shared, identity.accountSid);
+    const settings: EngineSettings = authToken === shared.authToken ? shared : { ...shared, authToken };
+    const log = channel.log.child({ callSid: identity.callSid, accountSid: identity.accountSid });
+    const debugLog = openDebugLog(channel.data, settings, identity.callSid, log);
+    const webhook: CallWebhook = debugLog ? withDebugSink(deps.webhook, (record) => debugLog.write(record)) : deps.webhook;
+    const callbacks: Promise<unknown>[] = [];
+    const target = statusTargetOf(channel.data, settings, log);
+    const status = target && new StatusReporter({
+      target, webhook, identity, authToken, log,
+      format: formatOf(channel.data, settings),
+      settings: settings.statusCallback,
+      track: (sent) => callbacks.push(sent),
+    });
+    status?.started(channel.answered);
+    const stopWatchingAnswer = status ? channel.on('answer', () => status.answered()) : undefined;
+    const release = limiter.acquire(identity.accountSid);
+    let ctx: CallContext | undefined;
     try {
-      source = resolveCallSource(channel.data, settings, channel.log);
-    } catch (err) {
-      const error = toAppError(err);
-      channel.log.error({ code: error.code, err: error.message, cause: settings.rejectCause }, 'call refused unanswered');
-      await hangupChannel(channel, channel.log, settings.rejectCause);
-      return;
-    }
-    const identity = describeCall(channel.data, settings);
-    const ctx: CallContext = {
-      channel,
-      log: channel.log.child({ callSid: identity.callSid, accountSid: identity.accountSid }),
-      signal: channel.signal,
-      settings,
-      webhook,
-      recordings,
-      source,
-      identity,
-      state: {
-        document: source.voiceUrl,
-        answered: channel.answered,
-        requests: 0,
-        recordings: 0,
-        terminators: undefined,
-        variables: new Map(),
-        fallbackUsed: false,
-        callbacks: [],
-      },
-    };
-    try {
+      if (!release) {
+        log.warn({ code: 'ERR_CALL_ACCOUNT_LIMIT', limit: limiter.limitOf(identity.accountSid),
+          cause: settings.limits.rejectCause }, 'call refused unanswered: the account is at its limit of calls');
+        await hangupChannel(channel, log, settings.limits.rejectCause);
+        return;
+      }
+      let source: CallSource;
+      try {
+        source = resolveCallSource(channel.data, settings, log);
+      } catch (err) {
+        const error = toAppError(err);
+        log.error({ code: error.code, err: error.message, cause: settings.rejectCause }, 'call refused unanswered');
+        await hangupChannel(channel, log, settings.rejectCause);
+        return;
+      }
+      ctx = {
+        channel, log, settings, webhook, recordings, source, identity,
+        signal: channel.signal,
+        state: {
+          document: source.voiceUrl,
+          answered: channel.answered,
+          requests: 0,
+          recordings: 0,
+          terminators: undefined,
+          variables: new Map(),
+          fallbackUsed: false,
+          callbacks,
+          failed: false,
+          hangupRequested: undefined,
+        },
+      };
       await runCall(ctx);
     } finally {
-      await Promise.allSettled(ctx.state.callbacks);
+      release?.();
+      stopWatchingAnswer?.();
+      status?.completed({
+        answered: ctx ? ctx.state.answered || channel.answered : channel.answered,
+        failed: ctx ? ctx.state.failed : true,
+        requestedCause: ctx?.state.hangupRequested,
+        endReason: channel.signal.reason instanceof CallEndedError ? channel.signal.reason : undefined,
+      });
+      // Callbacks may start others while they finish (a recording's status): wait until none is left.
+      for (let settled = 0; settled < callbacks.length;) {
+        const batch = callbacks.length;
+        await Promise.allSettled(callbacks.slice(settled, batch));
+        settled = batch;
+      }
+      await debugLog?.flush();
     }
   };
+}
+
+/** Request parameter naming of a call, as its source would read it (also for calls refused before the source). */
+function formatOf(data: ChannelData, settings: EngineSettings): ParamFormat {
+  const raw = data.variable(SourceVariable.ReqFormat)?.trim().toLowerCase();
+  if (raw === 'kazoo') return 'kazoo';
+  if (raw === 'twiml') return 'twilio';
+  return settings.defaults.reqFormat === 'kazoo' ? 'kazoo' : 'twilio';
 }
