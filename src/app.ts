@@ -1,5 +1,5 @@
 import type { Dispatcher } from 'undici';
-import { createCallHandler, createWebhookClient } from './call/index.js';
+import { createCallHandler, createWebhookClient, type RecordingStore } from './call/index.js';
 import type { Config } from './config/index.js';
 import { eslServerOptions } from './config/index.js';
 import { AppError } from './errors.js';
@@ -15,13 +15,19 @@ export interface AppDeps {
   handler?: CallHandler;
   /** The shared webhook dispatcher (from `createWebhookDispatcher`) the TwiML engine sends its requests through. */
   dispatcher?: Dispatcher;
+  /** Where the TwiML engine delivers recordings (default: one HTTP PUT, see createCallHandler). */
+  recordings?: RecordingStore;
 }
 
 /** The composition root: the only place where the server's parts are built and wired together. */
 export function createApp(deps: AppDeps): EslServer {
   let handler = deps.handler;
   if (!handler && deps.dispatcher) {
-    handler = createCallHandler({ config: deps.config, webhook: createWebhookClient(deps.config, deps.dispatcher) });
+    handler = createCallHandler({
+      config: deps.config,
+      webhook: createWebhookClient(deps.config, deps.dispatcher),
+      ...(deps.recordings && { recordings: deps.recordings }),
+    });
   }
   return new EslServer(eslServerOptions(deps.config), deps.log, handler ?? refuseCall);
 }

@@ -3,7 +3,7 @@
  * the outbound Event Socket server with the TwiML engine, and a graceful stop on SIGTERM/SIGINT.
  */
 import { createApp } from './app.js';
-import { webhookDispatcherOptions } from './call/index.js';
+import { createRecordingQueue, createWebhookClient, webhookDispatcherOptions } from './call/index.js';
 import { loadConfig } from './config/index.js';
 import { AppError } from './errors.js';
 import { createLogger } from './log.js';
@@ -30,13 +30,24 @@ export async function serve(options: ServeOptions = {}): Promise<void> {
   }
   const log = createLogger(config.log.level);
   const dispatcher = createWebhookDispatcher(webhookDispatcherOptions(config));
-  const server = createApp({ config, log, dispatcher });
+  // Recordings left undelivered by an earlier run are picked up now; the worker stops after the calls have.
+  const recordings = createRecordingQueue(config, createWebhookClient(config, dispatcher), log);
+  try {
+    await recordings.start();
+  } catch (err) {
+    log.fatal({ code: 'ERR_RECORDING_QUEUE', err, spoolDir: config.call.record.spoolDir }, 'cannot open the recording spool');
+    log.flush();
+    process.exitCode = 1;
+    await dispatcher.close();
+    return;
+  }
+  const server = createApp({ config, log, dispatcher, recordings });
   let stopping = false;
   const stop = (signal: string): void => {
     if (stopping) return;
     stopping = true;
     log.info({ signal, drainMs: config.server.drainMs, calls: server.activeCalls }, 'stopping');
-    void server.close(config.server.drainMs).then(() => dispatcher.close()).then(() => {
+    void server.close(config.server.drainMs).then(() => recordings.close()).then(() => dispatcher.close()).then(() => {
       log.info('stopped');
       log.flush();
       process.exitCode = 0;
@@ -54,6 +65,7 @@ export async function serve(options: ServeOptions = {}): Promise<void> {
     log.fatal({ code: 'ERR_INTERNAL', err }, 'cannot listen');
     log.flush();
     process.exitCode = 1;
+    await recordings.close();
     await dispatcher.close();
   }
 }

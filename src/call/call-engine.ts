@@ -2,6 +2,7 @@
  * The TwiML engine as the Event Socket server's call handler: built once (configuration compiled, one webhook
  * client and recording store shared by every call), it turns each channel into a call context and runs it.
  */
+import type { Logger } from 'pino';
 import type { Dispatcher } from 'undici';
 import type { Config } from '../config/index.js';
 import { CallEndedError, toAppError } from '../errors.js';
@@ -23,6 +24,7 @@ import { AccountLimiter } from './account-limiter.js';
 import { resolveCallSource, SourceVariable, type CallSource } from './call-source.js';
 import { openDebugLog } from './debug-log.js';
 import { compileSettings, type EngineSettings } from './engine-settings.js';
+import { RecordingDeliveryQueue } from './recording/recording-queue.js';
 import { HttpPutRecordingStore, type RecordingStore } from './recording/recording-store.js';
 import { runCall } from './run-call.js';
 import { StatusReporter } from './status/status-reporter.js';
@@ -67,6 +69,27 @@ export function webhookClientOptions(config: Readonly<Config>, dispatcher: Dispa
       retryCount: webhook.retryCount,
     },
   };
+}
+
+/**
+ * The durable recording store of the server (see recording-queue.ts): start it before taking calls and close it
+ * after the Event Socket server has closed.
+ */
+export function createRecordingQueue(config: Readonly<Config>, webhook: CallWebhook, log: Logger): RecordingDeliveryQueue {
+  const settings = compileSettings(config);
+  const { record } = config.call;
+  return new RecordingDeliveryQueue({
+    spoolDir: settings.record.spoolDir,
+    webhook,
+    authTokenFor: (accountSid) => authTokenFor(settings, accountSid),
+    log: log.child({ component: 'recording-delivery' }),
+    uploadTimeoutMs: record.uploadTimeoutMs,
+    maxAttempts: record.delivery.maxAttempts,
+    initialDelayMs: record.delivery.initialDelayMs,
+    maxDelayMs: record.delivery.maxDelayMs,
+    concurrency: record.delivery.concurrency,
+    callbackTimeoutMs: config.webhook.statusCallbackTimeoutMs,
+  });
 }
 
 /** The auth token a call of `accountSid` signs its requests with. */
