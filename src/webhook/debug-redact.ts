@@ -34,9 +34,19 @@ export function redactQuery(text: string): string {
   return changed ? url.href : text;
 }
 
-/** Secret attribute values in a body excerpt replaced. */
+/** A `<Variable>` (or `<Set>` pair) element, whose value is a secret when its key names one. */
+const VARIABLE_ELEMENT = /<(?:Variable|Set)\b[^>]*>/g;
+const KEY_ATTRIBUTE = /\bkey\s*=\s*("[^"]*"|'[^']*')/;
+const VALUE_ATTRIBUTE = /(\bvalue\s*=\s*)("[^"]*"|'[^']*')/;
+
+/** Secret attribute values in a body excerpt replaced, and the values of variables with secret keys. */
 export function redactBody(text: string): string {
-  return text.replace(SECRET_ATTRIBUTE, (_match, name: string, quoted: string) => `${name}${quoted[0]}${REDACTED}${quoted[0]}`);
+  const attributes = text.replace(SECRET_ATTRIBUTE, (_match, name: string, quoted: string) => `${name}${quoted[0]}${REDACTED}${quoted[0]}`);
+  return attributes.replace(VARIABLE_ELEMENT, (element) => {
+    const key = KEY_ATTRIBUTE.exec(element)?.[1];
+    if (key === undefined || !SECRET_NAME.test(key)) return element;
+    return element.replace(VALUE_ATTRIBUTE, (_match, name: string, quoted: string) => `${name}${quoted[0]}${REDACTED}${quoted[0]}`);
+  });
 }
 
 /** The record as a debug log keeps it. */
