@@ -1,5 +1,5 @@
 import type { Dispatcher } from 'undici';
-import { createCallHandler, createWebhookClient } from './call/index.js';
+import { createCallHandler, createWebhookClient, type RecordingStore } from './call/index.js';
 import type { Config } from './config/index.js';
 import { eslServerOptions } from './config/index.js';
 import { AppError } from './errors.js';
@@ -20,13 +20,19 @@ export interface AppDeps {
   dispatcher?: Dispatcher;
   /** Where the Event Socket layer reports calls and round trips (metrics). */
   observer?: Observer;
+  /** Where the TwiML engine delivers recordings (default: one HTTP PUT, see createCallHandler). */
+  recordings?: RecordingStore;
 }
 
 /** The composition root: the only place where the server's parts are built and wired together. */
 export function createApp(deps: AppDeps): EslServer {
   let handler = deps.handler;
   if (!handler && deps.dispatcher) {
-    handler = createCallHandler({ config: deps.config, webhook: createWebhookClient(deps.config, deps.dispatcher) });
+    handler = createCallHandler({
+      config: deps.config,
+      webhook: createWebhookClient(deps.config, deps.dispatcher),
+      ...(deps.recordings && { recordings: deps.recordings }),
+    });
   }
   const options = { ...eslServerOptions(deps.config), logBindings: callLogBindings(deps.config),
     ...(deps.observer ? { observer: deps.observer } : {}) };

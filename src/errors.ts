@@ -78,6 +78,11 @@ export const ERROR_CATALOGUE = {
   ERR_DIAL_CALLER_ID_REFUSED: { level: 'warn', twilio: 13214, text: 'a Dial callerId is not a number or SIP user; the caller\'s own id is kept' },
   ERR_DIAL_ENDPOINT_REFUSED: { level: 'warn', text: 'a Dial SIP URI, header, credential or id holds characters FreeSWITCH would interpret; it is not dialled' },
   ERR_DIAL_NO_ENDPOINT: { level: 'warn', text: 'a Dial has nothing left to ring; it is reported as failed' },
+  ERR_CALL_ACCOUNT_LIMIT: { level: 'warn', text: 'the account has as many calls as its limit allows; the call is refused unanswered' },
+  ERR_CALL_STATUS_CALLBACK: { level: 'warn', twilio: 15003, text: 'a status callback got no 2xx reply after its retries' },
+  ERR_RECORDING_DELIVERY_FAILED: { level: 'error', text: 'a recording was not delivered within its attempts; it is kept in the failed/ directory' },
+  ERR_RECORDING_QUEUE: { level: 'error', text: 'an entry of the recording delivery queue could not be read or written' },
+  ERR_WEBHOOK_DEBUG_LOG: { level: 'warn', text: 'a per-call debug log could not be written' },
 } as const satisfies Record<string, CatalogueEntry>;
 
 export type ErrorCode = keyof typeof ERROR_CATALOGUE;

@@ -65,8 +65,8 @@ export async function serve(options: ServeOptions = {}): Promise<void> {
   try {
     await service.start();
   } catch (err) {
-    const code = (err as NodeJS.ErrnoException).code;
-    log.fatal({ code: 'ERR_INTERNAL', err, errno: code }, 'cannot listen');
+    const errno = (err as NodeJS.ErrnoException).code;
+    log.fatal({ code: err instanceof AppError ? err.code : 'ERR_INTERNAL', err, errno }, 'cannot start');
     log.flush();
     process.exitCode = 1;
     await service.stop(0);

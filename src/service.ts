@@ -7,9 +7,9 @@ import type { AddressInfo } from 'node:net';
 import type { Dispatcher } from 'undici';
 import { AdminServer } from './admin/admin-server.js';
 import { createApp } from './app.js';
-import { webhookDispatcherOptions } from './call/index.js';
+import { createRecordingQueue, createWebhookClient, type RecordingDeliveryQueue, webhookDispatcherOptions } from './call/index.js';
 import { type Config, loadConfig } from './config/index.js';
-import { CallEndedError, toAppError } from './errors.js';
+import { AppError, CallEndedError, toAppError } from './errors.js';
 import type { EslServer } from './esl/index.js';
 import { createReloadableHandler, type ReloadableHandler } from './lifecycle/reloadable-handler.js';
 import type { Logger } from './log.js';
@@ -40,6 +40,7 @@ export class Service {
   readonly #dispatcher: Dispatcher;
   readonly #ownsDispatcher: boolean;
   readonly #handler: ReloadableHandler;
+  readonly #recordings: RecordingDeliveryQueue;
   readonly #admin: AdminServer | undefined;
   #config: Readonly<Config>;
   #watcher: ParkWatcher | undefined;
@@ -56,7 +57,8 @@ export class Service {
     this.#ownsDispatcher = deps.dispatcher === undefined;
     this.#dispatcher = deps.dispatcher ?? createWebhookDispatcher(webhookDispatcherOptions(deps.config));
     this.metrics = createMetrics();
-    this.#handler = createReloadableHandler(deps.config, this.#dispatcher, this.metrics.observer);
+    this.#recordings = createRecordingQueue(deps.config, createWebhookClient(deps.config, this.#dispatcher), deps.log);
+    this.#handler = createReloadableHandler(deps.config, this.#dispatcher, this.metrics.observer, this.#recordings);
     this.server = createApp({ config: deps.config, log: deps.log, handler: this.#handler.handler,
       observer: this.metrics.observer });
     if (deps.config.admin.enabled) {
@@ -74,8 +76,17 @@ export class Service {
     return this.#listening && !this.#draining && this.server.accepting;
   }
 
-  /** Starts the admin server, the outbound socket server, then the park-watcher. */
+  /**
+   * Starts the recording delivery queue (recordings an earlier run left undelivered are picked up now), the admin
+   * server, the outbound socket server, then the park-watcher.
+   */
   async start(): Promise<void> {
+    try {
+      await this.#recordings.start();
+    } catch (err) {
+      throw new AppError('ERR_RECORDING_QUEUE', `cannot open the recording spool ${this.#config.call.record.spoolDir}`,
+        { cause: err });
+    }
     if (this.#admin) this.adminAddress = await this.#admin.listen();
     this.eslAddress = await this.server.listen();
     this.#listening = true;
@@ -133,6 +144,8 @@ export class Service {
     this.#draining = true;
     this.#log.info({ drainMs, calls: this.server.activeCalls }, 'draining: no new calls accepted');
     await Promise.all([this.#watcher?.stop(), this.server.close(drainMs)]);
+    // After the calls: their last recordings are queued by then; undelivered ones stay spooled for the next run.
+    await this.#recordings.close();
     await this.#admin?.close();
     if (this.#ownsDispatcher) await this.#dispatcher.close();
     this.#log.info('stopped');

@@ -67,6 +67,27 @@ describe('configuration', () => {
     assert.ok(keys >= 14);
   });
 
+  it('ships a conf/production.json that loads: private networks denied, a durable spool, debug logs', () => {
+    const config = loadConfig({ file: join(CONF_DIR, 'production.json'), env: {} });
+    assert.equal(config.webhook.denyPrivateNetworks, true);
+    assert.equal(config.call.record.spoolDir, '/var/spool/pivot-esl/recordings');
+    assert.ok(config.call.record.delivery.maxAttempts > 1);
+    assert.ok(config.esl.handlerGraceMs >= config.call.record.uploadTimeoutMs + config.webhook.timeoutMs,
+      'a recording upload and its action fit in the handler grace');
+    assert.equal(config.log.level, 'info');
+  });
+
+  it('reads the auth token from PIVOT_AUTH_TOKEN too; PIVOT_WEBHOOK_AUTH_TOKEN wins', () => {
+    assert.equal(loadConfig({ env: { PIVOT_AUTH_TOKEN: 'a' } }).webhook.authToken, 'a');
+    assert.equal(loadConfig({ env: { PIVOT_AUTH_TOKEN: 'a', PIVOT_WEBHOOK_AUTH_TOKEN: 'b' } }).webhook.authToken, 'b');
+  });
+
+  it('refuses bad status callback events and account limits, naming the key', () => {
+    assert.throws(() => loadConfig({ env: {}, overrides: { call: { statusCallback: { events: ['hungup'] } } } }), /call\.statusCallback\.events/);
+    assert.throws(() => loadConfig({ env: {}, overrides: { call: { limits: { accounts: [{ accountSid: 'AC1', maxCalls: -1 }] } } } }),
+      /call\.limits\.accounts/);
+  });
+
   it('ships a conf/default.json that loads', () => {
     const config = loadConfig({ file: join(CONF_DIR, 'default.json'), env: {} });
     assert.equal(config.esl.port, 8084);

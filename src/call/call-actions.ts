@@ -55,6 +55,7 @@ export function requestParams(ctx: CallContext, extras: RequestExtras = {}): Par
 
 /** Hangs the call up with `cause` and waits (briefly) until FreeSWITCH reports it. A call already gone is fine. */
 export async function hangupCall(ctx: CallContext, cause: string): Promise<void> {
+  if (!ctx.signal.aborted) ctx.state.hangupRequested ??= cause;
   await hangupChannel(ctx.channel, ctx.log, cause);
 }
 

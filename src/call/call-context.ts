@@ -4,7 +4,7 @@
  */
 import type { Logger } from 'pino';
 import type { EslChannel } from '../esl/index.js';
-import type { WebhookClient } from '../webhook/index.js';
+import type { CallWebhook } from '../webhook/index.js';
 import type { CallIdentity } from './call-description.js';
 import type { CallSource } from './call-source.js';
 import type { EngineSettings } from './engine-settings.js';
@@ -35,6 +35,10 @@ export interface CallState {
   readonly callbacks: Promise<unknown>[];
   /** Set while the call waits in a queue (`<Enqueue>`): `<Leave>` in its waitUrl document calls `leave`. */
   queueWait?: { leave(): void } | undefined;
+  /** True when the script could not go on (the error prompt was due): the status callbacks report it. */
+  failed: boolean;
+  /** The hangup cause this server asked for first, if it hung the call up. */
+  hangupRequested: string | undefined;
 }
 
 /** The context handed to every verb. */
@@ -45,7 +49,8 @@ export interface CallContext {
   /** Aborts when the call ends (hangup, disconnect, shutdown); its reason is a CallEndedError. */
   readonly signal: AbortSignal;
   readonly settings: EngineSettings;
-  readonly webhook: WebhookClient;
+  /** The shared webhook client, or a view of it that also writes the call's debug log. */
+  readonly webhook: CallWebhook;
   readonly recordings: RecordingStore;
   readonly source: CallSource;
   readonly identity: CallIdentity;

@@ -2,11 +2,15 @@
  * The TwiML engine as the Event Socket server's call handler: built once (configuration compiled, one webhook
  * client and recording store shared by every call), it turns each channel into a call context and runs it.
  */
+import type { Logger } from 'pino';
 import type { Dispatcher } from 'undici';
 import type { Config } from '../config/index.js';
-import { toAppError } from '../errors.js';
-import type { CallHandler } from '../esl/index.js';
+import { CallEndedError, toAppError } from '../errors.js';
+import type { CallHandler, ChannelData } from '../esl/index.js';
 import {
+  type CallWebhook,
+  type ParamFormat,
+  withDebugSink,
   DEFAULT_DENIED_NETWORKS,
   PRIVATE_NETWORKS,
   WebhookClient,
@@ -16,12 +20,17 @@ import {
 import { hangupChannel } from './call-actions.js';
 import type { CallContext } from './call-context.js';
 import { describeCall } from './call-description.js';
-import { resolveCallSource, type CallSource } from './call-source.js';
-import { compileSettings } from './engine-settings.js';
+import { AccountLimiter } from './account-limiter.js';
+import { resolveCallSource, SourceVariable, type CallSource } from './call-source.js';
+import { openDebugLog } from './debug-log.js';
+import { compileSettings, type EngineSettings } from './engine-settings.js';
+import { RecordingDeliveryQueue } from './recording/recording-queue.js';
 import { HttpPutRecordingStore, type RecordingStore } from './recording/recording-store.js';
 import type { Observer } from '../metrics/observer.js';
 import { createRoomServices, type RoomServices } from './rooms/room-services.js';
 import { runCall } from './run-call.js';
+import { StatusReporter } from './status/status-reporter.js';
+import { statusTargetOf } from './status/status-target.js';
 
 /** What the engine is built from. */
 export interface CallEngineDeps {
@@ -34,14 +43,23 @@ export interface CallEngineDeps {
   readonly timeScale?: number;
   /** Where verb timings are reported (metrics). */
   readonly observer?: Observer;
-  /** Conference rooms and queues; default: in-process ones for this server. */
+  /** Conference rooms and queues; default: in-process ones for this handler. */
   readonly rooms?: RoomServices;
+  /**
+   * The counts of calls per account; default: a new one. A server that rebuilds its handler (a reload) passes the
+   * same one each time, so that calls in progress stay counted; the handler being built sets its limits.
+   */
+  readonly limiter?: AccountLimiter;
 }
 
 /** The options of the shared webhook dispatcher from the configuration. */
 export function webhookDispatcherOptions(config: Readonly<Config>): WebhookDispatcherOptions {
   return {
-    denyList: config.webhook.denyPrivateNetworks ? [...DEFAULT_DENIED_NETWORKS, ...PRIVATE_NETWORKS] : DEFAULT_DENIED_NETWORKS,
+    denyList: [
+      ...DEFAULT_DENIED_NETWORKS,
+      ...(config.webhook.denyPrivateNetworks ? PRIVATE_NETWORKS : []),
+      ...config.webhook.deniedNetworks,
+    ],
   };
 }
 
@@ -65,55 +83,124 @@ export function webhookClientOptions(config: Readonly<Config>, dispatcher: Dispa
 }
 
 /**
- * Builds the call handler. Per call it reads the script's source from the channel (or configuration), refuses
- * the call unanswered when there is no usable voice URL, and otherwise runs it.
+ * The durable recording store of the server (see recording-queue.ts): start it before taking calls and close it
+ * after the Event Socket server has closed.
+ */
+export function createRecordingQueue(config: Readonly<Config>, webhook: CallWebhook, log: Logger): RecordingDeliveryQueue {
+  const settings = compileSettings(config);
+  const { record } = config.call;
+  return new RecordingDeliveryQueue({
+    spoolDir: settings.record.spoolDir,
+    webhook,
+    authTokenFor: (accountSid) => authTokenFor(settings, accountSid),
+    log: log.child({ component: 'recording-delivery' }),
+    uploadTimeoutMs: record.uploadTimeoutMs,
+    maxAttempts: record.delivery.maxAttempts,
+    initialDelayMs: record.delivery.initialDelayMs,
+    maxDelayMs: record.delivery.maxDelayMs,
+    concurrency: record.delivery.concurrency,
+    callbackTimeoutMs: config.webhook.statusCallbackTimeoutMs,
+  });
+}
+
+/** The auth token a call of `accountSid` signs its requests with. */
+export function authTokenFor(settings: EngineSettings, accountSid: string): string | undefined {
+  return settings.accountAuthTokens.get(accountSid) ?? settings.authToken;
+}
+
+/**
+ * Builds the call handler. Per call it takes a slot of the call's account (a call over the account's limit is
+ * refused unanswered), reads the script's source from the channel (or configuration), refuses the call unanswered
+ * when there is no usable voice URL, and otherwise runs it. Status callbacks follow the call on every path, and
+ * the call ends only once they (and its debug log) are done.
  * @example
  * const handler = createCallHandler({ config, webhook: createWebhookClient(config, createWebhookDispatcher()) });
  */
 export function createCallHandler(deps: CallEngineDeps): CallHandler {
-  const settings = compileSettings(deps.config, deps.timeScale ?? 1);
-  const webhook = deps.webhook;
-  const recordings = deps.recordings ?? new HttpPutRecordingStore(webhook, settings.record.uploadTimeoutMs, settings.authToken);
+  const shared = compileSettings(deps.config, deps.timeScale ?? 1);
+  const recordings = deps.recordings ?? new HttpPutRecordingStore(deps.webhook, shared.record.uploadTimeoutMs, shared.authToken);
+  const limiter = deps.limiter ?? new AccountLimiter(shared.limits);
+  limiter.configure(shared.limits);
   const rooms = deps.rooms ?? createRoomServices();
   return async (channel) => {
-    let source: CallSource;
+    const identity = describeCall(channel.data, shared);
+    const authToken = authTokenFor(shared, identity.accountSid);
+    const settings: EngineSettings = authToken === shared.authToken ? shared : { ...shared, authToken };
+    // The Event Socket layer may have bound the call's ids already (see app.ts); bind them only once.
+    const log = 'callSid' in channel.log.bindings() ? channel.log
+      : channel.log.child({ callSid: identity.callSid, accountSid: identity.accountSid });
+    const debugLog = openDebugLog(channel.data, settings, identity.callSid, log);
+    const webhook: CallWebhook = debugLog ? withDebugSink(deps.webhook, (record) => debugLog.write(record)) : deps.webhook;
+    const callbacks: Promise<unknown>[] = [];
+    const target = statusTargetOf(channel.data, settings, log);
+    const status = target && new StatusReporter({
+      target, webhook, identity, authToken, log,
+      format: formatOf(channel.data, settings),
+      settings: settings.statusCallback,
+      track: (sent) => callbacks.push(sent),
+    });
+    status?.started(channel.answered);
+    const stopWatchingAnswer = status ? channel.on('answer', () => status.answered()) : undefined;
+    const release = limiter.acquire(identity.accountSid);
+    let ctx: CallContext | undefined;
     try {
-      source = resolveCallSource(channel.data, settings, channel.log);
-    } catch (err) {
-      const error = toAppError(err);
-      channel.log.error({ code: error.code, err: error.message, cause: settings.rejectCause }, 'call refused unanswered');
-      await hangupChannel(channel, channel.log, settings.rejectCause);
-      return;
-    }
-    const identity = describeCall(channel.data, settings);
-    const ctx: CallContext = {
-      channel,
-      // The Event Socket layer may have bound the call's ids already (see app.ts); bind them only once.
-      log: 'callSid' in channel.log.bindings() ? channel.log
-        : channel.log.child({ callSid: identity.callSid, accountSid: identity.accountSid }),
-      signal: channel.signal,
-      settings,
-      webhook,
-      recordings,
-      source,
-      identity,
-      ...(deps.observer ? { observer: deps.observer } : {}),
-      rooms,
-      state: {
-        document: source.voiceUrl,
-        answered: channel.answered,
-        requests: 0,
-        recordings: 0,
-        terminators: undefined,
-        variables: new Map(),
-        fallbackUsed: false,
-        callbacks: [],
-      },
-    };
-    try {
+      if (!release) {
+        log.warn({ code: 'ERR_CALL_ACCOUNT_LIMIT', limit: limiter.limitOf(identity.accountSid),
+          cause: settings.limits.rejectCause }, 'call refused unanswered: the account is at its limit of calls');
+        await hangupChannel(channel, log, settings.limits.rejectCause);
+        return;
+      }
+      let source: CallSource;
+      try {
+        source = resolveCallSource(channel.data, settings, log);
+      } catch (err) {
+        const error = toAppError(err);
+        log.error({ code: error.code, err: error.message, cause: settings.rejectCause }, 'call refused unanswered');
+        await hangupChannel(channel, log, settings.rejectCause);
+        return;
+      }
+      ctx = {
+        channel, log, settings, webhook, recordings, source, identity, rooms,
+        signal: channel.signal,
+        ...(deps.observer ? { observer: deps.observer } : {}),
+        state: {
+          document: source.voiceUrl,
+          answered: channel.answered,
+          requests: 0,
+          recordings: 0,
+          terminators: undefined,
+          variables: new Map(),
+          fallbackUsed: false,
+          callbacks,
+          failed: false,
+          hangupRequested: undefined,
+        },
+      };
       await runCall(ctx);
     } finally {
-      await Promise.allSettled(ctx.state.callbacks);
+      release?.();
+      stopWatchingAnswer?.();
+      status?.completed({
+        answered: ctx ? ctx.state.answered || channel.answered : channel.answered,
+        failed: ctx ? ctx.state.failed : true,
+        requestedCause: ctx?.state.hangupRequested,
+        endReason: channel.signal.reason instanceof CallEndedError ? channel.signal.reason : undefined,
+      });
+      // Callbacks may start others while they finish (a recording's status): wait until none is left.
+      for (let settled = 0; settled < callbacks.length;) {
+        const batch = callbacks.length;
+        await Promise.allSettled(callbacks.slice(settled, batch));
+        settled = batch;
+      }
+      await debugLog?.flush();
     }
   };
+}
+
+/** Request parameter naming of a call, as its source would read it (also for calls refused before the source). */
+function formatOf(data: ChannelData, settings: EngineSettings): ParamFormat {
+  const raw = data.variable(SourceVariable.ReqFormat)?.trim().toLowerCase();
+  if (raw === 'kazoo') return 'kazoo';
+  if (raw === 'twiml') return 'twilio';
+  return settings.defaults.reqFormat === 'kazoo' ? 'kazoo' : 'twilio';
 }

@@ -15,6 +15,9 @@ export interface VoiceRoute {
   readonly method: HttpMethod;
 }
 
+/** The call progress events a status callback may ask for. */
+export type StatusEvent = 'initiated' | 'ringing' | 'answered' | 'completed';
+
 /** Everything a call needs from configuration. */
 export interface EngineSettings {
   /** Used when the channel does not say. */
@@ -52,6 +55,26 @@ export interface EngineSettings {
     readonly resolver: EndpointResolver;
   };
   readonly authToken: string | undefined;
+  /** Auth tokens of accounts that sign with their own; others use `authToken`. */
+  readonly accountAuthTokens: ReadonlyMap<string, string>;
+  /** Status callbacks: the defaults of calls whose channel does not say, and how they are sent. */
+  readonly statusCallback: {
+    readonly url: URL | undefined;
+    readonly method: HttpMethod;
+    readonly events: readonly StatusEvent[];
+    readonly retries: number;
+    readonly retryDelayMs: number;
+    readonly timeoutMs: number;
+  };
+  /** Concurrent calls per AccountSid. */
+  readonly limits: {
+    /** 0: unlimited. */
+    readonly maxCallsPerAccount: number;
+    readonly accounts: ReadonlyMap<string, number>;
+    readonly rejectCause: string;
+  };
+  /** Directory of per-call debug logs (undefined: off) and the body bytes each line keeps. */
+  readonly debug: { readonly dir: string | undefined; readonly bodyBytes: number };
   /** Time allowed for requests made after the caller hung up (the Record action). */
   readonly postHangupTimeoutMs: number;
   /**
@@ -90,6 +113,21 @@ export function compileSettings(config: Readonly<Config>, timeScale = 1): Engine
       resolver: new TemplateResolver({ user: call.dial.userTemplate, device: call.dial.deviceTemplate }),
     },
     authToken: webhook.authToken === '' ? undefined : webhook.authToken,
+    accountAuthTokens: new Map(webhook.accountAuthTokens.map((t) => [t.accountSid, t.authToken])),
+    statusCallback: {
+      url: call.statusCallback.url === '' ? undefined : new URL(call.statusCallback.url),
+      method: call.statusCallback.method,
+      events: [...call.statusCallback.events],
+      retries: webhook.statusCallbackRetries,
+      retryDelayMs: webhook.statusCallbackRetryDelayMs,
+      timeoutMs: webhook.statusCallbackTimeoutMs,
+    },
+    limits: {
+      maxCallsPerAccount: call.limits.maxCallsPerAccount,
+      accounts: new Map(call.limits.accounts.map((a) => [a.accountSid, a.maxCalls])),
+      rejectCause: call.limits.rejectCause,
+    },
+    debug: { dir: webhook.debugDir === '' ? undefined : webhook.debugDir, bodyBytes: webhook.debugBodyBytes },
     postHangupTimeoutMs: webhook.timeoutMs,
     timeScale,
   });

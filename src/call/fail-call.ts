@@ -18,6 +18,7 @@ function promptStep(ctx: CallContext, prompt: string): MediaStep {
 
 /** Plays the error prompt (answering the call if needed) and hangs up. */
 export async function failCall(ctx: CallContext, error: AppError): Promise<void> {
+  ctx.state.failed = true;
   ctx.log.warn({ code: error.code, twilioCode: error.twilioCode }, 'the call cannot go on: error prompt, then hangup');
   const prompt = ctx.settings.errorPrompt;
   if (prompt !== '') {

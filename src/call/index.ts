@@ -1,11 +1,15 @@
 /** The TwiML engine: runs a call's TwiML documents on its FreeSWITCH channel. */
 export {
-  createCallHandler, createWebhookClient, webhookClientOptions, webhookDispatcherOptions, type CallEngineDeps,
+  authTokenFor, createCallHandler, createRecordingQueue, createWebhookClient, webhookClientOptions, webhookDispatcherOptions,
+  type CallEngineDeps,
 } from './call-engine.js';
 export type { CallContext, CallState } from './call-context.js';
 export { callStatus, describeCall, type CallIdentity } from './call-description.js';
 export { resolveCallSource, SourceVariable, type CallSource } from './call-source.js';
 export { compileSettings, type EngineSettings } from './engine-settings.js';
-export { HttpPutRecordingStore, type DeliveryResult, type RecordingFile, type RecordingStore } from './recording/recording-store.js';
+export { RecordingDeliveryQueue, type RecordingQueueOptions } from './recording/recording-queue.js';
+export { HttpPutRecordingStore, type DeliveryResult, type RecordingFile, type RecordingStatusCallback, type RecordingStore } from './recording/recording-store.js';
 export { runCall } from './run-call.js';
 export { VERBS, type VerbHandler, type VerbOutcome, type VerbRegistry } from './verbs/index.js';
+export { AccountLimiter } from './account-limiter.js';
+export { createRoomServices, type RoomServices } from './rooms/room-services.js';

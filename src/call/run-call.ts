@@ -69,6 +69,7 @@ export async function runCall(ctx: CallContext): Promise<void> {
     }
     const error = toAppError(err);
     ctx.log.error({ code: error.code, err: error }, 'call script failed; hanging up');
+    ctx.state.failed = true;
     await hangupCall(ctx, HangupCause.NormalClearing);
   }
 }

@@ -26,7 +26,10 @@ export interface LoadConfigOptions {
  * `overrides`. Any invalid value or unknown key throws a ConfigError whose message names the key.
  */
 export function loadConfig(options: LoadConfigOptions = {}): Readonly<Config> {
-  const env = options.env ?? process.env;
+  const given = options.env ?? process.env;
+  // PIVOT_AUTH_TOKEN is accepted as a shorter name of PIVOT_WEBHOOK_AUTH_TOKEN (which wins when both are set).
+  const env = given['PIVOT_AUTH_TOKEN'] !== undefined && given['PIVOT_WEBHOOK_AUTH_TOKEN'] === undefined
+    ? { ...given, PIVOT_WEBHOOK_AUTH_TOKEN: given['PIVOT_AUTH_TOKEN'] } : given;
   try {
     const config = convict(schema, { env, args: [] });
     const file = options.file ?? env['PIVOT_CONFIG'] ?? (existsSync(DEFAULT_CONFIG_FILE) ? DEFAULT_CONFIG_FILE : undefined);

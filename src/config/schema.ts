@@ -30,6 +30,18 @@ convict.addFormat({
 });
 
 convict.addFormat({
+  name: 'network-list-or-empty',
+  coerce: (value: unknown) => (typeof value === 'string' ? value.split(',').map((s) => s.trim()).filter(Boolean) : value),
+  validate: (value: unknown) => {
+    if (!Array.isArray(value)) throw new Error('must be a list of addresses or CIDR networks');
+    for (const entry of value) {
+      if (typeof entry !== 'string') throw new Error('must list addresses as strings');
+      parseNetwork(entry);
+    }
+  },
+});
+
+convict.addFormat({
   name: 'hangup-cause',
   validate: (value: unknown) => {
     if (typeof value !== 'string' || !/^[A-Z][A-Z_]*$/.test(value)) throw new Error('must be a FreeSWITCH hangup cause name');
@@ -135,6 +147,57 @@ convict.addFormat({
   name: 'media-path',
   validate: (value: unknown) => {
     if (typeof value !== 'string' || /[\s$]/.test(value)) throw new Error('must be a media path or URL without spaces or $');
+  },
+});
+
+const STATUS_EVENTS = ['initiated', 'ringing', 'answered', 'completed'];
+
+convict.addFormat({
+  name: 'status-events',
+  coerce: (value: unknown) => (typeof value === 'string' ? value.split(/[\s,]+/).filter(Boolean) : value),
+  validate: (value: unknown) => {
+    if (!Array.isArray(value)) throw new Error(`must be a list of ${STATUS_EVENTS.join(', ')}`);
+    for (const entry of value as unknown[]) {
+      if (typeof entry !== 'string' || !STATUS_EVENTS.includes(entry)) throw new Error(`${String(entry)} is not one of ${STATUS_EVENTS.join(', ')}`);
+    }
+  },
+});
+
+convict.addFormat({
+  name: 'account-limits',
+  validate: (value: unknown) => {
+    if (!Array.isArray(value)) throw new Error('must be a list of { accountSid, maxCalls } entries');
+    for (const entry of value as unknown[]) {
+      const e = entry as { accountSid?: unknown; maxCalls?: unknown };
+      if (typeof e !== 'object' || e === null || typeof e.accountSid !== 'string' || e.accountSid === '') {
+        throw new Error('each entry needs an accountSid');
+      }
+      if (typeof e.maxCalls !== 'number' || !Number.isInteger(e.maxCalls) || e.maxCalls < 0) {
+        throw new Error(`maxCalls of ${e.accountSid} must be an integer of 0 or more (0: unlimited)`);
+      }
+    }
+  },
+});
+
+convict.addFormat({
+  name: 'account-tokens',
+  validate: (value: unknown) => {
+    if (!Array.isArray(value)) throw new Error('must be a list of { accountSid, authToken } entries');
+    for (const entry of value as unknown[]) {
+      const e = entry as { accountSid?: unknown; authToken?: unknown };
+      if (typeof e !== 'object' || e === null || typeof e.accountSid !== 'string' || e.accountSid === ''
+        || typeof e.authToken !== 'string' || e.authToken === '') {
+        throw new Error('each entry needs an accountSid and a non-empty authToken');
+      }
+    }
+  },
+});
+
+convict.addFormat({
+  name: 'dir-or-empty',
+  validate: (value: unknown) => {
+    if (value === '') return;
+    if (typeof value !== 'string' || !value.startsWith('/')) throw new Error('must be an absolute directory path or empty');
   },
 });
 
@@ -306,6 +369,52 @@ export const schema = {
         doc: 'Time allowed for the HTTP PUT of a recording.',
         format: intBetween(100, 600_000), default: 10_000,
       },
+      delivery: {
+        maxAttempts: {
+          doc: 'Uploads tried per recording, the first (made during the call) included, before it is moved to the failed/ directory.',
+          format: intBetween(1, 1000), default: 10,
+        },
+        initialDelayMs: {
+          doc: 'Wait before the second upload attempt; it doubles after each failure up to call.record.delivery.maxDelayMs.',
+          format: intBetween(1, 86_400_000), default: 5000,
+        },
+        maxDelayMs: {
+          doc: 'Longest wait between two upload attempts.',
+          format: intBetween(1, 86_400_000), default: 600_000,
+        },
+        concurrency: {
+          doc: 'Uploads the delivery worker makes at the same time.',
+          format: intBetween(1, 64), default: 2,
+        },
+      },
+    },
+    statusCallback: {
+      url: {
+        doc: 'Status callback URL of calls whose channel has no pivot_status_callback (empty: none).',
+        format: 'http-url-or-empty', default: '', env: 'PIVOT_STATUS_CALLBACK',
+      },
+      method: {
+        doc: 'HTTP method of status callbacks when the channel has no pivot_status_callback_method.',
+        format: ['GET', 'POST'], default: 'POST',
+      },
+      events: {
+        doc: 'Status callback events when the channel has no pivot_status_callback_event: initiated, ringing, answered, completed.',
+        format: 'status-events', default: ['completed'],
+      },
+    },
+    limits: {
+      maxCallsPerAccount: {
+        doc: 'Most calls of one AccountSid at the same time (0: unlimited); a call over it is refused unanswered.',
+        format: intBetween(0, 1_000_000), default: 0, env: 'PIVOT_MAX_CALLS_PER_ACCOUNT',
+      },
+      accounts: {
+        doc: 'Per-account limits that replace call.limits.maxCallsPerAccount: [{ "accountSid": "...", "maxCalls": 10 }] (0: unlimited).',
+        format: 'account-limits', default: [],
+      },
+      rejectCause: {
+        doc: 'Hangup cause of calls refused because their account is at its limit.',
+        format: 'hangup-cause', default: 'CALL_REJECTED',
+      },
     },
     conference: {
       profile: {
@@ -352,6 +461,34 @@ export const schema = {
     denyPrivateNetworks: {
       doc: 'Refuse webhook hosts in loopback and private networks too (link-local and metadata addresses are always refused).',
       format: Boolean, default: false, env: 'PIVOT_WEBHOOK_DENY_PRIVATE_NETWORKS',
+    },
+    deniedNetworks: {
+      doc: 'More addresses or CIDR networks webhook hosts may not resolve to, besides the built-in deny list.',
+      format: 'network-list-or-empty', default: [], env: 'PIVOT_WEBHOOK_DENIED_NETWORKS',
+    },
+    accountAuthTokens: {
+      doc: 'Auth tokens by AccountSid: [{ "accountSid": "...", "authToken": "..." }]; a call of a listed account signs with its own token, others with webhook.authToken.',
+      format: 'account-tokens', default: [], sensitive: true,
+    },
+    statusCallbackRetries: {
+      doc: 'Retries of a status callback that failed (no 2xx reply, network error, timeout).',
+      format: intBetween(0, 10), default: 2,
+    },
+    statusCallbackRetryDelayMs: {
+      doc: 'Wait before the first retry of a status callback; it doubles for each further retry.',
+      format: intBetween(0, 60_000), default: 1000,
+    },
+    statusCallbackTimeoutMs: {
+      doc: 'Time allowed for one status callback attempt.',
+      format: intBetween(1, 60_000), default: 5000,
+    },
+    debugDir: {
+      doc: 'Directory of the per-call debug logs of calls with pivot_debug set (one <CallSid>.jsonl file per call; empty: debug logs off).',
+      format: 'dir-or-empty', default: '/tmp/pivot-esl/debug', env: 'PIVOT_WEBHOOK_DEBUG_DIR',
+    },
+    debugBodyBytes: {
+      doc: 'Bytes of each response body kept in a debug log.',
+      format: intBetween(0, 1_048_576), default: 4096,
     },
   },
   server: {
@@ -404,9 +541,17 @@ export interface Config extends OpsConfig {
       maxTextLength: number;
     };
     dial: { numberTemplate: string; sipTemplate: string; userTemplate: string; deviceTemplate: string; realm: string };
-    record: { spoolDir: string; beep: string; silenceThreshold: number; uploadTimeoutMs: number };
     conference: { profile: string; holdMusic: string; memberFlags: string[] };
     queue: { maxSize: number; holdMusic: string };
+    record: {
+      spoolDir: string;
+      beep: string;
+      silenceThreshold: number;
+      uploadTimeoutMs: number;
+      delivery: { maxAttempts: number; initialDelayMs: number; maxDelayMs: number; concurrency: number };
+    };
+    statusCallback: { url: string; method: 'GET' | 'POST'; events: Array<'initiated' | 'ringing' | 'answered' | 'completed'> };
+    limits: { maxCallsPerAccount: number; accounts: Array<{ accountSid: string; maxCalls: number }>; rejectCause: string };
   };
   webhook: {
     connectTimeoutMs: number;
@@ -414,6 +559,13 @@ export interface Config extends OpsConfig {
     retryCount: number;
     authToken: string;
     denyPrivateNetworks: boolean;
+    deniedNetworks: string[];
+    accountAuthTokens: Array<{ accountSid: string; authToken: string }>;
+    statusCallbackRetries: number;
+    statusCallbackRetryDelayMs: number;
+    statusCallbackTimeoutMs: number;
+    debugDir: string;
+    debugBodyBytes: number;
   };
   server: { drainMs: number };
   log: { level: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent' };

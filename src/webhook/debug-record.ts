@@ -27,6 +27,8 @@ export interface WebhookDebugRecord {
   readonly attempts: number;
   /** The redirect targets followed, in order, without credentials. */
   readonly redirects: readonly string[];
+  /** Headers of the last attempt; Authorization and X-Twilio-Signature are replaced by {@link REDACTED}. */
+  readonly requestHeaders?: Readonly<Record<string, string>>;
   readonly status?: number;
   readonly responseHeaders?: Readonly<Record<string, string>>;
   /** The start of the response body, decoded as UTF-8. */
@@ -39,6 +41,21 @@ export interface WebhookDebugRecord {
 
 /** Receives the debug record of each request once it has finished, successfully or not. */
 export type DebugSink = (record: WebhookDebugRecord) => void;
+
+/** What stands in place of a secret in debug records and logs. */
+export const REDACTED = '[redacted]';
+
+/** Request and response headers whose values are secrets. */
+const SECRET_HEADERS: ReadonlySet<string> = new Set([
+  'authorization', 'proxy-authorization', 'x-twilio-signature', 'cookie', 'set-cookie',
+]);
+
+/** `headers` with the values of secret headers (credentials, signature, cookies) replaced. */
+export function redactHeaders(headers: Readonly<Record<string, string>>): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [name, value] of Object.entries(headers)) out[name] = SECRET_HEADERS.has(name.toLowerCase()) ? REDACTED : value;
+  return out;
+}
 
 /** `url` as text without user name, password or fragment. */
 export function redactUrl(url: URL): string {

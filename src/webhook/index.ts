@@ -26,7 +26,10 @@ export {
   type ConnectionOverrides,
   type RetryCondition,
 } from './connection-overrides.js';
-export { redactUrl, type DebugSink, type WebhookDebugRecord, type WebhookTiming } from './debug-record.js';
+export { withDebugSink, type CallWebhook } from './call-webhook.js';
+export { DebugLog, debugLogPath, type DebugLogLine } from './debug-log.js';
+export { redactDebugRecord } from './debug-redact.js';
+export { REDACTED, redactUrl, type DebugSink, type WebhookDebugRecord, type WebhookTiming } from './debug-record.js';
 export { appendQuery, encodeForm } from './form-encoding.js';
 export {
   API_VERSION,

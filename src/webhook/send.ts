@@ -8,7 +8,7 @@ import { AppError } from '../errors.js';
 import { after, onAbort } from '../util/abort.js';
 import { attempt, type AttemptResponse, type AttemptSpec } from './attempt.js';
 import type { ConnectionOverrides, RetryCondition } from './connection-overrides.js';
-import { bodyExcerpt, flattenHeaders, redactUrl, type WebhookDebugRecord } from './debug-record.js';
+import { bodyExcerpt, flattenHeaders, redactHeaders, redactUrl, type WebhookDebugRecord } from './debug-record.js';
 import type { Params } from './params.js';
 import { WebhookError } from './webhook-error.js';
 
@@ -55,6 +55,8 @@ interface SendState {
   redirects: string[];
   last: AttemptResponse | undefined;
   connectMs: number | undefined;
+  /** Headers of the last attempt, credentials and signature redacted. */
+  requestHeaders: Readonly<Record<string, string>> | undefined;
 }
 
 /** What {@link send} produces: a debug record always, and either the 2xx reply or the error. */
@@ -78,7 +80,7 @@ export async function send(spec: SendSpec): Promise<SendOutcome> {
       message: `no complete reply within the total time of ${spec.overrides.totalTimeoutMs} ms`,
     })),
   );
-  const state: SendState = { attempts: 0, redirects: [], last: undefined, connectMs: undefined };
+  const state: SendState = { attempts: 0, redirects: [], last: undefined, connectMs: undefined, requestHeaders: undefined };
   let result: SendResult | undefined;
   let error: AppError | undefined;
   try {
@@ -115,6 +117,7 @@ export async function send(spec: SendSpec): Promise<SendOutcome> {
     params: spec.params,
     attempts: state.attempts,
     redirects: state.redirects,
+    ...(state.requestHeaders && { requestHeaders: state.requestHeaders }),
     ...(status !== undefined && { status }),
     ...(last && {
       responseHeaders: flattenHeaders(last.headers),
@@ -134,6 +137,7 @@ async function sendWithRetries(
 ): Promise<AttemptResponse> {
   for (let made = 0; ; ) {
     const hop = spec.prepare(url);
+    state.requestHeaders = redactHeaders(hop.headers);
     made++;
     state.last = undefined;
     state.attempts = made;

@@ -3,11 +3,11 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Agent } from 'undici';
-import { createCallHandler, createWebhookClient } from '../../src/call/index.js';
+import { createCallHandler, createWebhookClient, type RecordingStore } from '../../src/call/index.js';
 import { createRoomServices, type RoomServices } from '../../src/call/rooms/room-services.js';
 import { loadConfig, type Config } from '../../src/config/index.js';
 import { FsSimulator, type SimCallOptions, type SimulatedCall } from '../../src/sim/index.js';
-import { createWebhookDispatcher, type LookupFunction } from '../../src/webhook/index.js';
+import { createWebhookDispatcher, type LookupFunction, type WebhookClient } from '../../src/webhook/index.js';
 import { eventually, startServer, type Harness } from './harness.js';
 import { TwimlServer } from './twiml-server.js';
 
@@ -39,19 +39,29 @@ export interface EngineOptions {
   readonly sim?: ConstructorParameters<typeof FsSimulator>[0];
   /** Resolves the webhook host names (default: the system resolver). */
   readonly lookup?: LookupFunction;
+  /** A spool directory to use (and keep) instead of a fresh temporary one. */
+  readonly spoolDir?: string;
+  /** The recording store of the engine (default: the engine's own). */
+  readonly recordings?: (config: Readonly<Config>, webhook: WebhookClient) => RecordingStore;
 }
 
 /** Starts everything on loopback ports. */
 export async function startEngine(options: EngineOptions = {}): Promise<EngineHarness> {
-  const spoolDir = mkdtempSync(join(tmpdir(), 'pivot-rec-'));
+  const ownSpool = options.spoolDir === undefined;
+  const spoolDir = options.spoolDir ?? mkdtempSync(join(tmpdir(), 'pivot-rec-'));
   const timeScale = options.timeScale ?? TIME_SCALE;
   const config = loadConfig({
     env: {},
-    overrides: { call: { record: { spoolDir }, ...options.call }, webhook: options.webhook ?? {} },
+    overrides: {
+      call: { ...options.call, record: { spoolDir, ...(options.call?.['record'] as object | undefined) } },
+      webhook: options.webhook ?? {},
+    },
   });
   const dispatcher: Agent = createWebhookDispatcher(options.lookup === undefined ? {} : { lookup: options.lookup });
   const rooms = createRoomServices();
-  const handler = createCallHandler({ config, webhook: createWebhookClient(config, dispatcher), timeScale, rooms });
+  const webhook = createWebhookClient(config, dispatcher);
+  const recordings = options.recordings?.(config, webhook);
+  const handler = createCallHandler({ config, webhook, timeScale, rooms, ...(recordings && { recordings }) });
   const h = await startServer(handler, options.esl ?? {});
   const sim = new FsSimulator({ timeScale, ...options.sim });
   const web = await TwimlServer.start();
@@ -78,7 +88,7 @@ export async function startEngine(options: EngineOptions = {}): Promise<EngineHa
       await h.close();
       await web.close();
       await dispatcher.close();
-      rmSync(spoolDir, { recursive: true, force: true });
+      if (ownSpool) rmSync(spoolDir, { recursive: true, force: true });
     },
   };
 }

@@ -8,7 +8,7 @@ import { createReadStream } from 'node:fs';
 import { readFile, rm, stat } from 'node:fs/promises';
 import type { Logger } from 'pino';
 import { AppError, toAppError } from '../../errors.js';
-import { redactUrl, type WebhookClient } from '../../webhook/index.js';
+import { redactUrl, type Params, type WebhookClient } from '../../webhook/index.js';
 
 /** A recording waiting to be delivered. */
 export interface RecordingFile {
@@ -18,12 +18,34 @@ export interface RecordingFile {
   readonly url: URL;
   readonly recordingSid: string;
   readonly callSid: string;
+  /** The call's account: a store that delivers later signs the upload with this account's auth token. */
+  readonly accountSid?: string;
+  /**
+   * The recording status callback, for a store that delivers later ({@link DeliveryResult.pending}): it sends it
+   * itself once the recording is delivered or given up.
+   */
+  readonly statusCallback?: RecordingStatusCallback;
+}
+
+/** A recording status callback a store sends on its own. */
+export interface RecordingStatusCallback {
+  readonly url: URL;
+  readonly method: 'GET' | 'POST';
+  /** The parameters, without RecordingStatus and ErrorCode (the store adds them). */
+  readonly params: Params;
+  /** Whether `completed` was asked for (`failed` is always sent). */
+  readonly reportCompleted: boolean;
 }
 
 /** How a delivery went. */
 export interface DeliveryResult {
   readonly delivered: boolean;
   readonly error: AppError | undefined;
+  /**
+   * Not delivered yet, but kept for later attempts: the store owns the recording from now on and sends its
+   * status callback (if {@link RecordingFile.statusCallback} is given) once it knows the outcome.
+   */
+  readonly pending?: boolean;
 }
 
 /** Delivers recordings. `deliver` never throws; it reports. */

@@ -14,8 +14,9 @@ import { resolveUrl } from '../../twiml/index.js';
 import { AppError } from '../../errors.js';
 import type { ExecuteResult } from '../../esl/index.js';
 import { isCallEnded, prepareRecordingKeys, requestParams, setTerminators } from '../call-actions.js';
-import { redactUrl } from '../../webhook/index.js';
+import { redactUrl, type Params } from '../../webhook/index.js';
 import type { CallContext } from '../call-context.js';
+import type { RecordingStatusCallback } from '../recording/recording-store.js';
 import { requestAfterHangup } from '../fetch-document.js';
 import { playbackPath } from '../media/play-path.js';
 import { runStep } from '../media/prompts.js';
@@ -93,12 +94,7 @@ function reportRecordingStatus(ctx: CallContext, verb: RecordVerb, report: Recor
   const extra: Array<readonly [string, string]> = [['RecordingStatus', report.status], ['RecordingChannels', '1'],
     ['RecordingSource', 'RecordVerb']];
   if (report.errorCode !== undefined) extra.push(['ErrorCode', String(report.errorCode)]);
-  const params = requestParams(ctx, {
-    ...(report.recordingUrl === undefined ? {} : { recordingUrl: report.recordingUrl }),
-    ...(report.recordingSid === undefined ? {} : { recordingSid: report.recordingSid }),
-    ...(report.durationS === undefined ? {} : { recordingDuration: report.durationS }),
-    extra,
-  });
+  const params = recordingStatusParams(ctx, report, extra);
   const sent = ctx.webhook.notify({ url, method: verb.recordingStatusCallbackMethod, params,
     ...(ctx.settings.authToken === undefined ? {} : { authToken: ctx.settings.authToken }) })
     .then((outcome) => {
@@ -108,6 +104,27 @@ function reportRecordingStatus(ctx: CallContext, verb: RecordVerb, report: Recor
       }
     });
   ctx.state.callbacks.push(sent);
+}
+
+function recordingStatusParams(ctx: CallContext, report: Omit<RecordingStatus, 'status'>, extra: Params): Params {
+  return requestParams(ctx, {
+    ...(report.recordingUrl === undefined ? {} : { recordingUrl: report.recordingUrl }),
+    ...(report.recordingSid === undefined ? {} : { recordingSid: report.recordingSid }),
+    ...(report.durationS === undefined ? {} : { recordingDuration: report.durationS }),
+    extra,
+  });
+}
+
+/** The recording status callback for a store that delivers the recording later and reports it itself. */
+function deferredStatusCallback(ctx: CallContext, verb: RecordVerb, report: Omit<RecordingStatus, 'status'>):
+RecordingStatusCallback | undefined {
+  if (verb.recordingStatusCallback === undefined) return undefined;
+  return {
+    url: resolveUrl(verb.recordingStatusCallback, ctx.state.document),
+    method: verb.recordingStatusCallbackMethod,
+    params: recordingStatusParams(ctx, report, [['RecordingChannels', '1'], ['RecordingSource', 'RecordVerb']]),
+    reportCompleted: verb.recordingStatusCallbackEvent.includes('completed'),
+  };
 }
 
 async function runRecord(verb: RecordVerb, ctx: CallContext): Promise<VerbOutcome> {
@@ -138,14 +155,18 @@ async function runRecord(verb: RecordVerb, ctx: CallContext): Promise<VerbOutcom
   const target = recordingUrl(verb.recordingUrl === undefined ? action : resolveUrl(verb.recordingUrl, document),
     ctx.identity.callSid, n);
   const recordingSid = newRecordingSid();
-  const delivery = await ctx.recordings.deliver({ path, url: target, recordingSid, callSid: ctx.identity.callSid }, ctx.log);
-  reportRecordingStatus(ctx, verb, {
-    status: delivery.delivered ? 'completed' : 'failed',
-    recordingUrl: publicUrl(target),
-    recordingSid,
-    durationS: Math.max(1, Math.round(take.ms / 1000)),
-    errorCode: twilioCodeOf(delivery.error),
-  });
+  const recording = { recordingUrl: publicUrl(target), recordingSid, durationS: Math.max(1, Math.round(take.ms / 1000)) };
+  const statusCallback = deferredStatusCallback(ctx, verb, recording);
+  const delivery = await ctx.recordings.deliver({ path, url: target, recordingSid, callSid: ctx.identity.callSid,
+    accountSid: ctx.identity.accountSid, ...(statusCallback && { statusCallback }) }, ctx.log);
+  // A pending delivery is the store's from now on: it sends the recording status callback once it knows the outcome.
+  if (!delivery.pending) {
+    reportRecordingStatus(ctx, verb, {
+      ...recording,
+      status: delivery.delivered ? 'completed' : 'failed',
+      errorCode: twilioCodeOf(delivery.error),
+    });
+  }
   // The upload does not follow the call's signal: a caller who hangs up meanwhile still gets the action request.
   const extras = {
     recordingUrl: publicUrl(target),

@@ -1,0 +1,26 @@
+/**
+ * Whether a call keeps a debug log: the channel variable `pivot_debug` (true, 1, yes or on) asks for it, and the
+ * configuration must name a directory (`webhook.debugDir`).
+ */
+import type { Logger } from 'pino';
+import type { ChannelData } from '../esl/index.js';
+import { DebugLog } from '../webhook/index.js';
+import type { EngineSettings } from './engine-settings.js';
+
+export const DEBUG_VARIABLE = 'pivot_debug';
+
+const YES: ReadonlySet<string> = new Set(['true', '1', 'yes', 'on']);
+
+/** The call's debug log, or undefined when it keeps none. */
+export function openDebugLog(data: ChannelData, settings: EngineSettings, callSid: string, log: Logger): DebugLog | undefined {
+  const wanted = YES.has((data.variable(DEBUG_VARIABLE) ?? '').trim().toLowerCase());
+  if (!wanted) return undefined;
+  const dir = settings.debug.dir;
+  if (dir === undefined) {
+    log.warn({ code: 'ERR_WEBHOOK_DEBUG_LOG', variable: DEBUG_VARIABLE }, 'debug log asked for, but webhook.debugDir is empty');
+    return undefined;
+  }
+  const debugLog = new DebugLog({ dir, callSid, log, bodyBytes: settings.debug.bodyBytes });
+  log.info({ file: debugLog.path }, 'debug log of the call');
+  return debugLog;
+}

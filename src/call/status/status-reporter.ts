@@ -1,0 +1,123 @@
+/**
+ * A call's status callbacks (Twilio's call progress events): `initiated` when the call is handed to us, `ringing`
+ * when it is not answered yet, `answered` when it is, and `completed` with the final CallStatus once it has ended.
+ * Each carries the call's parameters (CallStatus per event) plus CallbackSource=call-progress-events,
+ * SequenceNumber (0, 1, 2… in sending order), Timestamp (RFC 2822), and on `completed` CallDuration (seconds from
+ * the answer) and Duration (minutes, rounded up).
+ *
+ * Callbacks never hold the call up: they are chained one after the other (so they arrive in order) off the call's
+ * path, each retried a bounded number of times with a doubling delay, and the promise of the chain is handed to
+ * the call, which waits for it before it ends so that none outlives the call. A callback that fails every attempt
+ * is logged with ERR_CALL_STATUS_CALLBACK.
+ */
+import { setTimeout as sleep } from 'node:timers/promises';
+import type { Logger } from 'pino';
+import { buildCallParams, redactUrl, type CallWebhook, type ParamFormat, type Params } from '../../webhook/index.js';
+import type { CallIdentity } from '../call-description.js';
+import type { EngineSettings, StatusEvent } from '../engine-settings.js';
+import { finalCallStatus, rfc2822, type CallEnding } from './final-status.js';
+import type { StatusTarget } from './status-target.js';
+
+/** What a reporter is built from. */
+export interface StatusReporterDeps {
+  readonly target: StatusTarget;
+  readonly webhook: CallWebhook;
+  readonly identity: CallIdentity;
+  readonly format: ParamFormat;
+  readonly authToken: string | undefined;
+  readonly settings: EngineSettings['statusCallback'];
+  readonly log: Logger;
+  /** Receives the promise of every callback sent, for the call to wait on. */
+  readonly track: (sent: Promise<void>) => void;
+}
+
+const ACCOUNT_NAMES: ReadonlySet<string> = new Set(['AccountSid', 'Account-ID']);
+
+/** Sends one call's status callbacks. */
+export class StatusReporter {
+  readonly #deps: StatusReporterDeps;
+  #sequence = 0;
+  #chain: Promise<void> = Promise.resolve();
+  #answeredAt: number | undefined;
+  #completed = false;
+
+  constructor(deps: StatusReporterDeps) {
+    this.#deps = deps;
+  }
+
+  /** The call was handed to us: `initiated`, then `ringing` or (already answered) `answered`. */
+  started(answered: boolean): void {
+    this.#send('initiated', 'initiated');
+    if (answered) this.answered();
+    else this.#send('ringing', 'ringing');
+  }
+
+  /** The call was answered (once). */
+  answered(): void {
+    if (this.#answeredAt !== undefined) return;
+    this.#answeredAt = Date.now();
+    this.#send('answered', 'in-progress');
+  }
+
+  /** The call has ended: `completed` with the final status (once). */
+  completed(ending: CallEnding): void {
+    if (this.#completed) return;
+    this.#completed = true;
+    const status = finalCallStatus(ending);
+    const extra: Array<readonly [string, string]> = [];
+    if (status === 'completed') {
+      const seconds = this.#answeredAt === undefined ? 0 : Math.ceil((Date.now() - this.#answeredAt) / 1000);
+      extra.push(['CallDuration', String(seconds)], ['Duration', String(Math.ceil(seconds / 60))]);
+    } else {
+      extra.push(['CallDuration', '0']);
+    }
+    this.#send('completed', status, extra);
+  }
+
+  #send(event: StatusEvent, callStatus: string, extra: Params = []): void {
+    if (!this.#deps.target.events.has(event)) return;
+    const params = this.#params(callStatus, extra);
+    const next = this.#chain.then(() => this.#deliver(event, params));
+    this.#chain = next;
+    this.#deps.track(next);
+  }
+
+  #params(callStatus: string, extra: Params): Params {
+    const { identity, format } = this.#deps;
+    const params = buildCallParams({ ...identity, callStatus }, {
+      extra: [
+        ...extra,
+        ['CallbackSource', 'call-progress-events'],
+        ['SequenceNumber', String(this.#sequence++)],
+        ['Timestamp', rfc2822(new Date())],
+      ],
+    }, format);
+    return identity.accountSid === '' ? params.filter(([name]) => !ACCOUNT_NAMES.has(name)) : params;
+  }
+
+  /** Sends one callback with its retries. Never throws. */
+  async #deliver(event: StatusEvent, params: Params): Promise<void> {
+    const { target, webhook, settings, log, authToken } = this.#deps;
+    const url = redactUrl(target.url);
+    for (let attempt = 0; ; attempt++) {
+      const outcome = await webhook.notify({
+        url: target.url,
+        method: target.method,
+        params,
+        ...(authToken === undefined ? {} : { authToken }),
+      }, { timeoutMs: settings.timeoutMs });
+      if (outcome.ok) {
+        log.debug({ url, event, status: outcome.status, attempt: attempt + 1 }, 'status callback sent');
+        return;
+      }
+      if (attempt >= settings.retries) {
+        log.warn({ code: 'ERR_CALL_STATUS_CALLBACK', cause: outcome.error?.code, status: outcome.status, url, event,
+          attempts: attempt + 1 }, 'status callback failed');
+        return;
+      }
+      log.debug({ code: outcome.error?.code, status: outcome.status, url, event, attempt: attempt + 1 },
+        'status callback failed; retrying');
+      await sleep(settings.retryDelayMs * 2 ** attempt);
+    }
+  }
+}
