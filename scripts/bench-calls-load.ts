@@ -133,6 +133,9 @@ export class ReplayLoad {
     let mismatch: string | undefined;
     socket.on('close', () => {
       connectDone();
+      // Whichever side closed the socket first (the server after its `exit`, or FreeSWITCH), a call that got every
+      // command of the recording has run its whole script.
+      if (mismatch === undefined && step === this.#template.steps.length) finished = true;
       this.#calls.delete(uuid);
       this.ended++;
       if (finished) this.completed++;

@@ -50,6 +50,8 @@ export class ProbedServer {
         PIVOT_LOG_LEVEL: process.env['BENCH_LOG_LEVEL'] ?? 'error',
         PIVOT_RECORDING_SPOOL_DIR: settings.spoolDir,
         PIVOT_DRAIN_MS: '0',
+        // The admin server runs as in production, on a free port.
+        PIVOT_ADMIN_PORT: '0',
       },
     });
     const server = new ProbedServer(child);

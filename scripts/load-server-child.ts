@@ -44,4 +44,5 @@ process.on('message', (message: ProbeRequest) => {
 });
 
 await serve();
-process.send?.({ type: 'listening' });
+// serve() logs and sets the exit code when it cannot start: say so instead of pretending to listen.
+process.send?.({ type: process.exitCode ? 'failed' : 'listening' });

@@ -56,8 +56,9 @@ export class Service {
     this.#log = deps.log;
     this.#ownsDispatcher = deps.dispatcher === undefined;
     this.#dispatcher = deps.dispatcher ?? createWebhookDispatcher(webhookDispatcherOptions(deps.config));
-    this.metrics = createMetrics();
     this.#recordings = createRecordingQueue(deps.config, createWebhookClient(deps.config, this.#dispatcher), deps.log);
+    const recordings = this.#recordings;
+    this.metrics = createMetrics({ recordingsPending: () => recordings.pending });
     this.#handler = createReloadableHandler(deps.config, this.#dispatcher, this.metrics.observer, this.#recordings);
     this.server = createApp({ config: deps.config, log: deps.log, handler: this.#handler.handler,
       observer: this.metrics.observer });

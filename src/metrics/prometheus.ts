@@ -18,8 +18,18 @@ const VERB_BUCKETS = [0.01, 0.05, 0.1, 0.5, 1, 2.5, 5, 10, 30, 60, 300];
 const WEBHOOK_BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
 const ESL_BUCKETS = [0.0001, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.5, 1];
 
-/** Builds a fresh registry with every metric registered once; `defaults` adds the process metrics. */
-export function createMetrics(options: { defaults?: boolean } = {}): Metrics {
+export interface MetricsOptions {
+  /** Adds the process metrics (default true). */
+  readonly defaults?: boolean;
+  /**
+   * Recordings not delivered yet (queued, uploading, or waiting for a retry), read at each scrape. Without it, the
+   * gauge counts the uploads under way as the observer reports them.
+   */
+  readonly recordingsPending?: () => number;
+}
+
+/** Builds a fresh registry with every metric registered once. */
+export function createMetrics(options: MetricsOptions = {}): Metrics {
   const registry = new Registry();
   if (options.defaults !== false) collectDefaultMetrics({ register: registry });
   const registers = [registry];
@@ -35,7 +45,9 @@ export function createMetrics(options: { defaults?: boolean } = {}): Metrics {
     labelNames: ['code'], registers });
   const esl = new Histogram({ name: 'pivot_esl_roundtrip_seconds', help: 'Event Socket command round trips, by kind',
     labelNames: ['kind'], buckets: ESL_BUCKETS, registers });
-  const recordings = new Gauge({ name: 'pivot_recordings_pending', help: 'Recordings being delivered', registers });
+  const pendingSource = options.recordingsPending;
+  const recordings = new Gauge({ name: 'pivot_recordings_pending', help: 'Recordings not delivered yet', registers,
+    ...(pendingSource ? { collect(): void { this.set(pendingSource()); } } : {}) });
   const handoffs = new Counter({ name: 'pivot_park_handoffs_total', help: 'Parked calls handed to the outbound socket',
     labelNames: ['node', 'result'], registers });
   const observer: Observer = {
@@ -51,7 +63,7 @@ export function createMetrics(options: { defaults?: boolean } = {}): Metrics {
     verbRun: (verb, seconds) => verbs.observe({ verb }, seconds),
     webhookRequest: (status, seconds) => webhook.observe({ status }, seconds),
     fetchError: (code) => fetchErrors.inc({ code }),
-    recordingsPending: (delta) => recordings.inc(delta),
+    recordingsPending: (delta) => { if (!pendingSource) recordings.inc(delta); },
     parkHandoff: (node, result) => handoffs.inc({ node, result }),
   };
   return { registry, observer, render: () => registry.metrics(), contentType: registry.contentType };

@@ -37,6 +37,18 @@ describe('admin server: metrics and health', () => {
     assert.ok(sample(body, 'nodejs_eventloop_lag_p99_seconds') !== undefined, 'event loop delay percentiles are exported');
   });
 
+  it('counts a recording not delivered yet until its upload succeeds', async () => {
+    s = await startService({ call: { record: { delivery: { initialDelayMs: 600_000 } } } });
+    s.web.route('/voice', twiml('<Record action="/saved/" maxLength="2" timeout="0" playBeep="false"/>'));
+    s.web.route('/saved/', twiml('<Hangup/>'));
+    const call = s.call({ caller: { speech: [{ atMs: 0, durationMs: 60_000 }] } });
+    s.web.route(`/saved/call_recording_${call.uuid}_1.wav`, { status: 503, body: 'later' });
+    await call.ended;
+    await eventually(() => s.service.server.activeCalls === 0, 2000, 'the call to be released');
+    assert.equal(s.web.requests.filter((r) => r.method === 'PUT').length, 1, 'the first upload was tried');
+    assert.equal(sample(await s.service.metrics.render(), 'pivot_recordings_pending'), 1);
+  });
+
   it('every log line of a call carries its uuid, CallSid and AccountSid', async () => {
     s = await startService();
     s.web.route('/voice', twiml('<Say>Hi</Say>'));

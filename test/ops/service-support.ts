@@ -27,9 +27,10 @@ export async function startService(overrides: Record<string, unknown> = {}): Pro
     overrides: {
       esl: { port: 0, ...FAST_ESL },
       admin: { port: 0 },
-      call: { record: { spoolDir } },
       log: { level: 'debug' },
       ...overrides,
+      call: { ...(overrides['call'] as object | undefined),
+        record: { spoolDir, ...((overrides['call'] as { record?: object } | undefined)?.record) } },
     },
   });
   const logs = new LogCapture();
