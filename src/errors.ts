@@ -78,6 +78,11 @@ export const ERROR_CATALOGUE = {
   ERR_DIAL_CALLER_ID_REFUSED: { level: 'warn', twilio: 13214, text: 'a Dial callerId is not a number or SIP user; the caller\'s own id is kept' },
   ERR_DIAL_ENDPOINT_REFUSED: { level: 'warn', text: 'a Dial SIP URI, header, credential or id holds characters FreeSWITCH would interpret; it is not dialled' },
   ERR_DIAL_NO_ENDPOINT: { level: 'warn', text: 'a Dial has nothing left to ring; it is reported as failed' },
+  ERR_DIAL_WHISPER_NO_SOCKET: { level: 'warn', text: 'a Dial noun has a whisper url but no socket address is known for its leg; it is not dialled' },
+  ERR_DIAL_WHISPER_UNKNOWN: { level: 'warn', text: 'a whisper leg connected that this server did not dial; it is hung up' },
+  ERR_DIAL_WHISPER_VERB: { level: 'warn', text: 'a verb that a whisper document may not use was skipped' },
+  ERR_DIAL_LEG_CALLBACK: { level: 'warn', text: 'a Number or Sip statusCallback request failed' },
+  ERR_DIAL_WHISPER_FAILED: { level: 'warn', text: 'a whisper document could not be fetched or run; the callee is not connected' },
 } as const satisfies Record<string, CatalogueEntry>;
 
 export type ErrorCode = keyof typeof ERROR_CATALOGUE;

@@ -22,6 +22,8 @@ import { HttpPutRecordingStore, type RecordingStore } from './recording/recordin
 import type { Observer } from '../metrics/observer.js';
 import { createRoomServices, type RoomServices } from './rooms/room-services.js';
 import { runCall } from './run-call.js';
+import { isWhisperLeg, runWhisperLeg } from './whisper/whisper-leg.js';
+import { WhisperRegistry } from './whisper/whisper-registry.js';
 
 /** What the engine is built from. */
 export interface CallEngineDeps {
@@ -36,6 +38,8 @@ export interface CallEngineDeps {
   readonly observer?: Observer;
   /** Conference rooms and queues; default: in-process ones for this server. */
   readonly rooms?: RoomServices;
+  /** Whispers of dialled legs; default: an in-process registry for this server. */
+  readonly whispers?: WhisperRegistry;
 }
 
 /** The options of the shared webhook dispatcher from the configuration. */
@@ -75,7 +79,13 @@ export function createCallHandler(deps: CallEngineDeps): CallHandler {
   const webhook = deps.webhook;
   const recordings = deps.recordings ?? new HttpPutRecordingStore(webhook, settings.record.uploadTimeoutMs, settings.authToken);
   const rooms = deps.rooms ?? createRoomServices();
+  const whispers = deps.whispers ?? new WhisperRegistry();
   return async (channel) => {
+    if (isWhisperLeg(channel.data)) {
+      await runWhisperLeg(channel, { settings, webhook, recordings, rooms, whispers,
+        ...(deps.observer ? { observer: deps.observer } : {}) });
+      return;
+    }
     let source: CallSource;
     try {
       source = resolveCallSource(channel.data, settings, channel.log);
@@ -99,6 +109,7 @@ export function createCallHandler(deps: CallEngineDeps): CallHandler {
       identity,
       ...(deps.observer ? { observer: deps.observer } : {}),
       rooms,
+      whispers,
       state: {
         document: source.voiceUrl,
         answered: channel.answered,

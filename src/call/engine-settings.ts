@@ -50,6 +50,8 @@ export interface EngineSettings {
     /** '' means: from the call (ecallmgr_Realm, else the SIP To host). */
     readonly realm: string;
     readonly resolver: EndpointResolver;
+    /** `host:port` whisper legs connect to; '' means: the caller's own socket address. */
+    readonly whisperSocket: string;
   };
   readonly authToken: string | undefined;
   /** Time allowed for requests made after the caller hung up (the Record action). */
@@ -88,6 +90,7 @@ export function compileSettings(config: Readonly<Config>, timeScale = 1): Engine
       sipTemplate: call.dial.sipTemplate,
       realm: call.dial.realm,
       resolver: new TemplateResolver({ user: call.dial.userTemplate, device: call.dial.deviceTemplate }),
+      whisperSocket: call.dial.whisperSocket,
     },
     authToken: webhook.authToken === '' ? undefined : webhook.authToken,
     postHangupTimeoutMs: webhook.timeoutMs,
