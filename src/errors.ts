@@ -83,6 +83,11 @@ export const ERROR_CATALOGUE = {
   ERR_RECORDING_DELIVERY_FAILED: { level: 'error', text: 'a recording was not delivered within its attempts; it is kept in the failed/ directory' },
   ERR_RECORDING_QUEUE: { level: 'error', text: 'an entry of the recording delivery queue could not be read or written' },
   ERR_WEBHOOK_DEBUG_LOG: { level: 'warn', text: 'a per-call debug log could not be written' },
+  ERR_DIAL_WHISPER_NO_SOCKET: { level: 'warn', text: 'a Dial noun has a whisper url but no socket address is known for its leg; it is not dialled' },
+  ERR_DIAL_WHISPER_UNKNOWN: { level: 'warn', text: 'a whisper leg connected that this server did not dial; it is hung up' },
+  ERR_DIAL_WHISPER_VERB: { level: 'warn', text: 'a verb that a whisper document may not use was skipped' },
+  ERR_DIAL_LEG_CALLBACK: { level: 'warn', text: 'a Number or Sip statusCallback request failed' },
+  ERR_DIAL_WHISPER_FAILED: { level: 'warn', text: 'a whisper document could not be fetched or run; the callee is not connected' },
 } as const satisfies Record<string, CatalogueEntry>;
 
 export type ErrorCode = keyof typeof ERROR_CATALOGUE;

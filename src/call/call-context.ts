@@ -11,6 +11,7 @@ import type { EngineSettings } from './engine-settings.js';
 import type { RecordingStore } from './recording/recording-store.js';
 import type { Observer } from '../metrics/observer.js';
 import type { RoomServices } from './rooms/room-services.js';
+import type { WhisperRegistry } from './whisper/whisper-registry.js';
 
 /** What changes during a call. */
 export interface CallState {
@@ -59,4 +60,6 @@ export interface CallContext {
   readonly observer?: Observer;
   /** Conference rooms and queues shared by the calls of this server. */
   readonly rooms: RoomServices;
+  /** Whispers of dialled legs, shared by the calls of this server; absent: whispers are not run. */
+  readonly whispers?: WhisperRegistry;
 }

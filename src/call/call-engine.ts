@@ -23,7 +23,7 @@ import { describeCall } from './call-description.js';
 import { AccountLimiter } from './account-limiter.js';
 import { resolveCallSource, SourceVariable, type CallSource } from './call-source.js';
 import { openDebugLog } from './debug-log.js';
-import { compileSettings, type EngineSettings } from './engine-settings.js';
+import { authTokenFor, compileSettings, type EngineSettings } from './engine-settings.js';
 import { RecordingDeliveryQueue } from './recording/recording-queue.js';
 import { HttpPutRecordingStore, type RecordingStore } from './recording/recording-store.js';
 import type { Observer } from '../metrics/observer.js';
@@ -31,6 +31,8 @@ import { createRoomServices, type RoomServices } from './rooms/room-services.js'
 import { runCall } from './run-call.js';
 import { StatusReporter } from './status/status-reporter.js';
 import { statusTargetOf } from './status/status-target.js';
+import { isWhisperLeg, runWhisperLeg } from './whisper/whisper-leg.js';
+import { WhisperRegistry } from './whisper/whisper-registry.js';
 
 /** What the engine is built from. */
 export interface CallEngineDeps {
@@ -50,6 +52,8 @@ export interface CallEngineDeps {
    * same one each time, so that calls in progress stay counted; the handler being built sets its limits.
    */
   readonly limiter?: AccountLimiter;
+  /** Whispers of dialled legs; default: an in-process registry for this handler (a server that rebuilds its handler passes the same one). */
+  readonly whispers?: WhisperRegistry;
 }
 
 /** The options of the shared webhook dispatcher from the configuration. */
@@ -103,11 +107,6 @@ export function createRecordingQueue(config: Readonly<Config>, webhook: CallWebh
   });
 }
 
-/** The auth token a call of `accountSid` signs its requests with. */
-export function authTokenFor(settings: EngineSettings, accountSid: string): string | undefined {
-  return settings.accountAuthTokens.get(accountSid) ?? settings.authToken;
-}
-
 /**
  * Builds the call handler. Per call it takes a slot of the call's account (a call over the account's limit is
  * refused unanswered), reads the script's source from the channel (or configuration), refuses the call unanswered
@@ -122,7 +121,13 @@ export function createCallHandler(deps: CallEngineDeps): CallHandler {
   const limiter = deps.limiter ?? new AccountLimiter(shared.limits);
   limiter.configure(shared.limits);
   const rooms = deps.rooms ?? createRoomServices();
+  const whispers = deps.whispers ?? new WhisperRegistry();
   return async (channel) => {
+    if (isWhisperLeg(channel.data)) {
+      await runWhisperLeg(channel, { settings: shared, webhook: deps.webhook, recordings, rooms, whispers,
+        ...(deps.observer ? { observer: deps.observer } : {}) });
+      return;
+    }
     const identity = describeCall(channel.data, shared);
     const authToken = authTokenFor(shared, identity.accountSid);
     const settings: EngineSettings = authToken === shared.authToken ? shared : { ...shared, authToken };
@@ -160,7 +165,7 @@ export function createCallHandler(deps: CallEngineDeps): CallHandler {
         return;
       }
       ctx = {
-        channel, log, settings, webhook, recordings, source, identity, rooms,
+        channel, log, settings, webhook, recordings, source, identity, rooms, whispers,
         signal: channel.signal,
         ...(deps.observer ? { observer: deps.observer } : {}),
         state: {

@@ -53,6 +53,8 @@ export interface EngineSettings {
     /** '' means: from the call (ecallmgr_Realm, else the SIP To host). */
     readonly realm: string;
     readonly resolver: EndpointResolver;
+    /** `host:port` whisper legs connect to; '' means: the caller's own socket address. */
+    readonly whisperSocket: string;
   };
   readonly authToken: string | undefined;
   /** Auth tokens of accounts that sign with their own; others use `authToken`. */
@@ -111,6 +113,7 @@ export function compileSettings(config: Readonly<Config>, timeScale = 1): Engine
       sipTemplate: call.dial.sipTemplate,
       realm: call.dial.realm,
       resolver: new TemplateResolver({ user: call.dial.userTemplate, device: call.dial.deviceTemplate }),
+      whisperSocket: call.dial.whisperSocket,
     },
     authToken: webhook.authToken === '' ? undefined : webhook.authToken,
     accountAuthTokens: new Map(webhook.accountAuthTokens.map((t) => [t.accountSid, t.authToken])),
@@ -131,4 +134,9 @@ export function compileSettings(config: Readonly<Config>, timeScale = 1): Engine
     postHangupTimeoutMs: webhook.timeoutMs,
     timeScale,
   });
+}
+
+/** The auth token a call of `accountSid` signs its requests with. */
+export function authTokenFor(settings: EngineSettings, accountSid: string): string | undefined {
+  return settings.accountAuthTokens.get(accountSid) ?? settings.authToken;
 }

@@ -1,6 +1,6 @@
 /** The TwiML engine: runs a call's TwiML documents on its FreeSWITCH channel. */
 export {
-  authTokenFor, createCallHandler, createRecordingQueue, createWebhookClient, webhookClientOptions, webhookDispatcherOptions,
+  createCallHandler, createRecordingQueue, createWebhookClient, webhookClientOptions, webhookDispatcherOptions,
   type CallEngineDeps,
 } from './call-engine.js';
 export type { CallContext, CallState } from './call-context.js';
@@ -13,3 +13,5 @@ export { runCall } from './run-call.js';
 export { VERBS, type VerbHandler, type VerbOutcome, type VerbRegistry } from './verbs/index.js';
 export { AccountLimiter } from './account-limiter.js';
 export { createRoomServices, type RoomServices } from './rooms/room-services.js';
+export { authTokenFor } from './engine-settings.js';
+export { WhisperRegistry } from './whisper/whisper-registry.js';

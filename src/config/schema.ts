@@ -144,6 +144,15 @@ convict.addFormat({
 });
 
 convict.addFormat({
+  name: 'whisper-socket',
+  validate: (value: unknown) => {
+    if (typeof value !== 'string' || (value !== '' && !/^[A-Za-z0-9.:_-]+:[0-9]{1,5}$/.test(value))) {
+      throw new Error('must be empty or host:port (no spaces, quotes, , | ^ [ ])');
+    }
+  },
+});
+
+convict.addFormat({
   name: 'media-path',
   validate: (value: unknown) => {
     if (typeof value !== 'string' || /[\s$]/.test(value)) throw new Error('must be a media path or URL without spaces or $');
@@ -351,6 +360,10 @@ export const schema = {
         doc: 'The {realm} of User and Device endpoints (empty: the channel variable ecallmgr_Realm, else the SIP To host).',
         format: String, default: '',
       },
+      whisperSocket: {
+        doc: 'host:port of this server\'s outbound socket as FreeSWITCH reaches it, for legs that run a whisper (empty: the address of the caller\'s own socket application).',
+        format: 'whisper-socket', default: '',
+      },
     },
     record: {
       spoolDir: {
@@ -540,7 +553,8 @@ export interface Config extends OpsConfig {
       voices: Array<{ voice: string; language?: string; tts: string }>;
       maxTextLength: number;
     };
-    dial: { numberTemplate: string; sipTemplate: string; userTemplate: string; deviceTemplate: string; realm: string };
+    dial: { numberTemplate: string; sipTemplate: string; userTemplate: string; deviceTemplate: string; realm: string;
+      whisperSocket: string };
     conference: { profile: string; holdMusic: string; memberFlags: string[] };
     queue: { maxSize: number; holdMusic: string };
     record: {

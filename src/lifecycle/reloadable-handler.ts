@@ -1,5 +1,7 @@
 import type { Dispatcher } from 'undici';
-import { AccountLimiter, createCallHandler, createRoomServices, type RecordingStore, webhookClientOptions } from '../call/index.js';
+import {
+  AccountLimiter, createCallHandler, createRoomServices, type RecordingStore, webhookClientOptions, WhisperRegistry,
+} from '../call/index.js';
 import type { Config } from '../config/index.js';
 import type { CallHandler } from '../esl/index.js';
 import { observeRecordings, observeWebhook, type Observer } from '../metrics/index.js';
@@ -16,16 +18,17 @@ export interface ReloadableHandler {
  * The TwiML engine behind one indirection, so that SIGHUP can change what the `call.*` and `webhook.*` keys set
  * (voice routes, TTS voices, time limits, the signing token...) without touching a call in progress. What outlives
  * a reload is built once: the recording store (`recordings`, the server's delivery queue), the conference rooms and
- * queues, and the per-account call counts. The webhook client and the recording store report to `observer`.
+ * queues, the whispers of legs being dialled, and the per-account call counts. The webhook client and the recording store report to `observer`.
  */
 export function createReloadableHandler(config: Readonly<Config>, dispatcher: Dispatcher, observer: Observer,
   recordings: RecordingStore): ReloadableHandler {
   const rooms = createRoomServices();
   const limiter = new AccountLimiter({ maxCallsPerAccount: 0, accounts: new Map() });
+  const whispers = new WhisperRegistry();
   const store = observeRecordings(recordings, observer);
   const build = (c: Readonly<Config>): CallHandler => {
     const webhook = observeWebhook(webhookClientOptions(c, dispatcher), observer);
-    return createCallHandler({ config: c, webhook, recordings: store, observer, rooms, limiter });
+    return createCallHandler({ config: c, webhook, recordings: store, observer, rooms, limiter, whispers });
   };
   let current = build(config);
   return {

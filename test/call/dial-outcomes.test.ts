@@ -39,7 +39,7 @@ describe('engine: Dial outcomes', () => {
     ['unreachable', { type: 'unreachable' }, 'failed'],
     ['rejected with 404', { type: 'reject', sipStatus: 404 }, 'failed'],
   ] as const) {
-    it(`${status}: ${name}; no DialCallSid or duration, and the caller is not hung up`, async () => {
+    it(`${status}: ${name}; DialCallSid is the leg's uuid, no duration, and the caller is not hung up`, async () => {
       e.web.route('/voice', twiml('<Dial action="/after" timeout="5">5551234</Dial>'));
       e.web.route('/after', twiml('<Say>Sorry</Say><Hangup/>'));
       const call = e.call({ bridge: [{ match: '5551234', outcome }] });
@@ -47,7 +47,7 @@ describe('engine: Dial outcomes', () => {
       assert.deepEqual(apps(call), ['answer', 'bridge', 'speak']);
       const action = e.web.to('/after')[0];
       assert.equal(action?.params['DialCallStatus'], status);
-      assert.equal(action?.params['DialCallSid'], undefined);
+      assert.equal(action?.params['DialCallSid'], legsOf(bridgeArg(call))[0]?.vars['origination_uuid']);
       assert.equal(action?.params['DialCallDuration'], undefined);
       assert.ok(apiLines(call).includes(`uuid_kill ${call.uuid} NORMAL_CLEARING`), 'the Hangup verb ended it, not the dial');
     });

@@ -11,6 +11,7 @@ import { dtmfArg } from '../media/fs-args.js';
 import { fillTemplate } from './endpoint-resolver.js';
 import { dialNumber, directoryId, endpointValue, legValue } from './dial-values.js';
 import { parseSipUri } from './sip-uri.js';
+import { legWhisper, type LegWhisper } from './whisper-legs.js';
 
 /** Variables as ordered name/value pairs. */
 export type VarList = ReadonlyArray<readonly [name: string, value: string]>;
@@ -23,14 +24,17 @@ export interface DialLeg {
   readonly vars: VarList;
   /** The noun it comes from. */
   readonly noun: RingNoun;
+  /** The document the callee hears once it answers, before the bridge (`<Number url>`, `<Sip url>`). */
+  readonly whisper?: LegWhisper;
 }
 
 /** Prefix of the `execute_on_answer_*` variables this server sets (FreeSWITCH runs every one of them). */
 export const ON_ANSWER = 'execute_on_answer_pivot';
 
-function leg(noun: RingNoun, endpoint: string, vars: VarList = []): DialLeg {
+function leg(noun: RingNoun, endpoint: string, vars: VarList = [], whisper?: LegWhisper): DialLeg {
   const uuid = randomUUID();
-  return { uuid, endpoint: endpointValue(endpoint), vars: [['origination_uuid', uuid], ...vars], noun };
+  return { uuid, endpoint: endpointValue(endpoint), vars: [['origination_uuid', uuid], ...vars], noun,
+    ...(whisper === undefined ? {} : { whisper }) };
 }
 
 function numberLegs(noun: NumberNoun, ctx: CallContext): DialLeg[] {
@@ -39,7 +43,9 @@ function numberLegs(noun: NumberNoun, ctx: CallContext): DialLeg[] {
   if (noun.sendDigits !== undefined && noun.sendDigits !== '') {
     vars.push([`${ON_ANSWER}_digits`, `send_dtmf ${dtmfArg(noun.sendDigits)}`]);
   }
-  return [leg(noun, fillTemplate(ctx.settings.dial.numberTemplate, { number }), vars)];
+  const whisper = legWhisper(noun, ctx);
+  if (whisper) vars.push(...whisper.vars);
+  return [leg(noun, fillTemplate(ctx.settings.dial.numberTemplate, { number }), vars, whisper?.whisper)];
 }
 
 function sipLegs(noun: SipNoun, ctx: CallContext): DialLeg[] {
@@ -52,7 +58,9 @@ function sipLegs(noun: SipNoun, ctx: CallContext): DialLeg[] {
   if (noun.username !== undefined) vars.push(['sip_auth_username', legValue(noun.username, 'the SIP username')]);
   if (noun.password !== undefined) vars.push(['sip_auth_password', legValue(noun.password, 'the SIP password')]);
   for (const [name, value] of target.headers) vars.push([`sip_h_${name}`, value]);
-  return [leg(noun, fillTemplate(ctx.settings.dial.sipTemplate, { uri: target.uri }), vars)];
+  const whisper = legWhisper(noun, ctx);
+  if (whisper) vars.push(...whisper.vars);
+  return [leg(noun, fillTemplate(ctx.settings.dial.sipTemplate, { uri: target.uri }), vars, whisper?.whisper)];
 }
 
 /** The realm of User and Device endpoints. */
@@ -67,18 +75,7 @@ async function directoryLegs(noun: UserNoun | DeviceNoun, ctx: CallContext): Pro
   return endpoints.map((endpoint) => leg(noun, endpoint));
 }
 
-/** Whisper documents and per-leg status callbacks are not carried out yet: said once per noun. */
-function reportUnsupported(noun: RingNoun, ctx: CallContext): void {
-  if (noun.kind !== 'Number' && noun.kind !== 'Sip') return;
-  const unsupported = [noun.url === undefined ? '' : 'url', noun.statusCallback === undefined ? '' : 'statusCallback']
-    .filter(Boolean);
-  if (unsupported.length === 0) return;
-  ctx.log.warn({ code: 'ERR_TWIML_UNSUPPORTED', noun: noun.kind, attributes: unsupported, line: noun.position.line },
-    'attributes not carried out; the callee is connected without them');
-}
-
 async function legsOf(noun: RingNoun, ctx: CallContext): Promise<DialLeg[]> {
-  reportUnsupported(noun, ctx);
   switch (noun.kind) {
     case 'Number':
       return numberLegs(noun, ctx);

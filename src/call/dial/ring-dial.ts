@@ -15,13 +15,15 @@ import { AppError } from '../../errors.js';
 import type { EslEvent, ExecuteResult } from '../../esl/index.js';
 import { isCallEnded } from '../call-actions.js';
 import type { CallContext } from '../call-context.js';
-import { dialLegs, ON_ANSWER, type VarList } from './dial-legs.js';
+import { dialLegs, ON_ANSWER, type DialLeg, type VarList } from './dial-legs.js';
 import type { DialOutcome } from './dial-outcome.js';
 import { deliverDialRecording, startDialRecording, stopDialRecording } from './dial-recording.js';
 import { dialCallStatus } from './dial-status.js';
 import { dialString } from './dial-string.js';
 import { callerIdNumber } from './dial-values.js';
+import { LegCallbacks } from './leg-callbacks.js';
 import { ringbackTone } from './ring-tones.js';
+import { registerWhispers, whisperRejected } from './whisper-dial.js';
 
 /** What the engine saw of the bridge while it ran. */
 interface BridgeWatch {
@@ -66,8 +68,10 @@ function ringTone(verb: DialVerb, ctx: CallContext): string | undefined {
 }
 
 /** Variables of every leg. */
-function originateVars(verb: DialVerb, callerId: string | undefined, tone: string | undefined): VarList {
+function originateVars(verb: DialVerb, callerId: string | undefined, tone: string | undefined, legs: readonly DialLeg[]): VarList {
   const vars: Array<readonly [string, string]> = [['originate_timeout', String(verb.timeout)]];
+  // A whisper runs after the answer: the ring timeout must not cut it short.
+  if (legs.some((leg) => leg.whisper !== undefined)) vars.push(['group_confirm_cancel_timeout', 'true']);
   if (callerId !== undefined) vars.push(['origination_caller_id_number', callerId]);
   if (tone !== undefined) vars.push(['ignore_early_media', 'true']);
   vars.push([`${ON_ANSWER}_limit`, `sched_hangup +${verb.timeLimit} ALLOTTED_TIMEOUT`]);
@@ -75,12 +79,15 @@ function originateVars(verb: DialVerb, callerId: string | undefined, tone: strin
 }
 
 /** Runs the bridge and watches its events; never throws for a hangup. */
-async function bridge(arg: string, ctx: CallContext): Promise<{ completion: ExecuteResult | undefined; watch: BridgeWatch }> {
+async function bridge(arg: string, ctx: CallContext, callbacks: LegCallbacks)
+  : Promise<{ completion: ExecuteResult | undefined; watch: BridgeWatch }> {
   const watch: BridgeWatch = { bridgedUuid: undefined, bridgedAtUs: undefined, endedAtUs: undefined };
   const offs = [
+    ctx.channel.on('execute', ({ application }) => { if (application === 'bridge') callbacks.initiated(); }),
     ctx.channel.on('bridge', ({ otherUuid, event }) => {
       watch.bridgedUuid = otherUuid;
       watch.bridgedAtUs = timestampUs(event);
+      callbacks.answered(otherUuid);
     }),
     ctx.channel.on('unbridge', ({ event }) => { watch.endedAtUs ??= timestampUs(event); }),
     ctx.channel.on('hangup', ({ event }) => { if (watch.bridgedUuid !== undefined) watch.endedAtUs ??= timestampUs(event); }),
@@ -114,17 +121,32 @@ export async function ringNouns(verb: DialVerb, nouns: readonly RingNoun[], ctx:
   const tone = ringTone(verb, ctx);
   await prepareCaller(verb, tone, ctx);
   const recording = await startDialRecording(verb, ctx);
-  const { completion, watch } = await bridge(dialString(originateVars(verb, callerIdOf(verb, ctx), tone), legs), ctx);
+  const callerId = callerIdOf(verb, ctx);
+  const callbacks = new LegCallbacks(ctx, legs, callerId ?? ctx.identity.from);
+  const whispers = registerWhispers(ctx, legs, callerId ?? ctx.identity.from, (uuid) => callbacks.answered(uuid));
+  let bridged: Awaited<ReturnType<typeof bridge>>;
+  try {
+    bridged = await bridge(dialString(originateVars(verb, callerId, tone, legs), legs), ctx, callbacks);
+  } finally {
+    for (const leg of legs) ctx.whispers?.remove(leg.uuid);
+  }
+  const { completion, watch } = bridged;
   if (recording !== undefined) await stopDialRecording(recording, ctx);
   const disposition = completion?.event.variable('originate_disposition');
-  const status = dialCallStatus({ bridgedUuid: watch.bridgedUuid, disposition, callerHungUp: ctx.signal.aborted });
+  const rejected = watch.bridgedUuid === undefined && !ctx.signal.aborted ? whisperRejected(whispers) : undefined;
+  const status = rejected !== undefined ? 'no-answer'
+    : dialCallStatus({ bridgedUuid: watch.bridgedUuid, disposition, callerHungUp: ctx.signal.aborted });
   const duration = durationOf(watch, ctx);
+  callbacks.completed(status, watch.bridgedUuid, duration);
   ctx.log.info({ verb: 'Dial', status, legs: legs.length, disposition, bridgeHangupCause: completion?.event.variable('bridge_hangup_cause'),
     duration }, 'dial finished');
   const extras = recording === undefined ? {} : await deliverDialRecording(recording, verb, ctx);
+  // Twilio sends DialCallSid whenever a leg was created: the bridged leg, else the leg a whisper turned down,
+  // else the first leg (with several legs FreeSWITCH does not say which one failed last).
+  const callSid = watch.bridgedUuid ?? rejected ?? legs[0]?.uuid;
   return {
     status,
-    ...(watch.bridgedUuid === undefined ? {} : { callSid: watch.bridgedUuid }),
+    ...(callSid === undefined ? {} : { callSid }),
     ...(duration === undefined ? {} : { duration }),
     extras,
   };

@@ -2,7 +2,7 @@
 import type { Channel } from '../channel/channel.js';
 import type { ChannelEventOptions, EventFactory, SimEvent } from '../channel/event-factory.js';
 import type { MediaControl } from '../media/media-control.js';
-import type { BLegOutcome, CallerScript, ResolvedSimOptions } from '../sim/options.js';
+import type { BLegOutcome, CallerScript, ResolvedSimOptions, SimCallOptions } from '../sim/options.js';
 import type { Clock } from '../util/clock.js';
 
 /** The call-side services an application uses. */
@@ -29,6 +29,14 @@ export interface AppContext {
   bridgeOutcome(dialString: string): BLegOutcome | undefined;
   /** Shared conference rooms of the simulator. */
   readonly rooms: ConferenceRoomsApi;
+  /** Places another call that connects to an outbound socket (a whisper leg's `socket` application). */
+  placeCall(opts: SimCallOptions): SimulatedCallPort;
+}
+
+/** What the bridge needs of a call it placed. */
+export interface SimulatedCallPort {
+  readonly ended: Promise<{ readonly hangupCause?: string }>;
+  hangup(cause?: string): void;
 }
 
 /** An application model: resolves with the Application-Response to report (default `_none_`). */

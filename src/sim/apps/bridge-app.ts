@@ -26,6 +26,7 @@ import {
   type LegResult,
 } from './bridge-dial.js';
 import { answer, preAnswer } from './channel-ops.js';
+import { runLegWhisper, whisperSocketOf } from './bridge-whisper.js';
 import { sessionBridged } from './session-record-app.js';
 
 interface Attempt {
@@ -121,6 +122,36 @@ function continueAfter(ctx: AppContext, cause: string): boolean {
   return cause === 'NO_ANSWER' || cause === 'NO_USER_RESPONSE' || cause === 'ORIGINATOR_CANCEL';
 }
 
+/** The outcome of screening the answering legs. */
+interface Screening {
+  readonly winner?: Attempt;
+  /** The last leg a whisper hung up, and its cause. */
+  readonly turnedDown?: { readonly attempt: Attempt; readonly cause: string };
+}
+
+/**
+ * The first answering leg that survives its whisper (legs without one survive at once), trying them in the order
+ * they answered.
+ */
+async function screen(ctx: AppContext, answering: readonly Attempt[]): Promise<Screening | 'caller-hangup'> {
+  let nowMs = answering[0]?.result.atMs ?? 0;
+  let turnedDown: Screening['turnedDown'];
+  for (const a of answering) {
+    if (a.result.atMs > nowMs) {
+      const o = await ctx.media.wait({ ms: a.result.atMs - nowMs, onDigit: () => false, breakable: false });
+      if (o.reason === 'hangup') return 'caller-hangup';
+      nowMs = a.result.atMs;
+    }
+    const target = whisperSocketOf(a.vars);
+    if (target === undefined) return { winner: a };
+    const end = await runLegWhisper(ctx, a.leg, a.uuid, a.vars, target);
+    if (end === 'caller-hangup') return end;
+    if (end.accepted) return { winner: a };
+    turnedDown = { attempt: a, cause: end.cause };
+  }
+  return turnedDown === undefined ? {} : { turnedDown };
+}
+
 async function bridge(ctx: AppContext, arg: string): Promise<undefined> {
   const ch = ctx.channel;
   const plan = parseDialString(arg);
@@ -143,9 +174,10 @@ async function bridge(ctx: AppContext, arg: string): Promise<undefined> {
       ch.vars.set('originate_signal_bond', first.uuid);
       ch.vars.set('originated_legs', attempts.map((x) => `${x.uuid};Outbound Call;${x.leg.calleeNumber}`).join(','));
     }
-    const winner = attempts
+    const answering = attempts
       .filter((x) => x.result.kind === 'answer')
-      .sort((x, y) => x.result.atMs - y.result.atMs)[0];
+      .sort((x, y) => x.result.atMs - y.result.atMs);
+    const winner = answering[0];
     const rings = attempts.some((x) => (x.result.kind === 'answer' ? x.result.atMs > 0 : x.result.rings));
     const wasAnswered = ch.answered;
     // B's ringing marks the A-leg's progress time without a CHANNEL_PROGRESS event, and an
@@ -164,9 +196,20 @@ async function bridge(ctx: AppContext, arg: string): Promise<undefined> {
       failed(ctx, attempts[0] ?? last, 'ORIGINATOR_CANCEL', undefined, true);
       return undefined;
     }
-    if (winner && winner.result.kind === 'answer') {
-      await connected(ctx, { ...winner, result: winner.result });
+    const screening = await screen(ctx, answering);
+    if (screening === 'caller-hangup') {
+      failed(ctx, attempts[0] ?? last, 'ORIGINATOR_CANCEL', undefined, true);
       return undefined;
+    }
+    const won = screening.winner;
+    if (won !== undefined && won.result.kind === 'answer') {
+      await connected(ctx, { ...won, result: won.result });
+      return undefined;
+    }
+    if (screening.turnedDown !== undefined && last.result.kind === 'answer') {
+      failed(ctx, screening.turnedDown.attempt, screening.turnedDown.cause, undefined, false);
+      lastCause = screening.turnedDown.cause;
+      continue;
     }
     if (last.result.kind === 'fail') {
       failed(ctx, last, last.result.cause, last.result.sipStatus, false);

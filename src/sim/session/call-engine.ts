@@ -10,7 +10,7 @@
  * (more/uuid-kill-then-execute).
  */
 import { randomUUID } from 'node:crypto';
-import type { AppContext, ConferenceRoomsApi } from '../apps/app-context.js';
+import type { AppContext, ConferenceRoomsApi, SimulatedCallPort } from '../apps/app-context.js';
 import { appContextFor } from './app-context-factory.js';
 import { setCdrVars } from '../channel/cdr-vars.js';
 import type { Channel } from '../channel/channel.js';
@@ -37,6 +37,8 @@ export interface EngineHooks {
 
 /** Everything an engine is built from. */
 export interface EngineDeps {
+  /** Places another call on the same simulator (a whisper leg's socket session). */
+  readonly placeCall: (opts: SimCallOptions) => SimulatedCallPort;
   readonly channel: Channel;
   readonly clock: Clock;
   readonly factory: EventFactory;
@@ -56,6 +58,7 @@ export class CallEngine {
   readonly options: ResolvedSimOptions;
   readonly call: SimCallOptions;
   readonly rooms: ConferenceRoomsApi;
+  readonly placeCall: (opts: SimCallOptions) => SimulatedCallPort;
   readonly media: MediaControl;
   readonly subs: Subscriptions;
   readonly hooks: EngineHooks;
@@ -85,6 +88,7 @@ export class CallEngine {
     this.options = deps.options;
     this.call = deps.call;
     this.rooms = deps.rooms;
+    this.placeCall = deps.placeCall;
     this.hooks = deps.hooks;
     this.socketArg = deps.socketArg;
     this.lastArg = deps.socketArg;
@@ -273,13 +277,13 @@ export class CallEngine {
     this.exitReceived = true;
     this.write(reply);
     this.finalDisconnect();
-    this.hangup('NORMAL_CLEARING');
+    if (this.call.afterSocket !== 'continue') this.hangup('NORMAL_CLEARING');
   }
 
   /** The socket closed under us: a live channel is hung up (the socket app returns). */
   socketClosed(): void {
     this.#closed = true;
-    if (!this.transferred) this.hangup('NORMAL_CLEARING');
+    if (!this.transferred && this.call.afterSocket !== 'continue') this.hangup('NORMAL_CLEARING');
   }
 
   /** Wall-clock microseconds. */

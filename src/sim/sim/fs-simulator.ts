@@ -26,6 +26,8 @@ export interface FsSimulatorExtras {
 export class FsSimulator {
   readonly options: ResolvedSimOptions;
   readonly rooms: ConferenceRooms;
+  /** Calls a bridge placed for its legs' `socket` applications (whispers), in order. */
+  readonly socketLegs: SimulatedCall[] = [];
   readonly #factory: EventFactory;
   readonly #registry: ReadonlyMap<string, AppDefinition> = createAppRegistry();
   readonly #calls = new Set<SimulatedCall>();
@@ -85,6 +87,11 @@ export class FsSimulator {
         factory: this.#factory,
         rooms: this.rooms,
         registry: this.#registry,
+        placeCall: (legOpts) => {
+          const leg = this.call(legOpts);
+          this.socketLegs.push(leg);
+          return leg;
+        },
         channel,
         recordTranscript: this.#record,
         connectGate: this.#gate,

@@ -3,7 +3,9 @@
 /** What a bridged B-leg does, chosen by dial string. Times are FreeSWITCH milliseconds. */
 export type BLegOutcome =
   /** Answers after `afterMs` (default 0) and hangs up `hangupAfterMs` later (default 2000). */
-  | { readonly type: 'answer'; readonly afterMs?: number; readonly hangupAfterMs?: number; readonly hangupCause?: string }
+  | { readonly type: 'answer'; readonly afterMs?: number; readonly hangupAfterMs?: number; readonly hangupCause?: string;
+      /** What the callee does on its own socket session when the leg runs a whisper (`group_confirm_key=exec`). */
+      readonly callee?: CallerScript }
   /** Rejects with USER_BUSY (SIP 486 on sofia endpoints) after `afterMs` (default 20). */
   | { readonly type: 'busy'; readonly afterMs?: number }
   /** Rings until call_timeout / originate_timeout / leg_timeout (default 60 s): NO_ANSWER. */
@@ -48,6 +50,12 @@ export interface SimCallOptions {
   readonly context?: string;
   /** The `socket` app's argument (default `<host>:<port> async full`). */
   readonly socketArg?: string;
+  /**
+   * What follows the `socket` application when its session ends (`exit` or the socket closing): `hangup` (default,
+   * nothing follows, FreeSWITCH hangs up with NORMAL_CLEARING) or `continue` (the channel stays up, as a leg whose
+   * whisper ran in `group_confirm_file` goes on to its bridge).
+   */
+  readonly afterSocket?: 'hangup' | 'continue';
   /** Real milliseconds FreeSWITCH waits for the first command before closing (default 25000, not scaled). */
   readonly firstCommandTimeoutMs?: number;
   /**

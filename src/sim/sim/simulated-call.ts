@@ -41,6 +41,8 @@ export interface ExecutedApp {
 
 /** What a call needs from its simulator. */
 export interface CallEnvironment {
+  /** Places another call on the same simulator. */
+  readonly placeCall: (opts: SimCallOptions) => SimulatedCall;
   readonly options: ResolvedSimOptions;
   readonly factory: EventFactory;
   readonly rooms: ConferenceRoomsApi;
@@ -93,6 +95,7 @@ export class SimulatedCall extends EventEmitter {
       options: env.options,
       call: opts,
       rooms: env.rooms,
+      placeCall: env.placeCall,
       socketArg: opts.socketArg ?? `${opts.host}:${opts.port} async full`,
       wire: { write: (d) => this.#write(d), close: () => this.#closeSocket() },
       hooks: {
