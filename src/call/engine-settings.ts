@@ -42,8 +42,9 @@ export interface EngineSettings {
     readonly silenceThreshold: number;
     readonly uploadTimeoutMs: number;
   };
-  /** `<Conference>` rooms: mod_conference profile, default hold music, extra member flags. */
-  readonly conference: { readonly profile: string; readonly holdMusic: string; readonly memberFlags: readonly string[] };
+  /** `<Conference>` rooms: mod_conference profile, default hold music, extra member flags, waitUrl requests per wait. */
+  readonly conference: { readonly profile: string; readonly holdMusic: string; readonly memberFlags: readonly string[];
+    readonly waitUrlMaxFetches: number };
   /** `<Enqueue>` queues: size limit and default hold music. */
   readonly queue: { readonly maxSize: number; readonly holdMusic: string };
   /** Endpoint templates of `<Dial>` nouns, and the resolver of User and Device ids. */

@@ -442,6 +442,10 @@ export const schema = {
         doc: 'mod_conference member flags added to every member of a <Conference> room (e.g. dist-dtmf).',
         format: 'conference-flags', default: [],
       },
+      waitUrlMaxFetches: {
+        doc: 'Times one waiting <Conference> member requests its waitUrl document (again each time it ends); then hold music.',
+        format: intBetween(1, 100_000), default: 200,
+      },
     },
     queue: {
       maxSize: {
@@ -555,7 +559,7 @@ export interface Config extends OpsConfig {
     };
     dial: { numberTemplate: string; sipTemplate: string; userTemplate: string; deviceTemplate: string; realm: string;
       whisperSocket: string };
-    conference: { profile: string; holdMusic: string; memberFlags: string[] };
+    conference: { profile: string; holdMusic: string; memberFlags: string[]; waitUrlMaxFetches: number };
     queue: { maxSize: number; holdMusic: string };
     record: {
       spoolDir: string;

@@ -18,7 +18,8 @@ import { newRecordingSid, publicUrl } from '../recording/recording-file.js';
 import { sendConferenceEvent } from '../rooms/conference-callbacks.js';
 import { attendConference } from '../rooms/conference-member.js';
 import type { RoomMember, RoomState } from '../rooms/conference-registry.js';
-import { beepVariables, conferenceFlags, holdSound } from '../rooms/conference-settings.js';
+import { beepVariables, conferenceFlags, roomHoldSound, waitSource } from '../rooms/conference-settings.js';
+import { WaitingMember } from '../rooms/waiting-member.js';
 import { conferenceRoom } from '../rooms/room-names.js';
 import type { DialOutcome, DialTarget } from './dial-outcome.js';
 
@@ -74,11 +75,12 @@ export const dialConference: DialTarget<ConferenceNoun> = async (dial, noun, ctx
     endConferenceOnExit: noun.endConferenceOnExit, muted: noun.muted };
   let joined = false;
   let released = false;
+  let waiting: WaitingMember | undefined;
   try {
     await ensureAnswered(ctx);
     const variables: Array<readonly [string, string]> = [
       ['hangup_after_conference', 'false'],
-      ['conference_moh_sound', await holdSound(ctx, noun)],
+      ['conference_moh_sound', await roomHoldSound(ctx, noun)],
       ['conference_max_members', String(noun.maxParticipants)],
       ...beepVariables(noun.beep),
       ...recordingVariables(ctx, dial, noun, state),
@@ -87,11 +89,12 @@ export const dialConference: DialTarget<ConferenceNoun> = async (dial, noun, ctx
       room, profile: ctx.settings.conference.profile, flags: conferenceFlags(noun, ctx.settings.conference.memberFlags),
       variables,
     }, {
-      onJoined: () => {
+      onJoined: (memberId) => {
         joined = true;
         const starts = registry.joined(state, member);
         sendConferenceEvent(ctx, state, 'participant-join', member);
         if (starts) sendConferenceEvent(ctx, state, 'conference-start', member);
+        if (!state.started) waiting = new WaitingMember(ctx, registry, state, memberId, waitSource(ctx, noun));
       },
       onEvent: (action) => {
         if (action !== 'mute-member' && action !== 'unmute-member') return;
@@ -99,6 +102,7 @@ export const dialConference: DialTarget<ConferenceNoun> = async (dial, noun, ctx
         sendConferenceEvent(ctx, state, member.muted ? 'participant-mute' : 'participant-unmute', member);
       },
     });
+    await waiting?.end();
     released = true;
     const ended = registry.left(state, callSid);
     if (joined) sendConferenceEvent(ctx, state, 'participant-leave', member);
@@ -110,6 +114,7 @@ export const dialConference: DialTarget<ConferenceNoun> = async (dial, noun, ctx
     if (ended) await deliverRecording(ctx, state);
     return { status: 'completed', duration: stay.seconds, extras: outcomeExtras(noun, state) };
   } finally {
+    await waiting?.end();
     if (!released) registry.left(state, callSid);
   }
 };

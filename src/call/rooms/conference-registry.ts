@@ -47,6 +47,8 @@ export interface RoomState {
   recording: ConferenceRecording | undefined;
   /** Why the conference ended, once it has. */
   endedBy: { readonly reason: string; readonly callSid: string } | undefined;
+  /** Told once when the conference starts (waiting members stop their wait audio). */
+  readonly startWatchers: Set<() => void>;
 }
 
 /** Rooms of this node. */
@@ -58,7 +60,8 @@ export class ConferenceRegistry {
     let state = this.#rooms.get(room);
     if (!state) {
       state = { room, friendlyName, conferenceSid: 'CF' + randomUUID().replace(/-/g, ''), members: new Map(),
-        reserved: new Set(), started: false, sequence: 0, callback: undefined, recording: undefined, endedBy: undefined };
+        reserved: new Set(), started: false, sequence: 0, callback: undefined, recording: undefined, endedBy: undefined,
+        startWatchers: new Set() };
       this.#rooms.set(room, state);
     }
     return state;
@@ -83,7 +86,17 @@ export class ConferenceRegistry {
     state.members.set(member.callSid, member);
     if (state.started || !member.startConferenceOnEnter) return false;
     state.started = true;
+    const watchers = [...state.startWatchers];
+    state.startWatchers.clear();
+    for (const watcher of watchers) watcher();
     return true;
+  }
+
+  /** Calls `fn` once when the conference starts (never when it already has). Returns a disposer. */
+  onStart(state: RoomState, fn: () => void): () => void {
+    if (state.started) return () => undefined;
+    state.startWatchers.add(fn);
+    return () => state.startWatchers.delete(fn);
   }
 
   /**

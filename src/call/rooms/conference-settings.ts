@@ -8,11 +8,16 @@
  * - `beep`: the member's `conference_enter_sound` / `conference_exit_sound` are silenced where Twilio plays none
  *   (false, or the other side of onEnter/onExit) and left to the profile otherwise;
  * - `maxParticipants` → `conference_max_members` (read when the room is created; this node also counts members);
- * - `waitUrl` → `conference_moh_sound` (read when the room is created): an audio URL plays as is; a TwiML document
- *   gives its first `<Play>`; `''` is silence; absent, or no audio in the document, gives `call.conference.holdMusic`.
+ * - `waitUrl` of a member that waits (startConferenceOnEnter false): played to that member alone by its own call
+ *   (rooms/conference-wait.ts), so the room it creates gets silence as `conference_moh_sound` and the two never
+ *   overlap; absent, the member hears `call.conference.holdMusic` the same way;
+ * - `waitUrl` of a moderator that creates the room → `conference_moh_sound` (read when the room is created, heard
+ *   while it is alone): an audio URL plays as is; a TwiML document gives its first `<Play>`; `''` is silence;
+ *   absent, or no audio in the document, gives `call.conference.holdMusic`.
  */
 import { AppError } from '../../errors.js';
 import type { ConferenceNoun, PlayVerb } from '../../twiml/index.js';
+import type { WaitSource } from './conference-wait.js';
 import { isFreeswitchStream, resolveUrl } from '../../twiml/index.js';
 import { redactUrl } from '../../webhook/index.js';
 import { isCallEnded } from '../call-actions.js';
@@ -67,6 +72,31 @@ async function audioOfDocument(ctx: CallContext, url: URL, method: ConferenceNou
     ctx.state.requests = requests;
     ctx.state.document = document;
   }
+}
+
+/** What a member that waits for the conference to start hears (see conference-wait.ts). */
+export function waitSource(ctx: CallContext, noun: ConferenceNoun): WaitSource {
+  const music = ctx.settings.conference.holdMusic;
+  const hold: WaitSource = music === '' ? { kind: 'none' } : { kind: 'audio', path: music };
+  if (noun.waitUrl === undefined) return hold;
+  if (noun.waitUrl.trim() === '') return { kind: 'none' };
+  try {
+    const url = resolveUrl(noun.waitUrl, ctx.state.document);
+    if (AUDIO_PATH.test(url.pathname)) return { kind: 'audio', path: urlPlaybackPath(url, ctx.settings.media) };
+    return { kind: 'document', url, method: noun.waitMethod };
+  } catch (err) {
+    if (!(err instanceof AppError)) throw err;
+    ctx.log.warn({ code: 'ERR_CONFERENCE_WAIT_URL', cause: err.code }, 'waitUrl unusable; hold music plays');
+    return hold;
+  }
+}
+
+/**
+ * The `conference_moh_sound` of a noun: silence for a member that waits (it hears its own wait audio), else the
+ * moderator's hold sound (below).
+ */
+export async function roomHoldSound(ctx: CallContext, noun: ConferenceNoun): Promise<string> {
+  return noun.startConferenceOnEnter ? holdSound(ctx, noun) : SILENT_HOLD;
 }
 
 /** The `conference_moh_sound` of a noun. */

@@ -55,7 +55,8 @@ export interface ConferenceRoomsApi {
   join(name: string, member: ConferenceMemberPort, flags: ReadonlySet<string>, profile: string,
     creation?: RoomCreation): ConferenceSeat | undefined;
   list(name: string): ConferenceSeatInfo[] | undefined;
-  command(name: string, action: string, target: string): string;
+  /** A `conference` api command; `argv` are the words after the action, split as FreeSWITCH splits them. */
+  command(name: string, action: string, target: string, argv?: readonly string[]): string;
 }
 
 /** What the channel that creates a room sets for it (FreeSWITCH reads these only when the room is created). */
@@ -86,9 +87,15 @@ export interface ConferenceMemberPort {
   /** The member was removed by the room (kick, hup, end of conference). */
   removed(reason: 'kick' | 'hup' | 'endconf'): void;
   /** The room raises a conference::maintenance event about this member. */
-  maintenance(action: string, member: MemberSnapshot): void;
+  maintenance(action: string, member: MemberSnapshot, extra?: MaintenanceExtra): void;
   /** A mute/unmute prompt was played to the member. */
   soundPlayed?(file: string, member: MemberSnapshot): void;
+}
+
+/** What a file event adds: the file, and how long it played (play-file-member-done). */
+export interface MaintenanceExtra {
+  readonly file?: string;
+  readonly ms?: number;
 }
 
 /** A member's place in a room. */

@@ -9,7 +9,7 @@
  */
 import type { EventHeader } from '../wire/event-encoder.js';
 import type { CallingSite } from '../channel/event-factory.js';
-import type { AppContext, AppDefinition, MemberSnapshot } from './app-context.js';
+import type { AppContext, AppDefinition, MaintenanceExtra, MemberSnapshot } from './app-context.js';
 import { preAnswer } from './channel-ops.js';
 import { playFile } from './playback-app.js';
 
@@ -27,7 +27,13 @@ const SITES: Readonly<Record<string, CallingSite>> = {
   'deaf-member': ['conference_api.c', 'conference_api_sub_deaf', '540'],
   'undeaf-member': ['conference_api.c', 'conference_api_sub_undeaf', '573'],
   'play-file-member-done': ['conference_file.c', 'conference_file_close', '52'],
+  'play-file-member': ['conference_api.c', 'conference_api_sub_play', '2853'],
 };
+
+/** A file as FreeSWITCH names it: its own prompts by their sound path, anything else as played. */
+function memberFile(file: string): string {
+  return file.includes('/') || file.includes(':') ? file : SOUNDS + file;
+}
 
 /** Name, profile and flags of a conference app argument. */
 export function parseConferenceArg(arg: string): { name: string; profile: string; flags: Set<string> } {
@@ -38,7 +44,7 @@ export function parseConferenceArg(arg: string): { name: string; profile: string
   return { name, profile, flags };
 }
 
-function maintenance(ctx: AppContext, action: string, s: MemberSnapshot, extra: { file?: string } = {}): void {
+function maintenance(ctx: AppContext, action: string, s: MemberSnapshot, extra: MaintenanceExtra = {}): void {
   const conf: EventHeader[] = [
     ['Conference-Name', s.conferenceName],
     ['Conference-Domain', ctx.channel.vars.get('domain_name') ?? '127.0.0.1'],
@@ -60,9 +66,13 @@ function maintenance(ctx: AppContext, action: string, s: MemberSnapshot, extra: 
     pre = [...conf, ['Action', action], ['Old-ID', 'none'], ...conf, floor];
     post = [...member, ['New-ID', String(s.memberId)]];
   } else if (action === 'play-file-member-done') {
-    const file: EventHeader[] = [['seconds', '2'], ['milliseconds', '2392'], ['samples', '19140']];
+    const ms = extra.ms ?? 2392;
+    const file: EventHeader[] = [['seconds', String(Math.floor(ms / 1000))], ['milliseconds', String(Math.round(ms))],
+      ['samples', String(Math.round(ms * 8))]];
     pre = [...conf, ...file, ['Action', action], ...conf, floor];
-    post = [...member, ['File', SOUNDS + (extra.file ?? 'conf-muted.wav')]];
+    post = [...member, ['File', memberFile(extra.file ?? 'conf-muted.wav')]];
+  } else if (action === 'play-file-member') {
+    post = [...member, ['Action', action], ['File', extra.file ?? '']];
   }
   ctx.fire('CUSTOM', {
     subclass: SUBCLASS,
@@ -101,7 +111,7 @@ async function conference(ctx: AppContext, arg: string): Promise<undefined> {
         reason = r;
         ctx.media.interrupt();
       },
-      maintenance: (action, snap) => maintenance(ctx, action, snap),
+      maintenance: (action, snap, extra) => maintenance(ctx, action, snap, extra),
       // Back-to-back mute/unmute prompts give one play-file-member-done, about 0.8 s after the
       // last command, naming the first prompt (more/conference-endconf-caller-hangup).
       soundPlayed: (file, snap) => {

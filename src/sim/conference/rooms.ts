@@ -18,6 +18,7 @@ import type {
 } from '../apps/app-context.js';
 import { wavFile } from '../media/wav-writer.js';
 import { printCJsonFormatted, type JsonValue } from './cjson-format.js';
+import { MemberFiles, type MemberPlay } from './member-files.js';
 
 /** One member in a room. */
 export interface Member {
@@ -27,6 +28,8 @@ export interface Member {
   readonly endconf: boolean;
   readonly ghost: boolean;
   readonly joinedMs: number;
+  /** Files the room plays to this member alone. */
+  readonly files: MemberFiles;
   mute: boolean;
   deaf: boolean;
 }
@@ -39,8 +42,8 @@ export interface Room {
   readonly createdMs: number;
   readonly members: Map<number, Member>;
   floor: number | undefined;
-  /** Conference flags given by the creating member (wait-mod). */
-  readonly flags: ReadonlySet<string>;
+  /** Conference flags given by the creating member (wait-mod, cleared when a moderator joins). */
+  readonly flags: Set<string>;
   readonly maxMembers: number;
   readonly autoRecord: string | undefined;
 }
@@ -65,6 +68,8 @@ export class ConferenceRooms implements ConferenceRoomsApi {
   readonly #rooms = new Map<string, Room>();
   readonly #timeScale: number;
   #memberSeq: number;
+  /** Every file played to a single member, in the order the api queued them (for tests). */
+  readonly memberPlays: MemberPlay[] = [];
 
   /**
    * @param firstMemberId the first Member-ID handed out (FreeSWITCH counts from start-up).
@@ -86,9 +91,12 @@ export class ConferenceRooms implements ConferenceRoomsApi {
     }
     // A full room adds nobody: the application returns at once (conference_loop "Conference is full").
     if (room.maxMembers > 0 && room.members.size >= room.maxMembers) return undefined;
+    const id = ++this.#memberSeq;
+    const r0 = room;
     const m: Member = {
-      id: ++this.#memberSeq,
+      id,
       port,
+      files: new MemberFiles(port, () => snapshot(r0, m), this.memberPlays),
       moderator: flags.has('moderator'),
       endconf: flags.has('endconf'),
       ghost: flags.has('ghost'),
@@ -97,6 +105,8 @@ export class ConferenceRooms implements ConferenceRoomsApi {
       deaf: flags.has('deaf'),
     };
     room.members.set(m.id, m);
+    // conference_member_add: a moderator clears the room's wait-mod flag (the room's hold music stops).
+    if (m.moderator) room.flags.delete('wait-mod');
     const r = room;
     port.maintenance('add-member', snapshot(r, m));
     if (r.floor === undefined) {
@@ -109,6 +119,7 @@ export class ConferenceRooms implements ConferenceRoomsApi {
   #leave(room: Room, m: Member): void {
     if (!room.members.has(m.id)) return;
     room.members.delete(m.id);
+    m.files.clear();
     if (room.floor === m.id) room.floor = undefined;
     m.port.maintenance('del-member', snapshot(room, m));
     if (room.members.size === 0) {
@@ -158,10 +169,14 @@ export class ConferenceRooms implements ConferenceRoomsApi {
     });
   }
 
-  command(name: string, action: string, target: string): string {
+  command(name: string, action: string, target: string, argv: readonly string[] = target.split(' ')): string {
     const room = this.#rooms.get(name);
     if (!room) return `Conference ${name} not found\n`;
     switch (action) {
+      case 'play':
+        return this.#play(room, argv);
+      case 'stop':
+        return this.#stop(room, argv);
       case 'list':
         return (this.list(name) ?? [])
           .map((s) => `${s.memberId};${s.channelName};${s.uuid};${s.callerIdName};${s.callerIdNumber};${s.flags};0;0;100\n`)
@@ -178,6 +193,23 @@ export class ConferenceRooms implements ConferenceRoomsApi {
       default:
         return `-ERR Unknown command ${action}\n`;
     }
+  }
+
+  // Only the member form is modelled: `play <file> <member_id>`.
+  #play(room: Room, argv: readonly string[]): string {
+    const [file, id] = argv;
+    if (file === undefined || id === undefined) return 'play <file_path> [async|<member_id> [nomux]]';
+    const m = room.members.get(Number.parseInt(id, 10));
+    return m ? m.files.play(file) : `-ERR Member: ${id} not found.\n`;
+  }
+
+  // `stop <current|all> <member_id>`; the room-wide form stops nothing here (the room plays no files).
+  #stop(room: Room, argv: readonly string[]): string {
+    const [which = 'all', id] = argv;
+    if (which !== 'current' && which !== 'all') return 'stop <[current|all|async|last]> [<member_id>]';
+    if (id === undefined) return '+OK Stopped 0 files.\n';
+    const m = room.members.get(Number.parseInt(id, 10));
+    return m ? m.files.stop(which) : `-ERR Member: ${id} not found.\n`;
   }
 
   #members(room: Room, target: string): Member[] {

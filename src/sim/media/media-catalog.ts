@@ -1,7 +1,7 @@
 /**
  * How long a playback path plays, the way FreeSWITCH would play it: `tone_stream://` TGML
  * (`%(on,off,freq)` segments, `L=n;` repeats, `;loops=n`, -1 forever), `silence_stream://ms`
- * (-1 forever, 0 invalid), `file_string://a!b`, `say:` (only with `tts_engine`/`tts_voice` set,
+ * (-1 forever, 0 invalid), `file_string://a!b`, `tts://engine|voice|text`, `say:` (only with `tts_engine`/`tts_voice` set,
  * otherwise nothing plays: esl-captures/README.md), local files, http(s) URLs and
  * `http_cache://` (durations from the simulator's table, else its default).
  */
@@ -96,6 +96,12 @@ export function describeMedia(rawPath: string, opts: ResolvedSimOptions, vars: V
       total += info.ms;
     }
     return { found: true, ms: total, readAhead: false };
+  }
+  if (path.startsWith('tts://')) {
+    // mod_dptools' tts file format: `tts://engine|voice|text`; it does not open when the engine lacks the voice.
+    const [engine = '', voice = '', ...text] = path.slice(6).split('|');
+    if (text.length === 0 || !ttsKnows(opts, engine, voice)) return NOT_FOUND;
+    return { found: true, ms: ttsDurationMs(text.join('|')), readAhead: false };
   }
   if (path.startsWith('say:')) {
     const engine = vars.get('tts_engine');

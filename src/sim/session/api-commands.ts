@@ -4,6 +4,7 @@
  * Unknown commands answer `-ERR <cmd> Command not found!\n`.
  */
 import { causeName } from '../channel/hangup-causes.js';
+import { separateArgs } from '../util/arg-split.js';
 import { encodeJsonMembers, encodePlainHeaders, type EventHeader } from '../wire/event-encoder.js';
 import type { CallEngine } from './call-engine.js';
 import type { ExecRunner } from './exec-runner.js';
@@ -101,8 +102,11 @@ export function runApi(engine: CallEngine, runner: ExecRunner, line: string): Ap
     case 'uuid_transfer':
       if (!ours) return { body: NO_CHANNEL };
       return { body: '+OK\n', after: () => engine.transferAway() };
-    case 'conference':
-      return { body: engine.rooms.command(words[0] ?? '', words[1] ?? '', words.slice(2).join(' ')) };
+    case 'conference': {
+      // mod_conference splits its command line with FreeSWITCH's tokeniser (quotes group words), 25 words at most.
+      const argv = separateArgs(args, 25);
+      return { body: engine.rooms.command(argv[0] ?? '', argv[1] ?? '', words.slice(2).join(' '), argv.slice(2)) };
+    }
     default:
       return { body: `-ERR ${cmd} Command not found!\n` };
   }
