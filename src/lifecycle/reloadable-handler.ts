@@ -28,7 +28,8 @@ export interface ServerLifetime {
  * The TwiML engine behind one indirection, so that SIGHUP can change what the `call.*` and `webhook.*` keys set
  * (voice routes, TTS voices, time limits, the signing token...) without touching a call in progress. What outlives
  * a reload is built once: the recording store (`recordings`, the server's delivery queue), the conference rooms and
- * queues, the whispers of legs being dialled, the per-account call counts, and `lifetime`. The webhook client and the recording store report to `observer`.
+ * queues, the whispers of legs being dialled, the per-account call counts, and `lifetime`. The webhook client and
+ * the recording store report to `observer`.
  */
 export function createReloadableHandler(config: Readonly<Config>, dispatcher: Dispatcher, observer: Observer,
   recordings: RecordingStore, lifetime: ServerLifetime = {}): ReloadableHandler {

@@ -53,7 +53,9 @@ function planPlay(ctx: CallContext, play: PlayVerb): PromptPlan | undefined {
 }
 
 function playStep(ctx: CallContext, reference: string): MediaStep {
-  if (isFreeswitchStream(reference)) return { app: 'playback', arg: freeswitchPathArg(reference, ctx.settings.media.mediaPrefixes) };
+  if (isFreeswitchStream(reference)) {
+    return { app: 'playback', arg: freeswitchPathArg(reference, ctx.settings.media.mediaPrefixes) };
+  }
   const url = resolveUrl(reference, ctx.state.document);
   return { app: 'playback', arg: urlPlaybackPath(url, ctx.settings.media), url };
 }
