@@ -15,12 +15,16 @@ import { TwimlServer, twiml } from '../support/twiml-server.js';
 const ERROR_PROMPT = 'speak flite|rms|An application error has occurred. Goodbye.';
 const DENIED_HOST = '127.0.0.2';
 
+/** Stands for a resolver that never answers. */
+const NO_ANSWER = 'no answer';
+
 /** A resolver with a fixed table that counts what it is asked; unknown names fail with ENOTFOUND. */
 function countingLookup(table: Readonly<Record<string, string>>): LookupFunction & { readonly asked: string[] } {
   const asked: string[] = [];
   const fn = async (hostname: string): Promise<readonly LookupAddress[]> => {
     asked.push(hostname);
     const address = table[hostname];
+    if (address === NO_ANSWER) return new Promise<never>(() => undefined);
     if (address === undefined) {
       throw Object.assign(new Error(`getaddrinfo ENOTFOUND ${hostname}`), { code: 'ENOTFOUND' });
     }
@@ -36,7 +40,7 @@ describe('engine: webhook.deniedNetworks', () => {
 
   async function start(deniedNetworks: string[]): Promise<void> {
     app = await TwimlServer.start(DENIED_HOST);
-    lookup = countingLookup({ 'app.test': DENIED_HOST, 'media.test': DENIED_HOST });
+    lookup = countingLookup({ 'app.test': DENIED_HOST, 'media.test': DENIED_HOST, 'silent.test': NO_ANSWER });
     e = await startEngine({ webhook: { deniedNetworks, retryCount: 0 }, lookup });
     app.route('/status', { status: 204, body: '', contentType: 'text/plain' });
   }
@@ -166,6 +170,16 @@ describe('engine: webhook.deniedNetworks', () => {
       assert.equal(failed.length, 1);
       assert.equal(failed[0]?.['host'], 'nowhere.test');
       assert.deepEqual(lookup.asked, ['nowhere.test']);
+      assertNoError();
+    });
+
+    it('a caller hanging up while a media host is being resolved ends the call at once', async () => {
+      e.web.route('/voice', twiml('<Play>http://silent.test/a.wav</Play><Say>never heard</Say>'));
+      const call = e.call({ caller: { hangupAtMs: 5000 } });
+      await e.finish(call);
+      assert.deepEqual(appLines(call), ['answer']);
+      assert.deepEqual(lookup.asked, ['silent.test']);
+      assert.deepEqual(logged('ERR_CALL_MEDIA_DNS'), []);
       assertNoError();
     });
   });
