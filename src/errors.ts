@@ -59,6 +59,8 @@ export const ERROR_CATALOGUE = {
   ERR_CALL_BAD_URL: { level: 'error', text: 'a voice or fallback URL given for the call is not a valid http(s) URL' },
   ERR_CALL_REDIRECT_LIMIT: { level: 'warn', text: 'the call made more document requests than the limit allows' },
   ERR_CALL_MEDIA_REFUSED: { level: 'warn', text: 'a media path is not an http(s) URL or an allowed FreeSWITCH path' },
+  ERR_CALL_MEDIA_DENIED: { level: 'warn', twilio: 11200, text: 'a media URL FreeSWITCH would fetch resolves to an address on the deny list; it is not played' },
+  ERR_CALL_MEDIA_DNS: { level: 'warn', twilio: 11210, text: 'the host of a media URL FreeSWITCH would fetch could not be resolved; it is not played' },
   ERR_CALL_PLAY_FAILED: { level: 'warn', text: 'FreeSWITCH could not play a media file' },
   ERR_CALL_VOICE_UNMAPPED: { level: 'warn', text: 'a Say voice has no text-to-speech mapping; the default voice is used' },
   ERR_CALL_RECORDING_MISSING: { level: 'error', text: 'the file of a recording could not be read' },

@@ -7,7 +7,7 @@ import type { AddressInfo } from 'node:net';
 import type { Dispatcher } from 'undici';
 import { AdminServer } from './admin/admin-server.js';
 import { createApp } from './app.js';
-import { createRecordingQueue, createWebhookClient, type RecordingDeliveryQueue, webhookDispatcherOptions } from './call/index.js';
+import { createAddressChecker, createRecordingQueue, createWebhookClient, type RecordingDeliveryQueue } from './call/index.js';
 import { type Config, loadConfig } from './config/index.js';
 import { AppError, CallEndedError, toAppError } from './errors.js';
 import type { EslServer } from './esl/index.js';
@@ -15,7 +15,7 @@ import { createReloadableHandler, type ReloadableHandler } from './lifecycle/rel
 import type { Logger } from './log.js';
 import { createMetrics, type Metrics } from './metrics/index.js';
 import { ParkWatcher, socketTarget } from './park/index.js';
-import { createWebhookDispatcher } from './webhook/index.js';
+import { createWebhookDispatcher, type LookupFunction } from './webhook/index.js';
 
 /** Keys that SIGHUP cannot change: they need a restart. */
 const RESTART_SECTIONS = ['esl', 'admin', 'park', 'server'] as const;
@@ -29,6 +29,8 @@ export interface ServiceDeps {
   readonly env?: NodeJS.ProcessEnv;
   /** Webhook dispatcher (default: a new one with the configured deny list). */
   readonly dispatcher?: Dispatcher;
+  /** Resolves the host names of customer URLs, for the dispatcher and the media URL check (default: dns.lookup). */
+  readonly lookup?: LookupFunction;
 }
 
 /** A running server. */
@@ -42,6 +44,8 @@ export class Service {
   readonly #handler: ReloadableHandler;
   readonly #recordings: RecordingDeliveryQueue;
   readonly #admin: AdminServer | undefined;
+  /** Aborted once the server has stopped: what calls left behind (status callback retries) gives up. */
+  readonly #lifetime = new AbortController();
   #config: Readonly<Config>;
   #watcher: ParkWatcher | undefined;
   #listening = false;
@@ -55,11 +59,14 @@ export class Service {
     this.#config = deps.config;
     this.#log = deps.log;
     this.#ownsDispatcher = deps.dispatcher === undefined;
-    this.#dispatcher = deps.dispatcher ?? createWebhookDispatcher(webhookDispatcherOptions(deps.config));
+    // One address check for the server: the dispatcher connects through it, the engine checks media URLs with it.
+    const addresses = createAddressChecker(deps.config, deps.lookup);
+    this.#dispatcher = deps.dispatcher ?? createWebhookDispatcher({ addresses });
     this.#recordings = createRecordingQueue(deps.config, createWebhookClient(deps.config, this.#dispatcher), deps.log);
     const recordings = this.#recordings;
     this.metrics = createMetrics({ recordingsPending: () => recordings.pending });
-    this.#handler = createReloadableHandler(deps.config, this.#dispatcher, this.metrics.observer, this.#recordings);
+    this.#handler = createReloadableHandler(deps.config, this.#dispatcher, this.metrics.observer, this.#recordings,
+      { addresses, shutdown: this.#lifetime.signal });
     this.server = createApp({ config: deps.config, log: deps.log, handler: this.#handler.handler,
       observer: this.metrics.observer });
     if (deps.config.admin.enabled) {
@@ -145,6 +152,8 @@ export class Service {
     this.#draining = true;
     this.#log.info({ drainMs, calls: this.server.activeCalls }, 'draining: no new calls accepted');
     await Promise.all([this.#watcher?.stop(), this.server.close(drainMs)]);
+    // Every call has ended; a status callback still waiting for a retry gives up now rather than outlive the server.
+    this.#lifetime.abort(new CallEndedError('ERR_SHUTDOWN'));
     // After the calls: their last recordings are queued by then; undelivered ones stay spooled for the next run.
     await this.#recordings.close();
     await this.#admin?.close();

@@ -2,9 +2,10 @@
  * Everything a verb may touch during a call, and nothing global: the channel, the call's logger and signal, the
  * engine's settings and clients, the call's source and description, and the few pieces of state that change.
  */
+import type { LookupAddress } from 'node:dns';
 import type { Logger } from 'pino';
 import type { EslChannel } from '../esl/index.js';
-import type { CallWebhook } from '../webhook/index.js';
+import type { AddressChecker, CallWebhook } from '../webhook/index.js';
 import type { CallIdentity } from './call-description.js';
 import type { CallSource } from './call-source.js';
 import type { EngineSettings } from './engine-settings.js';
@@ -40,6 +41,11 @@ export interface CallState {
   failed: boolean;
   /** The hangup cause this server asked for first, if it hung the call up. */
   hangupRequested: string | undefined;
+  /**
+   * The address checks of the media hosts this call has asked about (media-url-guard.ts), by host name: made once
+   * per host and call, and gone with the call, so no answer outlives its DNS time to live by more than a call.
+   */
+  mediaHosts?: Map<string, Promise<readonly LookupAddress[]>>;
 }
 
 /** The context handed to every verb. */
@@ -60,6 +66,8 @@ export interface CallContext {
   readonly observer?: Observer;
   /** Conference rooms and queues shared by the calls of this server. */
   readonly rooms: RoomServices;
+  /** The server's check of customer addresses (the webhook dispatcher's), for the URLs FreeSWITCH fetches itself. */
+  readonly addresses: AddressChecker;
   /** Whispers of dialled legs, shared by the calls of this server; absent: whispers are not run. */
   readonly whispers?: WhisperRegistry;
 }

@@ -8,7 +8,9 @@ import type { Config } from '../config/index.js';
 import { CallEndedError, toAppError } from '../errors.js';
 import type { CallHandler, ChannelData } from '../esl/index.js';
 import {
+  AddressChecker,
   type CallWebhook,
+  type LookupFunction,
   type ParamFormat,
   withDebugSink,
   DEFAULT_DENIED_NETWORKS,
@@ -54,6 +56,16 @@ export interface CallEngineDeps {
   readonly limiter?: AccountLimiter;
   /** Whispers of dialled legs; default: an in-process registry for this handler (a server that rebuilds its handler passes the same one). */
   readonly whispers?: WhisperRegistry;
+  /**
+   * The server's address check, the one its webhook dispatcher connects through (see {@link createAddressChecker});
+   * the engine asks it about the media URLs FreeSWITCH fetches. Default: one from `config` with the system resolver.
+   */
+  readonly addresses?: AddressChecker;
+  /**
+   * Aborts when the server has stopped: status callbacks still waiting to be retried then give up, so that no timer
+   * outlives the server. Default: never.
+   */
+  readonly shutdown?: AbortSignal;
 }
 
 /** The options of the shared webhook dispatcher from the configuration. */
@@ -65,6 +77,14 @@ export function webhookDispatcherOptions(config: Readonly<Config>): WebhookDispa
       ...config.webhook.deniedNetworks,
     ],
   };
+}
+
+/**
+ * The server's one address check of customer URLs, from the configuration (`webhook.denyPrivateNetworks`,
+ * `webhook.deniedNetworks`): build it once, hand it to the webhook dispatcher (`addresses`) and to the engine.
+ */
+export function createAddressChecker(config: Readonly<Config>, lookup?: LookupFunction): AddressChecker {
+  return new AddressChecker({ ...webhookDispatcherOptions(config), ...(lookup && { lookup }) });
 }
 
 /** The webhook client of the engine, over the shared dispatcher, with the configured timeouts. */
@@ -122,9 +142,10 @@ export function createCallHandler(deps: CallEngineDeps): CallHandler {
   limiter.configure(shared.limits);
   const rooms = deps.rooms ?? createRoomServices();
   const whispers = deps.whispers ?? new WhisperRegistry();
+  const addresses = deps.addresses ?? createAddressChecker(deps.config);
   return async (channel) => {
     if (isWhisperLeg(channel.data)) {
-      await runWhisperLeg(channel, { settings: shared, webhook: deps.webhook, recordings, rooms, whispers,
+      await runWhisperLeg(channel, { settings: shared, webhook: deps.webhook, recordings, rooms, whispers, addresses,
         ...(deps.observer ? { observer: deps.observer } : {}) });
       return;
     }
@@ -143,6 +164,7 @@ export function createCallHandler(deps: CallEngineDeps): CallHandler {
       format: formatOf(channel.data, settings),
       settings: settings.statusCallback,
       track: (sent) => callbacks.push(sent),
+      ...(deps.shutdown && { shutdown: deps.shutdown }),
     });
     status?.started(channel.answered);
     const stopWatchingAnswer = status ? channel.on('answer', () => status.answered()) : undefined;
@@ -165,7 +187,7 @@ export function createCallHandler(deps: CallEngineDeps): CallHandler {
         return;
       }
       ctx = {
-        channel, log, settings, webhook, recordings, source, identity, rooms, whispers,
+        channel, log, settings, webhook, recordings, source, identity, rooms, whispers, addresses,
         signal: channel.signal,
         ...(deps.observer ? { observer: deps.observer } : {}),
         state: {

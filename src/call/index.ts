@@ -1,6 +1,7 @@
 /** The TwiML engine: runs a call's TwiML documents on its FreeSWITCH channel. */
 export {
-  createCallHandler, createRecordingQueue, createWebhookClient, webhookClientOptions, webhookDispatcherOptions,
+  createAddressChecker, createCallHandler, createRecordingQueue, createWebhookClient, webhookClientOptions,
+  webhookDispatcherOptions,
   type CallEngineDeps,
 } from './call-engine.js';
 export type { CallContext, CallState } from './call-context.js';

@@ -3,6 +3,7 @@ import {
   AccountLimiter, createCallHandler, createRoomServices, type RecordingStore, webhookClientOptions, WhisperRegistry,
 } from '../call/index.js';
 import type { Config } from '../config/index.js';
+import type { AddressChecker } from '../webhook/index.js';
 import type { CallHandler } from '../esl/index.js';
 import { observeRecordings, observeWebhook, type Observer } from '../metrics/index.js';
 
@@ -15,20 +16,30 @@ export interface ReloadableHandler {
 }
 
 /**
+ * What lives as long as the server, not a configuration: its address check of customer URLs (built once, with the
+ * dispatcher; a reload does not change the deny list) and the signal of its shutdown.
+ */
+export interface ServerLifetime {
+  readonly addresses?: AddressChecker;
+  readonly shutdown?: AbortSignal;
+}
+
+/**
  * The TwiML engine behind one indirection, so that SIGHUP can change what the `call.*` and `webhook.*` keys set
  * (voice routes, TTS voices, time limits, the signing token...) without touching a call in progress. What outlives
  * a reload is built once: the recording store (`recordings`, the server's delivery queue), the conference rooms and
- * queues, the whispers of legs being dialled, and the per-account call counts. The webhook client and the recording store report to `observer`.
+ * queues, the whispers of legs being dialled, the per-account call counts, and `lifetime`. The webhook client and
+ * the recording store report to `observer`.
  */
 export function createReloadableHandler(config: Readonly<Config>, dispatcher: Dispatcher, observer: Observer,
-  recordings: RecordingStore): ReloadableHandler {
+  recordings: RecordingStore, lifetime: ServerLifetime = {}): ReloadableHandler {
   const rooms = createRoomServices();
   const limiter = new AccountLimiter({ maxCallsPerAccount: 0, accounts: new Map() });
   const whispers = new WhisperRegistry();
   const store = observeRecordings(recordings, observer);
   const build = (c: Readonly<Config>): CallHandler => {
     const webhook = observeWebhook(webhookClientOptions(c, dispatcher), observer);
-    return createCallHandler({ config: c, webhook, recordings: store, observer, rooms, limiter, whispers });
+    return createCallHandler({ config: c, webhook, recordings: store, observer, rooms, limiter, whispers, ...lifetime });
   };
   let current = build(config);
   return {

@@ -1,7 +1,8 @@
 /**
- * The address check of the webhook connect path: which networks a webhook may never reach, and a `lookup` for
- * `net.connect` that resolves a host once, refuses it when any of its addresses is denied, and hands exactly the
- * checked addresses to the socket, so nothing can re-resolve between the check and the connect.
+ * The address check of customer URLs: which networks they may never reach, a `lookup` for `net.connect` that
+ * resolves a host once, refuses it when any of its addresses is denied, and hands exactly the checked addresses to
+ * the socket (so nothing can re-resolve between the check and the connect), and the same check for URLs that
+ * FreeSWITCH fetches itself.
  */
 import { lookup as dnsLookup, type LookupAddress } from 'node:dns';
 import { BlockList, isIP, type LookupFunction as NetLookupFunction } from 'node:net';
@@ -79,16 +80,34 @@ export const systemLookup: LookupFunction = (hostname) =>
   });
 
 /**
+ * Resolves `hostname` through `lookup` and checks every address: rejects with {@link DeniedAddressError} when any one
+ * of them is denied, and with the lookup's own error when it fails. An IP literal (`[::1]` included) is checked
+ * without a lookup. Resolves with the checked addresses (never an empty list).
+ */
+export async function resolveAllowed(hostname: string, lookup: LookupFunction, denyList: BlockList):
+  Promise<readonly LookupAddress[]> {
+  const bare = hostname.startsWith('[') && hostname.endsWith(']') ? hostname.slice(1, -1) : hostname;
+  const family = isIP(bare);
+  if (family !== 0) {
+    if (isDeniedAddress(bare, denyList)) throw new DeniedAddressError(hostname, bare);
+    return [{ address: bare, family }];
+  }
+  const addresses = await lookup(hostname);
+  const denied = addresses.find((a) => isDeniedAddress(a.address, denyList));
+  if (denied) throw new DeniedAddressError(hostname, denied.address);
+  if (addresses.length === 0) throw notFound(hostname);
+  return addresses;
+}
+
+/**
  * Wraps `lookup` as the `lookup` option of `net.connect`: every address of the host is checked, and the host is
  * refused with {@link DeniedAddressError} when any one of them is denied. The socket then connects to the checked
  * addresses only.
  */
 export function createGuardedLookup(lookup: LookupFunction, denyList: BlockList): NetLookupFunction {
   return (hostname, options, callback) => {
-    lookup(hostname).then(
+    resolveAllowed(hostname, lookup, denyList).then(
       (addresses) => {
-        const denied = addresses.find((a) => isDeniedAddress(a.address, denyList));
-        if (denied) return callback(new DeniedAddressError(hostname, denied.address), '', 0);
         const wanted = familyNumber(options.family);
         const usable = addresses.filter((a) => wanted === 0 || a.family === wanted);
         const first = usable[0];
@@ -99,6 +118,43 @@ export function createGuardedLookup(lookup: LookupFunction, denyList: BlockList)
       (err: NodeJS.ErrnoException) => callback(err, '', 0),
     );
   };
+}
+
+/** Options of {@link AddressChecker}. */
+export interface AddressCheckerOptions {
+  /** Networks (CIDR) no customer URL may reach. Default {@link DEFAULT_DENIED_NETWORKS}. */
+  readonly denyList?: readonly string[];
+  /** Resolves host names. Default {@link systemLookup}. */
+  readonly lookup?: LookupFunction;
+}
+
+/**
+ * The one address check of a server, built once from the configuration: the webhook dispatcher connects through
+ * it, and the engine asks it about the URLs FreeSWITCH fetches itself (`<Play>` audio, hold music). It keeps no
+ * cache: each `resolve` asks `lookup` again.
+ * @example
+ * const addresses = new AddressChecker({ denyList: [...DEFAULT_DENIED_NETWORKS, ...PRIVATE_NETWORKS] });
+ * await addresses.resolve('cdn.example.com'); // rejects with DeniedAddressError for a private address
+ */
+export class AddressChecker {
+  readonly denyList: BlockList;
+  readonly lookup: LookupFunction;
+
+  /** @throws ConfigError when a network of the deny list is not valid. */
+  constructor(options: AddressCheckerOptions = {}) {
+    this.denyList = createDenyList(options.denyList ?? DEFAULT_DENIED_NETWORKS);
+    this.lookup = options.lookup ?? systemLookup;
+  }
+
+  /** Whether `ip` (an address, not a name) is denied. */
+  isDenied(ip: string): boolean {
+    return isDeniedAddress(ip, this.denyList);
+  }
+
+  /** {@link resolveAllowed} with this checker's lookup and deny list. */
+  resolve(hostname: string): Promise<readonly LookupAddress[]> {
+    return resolveAllowed(hostname, this.lookup, this.denyList);
+  }
 }
 
 function familyNumber(family: number | string | undefined): number {

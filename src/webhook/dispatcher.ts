@@ -5,18 +5,16 @@
 import { isIP } from 'node:net';
 import type { ConnectionOptions } from 'node:tls';
 import { Agent, buildConnector } from 'undici';
-import {
-  createDenyList,
-  createGuardedLookup,
-  DEFAULT_DENIED_NETWORKS,
-  isDeniedAddress,
-  systemLookup,
-  type LookupFunction,
-} from './address-guard.js';
+import { AddressChecker, createGuardedLookup, type LookupFunction } from './address-guard.js';
 import { DeniedAddressError } from './webhook-error.js';
 
 /** Options of {@link createWebhookDispatcher}. */
 export interface WebhookDispatcherOptions {
+  /**
+   * The server's address check (its lookup and deny list). When given, `denyList` and `lookup` are not used; the
+   * engine asks the same checker about the URLs FreeSWITCH fetches, so both follow one list.
+   */
+  readonly addresses?: AddressChecker;
   /** Networks (CIDR) no webhook may connect to. Default {@link DEFAULT_DENIED_NETWORKS}. */
   readonly denyList?: readonly string[];
   /** Resolves host names. Default `dns.lookup` with `all: true`. */
@@ -44,14 +42,17 @@ export interface WebhookDispatcherOptions {
  * const dispatcher = createWebhookDispatcher({ denyList: [...DEFAULT_DENIED_NETWORKS, ...PRIVATE_NETWORKS] });
  */
 export function createWebhookDispatcher(options: WebhookDispatcherOptions = {}): Agent {
-  const denyList = createDenyList(options.denyList ?? DEFAULT_DENIED_NETWORKS);
+  const addresses = options.addresses ?? new AddressChecker({
+    ...(options.denyList && { denyList: options.denyList }),
+    ...(options.lookup && { lookup: options.lookup }),
+  });
   const base = buildConnector({
     ...options.tls,
     timeout: options.connectTimeoutMs ?? 10000,
-    lookup: createGuardedLookup(options.lookup ?? systemLookup, denyList),
+    lookup: createGuardedLookup(addresses.lookup, addresses.denyList),
   });
   const connect: buildConnector.connector = (opts, callback) => {
-    if (isIP(opts.hostname) !== 0 && isDeniedAddress(opts.hostname, denyList)) {
+    if (isIP(opts.hostname) !== 0 && addresses.isDenied(opts.hostname)) {
       callback(new DeniedAddressError(opts.hostname, opts.hostname), null);
       return;
     }

@@ -12,11 +12,14 @@ export type {
 } from './client-types.js';
 export { createWebhookDispatcher, type WebhookDispatcherOptions } from './dispatcher.js';
 export {
+  AddressChecker,
+  type AddressCheckerOptions,
   createDenyList,
   createGuardedLookup,
   DEFAULT_DENIED_NETWORKS,
   isDeniedAddress,
   PRIVATE_NETWORKS,
+  resolveAllowed,
   systemLookup,
   type LookupFunction,
 } from './address-guard.js';

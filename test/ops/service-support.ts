@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { loadConfig } from '../../src/config/index.js';
 import { createLogger } from '../../src/log.js';
 import { Service } from '../../src/service.js';
+import type { LookupFunction } from '../../src/webhook/index.js';
 import { FsSimulator, type SimCallOptions, type SimulatedCall } from '../../src/sim/index.js';
 import { eventually, FAST_ESL, LogCapture } from '../support/harness.js';
 import { TwimlServer } from '../support/twiml-server.js';
@@ -20,7 +21,9 @@ export interface ServiceHarness {
   close(): Promise<void>;
 }
 
-export async function startService(overrides: Record<string, unknown> = {}): Promise<ServiceHarness> {
+/** Starts the service; `lookup` resolves the host names of customer URLs (default: the system resolver). */
+export async function startService(overrides: Record<string, unknown> = {},
+  lookup?: LookupFunction): Promise<ServiceHarness> {
   const spoolDir = mkdtempSync(join(tmpdir(), 'pivot-ops-'));
   const config = loadConfig({
     env: {},
@@ -34,7 +37,7 @@ export async function startService(overrides: Record<string, unknown> = {}): Pro
     },
   });
   const logs = new LogCapture();
-  const service = new Service({ config, log: createLogger(config.log.level, logs), env: {} });
+  const service = new Service({ config, log: createLogger(config.log.level, logs), env: {}, ...(lookup && { lookup }) });
   await service.start();
   const sim = new FsSimulator({ timeScale: 0.01 });
   const web = await TwimlServer.start();

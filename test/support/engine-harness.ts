@@ -3,7 +3,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Agent } from 'undici';
-import { createCallHandler, createWebhookClient, type RecordingStore } from '../../src/call/index.js';
+import type { LookupAddress } from 'node:dns';
+import { createAddressChecker, createCallHandler, createWebhookClient, type RecordingStore } from '../../src/call/index.js';
 import { createRoomServices, type RoomServices } from '../../src/call/rooms/room-services.js';
 import { loadConfig, type Config } from '../../src/config/index.js';
 import { FsSimulator, type SimCallOptions, type SimulatedCall } from '../../src/sim/index.js';
@@ -37,7 +38,10 @@ export interface EngineOptions {
   readonly esl?: Record<string, unknown>;
   readonly timeScale?: number;
   readonly sim?: ConstructorParameters<typeof FsSimulator>[0];
-  /** Resolves the webhook host names (default: the system resolver). */
+  /**
+   * Resolves the host names of customer URLs, for webhooks and media URLs alike (default: {@link loopbackLookup}, so
+   * that no test asks a real resolver and every name stays on this machine).
+   */
   readonly lookup?: LookupFunction;
   /** A spool directory to use (and keep) instead of a fresh temporary one. */
   readonly spoolDir?: string;
@@ -57,11 +61,15 @@ export async function startEngine(options: EngineOptions = {}): Promise<EngineHa
       webhook: options.webhook ?? {},
     },
   });
-  const dispatcher: Agent = createWebhookDispatcher(options.lookup === undefined ? {} : { lookup: options.lookup });
+  // One address check, as a server has: the dispatcher connects through it, the engine checks media URLs with it.
+  const addresses = createAddressChecker(config, options.lookup ?? loopbackLookup);
+  const dispatcher: Agent = createWebhookDispatcher({ addresses });
   const rooms = createRoomServices();
   const webhook = createWebhookClient(config, dispatcher);
   const recordings = options.recordings?.(config, webhook);
-  const handler = createCallHandler({ config, webhook, timeScale, rooms, ...(recordings && { recordings }) });
+  const lifetime = new AbortController();
+  const handler = createCallHandler({ config, webhook, timeScale, rooms, addresses, shutdown: lifetime.signal,
+    ...(recordings && { recordings }) });
   const h = await startServer(handler, options.esl ?? {});
   const sim = new FsSimulator({ timeScale, ...options.sim });
   const web = await TwimlServer.start();
@@ -86,11 +94,17 @@ export async function startEngine(options: EngineOptions = {}): Promise<EngineHa
     async close() {
       await sim.close();
       await h.close();
+      lifetime.abort();
       await web.close();
       await dispatcher.close();
       if (ownSpool) rmSync(spoolDir, { recursive: true, force: true });
     },
   };
+}
+
+/** A resolver for tests: every host name is 127.0.0.1 (documentation names such as cdn.example.com included). */
+export async function loopbackLookup(): Promise<readonly LookupAddress[]> {
+  return [{ address: '127.0.0.1', family: 4 }];
 }
 
 /** The applications the simulator ran, in order. */

@@ -30,13 +30,14 @@ export interface ReplySpec {
 /** A reply: TwiML text (served as text/xml), a spec, or a function of the request. */
 export type Reply = string | ReplySpec | ((req: ReceivedRequest) => string | ReplySpec);
 
-/** A customer web server on 127.0.0.1 that serves scripted TwiML and records every request. */
+/** A customer web server on a loopback address (127.0.0.1 unless told) that serves scripted TwiML and records every request. */
 export class TwimlServer {
   readonly requests: ReceivedRequest[] = [];
   readonly #routes = new Map<string, Reply>();
   readonly #sockets = new Set<Socket>();
   readonly #server: Server;
   #port = 0;
+  #host = '127.0.0.1';
   #waiters: Array<{ count: number; resolve: () => void }> = [];
 
   private constructor() {
@@ -51,16 +52,24 @@ export class TwimlServer {
     });
   }
 
-  static async start(): Promise<TwimlServer> {
+  /** Listens on a free port of `host`, which must be a loopback address (Linux routes all of 127/8 to lo). */
+  static async start(host = '127.0.0.1'): Promise<TwimlServer> {
+    if (!host.startsWith('127.')) throw new Error(`test web servers listen on loopback only, not ${host}`);
     const server = new TwimlServer();
-    await new Promise<void>((resolve) => server.#server.listen(0, '127.0.0.1', resolve));
+    server.#host = host;
+    await new Promise<void>((resolve) => server.#server.listen(0, host, resolve));
     server.#port = (server.#server.address() as AddressInfo).port;
     return server;
   }
 
-  /** The absolute URL of `path` on this server. */
-  url(path: string): string {
-    return `http://127.0.0.1:${this.#port}${path}`;
+  /** The absolute URL of `path` on this server; `host` names it (a name the test's resolver maps to its address). */
+  url(path: string, host = this.#host): string {
+    return `http://${host}:${this.#port}${path}`;
+  }
+
+  /** The port this server listens on. */
+  get port(): number {
+    return this.#port;
   }
 
   /** Sets what `path` answers (the query string is ignored when routing). */

@@ -7,12 +7,15 @@ import { isFreeswitchStream, resolveUrl } from '../../twiml/index.js';
 import { AppError } from '../../errors.js';
 import type { CallContext } from '../call-context.js';
 import { dtmfArg, freeswitchPathArg, speakArg } from './fs-args.js';
+import { mediaUrlAllowed } from './media-url-guard.js';
 import { urlPlaybackPath } from './play-path.js';
 
 /** One FreeSWITCH application run. */
 export interface MediaStep {
   readonly app: 'speak' | 'playback' | 'sleep' | 'send_dtmf';
   readonly arg: string;
+  /** The customer URL FreeSWITCH fetches for this step: its host is checked before the step runs. */
+  readonly url?: URL;
 }
 
 /** The steps of one prompt. */
@@ -46,11 +49,15 @@ function planSay(ctx: CallContext, say: SayVerb): PromptPlan | undefined {
 
 function planPlay(ctx: CallContext, play: PlayVerb): PromptPlan | undefined {
   const once: MediaStep[] = play.digits === undefined ? [] : [{ app: 'send_dtmf', arg: dtmfArg(play.digits) }];
-  const repeated: MediaStep | undefined = play.url === undefined ? undefined
-    : { app: 'playback', arg: isFreeswitchStream(play.url)
-      ? freeswitchPathArg(play.url, ctx.settings.media.mediaPrefixes)
-      : urlPlaybackPath(resolveUrl(play.url, ctx.state.document), ctx.settings.media) };
-  return { once, repeated, ...repeat(ctx, play.loop) };
+  return { once, repeated: play.url === undefined ? undefined : playStep(ctx, play.url), ...repeat(ctx, play.loop) };
+}
+
+function playStep(ctx: CallContext, reference: string): MediaStep {
+  if (isFreeswitchStream(reference)) {
+    return { app: 'playback', arg: freeswitchPathArg(reference, ctx.settings.media.mediaPrefixes) };
+  }
+  const url = resolveUrl(reference, ctx.state.document);
+  return { app: 'playback', arg: urlPlaybackPath(url, ctx.settings.media), url };
 }
 
 function planPause(pause: PauseVerb, mode: PromptMode): PromptPlan | undefined {
@@ -84,9 +91,11 @@ export function planPrompt(ctx: CallContext, prompt: GatherPrompt, mode: PromptM
 
 /**
  * Runs one step. Returns false when the media did not play (FILE NOT FOUND and the like, reported as
- * ERR_CALL_PLAY_FAILED), so that a loop stops.
+ * ERR_CALL_PLAY_FAILED), or may not be fetched (its host refused: ERR_CALL_MEDIA_DENIED, ERR_CALL_MEDIA_DNS), so
+ * that a loop stops.
  */
 export async function runStep(ctx: CallContext, step: MediaStep): Promise<boolean> {
+  if (step.url && !(await mediaUrlAllowed(ctx, step.url))) return false;
   const result = await ctx.channel.execute(step.app, step.arg, { signal: ctx.signal });
   if (step.app === 'playback' && result.response !== 'FILE PLAYED') {
     ctx.log.warn({ code: 'ERR_CALL_PLAY_FAILED', response: result.response, path: step.arg }, 'media did not play');

@@ -13,7 +13,8 @@
  *   overlap; absent, the member hears `call.conference.holdMusic` the same way;
  * - `waitUrl` of a moderator that creates the room → `conference_moh_sound` (read when the room is created, heard
  *   while it is alone): an audio URL plays as is; a TwiML document gives its first `<Play>`; `''` is silence;
- *   absent, or no audio in the document, gives `call.conference.holdMusic`.
+ *   absent, or no audio in the document, gives `call.conference.holdMusic`; so does audio whose host the address
+ *   check refuses (media-url-guard.ts).
  */
 import { AppError } from '../../errors.js';
 import type { ConferenceNoun, PlayVerb } from '../../twiml/index.js';
@@ -24,6 +25,7 @@ import { isCallEnded } from '../call-actions.js';
 import type { CallContext } from '../call-context.js';
 import { fetchDocument } from '../fetch-document.js';
 import { freeswitchPathArg } from '../media/fs-args.js';
+import { requireMediaUrl } from '../media/media-url-guard.js';
 import { urlPlaybackPath } from '../media/play-path.js';
 
 const SILENCE = 'silence_stream://1';
@@ -52,10 +54,17 @@ function safe(path: string): string {
   return path;
 }
 
-function playPath(ctx: CallContext, play: PlayVerb, base: URL): string | undefined {
+/** The playback path of a hold audio URL, once its host has passed the address check (FreeSWITCH fetches it). */
+async function checkedAudioPath(ctx: CallContext, url: URL): Promise<string> {
+  const path = urlPlaybackPath(url, ctx.settings.media);
+  await requireMediaUrl(ctx, url);
+  return path;
+}
+
+async function playPath(ctx: CallContext, play: PlayVerb, base: URL): Promise<string | undefined> {
   if (play.url === undefined) return undefined;
   if (isFreeswitchStream(play.url)) return freeswitchPathArg(play.url, ctx.settings.media.mediaPrefixes);
-  return urlPlaybackPath(resolveUrl(play.url, base), ctx.settings.media);
+  return checkedAudioPath(ctx, resolveUrl(play.url, base));
 }
 
 async function audioOfDocument(ctx: CallContext, url: URL, method: ConferenceNoun['waitMethod']): Promise<string | undefined> {
@@ -64,7 +73,7 @@ async function audioOfDocument(ctx: CallContext, url: URL, method: ConferenceNou
   try {
     const doc = await fetchDocument(ctx, { url, method, extras: {} });
     for (const verb of doc.verbs) {
-      if (verb.kind === 'Play') return playPath(ctx, verb, doc.source);
+      if (verb.kind === 'Play') return await playPath(ctx, verb, doc.source);
     }
     return undefined;
   } finally {
@@ -82,7 +91,7 @@ export function waitSource(ctx: CallContext, noun: ConferenceNoun): WaitSource {
   if (noun.waitUrl.trim() === '') return { kind: 'none' };
   try {
     const url = resolveUrl(noun.waitUrl, ctx.state.document);
-    if (AUDIO_PATH.test(url.pathname)) return { kind: 'audio', path: urlPlaybackPath(url, ctx.settings.media) };
+    if (AUDIO_PATH.test(url.pathname)) return { kind: 'audio', path: urlPlaybackPath(url, ctx.settings.media), url };
     return { kind: 'document', url, method: noun.waitMethod };
   } catch (err) {
     if (!(err instanceof AppError)) throw err;
@@ -106,7 +115,7 @@ export async function holdSound(ctx: CallContext, noun: ConferenceNoun): Promise
   if (noun.waitUrl.trim() === '') return SILENT_HOLD;
   try {
     const url = resolveUrl(noun.waitUrl, ctx.state.document);
-    const audio = AUDIO_PATH.test(url.pathname) ? urlPlaybackPath(url, ctx.settings.media)
+    const audio = AUDIO_PATH.test(url.pathname) ? await checkedAudioPath(ctx, url)
       : await audioOfDocument(ctx, url, noun.waitMethod);
     if (audio !== undefined) return safe(audio);
     ctx.log.warn({ code: 'ERR_CONFERENCE_WAIT_URL', url: redactUrl(url) }, 'waitUrl document has no <Play>; hold music plays');

@@ -17,6 +17,7 @@ import { after, onAbort } from '../../util/abort.js';
 import { redactUrl, type RequestExtras } from '../../webhook/index.js';
 import type { CallContext } from '../call-context.js';
 import { fetchDocument } from '../fetch-document.js';
+import { mediaUrlAllowed } from '../media/media-url-guard.js';
 import { planPrompt, type MediaStep, type PromptPlan } from '../media/prompts.js';
 import type { Navigation } from '../verbs/verb-handler.js';
 import { ttsPath, type MemberAudio } from './member-audio.js';
@@ -24,7 +25,8 @@ import { ttsPath, type MemberAudio } from './member-audio.js';
 /** What a waiting member hears. */
 export type WaitSource =
   | { readonly kind: 'none' }
-  | { readonly kind: 'audio'; readonly path: string }
+  /** `url`: the customer URL FreeSWITCH fetches, checked against the deny list before it is played. */
+  | { readonly kind: 'audio'; readonly path: string; readonly url?: URL }
   | { readonly kind: 'document'; readonly url: URL; readonly method: HttpMethod };
 
 /** A document run, or a loop run, shorter than this (call time) is followed by a second of silence. */
@@ -73,6 +75,7 @@ async function playStep(ctx: CallContext, audio: MemberAudio, step: MediaStep, s
       return path === undefined || (await audio.play(path, signal));
     }
     case 'playback':
+      if (step.url && !(await mediaUrlAllowed(ctx, step.url))) return false;
       return audio.play(step.arg, signal);
     case 'sleep':
       await pause(ctx, Number(step.arg), signal);
@@ -183,7 +186,10 @@ export async function playWhileWaiting(ctx: CallContext, audio: MemberAudio, sou
   signal: AbortSignal): Promise<void> {
   const both = AbortSignal.any([ctx.signal, signal]);
   try {
-    if (source.kind === 'audio') await loopAudio(ctx, audio, source.path, both);
+    if (source.kind === 'audio' && source.url && !(await mediaUrlAllowed(ctx, source.url))) {
+      ctx.log.warn({ code: 'ERR_CONFERENCE_WAIT_URL' }, 'waitUrl audio refused; hold music plays');
+      await holdMusic(ctx, audio, both);
+    } else if (source.kind === 'audio') await loopAudio(ctx, audio, source.path, both);
     else if (source.kind === 'document') await loopDocuments(ctx, audio, { url: source.url, method: source.method, params }, both);
   } catch (err) {
     if (both.aborted) return;

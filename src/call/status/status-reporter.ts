@@ -8,10 +8,12 @@
  * Callbacks never hold the call up: they are chained one after the other (so they arrive in order) off the call's
  * path, each retried a bounded number of times with a doubling delay, and the promise of the chain is handed to
  * the call, which waits for it before it ends so that none outlives the call. A callback that fails every attempt
- * is logged with ERR_CALL_STATUS_CALLBACK.
+ * is logged with ERR_CALL_STATUS_CALLBACK. Once the server has stopped (the shutdown signal), a callback in flight
+ * is cancelled, no retry is waited for, and what is left is logged with ERR_CALL_STATUS_CALLBACK, cause ERR_SHUTDOWN.
  */
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Logger } from 'pino';
+import { noop } from '../../util/abort.js';
 import { buildCallParams, redactUrl, type CallWebhook, type ParamFormat, type Params } from '../../webhook/index.js';
 import type { CallIdentity } from '../call-description.js';
 import type { EngineSettings, StatusEvent } from '../engine-settings.js';
@@ -29,6 +31,8 @@ export interface StatusReporterDeps {
   readonly log: Logger;
   /** Receives the promise of every callback sent, for the call to wait on. */
   readonly track: (sent: Promise<void>) => void;
+  /** Aborts when the server has stopped: a callback in flight is cancelled and no retry is waited for. */
+  readonly shutdown?: AbortSignal;
 }
 
 const ACCOUNT_NAMES: ReadonlySet<string> = new Set(['AccountSid', 'Account-ID']);
@@ -97,19 +101,25 @@ export class StatusReporter {
 
   /** Sends one callback with its retries. Never throws. */
   async #deliver(event: StatusEvent, params: Params): Promise<void> {
-    const { target, webhook, settings, log, authToken } = this.#deps;
+    const { target, webhook, settings, log, authToken, shutdown } = this.#deps;
     const url = redactUrl(target.url);
     for (let attempt = 0; ; attempt++) {
+      if (shutdown?.aborted) {
+        log.warn({ code: 'ERR_CALL_STATUS_CALLBACK', cause: 'ERR_SHUTDOWN', url, event, attempts: attempt },
+          'status callback abandoned: the server has stopped');
+        return;
+      }
       const outcome = await webhook.notify({
         url: target.url,
         method: target.method,
         params,
         ...(authToken === undefined ? {} : { authToken }),
-      }, { timeoutMs: settings.timeoutMs });
+      }, { timeoutMs: settings.timeoutMs, ...(shutdown && { signal: shutdown }) });
       if (outcome.ok) {
         log.debug({ url, event, status: outcome.status, attempt: attempt + 1 }, 'status callback sent');
         return;
       }
+      if (shutdown?.aborted) continue;
       if (attempt >= settings.retries) {
         log.warn({ code: 'ERR_CALL_STATUS_CALLBACK', cause: outcome.error?.code, status: outcome.status, url, event,
           attempts: attempt + 1 }, 'status callback failed');
@@ -117,7 +127,7 @@ export class StatusReporter {
       }
       log.debug({ code: outcome.error?.code, status: outcome.status, url, event, attempt: attempt + 1 },
         'status callback failed; retrying');
-      await sleep(settings.retryDelayMs * 2 ** attempt);
+      await sleep(settings.retryDelayMs * 2 ** attempt, undefined, shutdown && { signal: shutdown }).catch(noop);
     }
   }
 }

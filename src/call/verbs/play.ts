@@ -1,7 +1,8 @@
 /**
  * `<Play>`: an http(s) URL (relative URLs resolve against the document) played by FreeSWITCH `playback`, `loop`
  * times (`0`: until hangup, up to the configured maximum); `digits` are sent first with `send_dtmf` (`w` waits half
- * a second). Keys pressed during the audio do not cut it. Media FreeSWITCH cannot play is reported and skipped.
+ * a second). Keys pressed during the audio do not cut it. Media FreeSWITCH cannot play, or whose host the address
+ * check refuses (media-url-guard.ts), is reported and skipped.
  */
 import type { PlayVerb } from '../../twiml/index.js';
 import { setTerminators } from '../call-actions.js';
