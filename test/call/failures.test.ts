@@ -39,6 +39,14 @@ describe('engine: failures', () => {
       await failing('<Response><Say>unclosed</Response>', 'ERR_TWIML_PARSE');
     });
 
+    it('a billion-laughs document: ERR_TWIML_DOCTYPE before any entity is expanded, and nothing of it runs', async () => {
+      const levels = Array.from({ length: 9 }, (_, i) =>
+        `<!ENTITY lol${i + 1} "${`&lol${i};`.repeat(10)}">`).join('');
+      const bomb = `<?xml version="1.0"?><!DOCTYPE Response [<!ENTITY lol0 "lol">${levels}]>` +
+        '<Response><Say>&lol9;</Say></Response>';
+      await failing(bomb, 'ERR_TWIML_DOCTYPE');
+    });
+
     it('an invalid document: nothing of it runs', async () => {
       await failing(twiml('<Say>first</Say><Gather timeout="0"/>'), 'ERR_TWIML_INVALID_ATTRIBUTE');
     });
