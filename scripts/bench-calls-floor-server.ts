@@ -11,6 +11,7 @@ import { readFile, rm } from 'node:fs/promises';
 import { createServer, type Socket } from 'node:net';
 import { Agent, request } from 'undici';
 import type { ServerAction } from './bench-calls-template.js';
+import { CallsProbe } from './bench-calls-probe.js';
 import type { ProbeRequest, ProbeStats } from './load-server-child.js';
 
 /** The recorded actions, sent by the parent before the first call. */
@@ -108,6 +109,7 @@ function stats(gc: boolean): ProbeStats {
     heapUsedBytes: memory.heapUsed, resources, processListeners: 0 };
 }
 
+const probe = new CallsProbe();
 const sockets = new Set<Socket>();
 const server = createServer({ noDelay: true }, (socket) => {
   sockets.add(socket);
@@ -119,6 +121,7 @@ const server = createServer({ noDelay: true }, (socket) => {
 process.on('message', (message: ProbeRequest | FloorScript) => {
   if (message.type === 'script') script = message;
   if (message.type === 'stats') process.send?.(stats(message.gc === true));
+  if (message.type === 'added') process.send?.({ type: 'added', samples: probe.take(message.reset) });
   if (message.type === 'stop') {
     for (const socket of sockets) socket.destroy();
     server.close();

@@ -20,12 +20,15 @@ import { createLogger } from '../src/log.js';
 import { FsSimulator, type SimulatedCall } from '../src/sim/index.js';
 import { createWebhookDispatcher } from '../src/webhook/index.js';
 import type { IvrWebApp } from './bench-calls-web.js';
+import { STAMP_MARK, STAMP_PLACEHOLDER, STAMP_VARIABLE } from './bench-calls-probe.js';
 
 /** Bytes with the places where the call uuid and the Application-UUID go. */
 export interface Burst {
   readonly bytes: Buffer;
   readonly uuidAt: readonly number[];
   readonly appUuidAt: readonly number[];
+  /** Where the load writes the moment it sends the burst (see bench-calls-probe.ts). */
+  readonly stampAt: readonly number[];
   readonly dtmf: boolean;
 }
 
@@ -64,10 +67,24 @@ function placesOf(bytes: Buffer, needle: string): number[] {
   return out;
 }
 
+/**
+ * FreeSWITCH's DTMF events carry no channel variables, so the recorded ones have no stamp placeholder: one is added
+ * (Content-Length adjusted) so that the probe can time the Gather action from the key. The server ignores it.
+ */
+function withDtmfStamp(bytes: Buffer): Buffer {
+  const text = bytes.toString('latin1');
+  if (!/"Event-Name":\s*"DTMF"/.test(text) || text.includes(STAMP_MARK)) return bytes;
+  const field = `${STAMP_MARK}${STAMP_PLACEHOLDER}",`;
+  const out = text.replace(/Content-Length: (\d+)\n((?:[^\n]+\n)*)\n\{/g, (_frame: string, length: string, rest: string) =>
+    `Content-Length: ${Number(length) + field.length}\n${rest}\n{${field}`);
+  return Buffer.from(out, 'latin1');
+}
+
 function burstOf(chunks: Buffer[], uuid: string, appUuid: string): Burst {
-  const bytes = Buffer.concat(chunks);
+  const bytes = withDtmfStamp(Buffer.concat(chunks));
   const text = bytes.toString('latin1');
   return { bytes, uuidAt: placesOf(bytes, uuid), appUuidAt: placesOf(bytes, appUuid),
+    stampAt: placesOf(bytes, STAMP_MARK).map((at) => at + STAMP_MARK.length),
     dtmf: /"Event-Name":\s*"DTMF"/.test(text) };
 }
 
@@ -132,7 +149,8 @@ export async function recordIvrTemplate(web: IvrWebApp, spoolDir: string, path =
   const server = createApp({ config, log: createLogger('silent'), handler });
   const { port } = await server.listen();
   const sim = new FsSimulator({ timeScale });
-  const call = sim.call({ host: '127.0.0.1', port, variables: { pivot_voice_url: web.url(path) } });
+  const call = sim.call({ host: '127.0.0.1', port,
+    variables: { pivot_voice_url: web.url(path), [STAMP_VARIABLE]: STAMP_PLACEHOLDER } });
   const outWrites = (): number => call.transcript.filter((e) => e.dir === 'out').length;
   const lastOut = (): Buffer | undefined => call.transcript.filter((e) => e.dir === 'out').at(-1)?.data;
   const marks: Mark[] = [];

@@ -20,6 +20,7 @@ import { rmSync } from 'node:fs';
 import { LATENCY_KINDS, ReplayLoad, type LatencyKind } from './bench-calls-load.js';
 import { benchSpoolDir, recordIvrTemplate, type CallTemplate } from './bench-calls-template.js';
 import { IvrWebApp } from './bench-calls-web.js';
+import { ADDED_KINDS, type AddedKind } from './bench-calls-probe.js';
 import { cpuMsBetween, percentile, ProbedServer, sleep, until } from './load-probe.js';
 
 interface Args {
@@ -44,8 +45,16 @@ function parseArgs(argv: string[]): Args {
 
 interface Templates { ivr: CallTemplate; park: CallTemplate }
 interface Throughput { callsPerS: number; cpuMsPerCall: number; calls: number }
-type Latency = Record<LatencyKind | 'all', { p50: number; p99: number; max: number; n: number }>;
-interface Figures { throughput: Throughput; latency: Map<number, Latency>; rssKbPerParked: number }
+type Summary = { p50: number; p99: number; max: number; n: number };
+type Latency = Record<LatencyKind | 'all', Summary>;
+/** At the load side (`atCalls`, the load generator's own scheduling included) and inside the server (`inServer`). */
+interface LatencyFigures { atCalls: Latency; inServer: Record<AddedKind | 'all', Summary> }
+interface Figures { throughput: Throughput; latency: Map<number, LatencyFigures>; rssKbPerParked: number }
+
+function summary(values: number[]): Summary {
+  const sorted = [...values].sort((x, y) => x - y);
+  return { p50: percentile(sorted, 50), p99: percentile(sorted, 99), max: sorted.at(-1) ?? NaN, n: sorted.length };
+}
 
 /** Keeps `n` calls in flight until stopped; returns the load and a stop function. */
 function keepInFlight(template: CallTemplate, port: number, n: number, paceMs: number, web: IvrWebApp):
@@ -84,21 +93,23 @@ async function throughputPhase(server: ProbedServer, t: Templates, web: IvrWebAp
   return { callsPerS: (calls / elapsed) * 1000, cpuMsPerCall: cpuMsBetween(a, b) / calls, calls };
 }
 
-async function latencyPhase(server: ProbedServer, t: Templates, web: IvrWebApp, args: Args, n: number): Promise<Latency> {
+async function latencyPhase(server: ProbedServer, t: Templates, web: IvrWebApp, args: Args, n: number):
+  Promise<LatencyFigures> {
   const { load, stop } = keepInFlight(t.ivr, server.port, n, args.paceMs, web);
   await sleep(args.warmupMs + args.paceMs * 5);
+  await server.added(true);
   load.measuring = true;
   await sleep(args.windowMs);
   load.measuring = false;
+  const added = await server.added(true);
   await stop();
   checkReplay(load);
-  const summary = (values: number[]): Latency['all'] => {
-    const sorted = [...values].sort((x, y) => x - y);
-    return { p50: percentile(sorted, 50), p99: percentile(sorted, 99), max: sorted.at(-1) ?? NaN, n: sorted.length };
-  };
-  const out = { all: summary(LATENCY_KINDS.flatMap((k) => load.samples[k])) } as Latency;
-  for (const kind of LATENCY_KINDS) out[kind] = summary(load.samples[kind]);
-  return out;
+  const atCalls = { all: summary(LATENCY_KINDS.flatMap((k) => load.samples[k])) } as Latency;
+  for (const kind of LATENCY_KINDS) atCalls[kind] = summary(load.samples[kind]);
+  // The headline pools the four steps between the Event Socket and HTTP; eslToEsl is shown beside them.
+  const inServer = { all: summary(LATENCY_KINDS.flatMap((k) => added[k])) } as LatencyFigures['inServer'];
+  for (const kind of ADDED_KINDS) inServer[kind] = summary(added[kind]);
+  return { atCalls, inServer };
 }
 
 async function parkedPhase(server: ProbedServer, t: Templates, web: IvrWebApp, args: Args): Promise<number> {
@@ -127,7 +138,7 @@ async function measure(floor: boolean, t: Templates, web: IvrWebApp, args: Args,
     const rssKbPerParked = await parkedPhase(server, t, web, args);
     floorScript(t.ivr);
     const throughput = await throughputPhase(server, t, web, args);
-    const latency = new Map<number, Latency>();
+    const latency = new Map<number, LatencyFigures>();
     for (const n of args.latencyLevels) latency.set(n, await latencyPhase(server, t, web, args, n));
     return { throughput, latency, rssKbPerParked };
   } finally {
@@ -140,10 +151,13 @@ const ms = (x: number): string => x.toFixed(3);
 function report(name: string, f: Figures, args: Args): void {
   console.log(`${name} throughput: ${f.throughput.callsPerS.toFixed(0)} complete IVR calls/s at ${args.concurrency} ` +
     `in flight (${f.throughput.calls} calls), CPU ${f.throughput.cpuMsPerCall.toFixed(3)} ms per call`);
-  for (const [n, l] of f.latency) {
+  for (const [n, { atCalls: l, inServer: s }] of f.latency) {
+    const inside = ADDED_KINDS.map((k) => `${k} ${ms(s[k].p50)}/${ms(s[k].p99)}/${ms(s[k].max)}`);
+    console.log(`${name} added at ${n} in flight, stamp written -> next request or command out, timed in the server ` +
+      `(p50/p99/max ms, ${s.all.n} samples): ${inside.join(', ')}; all ${ms(s.all.p50)}/${ms(s.all.p99)}/${ms(s.all.max)}`);
     const parts = LATENCY_KINDS.map((k) => `${k} ${ms(l[k].p50)}/${ms(l[k].p99)}/${ms(l[k].max)}`);
-    console.log(`${name} added at ${n} in flight (p50/p99/max ms, ${l.all.n} samples): ${parts.join(', ')}; ` +
-      `all ${ms(l.all.p50)}/${ms(l.all.p99)}/${ms(l.all.max)}`);
+    console.log(`${name} seen at the calls at ${n} in flight (load generator included; p50/p99/max ms, ${l.all.n} ` +
+      `samples): ${parts.join(', ')}; all ${ms(l.all.p50)}/${ms(l.all.p99)}/${ms(l.all.max)}`);
   }
   console.log(`${name} parked: ${f.rssKbPerParked.toFixed(1)} KB RSS per call parked in <Pause> (${args.parked} calls)`);
 }
@@ -159,7 +173,7 @@ async function main(): Promise<void> {
   console.log(`calls-bench: throughput at ${args.concurrency} in flight, latency at ${args.latencyLevels.join('/')} ` +
     `in flight (pace ${args.paceMs} ms ± 50 %), ${args.parked} parked, window ${args.windowMs} ms; node ` +
     `${process.version}, ${os.cpus().length} cores (${os.cpus()[0]?.model ?? 'unknown cpu'})`);
-  console.log('latency is measured at the load side: the load generator\'s own scheduling and loopback are included');
+  console.log('latency: timed inside the server against stamps the load writes (bench-calls-probe.ts), and at the calls');
   const spoolDir = benchSpoolDir();
   const web = await IvrWebApp.start();
   try {
@@ -175,7 +189,7 @@ async function main(): Promise<void> {
     console.log(`ratios server/floor: CPU per call ${ratio.toFixed(2)}x, calls/s ` +
       `${(ours.throughput.callsPerS / floor.throughput.callsPerS).toFixed(2)}x, RSS per parked call ` +
       `${(ours.rssKbPerParked / floor.rssKbPerParked).toFixed(2)}x`);
-    const headline = ours.latency.get(headlineLevel(args.latencyLevels))?.all.p99 ?? NaN;
+    const headline = ours.latency.get(headlineLevel(args.latencyLevels))?.inServer.all.p99 ?? NaN;
     console.log(`calls-bench calls_per_s=${ours.throughput.callsPerS.toFixed(0)} p99_added_ms=${ms(headline)} ` +
       `rss_kb_per_parked_call=${ours.rssKbPerParked.toFixed(1)} floor_cpu_ratio=${ratio.toFixed(2)}`);
   } finally {

@@ -6,6 +6,7 @@ import { fork, type ChildProcess } from 'node:child_process';
 import { createServer } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import type { ProbeRequest, ProbeStats } from './load-server-child.js';
+import type { AddedReply, AddedSamples } from './bench-calls-probe.js';
 
 /** A loopback port free at the time of asking. */
 export async function freePort(): Promise<number> {
@@ -23,7 +24,7 @@ export interface ServerSettings {
   readonly spoolDir: string;
 }
 
-type ChildReply = { type: 'listening'; port?: number } | ProbeStats;
+type ChildReply = { type: 'listening' | 'failed'; port?: number } | ProbeStats | AddedReply;
 
 /** A measured server in its own process. */
 export class ProbedServer {
@@ -59,6 +60,14 @@ export class ProbedServer {
     if (ready.type !== 'listening') throw new Error('the server did not start');
     server.port = ready.port ?? port;
     return server;
+  }
+
+  /** What the server added in the window so far (see bench-calls-probe.ts); `reset` starts a new window. */
+  async added(reset: boolean): Promise<AddedSamples> {
+    this.send({ type: 'added', reset });
+    const reply = await this.#next();
+    if (reply.type !== 'added') throw new Error('unexpected reply');
+    return reply.samples;
   }
 
   /** The process's figures; `gc` collects garbage first. */

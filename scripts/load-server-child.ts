@@ -4,9 +4,12 @@
  * over the IPC channel: CPU time, memory (after a full GC when asked), and its active handles by type.
  */
 import { serve } from '../src/serve.js';
+import { CallsProbe, type AddedRequest } from './bench-calls-probe.js';
+
+const probe = new CallsProbe();
 
 /** What the parent asks. */
-export type ProbeRequest = { type: 'stats'; gc?: boolean } | { type: 'stop' };
+export type ProbeRequest = { type: 'stats'; gc?: boolean } | { type: 'stop' } | AddedRequest;
 
 /** What the server reports. */
 export interface ProbeStats {
@@ -37,6 +40,7 @@ function stats(gc: boolean): ProbeStats {
 
 process.on('message', (message: ProbeRequest) => {
   if (message.type === 'stats') process.send?.(stats(message.gc === true));
+  if (message.type === 'added') process.send?.({ type: 'added', samples: probe.take(message.reset) });
   if (message.type === 'stop') {
     process.kill(process.pid, 'SIGTERM');
     process.disconnect();
