@@ -52,6 +52,8 @@ function callSidOf(path: string, body: unknown): string | undefined {
 
 export class CallsProbe {
   #samples: AddedSamples = CallsProbe.#empty();
+  /** Off until the first window is asked for: a soak, which never asks, keeps no samples. */
+  #recording = false;
   readonly #last = new Map<string, Stamp>();
   readonly #requests = new WeakMap<object, string>();
 
@@ -79,6 +81,7 @@ export class CallsProbe {
 
   /** The samples of the window so far; `reset` starts a new one. */
   take(reset: boolean): AddedSamples {
+    this.#recording = true;
     const samples = this.#samples;
     if (reset) this.#samples = CallsProbe.#empty();
     return samples;
@@ -117,7 +120,7 @@ export class CallsProbe {
 
   /** The call sent something: the first request and the first command after a stamp are timed against it. */
   #sent(callSid: string, what: 'http' | 'esl'): void {
-    const stamp = this.#last.get(callSid);
+    const stamp = this.#recording ? this.#last.get(callSid) : undefined;
     if (!stamp) return;
     if (what === 'http' ? stamp.timedHttp : stamp.timedEsl) return;
     const ms = Number(process.hrtime.bigint() - stamp.ns) / 1e6;

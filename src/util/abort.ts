@@ -22,3 +22,21 @@ export function after(ms: number, fn: () => void): () => void {
 }
 
 export function noop(): void {}
+
+/**
+ * A signal that aborts when `signal` does or after `timeoutMs`, and a function that detaches it. Unlike
+ * `AbortSignal.any`, it leaves nothing registered on `signal` once disposed: Node 20 keeps a WeakRef per
+ * `AbortSignal.any` result on each source signal for as long as the source lives, which leaks on a long-lived one.
+ */
+export function abortOrTimeout(signal: AbortSignal, timeoutMs: number): { signal: AbortSignal; dispose: () => void } {
+  const controller = new AbortController();
+  const offAbort = onAbort(signal, (reason) => controller.abort(reason));
+  const offTimer = after(timeoutMs, () => controller.abort(new DOMException('timed out', 'TimeoutError')));
+  return {
+    signal: controller.signal,
+    dispose: () => {
+      offAbort();
+      offTimer();
+    },
+  };
+}

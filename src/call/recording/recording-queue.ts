@@ -24,6 +24,7 @@ import {
   moveToFailed, prepareSpool, removeEntry, scanQueue, spoolDirs, wavPath, writeEntry, type QueueEntry, type SpoolDirs,
 } from './queue-entry.js';
 import type { DeliveryResult, RecordingFile, RecordingStore } from './recording-store.js';
+import { abortOrTimeout } from '../../util/abort.js';
 
 /** How the queue delivers. */
 export interface RecordingQueueOptions {
@@ -183,12 +184,13 @@ export class RecordingDeliveryQueue implements RecordingStore {
       await this.#giveUp(entry, error, log, entry.attempts > 0);
       return { type: 'given-up', error };
     }
+    const limit = abortOrTimeout(this.#stop.signal, this.#options.uploadTimeoutMs);
     try {
       const body = size > STREAM_ABOVE_BYTES ? createReadStream(path) : await readFile(path);
       const authToken = this.#options.authTokenFor(entry.accountSid);
       const result = await this.#options.webhook.put({
         url, body, headers: { 'content-type': 'audio/wav' }, ...(authToken === undefined ? {} : { authToken }),
-      }, AbortSignal.any([this.#stop.signal, AbortSignal.timeout(this.#options.uploadTimeoutMs)]));
+      }, limit.signal);
       await removeEntry(this.#dirs, entry).catch((err: unknown) => log.error({ ...line, code: 'ERR_RECORDING_QUEUE',
         err: toAppError(err).message }, 'delivered recording could not be removed from the spool'));
       this.#entries.delete(entry.recordingSid);
@@ -201,6 +203,8 @@ export class RecordingDeliveryQueue implements RecordingStore {
         return { type: 'stopped' };
       }
       return this.#failed(entry, toAppError(err), log, line, started);
+    } finally {
+      limit.dispose();
     }
   }
 
