@@ -102,11 +102,16 @@ export class EslChannel {
     return this.#hangupComplete.promise;
   }
 
-  /** Subscribes the connection: `myevents`, the events the verbs need, and `linger`. */
+  /**
+   * Subscribes the connection: `myevents`, the events the verbs need, and `linger`. The three commands are sent
+   * together (FreeSWITCH answers a socket's commands in order) and the first refusal rejects.
+   */
   async subscribe(lingerSeconds: number): Promise<void> {
-    await this.command(`myevents ${EVENT_FORMAT}`);
-    await this.command(`event ${EVENT_FORMAT} ${SUBSCRIBED_EVENTS.join(' ')}`);
-    await this.command(lingerSeconds > 0 ? `linger ${lingerSeconds}` : 'nolinger');
+    await Promise.all([
+      this.command(`myevents ${EVENT_FORMAT}`),
+      this.command(`event ${EVENT_FORMAT} ${SUBSCRIBED_EVENTS.join(' ')}`),
+      this.command(lingerSeconds > 0 ? `linger ${lingerSeconds}` : 'nolinger'),
+    ]);
   }
 
   /**

@@ -21,7 +21,8 @@ export interface ConnectionSink {
  * - its parser is replaced (`_onConnect`) by FrameParser: linear, tolerant of bad %-escapes (modesl #59), bounded;
  * - replies are matched to commands in modesl's own FIFOs, but without its EventEmitter2 wildcard round trip, and
  *   events go straight to one sink instead of a per-uuid wildcard emit;
- * - `send` writes a whole command in one write, and never throws once the socket is gone;
+ * - `send` never throws once the socket is gone, and the commands sent in one turn of the event loop (a channel
+ *   variable and the application it prepares, the subscription) leave in one write: each write is a system call;
  * - `subscribe` does nothing: modesl would send `event json BACKGROUND_JOB CHANNEL_EXECUTE_COMPLETE` on its own
  *   before the call's real subscription, which the channel sends itself;
  * - an `error` listener is always attached, so a socket error can never be thrown by the emitter;
@@ -35,6 +36,11 @@ export class OutboundConnection extends esl.Connection {
   /** The socket itself: modesl drops its own reference when the peer ends the stream. */
   readonly rawSocket: Socket;
   parser: FrameParser | undefined;
+  #corked = false;
+  readonly #flush = (): void => {
+    this.#corked = false;
+    this.rawSocket.uncork();
+  };
 
   constructor(socket: Socket, sink?: ConnectionSink, frameLimits: FrameParserOptions = DEFAULT_FRAME_LIMITS) {
     super(socket);
@@ -64,6 +70,13 @@ export class OutboundConnection extends esl.Connection {
     if (!socket || socket.destroyed || !socket.writable) return;
     let text = command + '\n';
     if (args) for (const key of Object.keys(args)) text += key + ': ' + String(args[key]) + '\n';
+    // `connect` is sent from modesl's constructor, before this object's own fields exist.
+    if (this.rawSocket !== undefined && !this.#corked) {
+      // Held until the current turn's callbacks and promise reactions have run, then written together.
+      this.#corked = true;
+      socket.cork();
+      process.nextTick(this.#flush);
+    }
     socket.write(text + '\n');
   }
 
