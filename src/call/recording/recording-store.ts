@@ -5,7 +5,7 @@
  * touching the Record verb.
  */
 import { createReadStream } from 'node:fs';
-import { readFile, rm, stat } from 'node:fs/promises';
+import { open, unlink } from 'node:fs/promises';
 import type { Logger } from 'pino';
 import { AppError, toAppError } from '../../errors.js';
 import { redactUrl, type WebhookClient } from '../../webhook/index.js';
@@ -50,14 +50,15 @@ export class HttpPutRecordingStore implements RecordingStore {
     const started = performance.now();
     const url = redactUrl(file.url);
     let size: number;
+    let contents: Buffer | undefined;
     try {
-      size = (await stat(file.path)).size;
+      ({ size, contents } = await readSmallFile(file.path));
     } catch (err) {
       log.error({ code: 'ERR_CALL_RECORDING_MISSING', file: file.path, err: toAppError(err).message }, 'recording file not found');
       return { delivered: false, error: new AppError('ERR_CALL_RECORDING_MISSING', undefined, { cause: err }) };
     }
     try {
-      const body = size > STREAM_ABOVE_BYTES ? createReadStream(file.path) : await readFile(file.path);
+      const body = contents ?? createReadStream(file.path);
       const result = await this.#webhook.put({
         url: file.url,
         body,
@@ -65,7 +66,7 @@ export class HttpPutRecordingStore implements RecordingStore {
         ...(this.#authToken === undefined ? {} : { authToken: this.#authToken }),
       }, AbortSignal.timeout(this.#timeoutMs));
       log.info({ url, method: 'PUT', status: result.status, durationMs: ms(started), bytes: size }, 'recording uploaded');
-      await rm(file.path, { force: true });
+      await unlink(file.path).catch(ignoreMissing);
       return { delivered: true, error: undefined };
     } catch (err) {
       const cause = toAppError(err);
@@ -76,6 +77,32 @@ export class HttpPutRecordingStore implements RecordingStore {
       return { delivered: false, error };
     }
   }
+}
+
+/**
+ * The size of a finished recording and, up to STREAM_ABOVE_BYTES, its bytes: open, fstat, one read, close (a
+ * recording is written once and no longer grows). Larger files are left to be streamed.
+ */
+async function readSmallFile(path: string): Promise<{ size: number; contents: Buffer | undefined }> {
+  const handle = await open(path, 'r');
+  try {
+    const { size } = await handle.stat();
+    if (size > STREAM_ABOVE_BYTES) return { size, contents: undefined };
+    const contents = Buffer.allocUnsafe(size);
+    let filled = 0;
+    while (filled < size) {
+      const { bytesRead } = await handle.read(contents, filled, size - filled, filled);
+      if (bytesRead === 0) break;
+      filled += bytesRead;
+    }
+    return { size: filled, contents: filled === size ? contents : contents.subarray(0, filled) };
+  } finally {
+    await handle.close();
+  }
+}
+
+function ignoreMissing(err: unknown): void {
+  if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
 }
 
 function ms(started: number): number {
