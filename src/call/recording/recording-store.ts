@@ -4,8 +4,8 @@
  * is reported with ERR_CALL_RECORDING_UPLOAD. A store with retries and a persistent queue can replace it without
  * touching the Record verb.
  */
-import { createReadStream } from 'node:fs';
-import { open, unlink } from 'node:fs/promises';
+import { closeSync, createReadStream, fstatSync, openSync, readSync } from 'node:fs';
+import { readFile, unlink } from 'node:fs/promises';
 import type { Logger } from 'pino';
 import { AppError, toAppError } from '../../errors.js';
 import { redactUrl, type WebhookClient } from '../../webhook/index.js';
@@ -80,25 +80,38 @@ export class HttpPutRecordingStore implements RecordingStore {
 }
 
 /**
- * The size of a finished recording and, up to STREAM_ABOVE_BYTES, its bytes: open, fstat, one read, close (a
- * recording is written once and no longer grows). Larger files are left to be streamed.
+ * Recordings up to this size (a minute of 8 kHz 16-bit audio) are read without the thread pool: its round trips
+ * cost more CPU than reading such a file from the page cache, which blocks the event loop for well under 1 ms.
+ */
+const READ_AT_ONCE_BYTES = 1024 * 1024;
+
+/**
+ * The size of a finished recording and, up to STREAM_ABOVE_BYTES, its bytes (a recording is written once and no
+ * longer grows). Larger files are left to be streamed.
  */
 async function readSmallFile(path: string): Promise<{ size: number; contents: Buffer | undefined }> {
-  const handle = await open(path, 'r');
+  const fd = openSync(path, 'r');
+  let size: number;
   try {
-    const { size } = await handle.stat();
-    if (size > STREAM_ABOVE_BYTES) return { size, contents: undefined };
-    const contents = Buffer.allocUnsafe(size);
-    let filled = 0;
-    while (filled < size) {
-      const { bytesRead } = await handle.read(contents, filled, size - filled, filled);
-      if (bytesRead === 0) break;
-      filled += bytesRead;
-    }
-    return { size: filled, contents: filled === size ? contents : contents.subarray(0, filled) };
+    size = fstatSync(fd).size;
+    if (size <= READ_AT_ONCE_BYTES) return { size, contents: readAll(fd, size) };
   } finally {
-    await handle.close();
+    closeSync(fd);
   }
+  if (size > STREAM_ABOVE_BYTES) return { size, contents: undefined };
+  const contents = await readFile(path);
+  return { size: contents.length, contents };
+}
+
+function readAll(fd: number, size: number): Buffer {
+  const contents = Buffer.allocUnsafe(size);
+  let filled = 0;
+  while (filled < size) {
+    const read = readSync(fd, contents, filled, size - filled, filled);
+    if (read === 0) return contents.subarray(0, filled);
+    filled += read;
+  }
+  return contents;
 }
 
 function ignoreMissing(err: unknown): void {
