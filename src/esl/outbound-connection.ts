@@ -23,8 +23,10 @@ export interface ConnectionSink {
  *   events go straight to one sink instead of a per-uuid wildcard emit;
  * - `send` never throws once the socket is gone, and the commands sent in one turn of the event loop (a channel
  *   variable and the application it prepares, the subscription) leave in one write: each write is a system call;
- * - `subscribe` does nothing: modesl would send `event json BACKGROUND_JOB CHANNEL_EXECUTE_COMPLETE` on its own
- *   before the call's real subscription, which the channel sends itself;
+ * - `subscribe` sends nothing: modesl would send `event json BACKGROUND_JOB CHANNEL_EXECUTE_COMPLETE` on its own
+ *   before the call's real subscription, which the channel sends itself; it reports the reply to `connect` through
+ *   `onReady` instead of modesl's `esl::ready` event (adding and removing a listener on modesl's wildcard emitter
+ *   walks its whole listener tree, a noticeable cost on every call);
  * - an `error` listener is always attached, so a socket error can never be thrown by the emitter;
  * - `execute` is never used (it leaves its reply in the FIFO and can send `execute-app-arg: undefined`).
  *
@@ -36,6 +38,8 @@ export class OutboundConnection extends esl.Connection {
   /** The socket itself: modesl drops its own reference when the peer ends the stream. */
   readonly rawSocket: Socket;
   parser: FrameParser | undefined;
+  /** Called once the reply to `connect` has arrived (`channelData` then holds it, if it was CHANNEL_DATA). */
+  onReady: (() => void) | undefined;
   /** Commands sent in this turn of the event loop, written together once it has run. */
   #unsent = '';
   readonly #flush = (): void => {
@@ -64,8 +68,9 @@ export class OutboundConnection extends esl.Connection {
     this.connecting = false;
   }
 
-  override subscribe(_events: string[] | string, cb?: () => void): void {
-    cb?.();
+  /** modesl calls this (with its `esl::ready` emit as `_cb`) once `connect` has been answered. */
+  override subscribe(_events: string[] | string, _cb?: () => void): void {
+    this.onReady?.();
   }
 
   override send(command: string, args?: Record<string, string> | null): void {
