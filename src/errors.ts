@@ -120,11 +120,19 @@ export class EslError extends AppError {
   }
 }
 
-/** The reason a call's signal fires: hangup, disconnect or shutdown. Carries the hangup cause when known. */
+/**
+ * The reason a call's signal fires: hangup, disconnect or shutdown. Carries the hangup cause when known.
+ *
+ * Every call ends with a few of these, so they are built without a stack trace: the end of a call is an event, not
+ * a fault in the code, and capturing a stack is the dearest part of making an error.
+ */
 export class CallEndedError extends AppError {
   readonly hangupCause: string | undefined;
   constructor(code: 'ERR_CALL_HANGUP' | 'ERR_ESL_DISCONNECTED' | 'ERR_SHUTDOWN', hangupCause?: string, message?: string) {
+    const stackTraceLimit = Error.stackTraceLimit;
+    Error.stackTraceLimit = 0;
     super(code, message ?? (hangupCause ? `${ERROR_CATALOGUE[code].text} (${hangupCause})` : undefined));
+    Error.stackTraceLimit = stackTraceLimit;
     this.name = 'CallEndedError';
     this.hangupCause = hangupCause;
   }

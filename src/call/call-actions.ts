@@ -41,6 +41,21 @@ export async function setTerminators(ctx: CallContext, keys: string): Promise<vo
   ctx.state.terminators = value;
 }
 
+/**
+ * Starts `run` right after `preparing` was sent, without waiting for its reply, so that both leave in one write:
+ * FreeSWITCH handles a socket's commands in order, so a channel variable set by `preparing` is in place before the
+ * application `run` sends starts. A failed preparation still fails the step, before `run`'s own outcome is read.
+ */
+export async function afterPreparing<T>(preparing: Promise<void>, run: () => Promise<T>): Promise<T> {
+  const running = run();
+  // Read below, once the preparation has succeeded; a failed preparation leaves it unread.
+  running.catch(ignore);
+  await preparing;
+  return running;
+}
+
+function ignore(): void {}
+
 /** The parameters of a request about this call: its description, `extras`, then the call's variables. */
 export function requestParams(ctx: CallContext, extras: RequestExtras = {}): Params {
   const description = {

@@ -102,11 +102,13 @@ export class EslChannel {
     return this.#hangupComplete.promise;
   }
 
-  /** Subscribes the connection: `myevents`, the events the verbs need, and `linger`. */
+  /** Subscribes the connection (`myevents`, the events the verbs need, `linger`): three commands sent at once. */
   async subscribe(lingerSeconds: number): Promise<void> {
-    await this.command(`myevents ${EVENT_FORMAT}`);
-    await this.command(`event ${EVENT_FORMAT} ${SUBSCRIBED_EVENTS.join(' ')}`);
-    await this.command(lingerSeconds > 0 ? `linger ${lingerSeconds}` : 'nolinger');
+    await Promise.all([
+      this.command(`myevents ${EVENT_FORMAT}`),
+      this.command(`event ${EVENT_FORMAT} ${SUBSCRIBED_EVENTS.join(' ')}`),
+      this.command(lingerSeconds > 0 ? `linger ${lingerSeconds}` : 'nolinger'),
+    ]);
   }
 
   /**
@@ -124,7 +126,7 @@ export class EslChannel {
     }
     const eventUuid = randomUUID();
     const entry = new PendingExecute<ExecuteResult>(this.#pending, eventUuid, app, opts.completeAfterHangup === true);
-    guard(entry, opts.signal, opts.timeoutMs, () => `${app} did not complete in ${opts.timeoutMs} ms`);
+    guard(entry, this.#foreign(opts.signal), opts.timeoutMs, () => `${app} did not complete in ${opts.timeoutMs} ms`);
     this.#sendExecute(eventUuid, app, arg, opts.loops).catch((err: unknown) => entry.reject(err));
     return entry.promise;
   }
@@ -142,7 +144,7 @@ export class EslChannel {
     const jobUuid = randomUUID();
     const job = new Deferred<string>();
     this.#jobs.set(jobUuid, job);
-    guard(job, opts.signal, opts.timeoutMs, () => `bgapi ${command.split(' ')[0]} did not finish in time`);
+    guard(job, this.#foreign(opts.signal), opts.timeoutMs, () => `bgapi ${command.split(' ')[0]} did not finish in time`);
     try {
       await this.command(`bgapi ${command}`, { 'Job-UUID': jobUuid }, opts);
       return await job.promise;
@@ -212,7 +214,7 @@ export class EslChannel {
       this.on(name, (payload) => { if (match(payload)) deferred.resolve(payload); }),
       onAbort(this.signal, (reason) => deferred.reject(reason)),
     ];
-    guard(deferred, opts.signal, opts.timeoutMs, () => `no ${name} event in ${opts.timeoutMs} ms`);
+    guard(deferred, this.#foreign(opts.signal), opts.timeoutMs, () => `no ${name} event in ${opts.timeoutMs} ms`);
     return deferred.promise.finally(() => { for (const dispose of disposers) dispose(); });
   }
 
@@ -322,12 +324,17 @@ export class EslChannel {
     }
   }
 
+  /** `signal` unless it is the call's own, whose end `abort` settles everything with anyway (no listener each). */
+  #foreign(signal: AbortSignal | undefined): AbortSignal | undefined {
+    return signal === this.#abort.signal ? undefined : signal;
+  }
+
   #request(send: (cb: (reply: EslEvent) => void) => void, opts: CommandOptions, kind: EslRoundTrip): Promise<EslEvent> {
     if (this.#closed) return Promise.reject(new CallEndedError('ERR_ESL_DISCONNECTED'));
     const deferred = new Deferred<EslEvent>();
     this.#replies.add(deferred);
     const timeoutMs = opts.timeoutMs ?? this.#timings.commandTimeoutMs;
-    guard(deferred, opts.signal, timeoutMs, () => `no reply from FreeSWITCH in ${timeoutMs} ms`);
+    guard(deferred, this.#foreign(opts.signal), timeoutMs, () => `no reply from FreeSWITCH in ${timeoutMs} ms`);
     // The reply callback stays in modesl's FIFO even after a timeout, so that later replies still line up.
     const observer = this.#timings.observer;
     if (observer) {

@@ -124,14 +124,14 @@ async function waitForConnectReply(conn: OutboundConnection, closed: Promise<voi
     const data = conn.channelData as EslEvent | null;
     result.resolve(data ?? new EslError('ERR_ESL_PROTOCOL', 'the reply to connect is not CHANNEL_DATA'));
   };
-  conn.once('esl::ready', onReady);
+  conn.onReady = onReady;
   const dispose = after(timeoutMs, () => result.resolve(new EslError('ERR_ESL_TIMEOUT', `no reply to connect in ${timeoutMs} ms`)));
   closed.then(() => result.resolve(new EslError('ERR_ESL_DISCONNECTED', 'closed before replying to connect')), () => {});
   try {
     return await result.promise;
   } finally {
     dispose();
-    conn.removeListener('esl::ready', onReady);
+    conn.onReady = undefined;
   }
 }
 

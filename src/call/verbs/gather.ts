@@ -16,7 +16,7 @@ import { resolveUrl } from '../../twiml/index.js';
 import { toAppError } from '../../errors.js';
 import { after, onAbort } from '../../util/abort.js';
 import { Deferred } from '../../util/deferred.js';
-import { isCallEnded, setTerminators } from '../call-actions.js';
+import { afterPreparing, isCallEnded, setTerminators } from '../call-actions.js';
 import type { CallContext } from '../call-context.js';
 import { planPrompt, runPlan, type PromptPlan } from '../media/prompts.js';
 import { CONTINUE, navigate, type VerbHandler, type VerbOutcome } from './verb-handler.js';
@@ -127,8 +127,8 @@ async function runGather(verb: GatherVerb, ctx: CallContext): Promise<VerbOutcom
   });
   try {
     if (plans.length > 0) {
-      await setTerminators(ctx, verb.bargeIn ? 'any' : 'none');
-      await runPrompts(ctx, plans, () => interrupted, listen);
+      await afterPreparing(setTerminators(ctx, verb.bargeIn ? 'any' : 'none'),
+        () => runPrompts(ctx, plans, () => interrupted, listen));
     }
     await waitForKeys(ctx, input, verb.timeout * 1000 * ctx.settings.timeScale, listen);
   } finally {

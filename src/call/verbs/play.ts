@@ -5,7 +5,7 @@
  * check refuses (media-url-guard.ts), is reported and skipped.
  */
 import type { PlayVerb } from '../../twiml/index.js';
-import { setTerminators } from '../call-actions.js';
+import { afterPreparing, setTerminators } from '../call-actions.js';
 import { planPrompt, runPlan } from '../media/prompts.js';
 import { CONTINUE, type VerbHandler } from './verb-handler.js';
 
@@ -15,8 +15,8 @@ export const play: VerbHandler<PlayVerb> = {
   async run(verb, ctx) {
     const plan = planPrompt(ctx, verb, 'verb');
     if (!plan) return CONTINUE;
-    if (plan.repeated) await setTerminators(ctx, 'none');
-    await runPlan(ctx, plan);
+    if (plan.repeated) await afterPreparing(setTerminators(ctx, 'none'), () => runPlan(ctx, plan));
+    else await runPlan(ctx, plan);
     return CONTINUE;
   },
 };

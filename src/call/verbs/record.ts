@@ -13,7 +13,7 @@ import type { RecordVerb } from '../../twiml/index.js';
 import { resolveUrl } from '../../twiml/index.js';
 import { AppError } from '../../errors.js';
 import type { ExecuteResult } from '../../esl/index.js';
-import { isCallEnded, prepareRecordingKeys, requestParams, setTerminators } from '../call-actions.js';
+import { afterPreparing, isCallEnded, prepareRecordingKeys, requestParams, setTerminators } from '../call-actions.js';
 import { redactUrl, type Params } from '../../webhook/index.js';
 import type { CallContext } from '../call-context.js';
 import type { RecordingStatusCallback } from '../recording/recording-store.js';
@@ -46,8 +46,7 @@ async function beep(ctx: CallContext): Promise<void> {
     ctx.log.warn({ code: err.code }, 'the configured beep is refused; no beep');
     return;
   }
-  await setTerminators(ctx, 'none');
-  await runStep(ctx, { app: 'playback', arg: path });
+  await afterPreparing(setTerminators(ctx, 'none'), () => runStep(ctx, { app: 'playback', arg: path }));
 }
 
 async function takeOf(completion: ExecuteResult | undefined, path: string): Promise<Take> {
@@ -132,15 +131,13 @@ async function runRecord(verb: RecordVerb, ctx: CallContext): Promise<VerbOutcom
   const { spoolDir, silenceThreshold } = ctx.settings.record;
   const path = recordingPath(spoolDir, ctx.identity.callSid, n);
   if (verb.playBeep) await beep(ctx);
-  await prepareRecordingKeys(ctx, verb.finishOnKey);
   const threshold = verb.timeout > 0 ? silenceThreshold : 0;
-  let completion: ExecuteResult | undefined;
-  try {
-    completion = await ctx.channel.execute('record', `${path} ${verb.maxLength} ${threshold} ${verb.timeout}`,
-      { completeAfterHangup: true });
-  } catch (err) {
-    if (!isCallEnded(err)) throw err;
-  }
+  // A failure to set the keys fails the verb; the recording's own failure is read after it.
+  const outcome = await afterPreparing(prepareRecordingKeys(ctx, verb.finishOnKey),
+    () => ctx.channel.execute('record', `${path} ${verb.maxLength} ${threshold} ${verb.timeout}`,
+      { completeAfterHangup: true }).then((result) => ({ result }), (err: unknown) => ({ err })));
+  if ('err' in outcome && !isCallEnded(outcome.err)) throw outcome.err;
+  const completion: ExecuteResult | undefined = 'result' in outcome ? outcome.result : undefined;
   const hungUp = ctx.signal.aborted;
   const take = await takeOf(completion, path);
   if (isEmpty(take, verb)) {

@@ -4,7 +4,7 @@
  * `loop` repeats it; `loop="0"` repeats until hangup, up to the configured maximum.
  */
 import type { SayVerb } from '../../twiml/index.js';
-import { setTerminators } from '../call-actions.js';
+import { afterPreparing, setTerminators } from '../call-actions.js';
 import { planPrompt, runPlan } from '../media/prompts.js';
 import { CONTINUE, type VerbHandler } from './verb-handler.js';
 
@@ -14,8 +14,7 @@ export const say: VerbHandler<SayVerb> = {
   async run(verb, ctx) {
     const plan = planPrompt(ctx, verb, 'verb');
     if (!plan) return CONTINUE;
-    await setTerminators(ctx, 'none');
-    await runPlan(ctx, plan);
+    await afterPreparing(setTerminators(ctx, 'none'), () => runPlan(ctx, plan));
     return CONTINUE;
   },
 };
