@@ -15,7 +15,6 @@
  *   ERR_RECORDING_DELIVERY_FAILED.
  */
 import { createReadStream } from 'node:fs';
-import { readFile, stat } from 'node:fs/promises';
 import { basename, dirname } from 'node:path';
 import type { Logger } from 'pino';
 import { AppError, toAppError } from '../../errors.js';
@@ -23,7 +22,7 @@ import { redactUrl, type CallWebhook } from '../../webhook/index.js';
 import {
   moveToFailed, prepareSpool, removeEntry, scanQueue, spoolDirs, wavPath, writeEntry, type QueueEntry, type SpoolDirs,
 } from './queue-entry.js';
-import type { DeliveryResult, RecordingFile, RecordingStore } from './recording-store.js';
+import { readSmallFile, type DeliveryResult, type RecordingFile, type RecordingStore } from './recording-store.js';
 import { abortOrTimeout } from '../../util/abort.js';
 
 /** How the queue delivers. */
@@ -44,8 +43,6 @@ export interface RecordingQueueOptions {
   readonly callbackTimeoutMs: number;
 }
 
-/** Files above this size are streamed (a stream is sent once, without the client's own retries). */
-const STREAM_ABOVE_BYTES = 8 * 1024 * 1024;
 /** setTimeout's largest delay. */
 const MAX_TIMER_MS = 2_147_483_647;
 
@@ -175,9 +172,10 @@ export class RecordingDeliveryQueue implements RecordingStore {
     const line = { url: redactUrl(url), method: 'PUT', recordingSid: entry.recordingSid, attempt: entry.attempts + 1 };
     let path: string;
     let size: number;
+    let contents: Buffer | undefined;
     try {
       path = wavPath(this.#dirs, entry);
-      size = (await stat(path)).size;
+      ({ size, contents } = await readSmallFile(path));
     } catch (err) {
       const error = new AppError('ERR_CALL_RECORDING_MISSING', undefined, { cause: err });
       log.error({ ...line, code: error.code, file: entry.file }, 'recording file not found; given up');
@@ -186,7 +184,7 @@ export class RecordingDeliveryQueue implements RecordingStore {
     }
     const limit = abortOrTimeout(this.#stop.signal, this.#options.uploadTimeoutMs);
     try {
-      const body = size > STREAM_ABOVE_BYTES ? createReadStream(path) : await readFile(path);
+      const body = contents ?? createReadStream(path);
       const authToken = this.#options.authTokenFor(entry.accountSid);
       const result = await this.#options.webhook.put({
         url, body, headers: { 'content-type': 'audio/wav' }, ...(authToken === undefined ? {} : { authToken }),

@@ -111,7 +111,7 @@ const READ_AT_ONCE_BYTES = 1024 * 1024;
  * The size of a finished recording and, up to STREAM_ABOVE_BYTES, its bytes (a recording is written once and no
  * longer grows). Larger files are left to be streamed.
  */
-async function readSmallFile(path: string): Promise<{ size: number; contents: Buffer | undefined }> {
+export async function readSmallFile(path: string): Promise<{ size: number; contents: Buffer | undefined }> {
   const fd = openSync(path, 'r');
   let size: number;
   try {
