@@ -73,7 +73,7 @@ async function main(): Promise<void> {
     return;
   }
   const config = loadConfig({ env: {}, overrides: { esl: { port: 0, lingerSeconds: 0 }, log: { level: 'warn' } } });
-  const server = createApp({ config, log: createLogger(config.log.level), handler: runScript });
+  const server = createApp({ config, log: createLogger('error'), handler: runScript });
   const address = await server.listen();
   process.on('message', (message: ServerRequest) => {
     onTurnaround(message);
