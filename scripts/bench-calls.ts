@@ -8,7 +8,10 @@
  * 1. throughput: `--concurrency` calls in flight, every application completing at once, a new call as soon as one
  *    ends: complete calls per second, and the server's CPU per call, over `--window-ms`;
  * 2. latency: at each of `--latency-concurrency` (default 100,1000,5000) calls in flight, applications taking
- *    `--pace-ms` ± 50 %: what the server adds between the Event Socket and HTTP (see bench-calls-load.ts);
+ *    `--pace-ms` ± 50 % (default 2,000: each prompt, pause and recording lasts about as long as in a real IVR, so a
+ *    call lasts about 30 s and N calls in flight are N real callers; a 200 ms pace makes 1,000 calls in flight a
+ *    load of 330 calls/s, beyond the server's throughput, and then measures queueing): what the server adds
+ *    between the Event Socket and HTTP (see bench-calls-probe.ts and bench-calls-load.ts);
  * 3. parked (run first, on the fresh process): `--parked` calls in a one-hour `<Pause>`: RSS per parked call
  *    (after a full GC, against the empty server).
  * The last line is machine-readable:
@@ -40,7 +43,7 @@ function parseArgs(argv: string[]): Args {
   const levels = (raw('latency-concurrency') ?? '100,1000,5000').split(',').map(Number);
   if (levels.some((n) => !Number.isInteger(n) || n < 1)) throw new Error('--latency-concurrency: positive integers');
   return { concurrency: num('concurrency', 200), latencyLevels: levels, windowMs: num('window-ms', 5000),
-    paceMs: num('pace-ms', 200, 0), parked: num('parked', 10_000, 0), warmupMs: num('warmup-ms', 1000, 0) };
+    paceMs: num('pace-ms', 2000, 0), parked: num('parked', 10_000, 0), warmupMs: num('warmup-ms', 1000, 0) };
 }
 
 interface Templates { ivr: CallTemplate; park: CallTemplate }
@@ -56,17 +59,31 @@ function summary(values: number[]): Summary {
   return { p50: percentile(sorted, 50), p99: percentile(sorted, 99), max: sorted.at(-1) ?? NaN, n: sorted.length };
 }
 
-/** Keeps `n` calls in flight until stopped; returns the load and a stop function. */
+/**
+ * How long the calls of a paced phase take to come in: spread over about half a call (a call is some fifteen
+ * applications of `paceMs` on average), so that they do not all fetch, prompt and record in step, as callers do not.
+ */
+function rampMs(paceMs: number): number {
+  return paceMs * 8;
+}
+
+/** Keeps `n` calls in flight until stopped (started over rampMs); returns the load and a stop function. */
 function keepInFlight(template: CallTemplate, port: number, n: number, paceMs: number, web: IvrWebApp):
   { load: ReplayLoad; stop: () => Promise<void> } {
   const load = new ReplayLoad(template, { host: '127.0.0.1', port, paceMs });
   web.observer = load.observer;
   let running = true;
   load.onEnd = () => { if (running) load.start(); };
-  for (let i = 0; i < n; i++) load.start();
+  const ramp = rampMs(paceMs);
+  const starts: NodeJS.Timeout[] = [];
+  for (let i = 0; i < n; i++) {
+    if (ramp === 0) load.start();
+    else starts.push(setTimeout(() => { if (running) load.start(); }, (i / n) * ramp));
+  }
   return {
     load,
     stop: async () => {
+      for (const timer of starts) clearTimeout(timer);
       running = false;
       await until(() => load.openCalls === 0, 120_000, 'calls in flight to end');
       web.observer = undefined;
@@ -96,7 +113,7 @@ async function throughputPhase(server: ProbedServer, t: Templates, web: IvrWebAp
 async function latencyPhase(server: ProbedServer, t: Templates, web: IvrWebApp, args: Args, n: number):
   Promise<LatencyFigures> {
   const { load, stop } = keepInFlight(t.ivr, server.port, n, args.paceMs, web);
-  await sleep(args.warmupMs + args.paceMs * 5);
+  await sleep(args.warmupMs + rampMs(args.paceMs) + args.paceMs * 5);
   await server.added(true);
   load.measuring = true;
   await sleep(args.windowMs);
