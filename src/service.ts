@@ -16,6 +16,7 @@ import type { Logger } from './log.js';
 import { createMetrics, type Metrics } from './metrics/index.js';
 import { ParkWatcher, socketTarget } from './park/index.js';
 import { createWebhookDispatcher, type LookupFunction } from './webhook/index.js';
+import { setMaxListeners } from 'node:events';
 
 /** Keys that SIGHUP cannot change: they need a restart. */
 const RESTART_SECTIONS = ['esl', 'admin', 'park', 'server'] as const;
@@ -56,6 +57,8 @@ export class Service {
 
   constructor(deps: ServiceDeps) {
     this.#deps = deps;
+    // Every call's status callbacks listen to it (and let go when they end): many at once is normal, not a leak.
+    setMaxListeners(Number.POSITIVE_INFINITY, this.#lifetime.signal);
     this.#config = deps.config;
     this.#log = deps.log;
     this.#ownsDispatcher = deps.dispatcher === undefined;

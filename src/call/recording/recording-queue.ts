@@ -24,6 +24,7 @@ import {
 } from './queue-entry.js';
 import { readSmallFile, type DeliveryResult, type RecordingFile, type RecordingStore } from './recording-store.js';
 import { abortOrTimeout } from '../../util/abort.js';
+import { setMaxListeners } from 'node:events';
 
 /** How the queue delivers. */
 export interface RecordingQueueOptions {
@@ -66,6 +67,8 @@ export class RecordingDeliveryQueue implements RecordingStore {
   constructor(options: RecordingQueueOptions) {
     this.#options = options;
     this.#dirs = spoolDirs(options.spoolDir);
+    // Every upload under way listens to it (and lets go when it ends): many at once is normal, not a leak.
+    setMaxListeners(Number.POSITIVE_INFINITY, this.#stop.signal);
   }
 
   /** Recordings waiting for delivery (known to this worker). */
