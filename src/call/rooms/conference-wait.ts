@@ -31,8 +31,11 @@ export type WaitSource =
 
 /** A document run, or a loop run, shorter than this (call time) is followed by a second of silence. */
 const MIN_ROUND_MS = 1000;
-/** A run of an endless audio loop shorter than this (call time) means the audio does not play: the loop stops. */
-const MIN_AUDIO_RUN_MS = 500;
+/**
+ * A run of an endless audio loop shorter than this (call time) means the audio does not play: the loop stops. Well
+ * below any real clip, so that a short one (or a timer that fires a tick early) never ends the loop.
+ */
+const MIN_AUDIO_RUN_MS = 100;
 
 /** Waits `ms` of call time; rejects with the reason of `signal` when it aborts first. */
 function pause(ctx: CallContext, ms: number, signal: AbortSignal): Promise<void> {
