@@ -4,7 +4,7 @@ import type { EslError } from '../errors.js';
 import type { EslEvent } from './event.js';
 import { DEFAULT_FRAME_LIMITS, FrameParser, type FrameParserOptions } from './frame-parser.js';
 import type { ConnectionSink } from './outbound-connection.js';
-import { ContentType } from './protocol.js';
+import { routeReply } from './reply-routing.js';
 
 /**
  * modesl's inbound Connection (the client that connects to FreeSWITCH's Event Socket, port 8021), with the same
@@ -54,16 +54,7 @@ export class InboundConnection extends esl.Connection {
   }
 
   #route(message: EslEvent): void {
-    switch (message.contentType) {
-      case ContentType.CommandReply:
-        this.cmdCallbackQueue.shift()?.(message);
-        return;
-      case ContentType.ApiResponse:
-        this.apiCallbackQueue.shift()?.(message);
-        return;
-      default:
-        this.sink?.message(message);
-    }
+    if (!routeReply(this, message)) this.sink?.message(message);
   }
 
   #onProtocolError(err: EslError): void {

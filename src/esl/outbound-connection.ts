@@ -4,6 +4,7 @@ import type { EslError } from '../errors.js';
 import type { EslEvent } from './event.js';
 import { DEFAULT_FRAME_LIMITS, FrameParser, type FrameParserOptions } from './frame-parser.js';
 import { ContentType, EventName } from './protocol.js';
+import { routeReply } from './reply-routing.js';
 
 /** What an OutboundConnection reports to its owner. */
 export interface ConnectionSink {
@@ -91,18 +92,9 @@ export class OutboundConnection extends esl.Connection {
   }
 
   #route(message: EslEvent): void {
-    switch (message.contentType) {
-      case ContentType.CommandReply: {
-        if (message.name === EventName.ChannelData) this.channelData = message;
-        this.cmdCallbackQueue.shift()?.(message);
-        return;
-      }
-      case ContentType.ApiResponse:
-        this.apiCallbackQueue.shift()?.(message);
-        return;
-      default:
-        this.sink?.message(message);
-    }
+    // The reply to `connect` carries the channel data: kept before the callback waiting for it runs.
+    if (message.contentType === ContentType.CommandReply && message.name === EventName.ChannelData) this.channelData = message;
+    if (!routeReply(this, message)) this.sink?.message(message);
   }
 
   #onProtocolError(err: EslError): void {
