@@ -16,7 +16,7 @@ import { writeFile } from 'node:fs/promises';
 import { connect, type Socket } from 'node:net';
 import { commandKey, type Burst, type CallTemplate, UUID_LENGTH } from './bench-calls-template.js';
 import type { WebObserver } from './bench-calls-web.js';
-import { STAMP_WIDTH } from './bench-calls-probe.js';
+import { stampNow } from './bench-stamp.js';
 
 export type LatencyKind = 'eslToHttp' | 'httpToEsl' | 'dtmfToAction' | 'httpToHttp';
 export const LATENCY_KINDS: readonly LatencyKind[] = ['eslToHttp', 'httpToEsl', 'dtmfToAction', 'httpToHttp'];
@@ -224,7 +224,7 @@ function patch(burst: Burst, uuid: string, appUuid: string): Buffer {
   for (const at of burst.uuidAt) bytes.write(uuid, at, 'latin1');
   if (appUuid.length === UUID_LENGTH) for (const at of burst.appUuidAt) bytes.write(appUuid, at, 'latin1');
   if (burst.stampAt.length > 0) {
-    const now = process.hrtime.bigint().toString().padStart(STAMP_WIDTH, '0');
+    const now = stampNow();
     for (const at of burst.stampAt) bytes.write(now, at, 'latin1');
   }
   return bytes;

@@ -12,13 +12,7 @@
  */
 import diagnostics from 'node:diagnostics_channel';
 import type { Socket } from 'node:net';
-
-export const STAMP_VARIABLE = 'bench_sent_ns';
-export const STAMP_WIDTH = 19;
-export const STAMP_PLACEHOLDER = '0'.repeat(STAMP_WIDTH);
-/** How the stamp appears in a JSON event. */
-export const STAMP_MARK = `"variable_${STAMP_VARIABLE}":"`;
-export const STAMP_HEADER = 'x-bench-sent-ns';
+import { lastStampIn, msSince, STAMP_HEADER, stampAt } from './bench-stamp.js';
 
 export const ADDED_KINDS = ['eslToHttp', 'httpToEsl', 'dtmfToAction', 'httpToHttp', 'eslToEsl'] as const;
 export type AddedKind = (typeof ADDED_KINDS)[number];
@@ -35,11 +29,6 @@ interface Stamp {
   readonly from: 'esl' | 'dtmf' | 'http';
   timedHttp: boolean;
   timedEsl: boolean;
-}
-
-function stampAt(text: string, at: number): bigint | undefined {
-  const digits = text.slice(at, at + STAMP_WIDTH);
-  return /^\d{19}$/.test(digits) && digits !== STAMP_PLACEHOLDER ? BigInt(digits) : undefined;
 }
 
 /** The CallSid of an undici request: in its form body, its query, or a recording's file name. */
@@ -94,20 +83,19 @@ export class CallsProbe {
   #watch(socket: Socket): void {
     let uuid = '';
     socket.prependListener('data', (chunk: Buffer) => {
-      const text = chunk.toString('latin1');
+      // Searched in the bytes: the probe runs inside the measured server and must not add to its garbage.
       if (uuid === '') {
-        const at = text.indexOf('Unique-ID: ');
-        if (at >= 0) uuid = text.slice(at + 11, text.indexOf('\n', at));
+        const at = chunk.indexOf('Unique-ID: ');
+        if (at >= 0) uuid = chunk.toString('latin1', at + 11, chunk.indexOf('\n', at));
       }
-      if (uuid === '' || !text.includes('"Event-Name"')) return;
-      const mark = text.lastIndexOf(STAMP_MARK);
-      const ns = mark < 0 ? undefined : stampAt(text, mark + STAMP_MARK.length);
+      if (uuid === '' || !chunk.includes('"Event-Name"')) return;
+      const ns = lastStampIn(chunk);
       if (ns === undefined) {
         // An event without a stamp: whatever the call does next is not timed against an older one.
         this.#last.delete(uuid);
         return;
       }
-      const dtmf = text.includes('"Event-Name":"DTMF"');
+      const dtmf = chunk.includes('"Event-Name":"DTMF"');
       this.#last.set(uuid, { ns, from: dtmf ? 'dtmf' : 'esl', timedHttp: false, timedEsl: false });
     });
     socket.once('close', () => { if (uuid !== '') this.#last.delete(uuid); });
@@ -123,7 +111,7 @@ export class CallsProbe {
     const stamp = this.#recording ? this.#last.get(callSid) : undefined;
     if (!stamp) return;
     if (what === 'http' ? stamp.timedHttp : stamp.timedEsl) return;
-    const ms = Number(process.hrtime.bigint() - stamp.ns) / 1e6;
+    const ms = msSince(stamp.ns);
     if (what === 'http') {
       stamp.timedHttp = true;
       this.#samples[stamp.from === 'http' ? 'httpToHttp' : stamp.from === 'dtmf' ? 'dtmfToAction' : 'eslToHttp'].push(ms);

@@ -20,7 +20,7 @@ import { createLogger } from '../src/log.js';
 import { FsSimulator, type SimulatedCall } from '../src/sim/index.js';
 import { createWebhookDispatcher } from '../src/webhook/index.js';
 import type { IvrWebApp } from './bench-calls-web.js';
-import { STAMP_MARK, STAMP_PLACEHOLDER, STAMP_VARIABLE } from './bench-calls-probe.js';
+import { STAMP_MARK, STAMP_PLACEHOLDER, STAMP_VARIABLE } from './bench-stamp.js';
 
 /** Bytes with the places where the call uuid and the Application-UUID go. */
 export interface Burst {

@@ -13,7 +13,7 @@
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
-import { STAMP_HEADER, STAMP_WIDTH } from './bench-calls-probe.js';
+import { STAMP_HEADER, stampNow } from './bench-stamp.js';
 
 /** Told of each request as it arrives and of each response once written. */
 export interface WebObserver {
@@ -93,7 +93,7 @@ export class IvrWebApp {
       const callSid = callSidOf(path, method === 'PUT' ? '' : body.toString('latin1'));
       this.observer?.request(callSid, method, path);
       // The moment the response is written, for the server's probe (bench-calls-probe.ts).
-      res.setHeader(STAMP_HEADER, process.hrtime.bigint().toString().padStart(STAMP_WIDTH, '0'));
+      res.setHeader(STAMP_HEADER, stampNow());
       if (method === 'PUT') {
         this.uploads++;
         this.lastUpload = body;

@@ -12,6 +12,7 @@ import { createApp } from '../src/app.js';
 import { loadConfig } from '../src/config/index.js';
 import { createLogger } from '../src/log.js';
 import { FsSimulator } from '../src/sim/index.js';
+import { STAMP_MARK, STAMP_PLACEHOLDER, STAMP_VARIABLE, stampNow } from './bench-stamp.js';
 
 /** The bytes of one simulated call: its uuid, the connect reply, and one execute round trip. */
 export interface CallTemplate {
@@ -28,20 +29,10 @@ export interface CallTemplate {
 const OK = (text: string): string => `Content-Type: command/reply\nReply-Text: ${text}\n\n`;
 
 /** Records one call of the simulator against an in-process server executing one `set`. */
-/**
- * The channel variable in which each CHANNEL_EXECUTE_COMPLETE carries the moment the load wrote it
- * (`process.hrtime.bigint()`, the system's monotonic clock, which the server process reads too), patched in place of
- * a placeholder of the same width so that no length changes.
- */
-export const SENT_VARIABLE = 'bench_sent_ns';
-const SENT_PLACEHOLDER = '0'.repeat(19);
-/** How the stamp appears in a JSON event. */
-export const SENT_MARK = `"variable_${SENT_VARIABLE}":"`;
-
 export async function recordTemplate(): Promise<CallTemplate> {
   const config = loadConfig({ env: {}, overrides: { esl: { port: 0 }, log: { level: 'silent' } } });
   const server = createApp({ config, log: createLogger('silent'), handler: async (channel) => {
-    await channel.execute('set', `${SENT_VARIABLE}=${SENT_PLACEHOLDER}`);
+    await channel.execute('set', `${STAMP_VARIABLE}=${STAMP_PLACEHOLDER}`);
   } });
   const { port } = await server.listen();
   const sim = new FsSimulator({ timeScale: 0, frameMs: 0 });
@@ -105,8 +96,9 @@ export class ReplayLoad {
     for (let at = roundTrip.indexOf(template.appUuid); at >= 0; at = roundTrip.indexOf(template.appUuid, at + 1)) {
       offsets.push(at);
     }
-    const stampAt = roundTrip.indexOf(SENT_MARK) + SENT_MARK.length;
-    if (stampAt < SENT_MARK.length) throw new Error(`the recorded completion carries no ${SENT_VARIABLE}`);
+    // Where each completion carries the moment it is written (see bench-stamp.ts).
+    const stampAt = roundTrip.indexOf(STAMP_MARK) + STAMP_MARK.length;
+    if (stampAt < STAMP_MARK.length) throw new Error(`the recorded completion carries no ${STAMP_VARIABLE}`);
     const socket = connect({ host: options.host, port: options.port, noDelay: true });
     this.#sockets.add(socket);
     socket.on('close', () => this.#sockets.delete(socket));
@@ -131,7 +123,7 @@ export class ReplayLoad {
           for (const offset of offsets) bytes.write(command.slice(at, at + 36), offset, 'latin1');
           const complete = (): void => {
             completedAt = performance.now();
-            bytes.write(process.hrtime.bigint().toString().padStart(19, '0'), stampAt, 'latin1');
+            bytes.write(stampNow(), stampAt, 'latin1');
             this.roundTrips++;
             socket.write(bytes);
           };

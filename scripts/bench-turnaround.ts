@@ -13,7 +13,7 @@
 import diagnostics from 'node:diagnostics_channel';
 import type { Socket } from 'node:net';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
-import { SENT_MARK } from './bench-esl-load.js';
+import { lastStampIn, msSince } from './bench-stamp.js';
 
 export interface TurnaroundFigures {
   samples: number;
@@ -59,9 +59,7 @@ export class TurnaroundProbe {
     socket.prependListener('data', (chunk: Buffer) => {
       if (!chunk.includes('CHANNEL_EXECUTE_COMPLETE')) return;
       completedAt = performance.now();
-      const at = chunk.lastIndexOf(SENT_MARK);
-      const stamp = at < 0 ? '' : chunk.toString('latin1', at + SENT_MARK.length, at + SENT_MARK.length + 19);
-      sentNs = /^\d{19}$/.test(stamp) ? BigInt(stamp) : 0n;
+      sentNs = lastStampIn(chunk) ?? 0n;
     });
     const write = socket.write.bind(socket) as (...args: unknown[]) => boolean;
     socket.write = ((data: unknown, ...rest: unknown[]): boolean => {
@@ -69,7 +67,7 @@ export class TurnaroundProbe {
         : Buffer.isBuffer(data) && data.subarray(0, 7).toString('latin1') === 'sendmsg';
       if (completedAt > 0 && sendmsg) {
         this.#samples.push(performance.now() - completedAt);
-        if (sentNs > 0n) this.#sinceSent.push(Number(process.hrtime.bigint() - sentNs) / 1e6);
+        if (sentNs > 0n) this.#sinceSent.push(msSince(sentNs));
         completedAt = 0;
         sentNs = 0n;
       }
