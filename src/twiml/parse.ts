@@ -150,6 +150,8 @@ export function parseTwiml(xml: string, sourceUrl: URL, limits?: Partial<TwimlLi
  * Lists every problem of a TwiML document (errors and warnings, in document order) instead of stopping at the
  * first; an empty list means the document is valid and has no warnings. Checks that refuse a document outright
  * (size, declarations, depth, well-formedness, root) yield a single problem.
+ *
+ * @param options `strict`: Twilio TwiML this server skips is reported as an error instead of a warning
  */
 export function validateTwiml(
   xml: string,
