@@ -3,10 +3,17 @@
 import { EXIT, type CliIo } from './cli/cli-io.js';
 import { runCli } from './cli/run-cli.js';
 
+async function readStdin(): Promise<string> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of process.stdin) chunks.push(Buffer.isBuffer(chunk) ? chunk : Buffer.from(String(chunk)));
+  return Buffer.concat(chunks).toString('utf8');
+}
+
 const io: CliIo = {
   out: (line) => process.stdout.write(`${line}\n`),
   err: (line) => process.stderr.write(`${line}\n`),
   env: process.env,
+  readStdin,
 };
 
 runCli(process.argv.slice(2), io).then((code) => {

@@ -12,6 +12,9 @@ export type CallIdentity = Omit<CallDescription, 'callStatus'>;
 /** Kazoo's account id, a custom channel variable set before the call is handed to us. */
 export const ACCOUNT_ID_VARIABLE = 'ecallmgr_Account-ID';
 
+/** Kazoo's owner (user) id of the calling device, a custom channel variable (sent as Kazoo's `User-ID`). */
+export const OWNER_ID_VARIABLE = 'ecallmgr_Owner-ID';
+
 function nonEmpty(value: string | undefined): string | undefined {
   return value === undefined || value === '' ? undefined : value;
 }
@@ -40,6 +43,9 @@ export function describeCall(data: ChannelData, settings: EngineSettings): CallI
     callerNumber,
     fromRealm: nonEmpty(data.variable('sip_from_host')),
     toRealm: nonEmpty(data.variable('sip_to_host')),
+    request: nonEmpty(data.variable('sip_req_user')),
+    requestRealm: nonEmpty(data.variable('sip_req_host')),
+    userId: nonEmpty(data.variable(OWNER_ID_VARIABLE)),
   };
   return identity;
 }

@@ -103,7 +103,7 @@ export function compileSettings(config: Readonly<Config>, timeScale = 1): Engine
     maxRequests: call.maxRequests,
     maxLoops: call.maxLoops,
     errorPrompt: call.errorPrompt.trim(),
-    media: { playUrlPrefix: call.playUrlPrefix, mediaPrefixes: [...call.mediaPrefixes] },
+    media: { playUrlPrefix: call.playUrlPrefix, mediaPrefixes: [...call.mediaPrefixes], kazooMediaUrl: call.kazooMediaUrl },
     voices: new VoiceMapper(call.tts.voices, call.tts.defaultVoice),
     maxTextLength: call.tts.maxTextLength,
     record: { ...call.record, spoolDir: call.record.spoolDir.replace(/\/+$/, '') || '/' },

@@ -19,6 +19,8 @@ export interface CliIo {
   err(line: string): void;
   /** The environment the configuration is read from. */
   readonly env: NodeJS.ProcessEnv;
+  /** Reads the whole of standard input as UTF-8 text (absent where there is none to read). */
+  readonly readStdin?: () => Promise<string>;
 }
 
 /** Codes of the errors the executable itself reports (the server's own codes are used as they are). */

@@ -17,7 +17,7 @@ Runs TwiML call scripts on FreeSWITCH calls handed over through the outbound Eve
 Commands:
   serve                   run the server (configuration from conf/ and the environment)
   simulate --url <url>    place one simulated call to a TwiML app and print it as a transcript
-  check <file|url>        parse and validate a TwiML document and list every problem
+  check <file|url|->      parse and validate a TwiML document and list every problem
   version                 print the version
 
 Run 'pivot-esl <command> --help' for the options of a command.`;

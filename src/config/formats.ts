@@ -141,6 +141,17 @@ convict.addFormat({
 });
 
 convict.addFormat({
+  name: 'media-url-template',
+  validate: (value: unknown) => {
+    if (value === '') return;
+    if (typeof value !== 'string' || !/^https?:\/\//i.test(value) || !value.includes('{id}') || /[\s$]/.test(value)) {
+      throw new Error('must be empty, or an http(s) URL with an {id} placeholder (and optionally {account}), without spaces or $');
+    }
+    new URL(value.replace(/\{[a-z]+\}/g, 'x'));
+  },
+});
+
+convict.addFormat({
   name: 'media-path',
   validate: (value: unknown) => {
     if (typeof value !== 'string' || /[\s$]/.test(value)) throw new Error('must be a media path or URL without spaces or $');

@@ -109,6 +109,10 @@ export const schema = {
       doc: 'FreeSWITCH path forms played besides http(s) URLs: in <Play> bodies (tone_stream://, silence_stream://, local_stream:// only) and in configured media (beep, error prompt).',
       format: 'media-prefixes', default: ['tone_stream://', 'silence_stream://'],
     },
+    kazooMediaUrl: {
+      doc: 'URL a Kazoo media id in <Play> (32 hex digits) is played from, with {id} and optionally {account} (e.g. http://kazoo:8000/v2/accounts/{account}/media/{id}/raw); empty: such a Play is skipped with a warning.',
+      format: 'media-url-template', default: '',
+    },
     tts: {
       defaultVoice: {
         doc: 'engine|voice used for Say voices the table does not map.',
@@ -343,6 +347,7 @@ export interface Config extends OpsConfig {
     errorPrompt: string;
     playUrlPrefix: string;
     mediaPrefixes: string[];
+    kazooMediaUrl: string;
     tts: {
       defaultVoice: string;
       voices: Array<{ voice: string; language?: string; tts: string }>;

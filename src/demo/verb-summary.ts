@@ -20,7 +20,7 @@ function prompt(p: GatherPrompt): string {
     case 'Say':
       return `Say ${quoted(p.text)}`;
     case 'Play':
-      return `Play ${p.url ?? `digits ${p.digits ?? ''}`}`;
+      return `Play ${p.url ?? (p.mediaId === undefined ? `digits ${p.digits ?? ''}` : `media ${p.mediaId}`)}`;
     case 'Pause':
       return `Pause ${p.length}s`;
   }
@@ -55,7 +55,7 @@ export function describeVerb(verb: Verb): string {
       return parts('Say', quoted(verb.text), verb.voice && `voice=${verb.voice}`, verb.language && `language=${verb.language}`,
         verb.loop !== 1 && `loop=${verb.loop}`);
     case 'Play':
-      return parts('Play', verb.url, verb.digits !== undefined && `digits=${verb.digits}`, verb.loop !== 1 && `loop=${verb.loop}`);
+      return parts('Play', verb.url, verb.mediaId !== undefined && `media ${verb.mediaId}`, verb.digits !== undefined && `digits=${verb.digits}`, verb.loop !== 1 && `loop=${verb.loop}`);
     case 'Pause':
       return `Pause ${verb.length}s`;
     case 'Gather':
@@ -67,7 +67,7 @@ export function describeVerb(verb: Verb): string {
         `finishOnKey=${verb.finishOnKey === '' ? '(none)' : verb.finishOnKey}`, !verb.playBeep && 'playBeep=false',
         `action=${target(verb.action, verb.method)}`, verb.recordingUrl !== undefined && `recordingUrl=${verb.recordingUrl}`);
     case 'Redirect':
-      return parts('Redirect', target(verb.url, verb.method), verb.variables.length > 0 && `with ${variables(verb.variables)}`);
+      return parts('Redirect', target(verb.url === '' ? undefined : verb.url, verb.method), verb.variables.length > 0 && `with ${variables(verb.variables)}`);
     case 'Set':
       return parts('Set', variables(verb.variables));
     case 'Dial':
@@ -80,5 +80,9 @@ export function describeVerb(verb: Verb): string {
     case 'Hangup':
     case 'Leave':
       return verb.kind;
+    case 'Pay':
+    case 'Refer':
+    case 'Connect':
+      return parts(verb.kind, '(not supported: skipped)', verb.action !== undefined && `action=${target(verb.action, verb.method)}`);
   }
 }

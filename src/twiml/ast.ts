@@ -41,12 +41,14 @@ export interface SayVerb extends NodeInfo {
 }
 
 /**
- * `<Play>`: play audio from `url` (a URL, or a FreeSWITCH stream path such as `tone_stream://...`), or DTMF
- * `digits` (`w` = half a second pause). At least one is present.
+ * `<Play>`: play audio from `url` (a URL, or a FreeSWITCH stream path such as `tone_stream://...`) or from a Kazoo
+ * media id (`mediaId`, 32 hex digits, played through `call.kazooMediaUrl`), and/or DTMF `digits` (`w` = half a
+ * second pause). At least one is present; `url` and `mediaId` never both.
  */
 export interface PlayVerb extends NodeInfo {
   readonly kind: 'Play';
   readonly url?: string;
+  readonly mediaId?: string;
   readonly loop: number;
   readonly digits?: string;
 }
@@ -215,7 +217,10 @@ export interface VariableNoun extends NodeInfo {
   readonly value: string;
 }
 
-/** `<Redirect>`: fetch another document; nested Variables (Kazoo Pivot) are stored first. */
+/**
+ * `<Redirect>`: fetch another document; nested Variables (Kazoo Pivot) are stored first. An empty `url` is a
+ * relative reference to the current document (RFC 3986), which is requested again.
+ */
 export interface RedirectVerb extends NodeInfo {
   readonly kind: 'Redirect';
   readonly url: string;
@@ -255,6 +260,19 @@ export interface LeaveVerb extends NodeInfo {
   readonly kind: 'Leave';
 }
 
+/** Twilio verbs that are skipped but kept in place, because skipping them changes where the call goes. */
+export type SkippedVerbName = 'Pay' | 'Refer' | 'Connect';
+
+/**
+ * A `<Pay>`, `<Refer>` or `<Connect>`: not carried out by this server. Only its `action` and `method` are read;
+ * everything else it holds is ignored. What the engine does in its place is decided per verb.
+ */
+export interface SkippedVerb<K extends SkippedVerbName = SkippedVerbName> extends NodeInfo {
+  readonly kind: K;
+  readonly action?: string;
+  readonly method: HttpMethod;
+}
+
 /** Every top-level verb. */
 export type Verb =
   | SayVerb
@@ -268,7 +286,10 @@ export type Verb =
   | RejectVerb
   | SetVerb
   | EnqueueVerb
-  | LeaveVerb;
+  | LeaveVerb
+  | SkippedVerb<'Pay'>
+  | SkippedVerb<'Refer'>
+  | SkippedVerb<'Connect'>;
 
 /** A validated document: its URL (the base for relative URLs), its verbs in order, and its warnings. */
 export interface TwimlDocument {

@@ -1,6 +1,7 @@
 /**
  * `<Dial>` and its nouns. A Dial holds either a bare number, or up to ten ringing nouns (Number, Sip, User,
- * Device) in any mix, or exactly one Conference, or exactly one Queue.
+ * Device) in any mix, or exactly one Conference, or exactly one Queue; Twilio nouns this server does not run are
+ * skipped.
  */
 import type {
   ConferenceNoun,
@@ -113,16 +114,22 @@ function checkCombination(el: XmlElement, elements: readonly XmlElement[], ck: C
   }
 }
 
-/** `<Dial>`. */
+/**
+ * `<Dial>`. Nouns this server does not run (`<Client>`, `<Application>`...) are skipped with a warning and the
+ * others ring; a Dial left with nothing to ring fails when it runs (DialCallStatus=failed), as a Dial whose every
+ * endpoint is refused does.
+ */
 export function buildDial(el: XmlElement, ck: Checker): DialVerb {
   const { values, info } = ck.attributes(el, SCHEMA.Dial);
-  const { text, elements } = ck.content(el, SCHEMA.Dial);
+  const { text, elements, skipped } = ck.content(el, SCHEMA.Dial);
   const nouns: DialNoun[] = elements.map((child) => buildNoun(child, ck));
   const bare = text.trim();
-  if (bare !== '' && elements.length > 0) {
+  if (bare !== '' && elements.length + skipped.length > 0) {
     ck.error('ERR_TWIML_INVALID_NESTING', '<Dial> cannot mix a bare number with nouns', el);
   } else if (bare !== '') {
     nouns.push(bareNumber(bare, info));
+  } else if (elements.length === 0 && skipped.length > 0) {
+    ck.warn('ERR_TWIML_SKIPPED', '<Dial> has nothing left to ring once its unsupported nouns are skipped: it fails (DialCallStatus=failed)', el);
   } else if (elements.length === 0 && !el.children.some((child) => child.type === 'element')) {
     ck.error('ERR_TWIML_MISSING_VALUE', '<Dial> needs a number or a noun to dial', el);
   }

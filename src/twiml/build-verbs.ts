@@ -15,18 +15,31 @@ import type {
   RejectVerb,
   SayVerb,
   SetVerb,
+  SkippedVerb,
+  SkippedVerbName,
   VariableNoun,
   Verb,
 } from './ast.js';
+import { method, url } from './attributes.js';
 import { buildDial } from './build-dial.js';
-import { clip, type Checker } from './checker.js';
-import { isElementName, SCHEMA, SSML_NAMES, VERB_NAMES } from './schema.js';
+import { clip, type Checker, type ElementContent } from './checker.js';
+import { isElementName, SCHEMA, SKIPPED_VERB_NAMES, SSML_NAMES } from './schema.js';
 import type { XmlElement } from './xml-tree.js';
 
 /** Longest queue name TwiML accepts. */
 const MAX_QUEUE_NAME = 64;
 
-/** Reduces a `<Say>` body to plain text: SSML tags keep their text, `break`/`p`/`s` separate words. */
+/** The spoken text of an SSML `<sub alias="...">`: its alias, when it has a non-empty one. */
+function subAlias(el: XmlElement): string | undefined {
+  if (el.name !== 'sub') return undefined;
+  const alias = el.attributes.get('alias');
+  return alias === undefined || alias.trim() === '' ? undefined : alias;
+}
+
+/**
+ * Reduces a `<Say>` body to plain text: SSML tags keep their text, `<sub alias>` is replaced by its alias (what
+ * SSML speaks), `break`/`p`/`s` separate words.
+ */
 function sayText(el: XmlElement, ck: Checker): string {
   const parts: string[] = [];
   let sawSsml = false;
@@ -37,11 +50,13 @@ function sayText(el: XmlElement, ck: Checker): string {
         sawSsml = true;
         const separates = child.name === 'break' || child.name === 'p' || child.name === 's';
         if (separates) parts.push(' ');
-        walk(child);
+        const alias = subAlias(child);
+        if (alias === undefined) walk(child);
+        else parts.push(alias);
         if (separates) parts.push(' ');
       } else if (isElementName(child.name)) {
         ck.error('ERR_TWIML_INVALID_NESTING', `<${child.name}> is not allowed inside <Say>`, child);
-      } else ck.requireKnown(child);
+      } else ck.nameStatus(child);
     }
   };
   walk(el);
@@ -70,10 +85,18 @@ export function isFreeswitchStream(body: string): boolean {
   return FREESWITCH_STREAM.test(body);
 }
 
-/** `<Play>`: a URL (or a FreeSWITCH stream path), DTMF digits, or both. */
+/** A Kazoo media id: the 32 hex digits of a media document of the account (Kazoo Pivot's `<Play>` body). */
+const KAZOO_MEDIA_ID = /^[0-9a-f]{32}$/i;
+
+/** `<Play>`: a URL (or a FreeSWITCH stream path, or a Kazoo media id), DTMF digits, or both. */
 export function buildPlay(el: XmlElement, ck: Checker): PlayVerb {
   const { values, info } = ck.attributes(el, SCHEMA.Play);
   const text = ck.content(el, SCHEMA.Play).text.trim();
+  if (KAZOO_MEDIA_ID.test(text)) {
+    ck.warn('ERR_TWIML_KAZOO_MEDIA',
+      `<Play> "${text}" is a Kazoo media id: played through call.kazooMediaUrl, or skipped when that is not set`, el);
+    return { kind: 'Play', ...info, ...values, mediaId: text.toLowerCase() };
+  }
   // FreeSWITCH stream paths pass through to the server, which plays only the forms its configuration allows.
   const url = FREESWITCH_STREAM.test(text) ? text : ck.urlText(text, el);
   // A digits value that failed its own check has been reported already.
@@ -122,12 +145,15 @@ export function buildVariable(el: XmlElement, ck: Checker): VariableNoun {
   return { kind: 'Variable', ...info, key: values.key ?? '', value: values.value };
 }
 
-/** `<Redirect>`, with the Kazoo Pivot `<Variable>` children. */
+/**
+ * `<Redirect>`, with the Kazoo Pivot `<Variable>` children. An empty body is the empty relative reference, which
+ * resolves to the current document (RFC 3986): it is requested again (Twilio's queue examples rely on it).
+ */
 export function buildRedirect(el: XmlElement, ck: Checker): RedirectVerb {
   const { values, info } = ck.attributes(el, SCHEMA.Redirect);
   const content = ck.content(el, SCHEMA.Redirect);
   const url = ck.urlText(content.text, el);
-  if (url === '') ck.error('ERR_TWIML_MISSING_VALUE', '<Redirect> needs a URL', el);
+  if (url === '') ck.warn('ERR_TWIML_MISSING_VALUE', '<Redirect> has no URL: the current document is requested again', el);
   const variables = content.elements.map((child) => buildVariable(child, ck));
   return { kind: 'Redirect', ...info, ...values, url, variables };
 }
@@ -174,6 +200,17 @@ export function buildLeave(el: XmlElement, ck: Checker): LeaveVerb {
   return { kind: 'Leave', ...info };
 }
 
+/** What a skipped `<Pay>`, `<Refer>` or `<Connect>` keeps: its action and method; nothing else is checked. */
+const SKIPPED_VERB_ATTRIBUTES = { attributes: { action: url(), method: method() }, unsupported: [] } as const;
+
+/** The builder of a verb that is skipped but kept in place; the skip itself was reported with the content. */
+function skippedVerb<K extends SkippedVerbName>(kind: K): (el: XmlElement, ck: Checker) => SkippedVerb<K> {
+  return (el, ck) => {
+    const { values, info } = ck.attributes(el, SKIPPED_VERB_ATTRIBUTES, { reportUnknown: false });
+    return { kind, ...info, ...values };
+  };
+}
+
 type VerbBuilders = { readonly [K in Verb['kind']]: (el: XmlElement, ck: Checker) => Extract<Verb, { kind: K }> };
 
 const BUILDERS: VerbBuilders = {
@@ -189,13 +226,22 @@ const BUILDERS: VerbBuilders = {
   Set: buildSet,
   Enqueue: buildEnqueue,
   Leave: buildLeave,
+  Pay: skippedVerb('Pay'),
+  Refer: skippedVerb('Refer'),
+  Connect: skippedVerb('Connect'),
 };
 
 function isVerbName(name: string): name is Verb['kind'] {
-  return VERB_NAMES.some((verb) => verb === name);
+  return Object.hasOwn(BUILDERS, name);
 }
 
-/** Builds the verb for a child of `<Response>` that the schema allows there. */
+/** Builds the verb for a child of `<Response>` that the schema allows there, or that is skipped but kept. */
 export function buildVerb(el: XmlElement, ck: Checker): Verb | undefined {
   return isVerbName(el.name) ? BUILDERS[el.name](el, ck) : undefined;
+}
+
+/** The children of `<Response>` that become verbs, in document order: the allowed ones and the skipped kept ones. */
+export function verbElements(content: ElementContent): XmlElement[] {
+  const kept = content.skipped.filter((el) => SKIPPED_VERB_NAMES.some((name) => name === el.name));
+  return [...content.elements, ...kept].sort((a, b) => a.offset - b.offset);
 }

@@ -17,7 +17,12 @@ export interface ElementContent {
   readonly text: string;
   /** Child elements the schema allows here. */
   readonly elements: readonly XmlElement[];
+  /** Child elements skipped with a warning (Twilio TwiML this server does not run), in document order. */
+  readonly skipped: readonly XmlElement[];
 }
+
+/** What an element's name is: in the schema, Twilio TwiML this server skips, or not TwiML at all. */
+export type NameStatus = 'schema' | 'skipped' | 'unknown';
 
 function isIgnoredAttribute(name: string): boolean {
   return name === 'xmlns' || name.startsWith('xmlns:') || name.startsWith('xml:');
@@ -27,11 +32,14 @@ function isIgnoredAttribute(name: string): boolean {
 export class Checker {
   readonly #base: URL;
   readonly #lines: LineIndex;
+  readonly #strict: boolean;
   readonly #problems: TwimlProblem[] = [];
 
-  constructor(base: URL, lines: LineIndex) {
+  /** `strict`: Twilio TwiML this server does not run is an error instead of being skipped. */
+  constructor(base: URL, lines: LineIndex, strict = false) {
     this.#base = base;
     this.#lines = lines;
+    this.#strict = strict;
   }
 
   /** Every problem so far, in the order found. */
@@ -73,7 +81,11 @@ export class Checker {
    * Reads an element's attributes by its schema: typed values with defaults applied, plus the node info
    * (position and the names of unknown attributes). Bad values are reported and replaced by the default.
    */
-  attributes<S extends AttrSpecs>(el: XmlElement, schema: ElementSchema<S>): { values: AttrValues<S>; info: NodeInfo } {
+  attributes<S extends AttrSpecs>(
+    el: XmlElement,
+    schema: Pick<ElementSchema<S>, 'attributes' | 'unsupported'>,
+    opts: { readonly reportUnknown?: boolean } = {},
+  ): { values: AttrValues<S>; info: NodeInfo } {
     const values: Record<string, unknown> = {};
     for (const [name, spec] of Object.entries(schema.attributes)) {
       const raw = el.attributes.get(name);
@@ -91,6 +103,7 @@ export class Checker {
     const unknownAttributes: string[] = [];
     for (const name of el.attributes.keys()) {
       if (Object.hasOwn(schema.attributes, name) || isIgnoredAttribute(name)) continue;
+      if (opts.reportUnknown === false) continue;
       if (schema.unsupported.includes(name)) {
         this.warn('ERR_TWIML_UNSUPPORTED', `<${el.name}> ${name} is not supported and is ignored`, el);
       } else {
@@ -115,36 +128,53 @@ export class Checker {
     return trimmed;
   }
 
-  /** Splits an element's children into text and allowed elements, reporting everything out of place. */
+  /** Splits an element's children into text, allowed and skipped elements, reporting everything out of place. */
   content(el: XmlElement, schema: ElementSchema): ElementContent {
     let text = '';
     const elements: XmlElement[] = [];
+    const skipped: XmlElement[] = [];
     let strayText = false;
     for (const child of el.children) {
       if (child.type === 'text') {
         if (schema.text === 'allowed') text += child.text;
         else if (child.text.trim() !== '') strayText = true;
-      } else if (this.requireKnown(child) && schema.children.some((name) => name === child.name)) {
-        elements.push(child);
-      } else if (isElementName(child.name)) {
-        this.error('ERR_TWIML_INVALID_NESTING', `<${child.name}> is not allowed inside <${el.name}>`, child);
+        continue;
       }
+      const status = this.nameStatus(child);
+      if (status === 'skipped') skipped.push(child);
+      else if (status === 'unknown') continue;
+      else if (schema.children.some((name) => name === child.name)) elements.push(child);
+      else if (schema.skipped?.some((name) => name === child.name)) {
+        this.skip(child, `<${child.name}> is not run inside <${el.name}>`);
+        skipped.push(child);
+      } else this.error('ERR_TWIML_INVALID_NESTING', `<${child.name}> is not allowed inside <${el.name}>`, child);
     }
     if (strayText) this.error('ERR_TWIML_INVALID_NESTING', `<${el.name}> cannot contain text`, el);
-    return { text, elements };
+    return { text, elements, skipped };
   }
 
-  /** Reports an element whose name the schema does not know; returns whether it is known. */
-  requireKnown(el: XmlElement): boolean {
-    if (isElementName(el.name)) return true;
-    const near = Object.keys(SCHEMA).find((name) => name.toLowerCase() === el.name.toLowerCase());
-    const message = UNSUPPORTED_TWILIO_NAMES.has(el.name)
-      ? `<${el.name}> is not supported by this server`
-      : near === undefined
-        ? `<${el.name}> is not a TwiML verb or noun`
-        : `<${el.name}> is not a TwiML verb or noun (names are case-sensitive: <${near}>)`;
+  /**
+   * Says what an element's name is. Twilio TwiML this server does not run is reported as skipped (a warning, or
+   * an error when strict); a name that is not TwiML at all is reported as an error.
+   */
+  nameStatus(el: XmlElement): NameStatus {
+    if (isElementName(el.name)) return 'schema';
+    if (UNSUPPORTED_TWILIO_NAMES.has(el.name)) {
+      this.skip(el, `<${el.name}> is not supported by this server`);
+      return 'skipped';
+    }
+    const near = [...Object.keys(SCHEMA), ...UNSUPPORTED_TWILIO_NAMES].find((name) => name.toLowerCase() === el.name.toLowerCase());
+    const message = near === undefined
+      ? `<${el.name}> is not a TwiML verb or noun`
+      : `<${el.name}> is not a TwiML verb or noun (names are case-sensitive: <${near}>)`;
     this.error('ERR_TWIML_UNKNOWN_VERB', message, el);
-    return false;
+    return 'unknown';
+  }
+
+  /** Reports an element that is skipped: a warning, or an error when checking strictly. */
+  skip(el: XmlElement, reason: string): void {
+    if (this.#strict) this.error('ERR_TWIML_SKIPPED', `${reason} (it is skipped unless checking strictly)`, el);
+    else this.warn('ERR_TWIML_SKIPPED', `${reason}; skipped`, el);
   }
 }
 

@@ -6,6 +6,6 @@
 export type * from './ast.js';
 export { classifyContentType, mediaType } from './content-type.js';
 export { TwimlError, type TwimlCode, type TwimlProblem } from './errors.js';
-export { DEFAULT_TWIML_LIMITS, parseTwiml, validateTwiml, type TwimlLimits } from './parse.js';
+export { DEFAULT_TWIML_LIMITS, parseTwiml, validateTwiml, type TwimlCheckOptions, type TwimlLimits } from './parse.js';
 export { resolveUrl } from './url.js';
 export { isFreeswitchStream } from './build-verbs.js';

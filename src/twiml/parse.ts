@@ -4,7 +4,7 @@
  * element count, XML well-formedness, root element, then the TwiML schema over the whole tree.
  */
 import type { TwimlDocument, Verb } from './ast.js';
-import { buildVerb } from './build-verbs.js';
+import { buildVerb, verbElements } from './build-verbs.js';
 import { Checker } from './checker.js';
 import { makeProblem, TwimlError, type ProblemLocation, type TwimlCode, type TwimlProblem } from './errors.js';
 import { SCHEMA } from './schema.js';
@@ -92,7 +92,21 @@ function byPosition(a: TwimlProblem, b: TwimlProblem): number {
   return (a.line ?? 0) - (b.line ?? 0) || (a.column ?? 0) - (b.column ?? 0);
 }
 
-function analyse(xml: string, sourceUrl: URL, overrides: Partial<TwimlLimits> | undefined): Analysis {
+/** How a document is checked. */
+export interface TwimlCheckOptions {
+  /**
+   * Twilio TwiML this server does not run (`<Start>`, `<Client>`...) is an error, as the document would not run
+   * as written, instead of being skipped with a warning. Used by `pivot-esl check --strict`; calls never use it.
+   */
+  readonly strict?: boolean;
+}
+
+function analyse(
+  xml: string,
+  sourceUrl: URL,
+  overrides: Partial<TwimlLimits> | undefined,
+  options: TwimlCheckOptions = {},
+): Analysis {
   const limits = resolveLimits(overrides);
   if (exceedsBytes(xml, limits.maxBytes)) {
     return refused('ERR_TWIML_TOO_LARGE', `the document is larger than ${limits.maxBytes} bytes`);
@@ -103,10 +117,10 @@ function analyse(xml: string, sourceUrl: URL, overrides: Partial<TwimlLimits> | 
   if (!('type' in root)) return root;
 
   const source = new URL(sourceUrl.href);
-  const ck = new Checker(source, lines);
+  const ck = new Checker(source, lines, options.strict === true);
   ck.attributes(root, SCHEMA.Response);
   const verbs: Verb[] = [];
-  for (const el of ck.content(root, SCHEMA.Response).elements) {
+  for (const el of verbElements(ck.content(root, SCHEMA.Response))) {
     const verb = buildVerb(el, ck);
     if (verb) verbs.push(verb);
   }
@@ -136,9 +150,16 @@ export function parseTwiml(xml: string, sourceUrl: URL, limits?: Partial<TwimlLi
  * Lists every problem of a TwiML document (errors and warnings, in document order) instead of stopping at the
  * first; an empty list means the document is valid and has no warnings. Checks that refuse a document outright
  * (size, declarations, depth, well-formedness, root) yield a single problem.
+ *
+ * @param options `strict`: Twilio TwiML this server skips is reported as an error instead of a warning
  */
-export function validateTwiml(xml: string, sourceUrl: URL, limits?: Partial<TwimlLimits>): TwimlProblem[] {
-  return [...analyse(xml, sourceUrl, limits).problems];
+export function validateTwiml(
+  xml: string,
+  sourceUrl: URL,
+  limits?: Partial<TwimlLimits>,
+  options?: TwimlCheckOptions,
+): TwimlProblem[] {
+  return [...analyse(xml, sourceUrl, limits, options).problems];
 }
 
 /**

@@ -45,11 +45,28 @@ export const SSML_NAMES: ReadonlySet<string> = new Set([
   'break', 'emphasis', 'lang', 'p', 's', 'phoneme', 'prosody', 'say-as', 'sub', 'w', 'amazon:effect', 'amazon:domain',
 ]);
 
-/** TwiML elements of Twilio that this server does not run; named so the error can say so. */
+/**
+ * Verbs and nouns of Twilio's TwiML that this server does not run. A document that uses them still runs: each one
+ * is skipped with an `ERR_TWIML_SKIPPED` warning (an error in strict checking), with everything it contains. Any
+ * other unknown name is not TwiML at all and stays an error (`ERR_TWIML_UNKNOWN_VERB`, Twilio 12200).
+ */
 export const UNSUPPORTED_TWILIO_NAMES: ReadonlySet<string> = new Set([
-  'Client', 'Connect', 'Echo', 'Pay', 'Prompt', 'Refer', 'Sms', 'Message', 'Start', 'Stop', 'Stream', 'Siprec',
-  'Transcription', 'Task', 'Parameter', 'Sim', 'Application', 'WhatsApp', 'Identity', 'Uri', 'Headers', 'Room',
+  // verbs
+  'Start', 'Stop', 'Connect', 'Pay', 'Refer', 'Echo', 'Sms', 'Message',
+  // nouns of Dial
+  'Client', 'Sim', 'Application', 'WhatsApp',
+  // nouns of Start, Stop and Connect
+  'Stream', 'Siprec', 'Transcription', 'Recording', 'Room', 'Conversation', 'ConversationRelay', 'VirtualAgent',
+  'Assistant', 'AiSession', 'Autopilot',
+  // what those nouns, Pay and Enqueue contain
+  'Prompt', 'Parameter', 'Task', 'Identity', 'ApplicationSid', 'Uri', 'Headers', 'Header', 'Language',
 ]);
+
+/**
+ * Skipped verbs whose skipping changes where the call goes: they are kept in the document (with their `action`
+ * and `method`) so that the engine can decide what happens in their place.
+ */
+export const SKIPPED_VERB_NAMES = ['Pay', 'Refer', 'Connect'] as const;
 
 /** The rules for one element. */
 export interface ElementSchema<S extends AttrSpecs = AttrSpecs> {
@@ -58,6 +75,8 @@ export interface ElementSchema<S extends AttrSpecs = AttrSpecs> {
   readonly unsupported: readonly string[];
   readonly text: 'none' | 'allowed';
   readonly children: readonly ElementName[];
+  /** Elements of the schema that are out of place here but skipped with a warning rather than refused. */
+  readonly skipped?: readonly ElementName[];
 }
 
 const KEYS_ONE = /^[0-9#*]?$/;
@@ -113,7 +132,7 @@ const none = { attributes: {}, unsupported: [], text: 'none', children: [] } as 
 
 /** The schema of every element. */
 export const SCHEMA = {
-  Response: { ...none, children: VERB_NAMES },
+  Response: { ...none, children: VERB_NAMES, skipped: ['Queue'] },
   Say: {
     attributes: { voice: optionalText(), language: optionalText(LANGUAGE_TAG, 'a language tag such as en-US'), loop: integer({ default: 1, min: 0 }) },
     unsupported: ['engine', 'terminators'],

@@ -36,6 +36,7 @@ export { REDACTED, redactUrl, type DebugSink, type WebhookDebugRecord, type Webh
 export { appendQuery, encodeForm } from './form-encoding.js';
 export {
   API_VERSION,
+  KAZOO_API_VERSION,
   buildCallParams,
   paramValue,
   type CallDescription,

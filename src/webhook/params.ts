@@ -18,6 +18,9 @@ export type CallDirection = 'inbound' | 'outbound' | 'outbound-api' | 'outbound-
 /** The value of `ApiVersion` on every Twilio-style request. */
 export const API_VERSION = '2010-04-01';
 
+/** The value of `Api-Version` on every Kazoo-style request (what Kazoo 4.x Pivot sends). */
+export const KAZOO_API_VERSION = '4.x';
+
 /** A plain description of the call a request is about. */
 export interface CallDescription {
   readonly callSid: string;
@@ -37,6 +40,12 @@ export interface CallDescription {
   readonly parentCallSid?: string;
   /** The caller's language preference (Kazoo `Language`). */
   readonly language?: string;
+  /** User part of the SIP Request-URI (Kazoo `Request`). */
+  readonly request?: string;
+  /** Host part of the SIP Request-URI (Kazoo `Request-Realm`). */
+  readonly requestRealm?: string;
+  /** Owner id of the calling device (Kazoo `User-ID`). */
+  readonly userId?: string;
 }
 
 /** What a verb adds to the request that follows it, plus the user variables of `<Set><Variable>`. */
@@ -56,7 +65,7 @@ export interface RequestExtras {
   readonly variables?: Params | Readonly<Record<string, string>>;
 }
 
-type Source = CallDescription & RequestExtras & { readonly apiVersion: string };
+type Source = CallDescription & RequestExtras & { readonly apiVersion: string; readonly kazooApiVersion: string };
 type Field = Exclude<keyof Source, 'extra' | 'variables'>;
 
 /** Twilio names, in the order they are sent. `Caller`/`Called` are Twilio's legacy duplicates of From/To. */
@@ -70,19 +79,20 @@ const TWILIO_FIELDS: ReadonlyArray<readonly [string, Field]> = [
 ];
 
 /**
- * Kazoo names as documented for Pivot, then the Twilio-named request variables Pivot also sends in this format
- * (CallStatus, Digits, RecordingUrl, RecordingDuration, DialCallStatus, DialCallSid; ApiVersion and DialCallStatus
- * have no Kazoo name). `From`/`To` duplicate `From-User`/`To-User` because Kazoo itself sends those names.
+ * Kazoo naming, as Kazoo Pivot builds it (`req_format=kazoo`): its own names first (Call-ID ... Digits, in its
+ * order), then the request variables it merges on top under their TwiML names (RecordingUrl, RecordingDuration,
+ * DialCallStatus, DialCallSid, DialCallDuration, CallStatus; Digits is already there). Kazoo's Custom-SIP-Headers,
+ * Custom-Application-Vars and Transcription-* have no source here and are never sent.
  */
 const KAZOO_FIELDS: ReadonlyArray<readonly [string, Field]> = [
-  ['Call-ID', 'callSid'], ['Account-ID', 'accountSid'], ['From-User', 'from'], ['To-User', 'to'], ['From', 'from'],
-  ['To', 'to'], ['From-Realm', 'fromRealm'], ['To-Realm', 'toRealm'], ['Caller-ID-Name', 'callerName'],
-  ['Caller-ID-Number', 'callerNumber'], ['Direction', 'direction'], ['Language', 'language'],
-  ['CallStatus', 'callStatus'], ['ApiVersion', 'apiVersion'], ['DTMF-Pressed', 'digits'],
-  ['Recording-URL', 'recordingUrl'], ['Recording-Duration', 'recordingDuration'], ['Media-Name', 'recordingSid'],
-  ['Other-Leg-Unique-ID', 'dialCallSid'], ['Billing-Seconds', 'dialCallDuration'], ['Digits', 'digits'],
+  ['Call-ID', 'callSid'], ['Account-ID', 'accountSid'], ['From', 'from'], ['From-Realm', 'fromRealm'], ['To', 'to'],
+  ['To-Realm', 'toRealm'], ['Request', 'request'], ['Request-Realm', 'requestRealm'], ['Call-Status', 'callStatus'],
+  ['Api-Version', 'kazooApiVersion'], ['Direction', 'direction'], ['Caller-ID-Name', 'callerName'],
+  ['Caller-ID-Number', 'callerNumber'], ['User-ID', 'userId'], ['Language', 'language'],
+  ['Recording-Url', 'recordingUrl'], ['Recording-Duration', 'recordingDuration'], ['Recording-ID', 'recordingSid'],
+  ['Digits', 'digits'],
   ['RecordingUrl', 'recordingUrl'], ['RecordingDuration', 'recordingDuration'], ['DialCallStatus', 'dialCallStatus'],
-  ['DialCallSid', 'dialCallSid'],
+  ['DialCallSid', 'dialCallSid'], ['DialCallDuration', 'dialCallDuration'], ['CallStatus', 'callStatus'],
 ];
 
 const RESERVED: Readonly<Record<ParamFormat, ReadonlySet<string>>> = {
@@ -107,7 +117,7 @@ export function buildCallParams(
   extras: RequestExtras = {},
   format: ParamFormat = 'twilio',
 ): Params {
-  const source: Source = { ...extras, ...call, apiVersion: API_VERSION };
+  const source: Source = { ...extras, ...call, apiVersion: API_VERSION, kazooApiVersion: KAZOO_API_VERSION };
   const out: Array<readonly [string, string]> = [];
   for (const [name, field] of format === 'twilio' ? TWILIO_FIELDS : KAZOO_FIELDS) {
     const value = source[field];

@@ -96,9 +96,12 @@ describe('engine: Dial outcomes', () => {
     const action = e.web.to('/after')[0];
     assert.equal(action?.method, 'GET');
     assert.equal(action?.params['DialCallStatus'], 'completed');
-    assert.equal(action?.params['Other-Leg-Unique-ID'], legsOf(bridgeArg(call))[0]?.vars['origination_uuid']);
-    assert.equal(action?.params['Billing-Seconds'], '2');
+    assert.equal(action?.params['DialCallSid'], legsOf(bridgeArg(call))[0]?.vars['origination_uuid']);
+    assert.equal(action?.params['DialCallDuration'], '2');
     assert.equal(action?.params['Call-ID'], call.uuid);
+    assert.equal(action?.params['Call-Status'], 'in-progress');
+    assert.equal(action?.params['Api-Version'], '4.x');
+    assert.equal(action?.params['ApiVersion'], undefined);
   });
 
   it('rings several nouns at once in one bridge; the first to answer is DialCallSid', async () => {

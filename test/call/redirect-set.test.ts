@@ -60,14 +60,20 @@ describe('engine: Redirect, Set, request parameters', () => {
 
   it('pivot_req_format=kazoo sends the Kazoo names', async () => {
     e.web.route('/voice', twiml('<Hangup/>'));
-    const call = e.call({ callerIdName: 'Bob', variables: { pivot_req_format: 'kazoo', 'ecallmgr_Account-ID': 'acc1' } });
+    const call = e.call({ callerIdName: 'Bob', profile: 'sip',
+      variables: { pivot_req_format: 'kazoo', 'ecallmgr_Account-ID': 'acc1', 'ecallmgr_Owner-ID': 'owner1' } });
     await e.finish(call);
     const params = e.web.requests[0]?.params ?? {};
     assert.equal(params['Call-ID'], call.uuid);
     assert.equal(params['Account-ID'], 'acc1');
     assert.equal(params['Caller-ID-Name'], 'Bob');
-    assert.equal(params['To-User'], '7001');
-    assert.equal(params['CallSid'], undefined);
+    assert.equal(params['To'], '7001');
+    assert.equal(params['Request'], '7001');
+    assert.equal(params['Request-Realm'], '127.0.0.1');
+    assert.equal(params['User-ID'], 'owner1');
+    assert.equal(params['Call-Status'], 'ringing');
+    assert.equal(params['Api-Version'], '4.x');
+    for (const name of ['CallSid', 'ApiVersion', 'To-User', 'From-User']) assert.equal(params[name], undefined, name);
   });
 
   it('Digits are sent only on the request that follows their collection', async () => {

@@ -60,7 +60,7 @@ describe('cli: arguments', () => {
     [['simulate', '--url', 'http://h/', '--from', 'a b'], /--from must be a number or user name/],
     [['simulate', '--url', 'http://h/', '--colour', 'red'], /Unknown option '--colour'/],
     [['simulate', '--url', 'http://h/', 'extra'], /Unexpected argument 'extra'/],
-    [['check'], /^pivot-esl check: error ERR_CLI_USAGE: give the TwiML file or http\(s\) URL to check$/],
+    [['check'], /^pivot-esl check: error ERR_CLI_USAGE: give the TwiML file or http\(s\) URL to check, or - for standard input$/],
     [['check', 'a.xml', 'b.xml'], /check takes one file or URL, not 2/],
     [['check', 'a.xml', '--base-url', 'nope'], /--base-url must be an absolute http\(s\) URL, not "nope"/],
     [['check', 'a.xml', '--method', 'DELETE'], /--method must be GET or POST/],

@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { twiml, TwimlServer } from '../support/twiml-server.js';
-import { runCliProcess } from './cli-process.js';
+import { runCliProcess, runCliWithInput } from './cli-process.js';
 
 const GOOD = `<?xml version="1.0" encoding="UTF-8"?>
 <Response>
@@ -17,6 +17,14 @@ const BAD = `<Response>
   <Say loop="abc">Hello</Say>
   <Sayy>x</Sayy>
   <Gather numDigits="0" colour="red"><Dial>123</Dial></Gather>
+</Response>
+`;
+
+/** A document moved over from Twilio: elements this server skips, around ones it runs. */
+const TWILIO_APP = `<Response>
+  <Start><Stream url="wss://media.example.com/stream"/></Start>
+  <Say>Connecting you</Say>
+  <Dial><Number>+15551230000</Number><Client>joey</Client></Dial>
 </Response>
 `;
 
@@ -35,6 +43,7 @@ describe('cli: check', () => {
     writeFileSync(file('good.xml'), GOOD);
     writeFileSync(file('bad.xml'), BAD);
     writeFileSync(file('warned.xml'), WARNED);
+    writeFileSync(file('twilio-app.xml'), TWILIO_APP);
     writeFileSync(file('broken.xml'), '<Response>\n  <Say>unclosed\n</Response>\n');
   });
   after(() => rmSync(dir, { recursive: true, force: true }));
@@ -67,6 +76,43 @@ describe('cli: check', () => {
     assert.equal(run.code, 0);
     assert.match(run.stdout, /warned\.xml:2:3: warning ERR_TWIML_UNKNOWN_ATTRIBUTE \(Twilio 12200\): /);
     assert.match(run.stdout, /warned\.xml: valid TwiML \(1 verb, 1 warning\)\n$/);
+  });
+
+  it('Twilio elements the server skips are warnings with their code: exit 0', async () => {
+    const run = await runCliProcess(['check', file('twilio-app.xml')]);
+    const name = file('twilio-app.xml');
+    assert.equal(run.code, 0, run.stdout);
+    assert.deepEqual(run.stdout.trimEnd().split('\n'), [
+      `${name}:2:3: warning ERR_TWIML_SKIPPED: <Start> is not supported by this server; skipped`,
+      `${name}:4:38: warning ERR_TWIML_SKIPPED: <Client> is not supported by this server; skipped`,
+      `${name}: valid TwiML (2 verbs, 2 warnings)`,
+    ]);
+  });
+
+  it('--strict makes them errors: exit 1', async () => {
+    const run = await runCliProcess(['check', '--strict', file('twilio-app.xml')]);
+    assert.equal(run.code, 1);
+    const lines = run.stdout.trimEnd().split('\n');
+    assert.deepEqual(lines.map((l) => l.replace(/: <.*$/, '')), [
+      `${file('twilio-app.xml')}:2:3: error ERR_TWIML_SKIPPED`,
+      `${file('twilio-app.xml')}:4:38: error ERR_TWIML_SKIPPED`,
+      `${file('twilio-app.xml')}: invalid TwiML (2 errors, 0 warnings)`,
+    ]);
+    const good = await runCliProcess(['check', '--strict', file('good.xml')]);
+    assert.equal(good.code, 0, good.stdout);
+  });
+
+  it('- reads the document from standard input, named <stdin>', async () => {
+    const run = await runCliWithInput(['check', '-'], TWILIO_APP);
+    assert.equal(run.code, 0, run.stderr);
+    assert.match(run.stdout, /^<stdin>:2:3: warning ERR_TWIML_SKIPPED: <Start> /);
+    assert.match(run.stdout, /\n<stdin>: valid TwiML \(2 verbs, 2 warnings\)\n$/);
+    const strict = await runCliWithInput(['check', '--strict', '-'], TWILIO_APP);
+    assert.equal(strict.code, 1);
+    assert.match(strict.stdout, /\n<stdin>: invalid TwiML \(2 errors, 0 warnings\)\n$/);
+    const bad = await runCliWithInput(['check', '-'], BAD);
+    assert.equal(bad.code, 1);
+    assert.match(bad.stdout, /^<stdin>:2:3: error ERR_TWIML_INVALID_ATTRIBUTE \(Twilio 12200\)/);
   });
 
   it('XML that is not well-formed: 12100', async () => {

@@ -15,12 +15,13 @@ export interface ProcessResult {
 
 /**
  * Runs `node <script> ...args` without blocking this process's event loop (so that a web server in the test can
- * answer it); rejects when it takes longer than `timeoutMs`.
+ * answer it); rejects when it takes longer than `timeoutMs`. `input`, when given, is written to its standard input,
+ * which is then closed.
  */
 export function runNode(script: string, args: readonly string[], timeoutMs = 15_000,
-  env: NodeJS.ProcessEnv = { PATH: process.env['PATH'] ?? '' }): Promise<ProcessResult> {
+  env: NodeJS.ProcessEnv = { PATH: process.env['PATH'] ?? '' }, input?: string): Promise<ProcessResult> {
   return new Promise((resolve, reject) => {
-    execFile(process.execPath, [script, ...args], { timeout: timeoutMs, env }, (err, stdout, stderr) => {
+    const child = execFile(process.execPath, [script, ...args], { timeout: timeoutMs, env }, (err, stdout, stderr) => {
       if (err && err.killed) {
         reject(new Error(`node ${script} ${args.join(' ')} did not end within ${timeoutMs} ms\n${stdout}\n${stderr}`));
         return;
@@ -28,12 +29,18 @@ export function runNode(script: string, args: readonly string[], timeoutMs = 15_
       const code = err ? (typeof err.code === 'number' ? err.code : null) : 0;
       resolve({ code, stdout, stderr });
     });
+    if (input !== undefined) child.stdin?.end(input);
   });
 }
 
 /** Runs the compiled `pivot-esl` executable. */
 export function runCliProcess(args: readonly string[], timeoutMs?: number): Promise<ProcessResult> {
   return runNode(CLI, args, timeoutMs);
+}
+
+/** Runs the compiled `pivot-esl` executable with `input` on its standard input. */
+export function runCliWithInput(args: readonly string[], input: string): Promise<ProcessResult> {
+  return runNode(CLI, args, undefined, undefined, input);
 }
 
 /** Transcript lines without their time column, with runs of spaces collapsed: `http POST http://…`. */

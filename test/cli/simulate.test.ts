@@ -51,15 +51,15 @@ describe('cli: simulate', () => {
     assert.equal(run.code, 0, run.stderr);
     const [first, second] = web.requests;
     assert.equal(first?.method, 'GET');
-    assert.equal(first?.query.get('From-User'), '1000');
-    assert.equal(first?.query.get('To-User'), '2000');
+    assert.equal(first?.query.get('From'), '1000');
+    assert.equal(first?.query.get('To'), '2000');
+    assert.equal(first?.query.get('Call-Status'), 'ringing');
     assert.ok(first?.query.get('Call-ID'));
     assert.equal(second?.path, '/digits');
     assert.equal(second?.method, 'POST', 'the Gather action keeps its own method');
     assert.equal(second?.params['Digits'], '456');
-    assert.equal(second?.params['DTMF-Pressed'], '456');
     assertInOrder(untimed(run.stdout), [`http GET ${web.url('/voice')}`, 'Call-ID=', 'caller presses 4', 'caller presses 56',
-      `http POST ${web.url('/digits')}`, 'DTMF-Pressed=456', 'call ended']);
+      `http POST ${web.url('/digits')}`, 'Digits=456', 'call ended']);
   });
 
   it('the caller hangs up at the given time; without keys the Gather times out', async () => {

@@ -136,8 +136,27 @@ describe('twiml: Dial', () => {
     rejects(response('<Dial><User/></Dial>'), 'ERR_TWIML_MISSING_VALUE', 12200, 1);
     rejects(response('<Dial><Sip>alice@example.com</Sip></Dial>'), 'ERR_TWIML_INVALID_TEXT', 12200, 1);
     rejects(response('<Dial><Say>hi</Say></Dial>'), 'ERR_TWIML_INVALID_NESTING', 12200, 1);
-    rejects(response('<Dial><Client>bob</Client></Dial>'), 'ERR_TWIML_UNKNOWN_VERB', 12200, 1);
     rejects(response('<Number>1</Number>'), 'ERR_TWIML_INVALID_NESTING', 12200, 1);
+  });
+
+  it('Twilio nouns this server does not run are skipped with a warning; the others are kept', () => {
+    const doc = parse(response('<Dial><Number>+15551230000</Number>\n<Client>joey</Client><Application>' +
+      '<ApplicationSid>AP1</ApplicationSid></Application></Dial>'));
+    const dial = doc.verbs[0];
+    assert.ok(dial?.kind === 'Dial');
+    assert.deepEqual(dial.nouns.map((n) => n.kind), ['Number']);
+    assert.deepEqual(doc.warnings.map((w) => [w.severity, w.code, w.line, w.element]),
+      [['warning', 'ERR_TWIML_SKIPPED', 2, 'Client'], ['warning', 'ERR_TWIML_SKIPPED', 2, 'Application']]);
+  });
+
+  it('a Dial whose every noun is skipped is kept, with nothing to ring and a warning that it fails', () => {
+    const doc = parse(response('<Dial action="/after"><Client>joey</Client></Dial>'));
+    const dial = doc.verbs[0];
+    assert.ok(dial?.kind === 'Dial');
+    assert.deepEqual(dial.nouns, []);
+    assert.deepEqual(doc.warnings.map((w) => [w.code, w.element]), [['ERR_TWIML_SKIPPED', 'Dial'], ['ERR_TWIML_SKIPPED', 'Client']]);
+    assert.match(doc.warnings[0]?.message ?? '', /DialCallStatus=failed/);
+    rejects(response('<Dial>123<Client>joey</Client></Dial>'), 'ERR_TWIML_INVALID_NESTING', 12200, 1);
   });
 
   it('Kazoo and newer Twilio attributes are ignored with a warning, not refused', () => {

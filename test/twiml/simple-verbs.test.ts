@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { BASE, only, parse, rejects, response } from './helpers.js';
+import { resolveUrl } from '../../src/twiml/index.js';
 
 describe('twiml: Say, Play, Pause', () => {
   it('Say: defaults, trimmed text with whitespace runs collapsed', () => {
@@ -35,6 +36,13 @@ describe('twiml: Say, Play, Pause', () => {
     assert.deepEqual(doc.warnings.map((w) => w.code), ['ERR_TWIML_UNSUPPORTED']);
   });
 
+  it('Say: SSML <sub alias> speaks its alias, not its content', () => {
+    const say = only('Say', '<Say>The <sub alias="World Wide Web Consortium">W3C</sub> met in <sub alias="">NYC</sub>.</Say>');
+    assert.equal(say.text, 'The World Wide Web Consortium met in NYC.');
+    const nested = only('Say', '<Say><prosody rate="slow"><sub alias="doctor">Dr.</sub> Smith</prosody></Say>');
+    assert.equal(nested.text, 'doctor Smith');
+  });
+
   it('Say: a verb nested in it is refused', () => {
     rejects(response('<Say>Hi <Play>a.mp3</Play></Say>'), 'ERR_TWIML_INVALID_NESTING', 12200, 1);
   });
@@ -62,6 +70,16 @@ describe('twiml: Say, Play, Pause', () => {
     rejects(response('<Play>mailto:a@example.com</Play>'), 'ERR_TWIML_INVALID_URL', 12200, 1);
   });
 
+  it('Play: a Kazoo media id (32 hex digits) is kept as a media id with a warning, not as a relative URL', () => {
+    const doc = parse(response('<Play loop="2">2D5C2EB0A9E0E1F7C8C1A2B3C4D5E6F7</Play>'));
+    const play = doc.verbs[0];
+    assert.ok(play?.kind === 'Play');
+    assert.deepEqual([play.mediaId, play.url, play.loop], ['2d5c2eb0a9e0e1f7c8c1a2b3c4d5e6f7', undefined, 2]);
+    assert.deepEqual(doc.warnings.map((w) => [w.code, w.line, w.element]), [['ERR_TWIML_KAZOO_MEDIA', 1, 'Play']]);
+    assert.equal(only('Play', '<Play>2d5c2eb0a9e0e1f7c8c1a2b3c4d5e6f.wav</Play>').url, '2d5c2eb0a9e0e1f7c8c1a2b3c4d5e6f.wav');
+    assert.equal(only('Play', '<Play>2d5c2eb0a9e0e1f7c8c1a2b3c4d5e6f</Play>').mediaId, undefined, '31 digits is a file name');
+  });
+
   it('Pause: length default 1, 0 allowed, negative refused, text refused', () => {
     assert.equal(only('Pause', '<Pause/>').length, 1);
     assert.equal(only('Pause', '<Pause length="0"/>').length, 0);
@@ -85,8 +103,19 @@ describe('twiml: Redirect, Hangup, Reject, Set, Enqueue, Leave', () => {
     assert.deepEqual(redirect.variables.map((v) => [v.key, v.value]), [['a', '1'], ['b', '']]);
   });
 
-  it('Redirect: an empty URL, a bad method, an unusable URL are refused', () => {
-    rejects(response('<Redirect>  </Redirect>'), 'ERR_TWIML_MISSING_VALUE', 12200, 1);
+  it('Redirect: an empty URL is the current document (RFC 3986), kept with a warning', () => {
+    for (const body of ['<Redirect></Redirect>', '<Redirect>  </Redirect>', '<Redirect method="GET"/>']) {
+      const doc = parse(response(body));
+      const redirect = doc.verbs[0];
+      assert.ok(redirect?.kind === 'Redirect', body);
+      assert.equal(redirect.url, '');
+      assert.equal(resolveUrl(redirect.url, BASE).href, BASE.href);
+      assert.deepEqual(doc.warnings.map((w) => [w.severity, w.code, w.line]), [['warning', 'ERR_TWIML_MISSING_VALUE', 1]]);
+      assert.match(doc.warnings[0]?.message ?? '', /current document is requested again/);
+    }
+  });
+
+  it('Redirect: a bad method, an unusable URL are refused', () => {
     rejects(response('<Redirect method="PUT">/n</Redirect>'), 'ERR_TWIML_INVALID_ATTRIBUTE', 12200, 1);
     rejects(response('<Redirect>mailto:someone@example.com</Redirect>'), 'ERR_TWIML_INVALID_URL', 12200, 1);
     rejects(response('<Redirect>http://[::1</Redirect>'), 'ERR_TWIML_INVALID_URL', 12200, 1);

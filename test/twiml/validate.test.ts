@@ -23,7 +23,7 @@ describe('twiml: validateTwiml and error details', () => {
         ['error', 'ERR_TWIML_INVALID_ATTRIBUTE', 12200, 3, 'Gather'],
         ['warning', 'ERR_TWIML_UNKNOWN_ATTRIBUTE', 12200, 3, 'Gather'],
         ['error', 'ERR_TWIML_INVALID_NESTING', 12200, 4, 'Dial'],
-        ['error', 'ERR_TWIML_MISSING_VALUE', 12200, 6, 'Redirect'],
+        ['warning', 'ERR_TWIML_MISSING_VALUE', 12200, 6, 'Redirect'],
         ['error', 'ERR_TWIML_UNKNOWN_VERB', 12200, 7, 'Dance'],
       ],
     );

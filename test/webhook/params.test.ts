@@ -73,49 +73,74 @@ describe('webhook request parameters', () => {
     assert.deepEqual(params.slice(-2), [['tag', 'a'], ['tag', 'b']]);
   });
 
-  it('builds the Kazoo names of Pivot, plus the Twilio names Pivot also sends', () => {
-    const params = buildCallParams(
-      { ...call, callerNumber: '+15551230000', fromRealm: 'a.test', toRealm: 'b.test', language: 'en-us' },
-      {
-        digits: '55',
-        recordingUrl: 'https://rec.test/r1.mp3',
-        recordingDuration: 3,
-        recordingSid: 'r1.mp3',
-        dialCallStatus: 'completed',
-        dialCallSid: 'b-leg',
-        dialCallDuration: 12,
-        variables: { 'Call-ID': 'spoofed', 'From-User': 'spoofed', Digits: 'spoofed', color: 'blue' },
-      },
-      'kazoo',
-    );
+  /** Kazoo Pivot's names (pivot.md §2.1, `req_format=kazoo`), then the request variables it merges on top. */
+  const PIVOT_KAZOO_NAMES = [
+    'Account-ID', 'Api-Version', 'Call-ID', 'Call-Status', 'Caller-ID-Name', 'Caller-ID-Number',
+    'Custom-Application-Vars', 'Custom-SIP-Headers', 'Digits', 'Direction', 'From', 'From-Realm', 'Language',
+    'Recording-Duration', 'Recording-ID', 'Recording-Url', 'Request', 'Request-Realm', 'To', 'To-Realm',
+    'Transcription-ID', 'Transcription-Status', 'Transcription-Text', 'Transcription-Url', 'User-ID',
+  ];
+  const PIVOT_REQUEST_VARS = ['Digits', 'RecordingUrl', 'RecordingDuration', 'DialCallStatus', 'DialCallSid',
+    'DialCallDuration', 'QueueSid', 'CallStatus'];
+  /** Names of that list this server has nothing to fill with (QueueSid comes as a verb extra when it applies). */
+  const NEVER_SENT = ['Custom-Application-Vars', 'Custom-SIP-Headers', 'Transcription-ID', 'Transcription-Status',
+    'Transcription-Text', 'Transcription-Url', 'QueueSid'];
+
+  const everything = {
+    call: { ...call, callerNumber: '+15551230000', fromRealm: 'a.test', toRealm: 'b.test', language: 'en-us',
+      request: '7001', requestRealm: 'kazoo.test', userId: 'u1' },
+    extras: { digits: '55', recordingUrl: 'https://rec.test/r1.mp3', recordingDuration: 3, recordingSid: 'r1.mp3',
+      dialCallStatus: 'completed', dialCallSid: 'b-leg', dialCallDuration: 12 },
+  };
+
+  it('a Kazoo-format request carries exactly the names of Kazoo Pivot (pivot.md), nothing else', () => {
+    const names = buildCallParams(everything.call, everything.extras, 'kazoo').map(([n]) => n);
+    assert.equal(new Set(names).size, names.length, 'no name twice');
+    const expected = [...new Set([...PIVOT_KAZOO_NAMES, ...PIVOT_REQUEST_VARS])].filter((n) => !NEVER_SENT.includes(n));
+    assert.deepEqual([...names].sort(), expected.sort());
+    assert.ok(names.includes('Call-Status') && names.includes('Api-Version'));
+    assert.ok(!names.includes('ApiVersion') && !names.includes('From-User') && !names.includes('DTMF-Pressed'));
+  });
+
+  it('builds the Kazoo names in Kazoo order with their values; user variables never replace one', () => {
+    const params = buildCallParams(everything.call, {
+      ...everything.extras,
+      variables: { 'Call-ID': 'spoofed', 'Call-Status': 'spoofed', CallStatus: 'spoofed', Digits: 'spoofed', color: 'blue' },
+    }, 'kazoo');
     assert.deepEqual(params, [
       ['Call-ID', '829597750@10.26.0.158'],
       ['Account-ID', '4b8c6fa1b42f4a2c8c0e2d9a1f3e5b7c'],
-      ['From-User', '+15551230000'],
-      ['To-User', '+15559870000'],
       ['From', '+15551230000'],
-      ['To', '+15559870000'],
       ['From-Realm', 'a.test'],
+      ['To', '+15559870000'],
       ['To-Realm', 'b.test'],
+      ['Request', '7001'],
+      ['Request-Realm', 'kazoo.test'],
+      ['Call-Status', 'in-progress'],
+      ['Api-Version', '4.x'],
+      ['Direction', 'inbound'],
       ['Caller-ID-Name', 'Zoë'],
       ['Caller-ID-Number', '+15551230000'],
-      ['Direction', 'inbound'],
+      ['User-ID', 'u1'],
       ['Language', 'en-us'],
-      ['CallStatus', 'in-progress'],
-      ['ApiVersion', '2010-04-01'],
-      ['DTMF-Pressed', '55'],
-      ['Recording-URL', 'https://rec.test/r1.mp3'],
+      ['Recording-Url', 'https://rec.test/r1.mp3'],
       ['Recording-Duration', '3'],
-      ['Media-Name', 'r1.mp3'],
-      ['Other-Leg-Unique-ID', 'b-leg'],
-      ['Billing-Seconds', '12'],
+      ['Recording-ID', 'r1.mp3'],
       ['Digits', '55'],
       ['RecordingUrl', 'https://rec.test/r1.mp3'],
       ['RecordingDuration', '3'],
       ['DialCallStatus', 'completed'],
       ['DialCallSid', 'b-leg'],
+      ['DialCallDuration', '12'],
+      ['CallStatus', 'in-progress'],
       ['color', 'blue'],
     ]);
+  });
+
+  it('the Twilio-format request carries none of the Kazoo-only fields', () => {
+    const names = buildCallParams(everything.call, everything.extras).map(([n]) => n);
+    assert.ok(!names.includes('Request') && !names.includes('User-ID') && !names.includes('Language'));
+    assert.equal(paramValue(buildCallParams(everything.call), 'ApiVersion'), '2010-04-01');
   });
 
   it('uses no Twilio-only names in Kazoo format, and no Kazoo names in Twilio format', () => {

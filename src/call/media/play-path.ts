@@ -13,6 +13,8 @@ export interface MediaSettings {
   readonly playUrlPrefix: string;
   /** FreeSWITCH path forms accepted besides http(s) URLs. */
   readonly mediaPrefixes: readonly string[];
+  /** URL template of Kazoo media ids (`{id}`, `{account}`); empty or absent: they are not played. */
+  readonly kazooMediaUrl?: string;
 }
 
 /** The playback path of an http(s) URL. */

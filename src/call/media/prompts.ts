@@ -7,6 +7,7 @@ import { isFreeswitchStream, resolveUrl } from '../../twiml/index.js';
 import { AppError } from '../../errors.js';
 import type { CallContext } from '../call-context.js';
 import { dtmfArg, freeswitchPathArg, speakArg } from './fs-args.js';
+import { kazooMediaUrl } from './kazoo-media.js';
 import { mediaUrlAllowed } from './media-url-guard.js';
 import { urlPlaybackPath } from './play-path.js';
 
@@ -49,7 +50,15 @@ function planSay(ctx: CallContext, say: SayVerb): PromptPlan | undefined {
 
 function planPlay(ctx: CallContext, play: PlayVerb): PromptPlan | undefined {
   const once: MediaStep[] = play.digits === undefined ? [] : [{ app: 'send_dtmf', arg: dtmfArg(play.digits) }];
-  return { once, repeated: play.url === undefined ? undefined : playStep(ctx, play.url), ...repeat(ctx, play.loop) };
+  const repeated = play.url !== undefined ? playStep(ctx, play.url)
+    : play.mediaId !== undefined ? kazooMediaStep(ctx, play.mediaId) : undefined;
+  return { once, repeated, ...repeat(ctx, play.loop) };
+}
+
+/** A Kazoo media id, played from the configured template (trusted: no address check), or undefined (reported). */
+function kazooMediaStep(ctx: CallContext, id: string): MediaStep | undefined {
+  const url = kazooMediaUrl(ctx, id);
+  return url === undefined ? undefined : { app: 'playback', arg: urlPlaybackPath(url, ctx.settings.media) };
 }
 
 function playStep(ctx: CallContext, reference: string): MediaStep {

@@ -25,6 +25,7 @@ import { isCallEnded } from '../call-actions.js';
 import type { CallContext } from '../call-context.js';
 import { fetchDocument } from '../fetch-document.js';
 import { freeswitchPathArg } from '../media/fs-args.js';
+import { kazooMediaUrl } from '../media/kazoo-media.js';
 import { requireMediaUrl } from '../media/media-url-guard.js';
 import { urlPlaybackPath } from '../media/play-path.js';
 
@@ -62,6 +63,10 @@ async function checkedAudioPath(ctx: CallContext, url: URL): Promise<string> {
 }
 
 async function playPath(ctx: CallContext, play: PlayVerb, base: URL): Promise<string | undefined> {
+  if (play.mediaId !== undefined) {
+    const url = kazooMediaUrl(ctx, play.mediaId);
+    return url && urlPlaybackPath(url, ctx.settings.media);
+  }
   if (play.url === undefined) return undefined;
   if (isFreeswitchStream(play.url)) return freeswitchPathArg(play.url, ctx.settings.media.mediaPrefixes);
   return checkedAudioPath(ctx, resolveUrl(play.url, base));

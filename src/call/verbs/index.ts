@@ -15,6 +15,7 @@ import { redirect } from './redirect.js';
 import { reject } from './reject.js';
 import { say } from './say.js';
 import { set } from './set.js';
+import { skipped } from './skipped.js';
 import type { VerbHandler } from './verb-handler.js';
 
 export { CONTINUE, END, navigate, type Navigation, type VerbHandler, type VerbOutcome } from './verb-handler.js';
@@ -35,6 +36,9 @@ export const VERBS: VerbRegistry = Object.freeze({
   Set: set,
   Enqueue: enqueue,
   Leave: leave,
+  Pay: skipped,
+  Refer: skipped,
+  Connect: skipped,
 });
 
 /** The handler of a verb. */
