@@ -74,6 +74,7 @@ export const ERROR_CATALOGUE = {
   ERR_CONFERENCE_WAIT_PLAY: { level: 'warn', text: 'FreeSWITCH did not play wait audio to a conference member' },
   ERR_CONFERENCE_PROFILE_MISSING: { level: 'warn', text: 'mod_conference has no profile of the configured name; rooms run with its built-in settings' },
   ERR_CONFERENCE_ALONE_PROMPT: { level: 'warn', text: 'the conference profile in use plays the "only person in this conference" prompt, which Twilio never plays' },
+  ERR_CONFERENCE_LEAVE_FAILED: { level: 'warn', text: 'a member could not be taken out of its conference room at its timeLimit or on *' },
   ERR_QUEUE_NAME: { level: 'warn', text: 'a queue name is empty or longer than 64 characters' },
   ERR_QUEUE_FULL: { level: 'info', text: 'a queue already holds its maximum number of calls' },
   ERR_QUEUE_NOT_FOUND: { level: 'info', text: 'Dial to a queue that no call has ever entered' },

@@ -56,9 +56,21 @@ export function conferenceArg(join: MemberJoin): string {
 
 /** Removes a member from its room (it leaves, the call goes on). A member already gone is fine. */
 export async function kickMember(ctx: CallContext, room: string, memberId: string): Promise<void> {
+  await removeMember(ctx, `conference ${room} kick ${memberId}`);
+}
+
+/**
+ * Takes a member out of its room without the profile's kicked-sound (`hup`: mod_conference clears the member's
+ * running flag; the channel stays up and the `conference` application completes). A member already gone is fine.
+ */
+export async function hupMember(ctx: CallContext, room: string, memberId: string): Promise<void> {
+  await removeMember(ctx, `conference ${room} hup ${memberId}`);
+}
+
+async function removeMember(ctx: CallContext, command: string): Promise<void> {
   if (ctx.channel.signal.aborted) return;
   try {
-    await ctx.channel.api(`conference ${room} kick ${memberId}`);
+    await ctx.channel.api(command);
   } catch (err) {
     if (!isCallEnded(err)) throw err;
   }
