@@ -42,6 +42,7 @@ export const ERROR_CATALOGUE = {
   ERR_TWIML_INVALID_URL: { level: 'warn', twilio: 12200, text: 'a URL in the TwiML document is not a valid http(s) URL' },
   ERR_TWIML_UNKNOWN_ATTRIBUTE: { level: 'warn', twilio: 12200, text: 'an attribute is unknown and is ignored' },
   ERR_TWIML_UNSUPPORTED: { level: 'warn', text: 'a TwiML feature is accepted but not carried out by this server' },
+  ERR_TWIML_NOT_APPLICABLE: { level: 'warn', text: 'an attribute has no effect with the noun it is used with (e.g. <Dial timeout> with <Conference>); it is ignored' },
   ERR_TWIML_CONTENT_TYPE: { level: 'warn', twilio: 12300, text: 'the response content type is not TwiML' },
   ERR_WEBHOOK_BAD_URL: { level: 'warn', twilio: 11200, text: 'a webhook URL is not a valid http(s) URL' },
   ERR_WEBHOOK_BLOCKED_ADDRESS: { level: 'warn', twilio: 11200, text: 'a webhook host resolves to an address on the deny list' },
