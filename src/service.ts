@@ -105,6 +105,8 @@ export class Service {
     if (park.enabled) {
       this.#watcher = new ParkWatcher(this.#config, socketTarget(this.eslAddress.address, this.eslAddress.port),
         this.#log, this.metrics.observer);
+      const profiles = this.#handler.rooms.profiles;
+      this.#watcher.forwardRoomEvents((event) => profiles.roomEvent(event));
       this.#watcher.start();
     }
   }

@@ -226,8 +226,8 @@ export const schema = {
     },
     conference: {
       profile: {
-        doc: 'mod_conference profile of every room (`conference <room>@<profile>`).',
-        format: 'conference-word', default: 'default',
+        doc: 'mod_conference profile of every room (`conference <room>@<profile>`); the default is the one conf/freeswitch/conference-pivot.xml defines.',
+        format: 'conference-word', default: 'pivot',
       },
       holdMusic: {
         doc: 'What members waiting for a moderator hear when <Conference> has no waitUrl (conference_moh_sound).',

@@ -82,9 +82,15 @@ export class InboundSession {
     this.#onEvent = listener;
   }
 
-  /** `event json <names>`; BACKGROUND_JOB is added so that `bgapi` results arrive. */
+  /**
+   * `event json <names>`; BACKGROUND_JOB is added so that `bgapi` results arrive. `CUSTOM` and the subclasses
+   * that follow it go last: FreeSWITCH reads every word after CUSTOM as a subclass name.
+   */
   async subscribe(names: readonly string[]): Promise<void> {
-    const all = names.includes(EventName.BackgroundJob) ? names : [...names, EventName.BackgroundJob];
+    const custom = names.indexOf(EventName.Custom);
+    const plain = custom === -1 ? names : names.slice(0, custom);
+    const subclasses = custom === -1 ? [] : names.slice(custom);
+    const all = [...plain, ...(names.includes(EventName.BackgroundJob) ? [] : [EventName.BackgroundJob]), ...subclasses];
     await this.#command(`event json ${all.join(' ')}`);
   }
 

@@ -5,5 +5,5 @@ export type { ChannelEvents, ChannelEventName } from './channel-events.js';
 export { EslEvent } from './event.js';
 export { EslServer, type EslServerOptions } from './server.js';
 export type { CallHandler } from './serve-connection.js';
-export { HangupCause } from './protocol.js';
+export { CONFERENCE_MAINTENANCE, EventName, HangupCause } from './protocol.js';
 export { InboundSession, type InboundSessionOptions, type InboundTarget } from './inbound-session.js';

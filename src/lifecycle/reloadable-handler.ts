@@ -1,6 +1,7 @@
 import type { Dispatcher } from 'undici';
 import {
-  AccountLimiter, createCallHandler, createRoomServices, type RecordingStore, webhookClientOptions, WhisperRegistry,
+  AccountLimiter, createCallHandler, createRoomServices, type RecordingStore, type RoomServices, webhookClientOptions,
+  WhisperRegistry,
 } from '../call/index.js';
 import type { Config } from '../config/index.js';
 import type { AddressChecker } from '../webhook/index.js';
@@ -13,6 +14,8 @@ export interface ReloadableHandler {
   readonly handler: CallHandler;
   /** Rebuilds the engine from `config`; calls in progress keep the settings they started with. */
   reload(config: Readonly<Config>): void;
+  /** The conference rooms and queues every engine shares. */
+  readonly rooms: RoomServices;
 }
 
 /**
@@ -45,5 +48,6 @@ export function createReloadableHandler(config: Readonly<Config>, dispatcher: Di
   return {
     handler: (channel) => current(channel),
     reload: (next) => { current = build(next); },
+    rooms,
   };
 }

@@ -1,7 +1,9 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Logger } from 'pino';
 import { AppError, toAppError } from '../errors.js';
-import { type EslEvent, InboundSession, type InboundSessionOptions, type InboundTarget } from '../esl/index.js';
+import {
+  CONFERENCE_MAINTENANCE, type EslEvent, EventName, InboundSession, type InboundSessionOptions, type InboundTarget,
+} from '../esl/index.js';
 import type { Observer } from '../metrics/observer.js';
 import { Backoff } from './backoff.js';
 import type { HandoffRegistry } from './handoff-registry.js';
@@ -19,10 +21,15 @@ export interface NodeWatcherDeps {
   readonly registry: HandoffRegistry;
   readonly log: Logger;
   readonly observer: Observer;
+  /**
+   * Receives the node's conference::maintenance events (the rooms' own events, which reach no call's socket:
+   * rooms/profile-checks.ts reads the alone prompt from them).
+   */
+  readonly roomEvents?: (event: EslEvent) => void;
 }
 
 const UUID = /^[A-Za-z0-9-]{1,64}$/;
-const WATCHED_EVENTS = ['CHANNEL_PARK', 'CHANNEL_HANGUP_COMPLETE'];
+const WATCHED_EVENTS = [EventName.ChannelPark, EventName.ChannelHangupComplete, EventName.Custom, CONFERENCE_MAINTENANCE];
 
 /**
  * Keeps one inbound Event Socket session to one FreeSWITCH node, and hands each parked call that carries the
@@ -105,6 +112,10 @@ export class NodeWatcher {
   }
 
   #onEvent(event: EslEvent): void {
+    if (event.name === EventName.Custom) {
+      if (event.header('Event-Subclass') === CONFERENCE_MAINTENANCE) this.#deps.roomEvents?.(event);
+      return;
+    }
     const uuid = event.header('Unique-ID');
     if (uuid === undefined) return;
     if (event.name === 'CHANNEL_HANGUP_COMPLETE') {

@@ -1,5 +1,6 @@
 import type { Logger } from 'pino';
 import type { Config } from '../config/index.js';
+import type { EslEvent } from '../esl/index.js';
 import type { Observer } from '../metrics/observer.js';
 import { NO_OP_OBSERVER } from '../metrics/observer.js';
 import { HandoffRegistry } from './handoff-registry.js';
@@ -10,10 +11,13 @@ const DEFAULT_EVENT_SOCKET_PORT = 8021;
 /**
  * The park-watcher: besides FreeSWITCH's `socket` application, takes the calls Kazoo (or any dialplan) parked on
  * the configured FreeSWITCH nodes. One {@link NodeWatcher} per node, one registry of handed-off calls for all.
+ * Its sessions, the server's only view of the node's whole event stream, also pass the conference rooms' own events
+ * on ({@link forwardRoomEvents}).
  */
 export class ParkWatcher {
   readonly #watchers: NodeWatcher[];
   #running: Promise<unknown> | undefined;
+  #roomEvents: ((event: EslEvent) => void) | undefined;
 
   /**
    * @param transferTo `host:port[|host:port…]` the nodes reach this server's outbound socket at; when the
@@ -38,7 +42,13 @@ export class ParkWatcher {
       registry,
       log: log.child({ component: 'park-watcher' }),
       observer,
+      roomEvents: (event) => this.#roomEvents?.(event),
     }));
+  }
+
+  /** Hands every node's conference::maintenance events to `sink` (the rooms' own events reach no call's socket). */
+  forwardRoomEvents(sink: (event: EslEvent) => void): void {
+    this.#roomEvents = sink;
   }
 
   /** Starts watching every node (connections are made in the background). */

@@ -102,6 +102,33 @@ function bareNumber(number: string, info: NodeInfo): NumberNoun {
   return { kind: 'Number', position: info.position, unknownAttributes: [], ...defaultsOf(SCHEMA.Number.attributes), number };
 }
 
+/**
+ * `<Dial>` attributes that have nothing to act on when the Dial joins a `<Conference>`: nothing rings (timeout,
+ * ringTone), no call is placed (callerId), the caller is answered as it joins the room (answerOnBridge), and the
+ * Dial's recording is of a bridge (record and its companions; a room is recorded with `<Conference record>`).
+ */
+const NOT_FOR_CONFERENCE: Readonly<Record<string, string>> = {
+  timeout: 'nothing rings',
+  callerId: 'no call is placed',
+  ringTone: 'nothing rings',
+  answerOnBridge: 'the caller is answered as it joins the room',
+  record: 'use <Conference record="record-from-start">',
+  trim: 'use <Conference trim>',
+  recordingStatusCallback: 'use <Conference recordingStatusCallback>',
+  recordingStatusCallbackMethod: 'use <Conference recordingStatusCallbackMethod>',
+  recordingStatusCallbackEvent: 'use <Conference recordingStatusCallbackEvent>',
+};
+
+/** Warns of the Dial attributes given that do not apply to the Conference it holds. */
+function checkConferenceAttributes(el: XmlElement, elements: readonly XmlElement[], ck: Checker): void {
+  if (!elements.some((child) => child.name === 'Conference')) return;
+  for (const [name, why] of Object.entries(NOT_FOR_CONFERENCE)) {
+    if (el.attributes.has(name)) {
+      ck.warn('ERR_TWIML_NOT_APPLICABLE', `<Dial> ${name} does not apply to <Conference> (${why}); it is ignored`, el);
+    }
+  }
+}
+
 /** Checks the Twilio rules on which nouns may be combined. */
 function checkCombination(el: XmlElement, elements: readonly XmlElement[], ck: Checker): void {
   const alone = elements.filter((child) => child.name === 'Conference' || child.name === 'Queue');
@@ -134,5 +161,6 @@ export function buildDial(el: XmlElement, ck: Checker): DialVerb {
     ck.error('ERR_TWIML_MISSING_VALUE', '<Dial> needs a number or a noun to dial', el);
   }
   checkCombination(el, elements, ck);
+  checkConferenceAttributes(el, elements, ck);
   return { kind: 'Dial', ...info, ...values, nouns };
 }

@@ -41,7 +41,7 @@ describe('engine: Dial Conference', () => {
     await inRoom(a);
     a.hangup();
     await e.finish(a);
-    assert.deepEqual(conferenceArgs(a), ['acct0001-Room.201@default+flags{mute|wait-mod|endconf}']);
+    assert.deepEqual(conferenceArgs(a), ['acct0001-Room.201@pivot+flags{mute|wait-mod|endconf}']);
     const setvars = apiLines(a).filter((l) => l.startsWith('uuid_setvar ')).map((l) => l.split(' ').slice(2).join(' '));
     assert.deepEqual(setvars.filter((l) => l.startsWith('conference_') || l.startsWith('hangup_after')), [
       'hangup_after_conference false',
@@ -65,7 +65,7 @@ describe('engine: Dial Conference', () => {
     b.hangup();
     await e.finish(a);
     await e.finish(b);
-    assert.deepEqual(conferenceArgs(a), ['acct0001-lobby@default+flags{moderator}']);
+    assert.deepEqual(conferenceArgs(a), ['acct0001-lobby@pivot+flags{moderator}']);
     const moh = (call: SimulatedCall): string | undefined =>
       apiLines(call).find((l) => l.includes(' conference_moh_sound '))?.split(' ')[3];
     assert.equal(moh(a), 'http://127.0.0.1:9/music.mp3');
@@ -118,7 +118,7 @@ describe('engine: Dial Conference', () => {
     assert.notEqual(roomOf(a), roomOf(b));
     for (const call of [a, b]) {
       const [arg] = conferenceArgs(call);
-      assert.match(arg ?? '', /^acct000[12]-[A-Za-z0-9_.]+@default\+flags\{moderator\}$/);
+      assert.match(arg ?? '', /^acct000[12]-[A-Za-z0-9_.]+@pivot\+flags\{moderator\}$/);
     }
     assert.equal(roomOf(a), 'acct0001-a.20b.7bc.7d.7cd.40e.2bf.2cg.27h.24.7bx.7d.5bi.5d.5e');
   });

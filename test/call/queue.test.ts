@@ -48,7 +48,7 @@ describe('engine: Enqueue and Dial Queue', () => {
     await e.finish(b);
 
     const [room] = conferenceLines(a);
-    assert.match(room ?? '', /^conference acct0001-q-[0-9a-f_.]+@default\+flags\{endconf\}$/);
+    assert.match(room ?? '', /^conference acct0001-q-[0-9a-f_.]+@pivot\+flags\{endconf\}$/);
     assert.deepEqual(conferenceLines(b), [room], 'both calls met in the same private room');
     const wait = e.web.to('/wait')[0]!.params;
     assert.equal(wait['QueuePosition'], '1');

@@ -33,6 +33,11 @@ const WARNED = `<Response>
 </Response>
 `;
 
+const CONFERENCE = `<Response>
+  <Dial hangupOnStar="true" timeLimit="30" timeout="10"><Conference>LoveTwilio</Conference></Dial>
+</Response>
+`;
+
 /** `pivot-esl check <file|url>`, as a child process. */
 describe('cli: check', () => {
   let dir: string;
@@ -44,6 +49,7 @@ describe('cli: check', () => {
     writeFileSync(file('bad.xml'), BAD);
     writeFileSync(file('warned.xml'), WARNED);
     writeFileSync(file('twilio-app.xml'), TWILIO_APP);
+    writeFileSync(file('conference.xml'), CONFERENCE);
     writeFileSync(file('broken.xml'), '<Response>\n  <Say>unclosed\n</Response>\n');
   });
   after(() => rmSync(dir, { recursive: true, force: true }));
@@ -113,6 +119,13 @@ describe('cli: check', () => {
     const bad = await runCliWithInput(['check', '-'], BAD);
     assert.equal(bad.code, 1);
     assert.match(bad.stdout, /^<stdin>:2:3: error ERR_TWIML_INVALID_ATTRIBUTE \(Twilio 12200\)/);
+  });
+
+  it('a Dial attribute that does not apply to its Conference: a warning with its code', async () => {
+    const run = await runCliProcess(['check', file('conference.xml')]);
+    assert.equal(run.code, 0);
+    assert.equal(run.stdout, `${file('conference.xml')}:2:3: warning ERR_TWIML_NOT_APPLICABLE: <Dial> timeout does not ` +
+      `apply to <Conference> (nothing rings); it is ignored\n${file('conference.xml')}: valid TwiML (1 verb, 1 warning)\n`);
   });
 
   it('XML that is not well-formed: 12100', async () => {

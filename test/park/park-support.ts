@@ -2,7 +2,7 @@ import { loadConfig } from '../../src/config/index.js';
 import { createLogger } from '../../src/log.js';
 import { ParkWatcher } from '../../src/park/index.js';
 import { SimInboundServer } from '../../src/sim/index.js';
-import { startEngine, type EngineHarness } from '../support/engine-harness.js';
+import { startEngine, type EngineHarness, type EngineOptions } from '../support/engine-harness.js';
 import { eventually, LogCapture } from '../support/harness.js';
 
 /** The engine, a simulated FreeSWITCH node's inbound Event Socket, and a park-watcher connected to it. */
@@ -21,10 +21,12 @@ export interface ParkHarnessOptions {
   readonly park?: Record<string, unknown>;
   /** Wait for the watcher to be connected before returning (default true). */
   readonly waitConnected?: boolean;
+  /** Options of the engine and its simulator. */
+  readonly engine?: EngineOptions;
 }
 
 export async function startPark(options: ParkHarnessOptions = {}): Promise<ParkHarness> {
-  const e = await startEngine();
+  const e = await startEngine(options.engine);
   const node = new SimInboundServer(e.sim, options.nodePassword === undefined ? {} : { password: options.nodePassword });
   const nodePort = await node.listen();
   const config = loadConfig({
@@ -37,6 +39,8 @@ export async function startPark(options: ParkHarnessOptions = {}): Promise<ParkH
   });
   const logs = new LogCapture();
   const watcher = new ParkWatcher(config, `127.0.0.1:${e.h.port}`, createLogger('debug', logs));
+  // As the service wires them: the nodes' conference events reach the engine's profile checks.
+  watcher.forwardRoomEvents((event) => e.rooms.profiles.roomEvent(event));
   watcher.start();
   if (options.waitConnected !== false) await eventually(() => watcher.connectedNodes === 1, 3000, 'the watcher to connect');
   return {

@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
-import { only, parse, rejects, response } from './helpers.js';
+import { validateTwiml } from '../../src/twiml/index.js';
+import { BASE, only, parse, rejects, response } from './helpers.js';
 
 describe('twiml: Dial', () => {
   it('defaults, with a bare number becoming a Number noun', () => {
@@ -157,6 +158,23 @@ describe('twiml: Dial', () => {
     assert.deepEqual(doc.warnings.map((w) => [w.code, w.element]), [['ERR_TWIML_SKIPPED', 'Dial'], ['ERR_TWIML_SKIPPED', 'Client']]);
     assert.match(doc.warnings[0]?.message ?? '', /DialCallStatus=failed/);
     rejects(response('<Dial>123<Client>joey</Client></Dial>'), 'ERR_TWIML_INVALID_NESTING', 12200, 1);
+  });
+
+  it('Conference: the Dial attributes that have nothing to act on in a room are warned of, the others are not', () => {
+    const all = 'timeout="20" callerId="+15550001111" ringTone="uk" answerOnBridge="true" record="record-from-answer" ' +
+      'trim="trim-silence" recordingStatusCallback="/rec" recordingStatusCallbackMethod="GET" recordingStatusCallbackEvent="completed"';
+    const problems = validateTwiml(response(`<Dial action="/after" method="GET" timeLimit="30" hangupOnStar="true" ${all}>` +
+      '<Conference>Room</Conference></Dial>'), BASE);
+    assert.ok(problems.every((p) => p.severity === 'warning' && p.code === 'ERR_TWIML_NOT_APPLICABLE'), JSON.stringify(problems));
+    assert.deepEqual(problems.map((p) => p.message.split(' ')[1]), [
+      'timeout', 'callerId', 'ringTone', 'answerOnBridge', 'record', 'trim', 'recordingStatusCallback',
+      'recordingStatusCallbackMethod', 'recordingStatusCallbackEvent',
+    ]);
+    assert.match(problems[4]?.message ?? '', /use <Conference record="record-from-start">/);
+    assert.equal(problems[0]?.twilioCode, undefined);
+    assert.equal(problems[0]?.line, 1);
+    assert.deepEqual(validateTwiml(response('<Dial action="/after" timeLimit="30" hangupOnStar="true"><Conference>Room</Conference></Dial>'), BASE), []);
+    assert.deepEqual(validateTwiml(response(`<Dial ${all}><Number>123</Number></Dial>`), BASE), [], 'they apply to a Number');
   });
 
   it('Kazoo and newer Twilio attributes are ignored with a warning, not refused', () => {

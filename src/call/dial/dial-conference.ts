@@ -4,6 +4,11 @@
  * hangup, kick, or the end of the conference by an endConferenceOnExit member. Then the Dial's outcome is
  * `completed` with the seconds spent in the room and the ConferenceSid, so that the Dial action runs.
  *
+ * The Dial's `timeLimit` and `hangupOnStar` take the member out of the room (rooms/member-exit.ts: a timer from its
+ * joining, the caller's `*`); it then goes on to the Dial action like a member that left any other way. The Dial's
+ * other attributes have nothing to act on in a room (`timeout`, `callerId`, `ringTone`, `answerOnBridge`, `record`
+ * and its companions); the TwiML check warns of them (ERR_TWIML_NOT_APPLICABLE).
+ *
  * A room that already holds maxParticipants members on this node (or that FreeSWITCH refuses as full) ends the
  * Dial as `failed` without joining. `record="record-from-start"` records the room from its creation
  * (`conference_auto_record`, set by the member that creates it); the member whose leaving empties the room
@@ -17,6 +22,7 @@ import type { CallContext } from '../call-context.js';
 import { newRecordingSid, publicUrl } from '../recording/recording-file.js';
 import { sendConferenceEvent } from '../rooms/conference-callbacks.js';
 import { attendConference } from '../rooms/conference-member.js';
+import { MemberExit } from '../rooms/member-exit.js';
 import type { RoomMember, RoomState } from '../rooms/conference-registry.js';
 import { beepVariables, conferenceFlags, roomHoldSound, waitSource } from '../rooms/conference-settings.js';
 import { WaitingMember } from '../rooms/waiting-member.js';
@@ -76,6 +82,7 @@ export const dialConference: DialTarget<ConferenceNoun> = async (dial, noun, ctx
   let joined = false;
   let released = false;
   let waiting: WaitingMember | undefined;
+  let exit: MemberExit | undefined;
   try {
     await ensureAnswered(ctx);
     const variables: Array<readonly [string, string]> = [
@@ -84,6 +91,8 @@ export const dialConference: DialTarget<ConferenceNoun> = async (dial, noun, ctx
       ['conference_max_members', String(noun.maxParticipants)],
       ...beepVariables(noun.beep),
       ...recordingVariables(ctx, dial, noun, state),
+      // `*` leaves the room; no keypad control of the profile may act on it first.
+      ...(dial.hangupOnStar ? [['conference_controls', 'none'] as const] : []),
     ];
     const stay = await attendConference(ctx, {
       room, profile: ctx.settings.conference.profile, flags: conferenceFlags(noun, ctx.settings.conference.memberFlags),
@@ -95,6 +104,7 @@ export const dialConference: DialTarget<ConferenceNoun> = async (dial, noun, ctx
         sendConferenceEvent(ctx, state, 'participant-join', member);
         if (starts) sendConferenceEvent(ctx, state, 'conference-start', member);
         if (!state.started) waiting = new WaitingMember(ctx, registry, state, memberId, waitSource(ctx, noun));
+        exit = new MemberExit(ctx, room, memberId, { timeLimit: dial.timeLimit, hangupOnStar: dial.hangupOnStar });
       },
       onEvent: (action) => {
         if (action !== 'mute-member' && action !== 'unmute-member') return;
@@ -102,6 +112,7 @@ export const dialConference: DialTarget<ConferenceNoun> = async (dial, noun, ctx
         sendConferenceEvent(ctx, state, member.muted ? 'participant-mute' : 'participant-unmute', member);
       },
     });
+    await exit?.end();
     await waiting?.end();
     released = true;
     const ended = registry.left(state, callSid);
@@ -114,6 +125,7 @@ export const dialConference: DialTarget<ConferenceNoun> = async (dial, noun, ctx
     if (ended) await deliverRecording(ctx, state);
     return { status: 'completed', duration: stay.seconds, extras: outcomeExtras(noun, state) };
   } finally {
+    await exit?.end();
     await waiting?.end();
     if (!released) registry.left(state, callSid);
   }

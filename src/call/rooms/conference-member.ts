@@ -3,7 +3,12 @@
  * when the room is created), then `conference <room>@<profile>+flags{...}`, which runs for as long as the member
  * is in the room. The member's own `conference::maintenance` events (myevents shows no other member's) tell when
  * it got in (add-member, with its Member-ID) and what happens to it (mute-member, ...). The application
- * completes when the member leaves: kicked, the conference ended (endconf), or hangup.
+ * completes when the member leaves: kicked, hup, the conference ended (endconf), or hangup.
+ *
+ * No `conference_silent_entry`: it would silence the profile's alone prompt at entry, but FreeSWITCH then raises no
+ * add-member event for the member either (conference_member.c:961), and the member's add-member is the only way
+ * its socket learns its Member-ID. The prompt is left out by the profile instead (conf/freeswitch/conference-pivot.xml);
+ * the add-member event's profile name and the room's own events are checked (rooms/profile-checks.ts).
  */
 import { AppError } from '../../errors.js';
 import { isCallEnded } from '../call-actions.js';
@@ -51,9 +56,21 @@ export function conferenceArg(join: MemberJoin): string {
 
 /** Removes a member from its room (it leaves, the call goes on). A member already gone is fine. */
 export async function kickMember(ctx: CallContext, room: string, memberId: string): Promise<void> {
+  await removeMember(ctx, `conference ${room} kick ${memberId}`);
+}
+
+/**
+ * Takes a member out of its room without the profile's kicked-sound (`hup`: mod_conference clears the member's
+ * running flag; the channel stays up and the `conference` application completes). A member already gone is fine.
+ */
+export async function hupMember(ctx: CallContext, room: string, memberId: string): Promise<void> {
+  await removeMember(ctx, `conference ${room} hup ${memberId}`);
+}
+
+async function removeMember(ctx: CallContext, command: string): Promise<void> {
   if (ctx.channel.signal.aborted) return;
   try {
-    await ctx.channel.api(`conference ${room} kick ${memberId}`);
+    await ctx.channel.api(command);
   } catch (err) {
     if (!isCallEnded(err)) throw err;
   }
@@ -71,11 +88,13 @@ export async function attendConference(ctx: CallContext, join: MemberJoin, hooks
   }
   let memberId: string | undefined;
   let joinedAt = 0;
+  const leaveRoom = ctx.rooms.profiles.enter(join.room, ctx.log);
   const off = ctx.channel.on('conference', (e) => {
     if (e.conferenceName !== join.room) return;
     if (e.action === 'add-member' && memberId === undefined) {
       memberId = e.memberId;
       joinedAt = performance.now();
+      ctx.rooms.profiles.memberAdded(join.profile, e.event, ctx.log);
       hooks.onJoined?.(e.memberId);
     } else if (memberId !== undefined && e.memberId === memberId) {
       hooks.onEvent?.(e.action);
@@ -89,6 +108,7 @@ export async function attendConference(ctx: CallContext, join: MemberJoin, hooks
     hungUp = true;
   } finally {
     off();
+    leaveRoom();
   }
   hungUp ||= ctx.signal.aborted;
   const ms = memberId === undefined ? 0 : performance.now() - joinedAt;

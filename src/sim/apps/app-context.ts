@@ -4,6 +4,7 @@ import type { ChannelEventOptions, EventFactory, SimEvent } from '../channel/eve
 import type { MediaControl } from '../media/media-control.js';
 import type { BLegOutcome, CallerScript, ResolvedSimOptions, SimCallOptions } from '../sim/options.js';
 import type { Clock } from '../util/clock.js';
+import type { SimConferenceProfile } from '../conference/profiles.js';
 
 /** The call-side services an application uses. */
 export interface AppContext {
@@ -51,9 +52,12 @@ export interface AppDefinition {
 
 /** Rooms shared by all calls of one simulator (implemented by the conference module). */
 export interface ConferenceRoomsApi {
-  /** Joins (creating the room); undefined when the room is full (`conference_max_members`). */
+  /**
+   * Joins (creating the room); undefined when the room is full (`conference_max_members`). A `silent` entry
+   * (`conference_silent_entry`) plays no alone-sound and raises no add-member event.
+   */
   join(name: string, member: ConferenceMemberPort, flags: ReadonlySet<string>, profile: string,
-    creation?: RoomCreation): ConferenceSeat | undefined;
+    creation?: RoomCreation, entry?: { readonly silent?: boolean }): ConferenceSeat | undefined;
   list(name: string): ConferenceSeatInfo[] | undefined;
   /** A `conference` api command; `argv` are the words after the action, split as FreeSWITCH splits them. */
   command(name: string, action: string, target: string, argv?: readonly string[]): string;
@@ -102,6 +106,8 @@ export interface MaintenanceExtra {
 export interface ConferenceSeat {
   readonly memberId: number;
   readonly conferenceUuid: string;
+  /** The sounds of the room's profile (its kicked-sound is played to a kicked member). */
+  readonly profile: SimConferenceProfile;
   leave(): void;
 }
 

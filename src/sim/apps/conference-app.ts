@@ -5,16 +5,27 @@
  * kick (kick-member, del-member, the conf-kicked.wav prompt, EXECUTE_COMPLETE with the channel
  * up) or the end of the conference when the last `endconf` member left, which hangs the other
  * members up unless `hangup_after_conference=false`. CUSTOM conference::maintenance events carry
- * the channel data but no variables; `endconf` shows nowhere.
+ * the channel data but no variables; `endconf` shows nowhere. The kick prompt is the room profile's
+ * kicked-sound (none in a profile without one).
+ *
+ * `conference_silent_entry=true` asks for a silent entry, honoured on the channel's first conference
+ * only (mod_conference.c: CONF_SILENT_REQ unless CONF_SILENT_DONE): no alone-sound, and no add-member
+ * event either (conference_member.c:961), so a socket learns nothing of the member's arrival.
  */
 import type { EventHeader } from '../wire/event-encoder.js';
+import type { Channel } from '../channel/channel.js';
 import type { CallingSite } from '../channel/event-factory.js';
+import { SOUND_PREFIX, soundPath } from '../conference/profiles.js';
 import type { AppContext, AppDefinition, MaintenanceExtra, MemberSnapshot } from './app-context.js';
 import { preAnswer } from './channel-ops.js';
 import { playFile } from './playback-app.js';
 
 const SUBCLASS = 'conference::maintenance';
-const SOUNDS = '/opt/freeswitch/share/freeswitch/sounds/en/us/callie/conference/';
+const SOUNDS = `${SOUND_PREFIX}/conference/`;
+/** Channels that have been in a conference (mod_conference's CONF_SILENT_DONE): no silent entry any more. */
+const joinedOnce = new WeakSet<Channel>();
+/** The values FreeSWITCH's switch_true() takes for true. */
+const SWITCH_TRUE = /^(yes|on|true|t|enabled|enable|active|allow|[1-9]\d*)$/i;
 
 const SITES: Readonly<Record<string, CallingSite>> = {
   'add-member': ['conference_member.c', 'conference_member_add', '962'],
@@ -103,6 +114,7 @@ async function conference(ctx: AppContext, arg: string): Promise<undefined> {
   let pendingSound: string | undefined;
   const maxMembers = Number.parseInt(v.get('conference_max_members') ?? '', 10);
   const autoRecord = v.get('conference_auto_record');
+  const silent = !joinedOnce.has(ch) && SWITCH_TRUE.test(v.get('conference_silent_entry') ?? '');
   const seat = ctx.rooms.join(
     name,
     {
@@ -126,8 +138,10 @@ async function conference(ctx: AppContext, arg: string): Promise<undefined> {
     flags,
     profile,
     { ...(maxMembers > 1 ? { maxMembers } : {}), ...(autoRecord ? { autoRecord } : {}) },
+    { silent },
   );
   if (!seat) return undefined;
+  joinedOnce.add(ch);
   v.set('conference_name', name);
   v.set('app_session_uuid', seat.conferenceUuid);
   resetReadCodec(ctx);
@@ -142,7 +156,8 @@ async function conference(ctx: AppContext, arg: string): Promise<undefined> {
   seat.leave();
   v.unset('conference_call_key');
   resetReadCodec(ctx);
-  if (reason === 'kick' && ch.up) await playFile(ctx, SOUNDS + 'conf-kicked.wav');
+  const kicked = seat.profile.kickedSound;
+  if (reason === 'kick' && ch.up && kicked !== undefined) await playFile(ctx, soundPath(kicked));
   return undefined;
 }
 

@@ -152,6 +152,11 @@ export class EventFactory {
     };
   }
 
+  /** A CUSTOM event about no channel (a conference room's own events). */
+  custom(subclass: string, calling: CallingSite, headers: readonly EventHeader[]): SimEvent {
+    return { name: 'CUSTOM', subclass, blocks: [this.head('CUSTOM', calling, subclass), makeHeaderBlock(headers)] };
+  }
+
   /** An event with no channel data (BACKGROUND_JOB). */
   bare(name: string, headers: readonly EventHeader[], body?: string, jobOwnerUuid?: string): SimEvent {
     const blocks = [this.head(name, CALLING_SITES[name] ?? SESSION_C), makeHeaderBlock(headers)];

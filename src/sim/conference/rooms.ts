@@ -4,6 +4,14 @@
  * whole switch, as in FreeSWITCH (more/conference-*: 11, 12 then 13, 14). Each member only
  * hears about itself: with myevents a socket sees its own member's conference::maintenance
  * events (more/INDEX.md "Surprises" 25).
+ *
+ * A room takes the sounds of its profile (profiles.ts). The profile's alone-sound is played to the room
+ * (conference_file_play, no member) when a member enters alone (unless it asked for a silent entry) and when a
+ * member leaves one behind, not while the room waits for a moderator (conference_member.c:936 and 1348). Those
+ * room-wide events carry no member and no Unique-ID, so no call's myevents socket sees them; they go to the
+ * switch's event stream (`fireRoomEvent`), which inbound Event Socket sessions read: `play-file` with an `Error`
+ * header at once when the file does not open (real-findings/no-alone-prompt, a node without sound files), else
+ * `play-file-done` once it has played (conference_file_close).
  */
 import { randomUUID } from 'node:crypto';
 import { mkdirSync, writeFileSync } from 'node:fs';
@@ -16,9 +24,14 @@ import type {
   MemberSnapshot,
   RoomCreation,
 } from '../apps/app-context.js';
+import type { CallingSite } from '../channel/event-factory.js';
+import { describeMedia } from '../media/media-catalog.js';
 import { wavFile } from '../media/wav-writer.js';
+import type { Clock, TimerHandle } from '../util/clock.js';
+import type { EventHeader } from '../wire/event-encoder.js';
 import { printCJsonFormatted, type JsonValue } from './cjson-format.js';
 import { MemberFiles, type MemberPlay } from './member-files.js';
+import { roomProfile, soundPath, type SimConferenceProfile } from './profiles.js';
 
 /** One member in a room. */
 export interface Member {
@@ -38,7 +51,11 @@ export interface Member {
 export interface Room {
   readonly name: string;
   readonly uuid: string;
+  /** The profile name its events report (`none` when the switch does not know the one asked for). */
   readonly profile: string;
+  readonly sounds: SimConferenceProfile;
+  /** `Conference-Domain`: the creating channel's domain_name. */
+  readonly domain: string;
   readonly createdMs: number;
   readonly members: Map<number, Member>;
   floor: number | undefined;
@@ -46,6 +63,37 @@ export interface Room {
   readonly flags: Set<string>;
   readonly maxMembers: number;
   readonly autoRecord: string | undefined;
+  /** The file the room is playing to all its members, if any. */
+  playing: RoomFile | undefined;
+}
+
+/** A file a room plays to all its members: it ends when it has played or when the room ends. */
+interface RoomFile {
+  readonly play: RoomPlay;
+  readonly ms: number;
+  readonly clock: Clock;
+  readonly startedMs: number;
+  readonly timer: TimerHandle;
+}
+
+/** A room-wide conference::maintenance event: no member, no channel. */
+export interface RoomEvent {
+  readonly calling: CallingSite;
+  readonly headers: readonly EventHeader[];
+}
+
+/** A file played to a whole room, as the simulator records it for tests. */
+export interface RoomPlay {
+  readonly room: string;
+  readonly file: string;
+  /** `missing` (the file did not open: `play-file` with an Error), `playing`, then `done` (`play-file-done`). */
+  outcome: 'missing' | 'playing' | 'done';
+}
+
+/** What a member asks for as it joins. */
+export interface MemberEntry {
+  /** `conference_silent_entry` on its first conference: no alone-sound and no add-member event. */
+  readonly silent?: boolean;
 }
 
 function snapshot(room: Room, m: Member): MemberSnapshot {
@@ -68,25 +116,32 @@ export class ConferenceRooms implements ConferenceRoomsApi {
   readonly #rooms = new Map<string, Room>();
   readonly #timeScale: number;
   #memberSeq: number;
+  readonly #fireRoomEvent: (event: RoomEvent) => void;
   /** Every file played to a single member, in the order the api queued them (for tests). */
   readonly memberPlays: MemberPlay[] = [];
+  /** Every file played to a whole room, in order (for tests). */
+  readonly roomPlays: RoomPlay[] = [];
 
   /**
    * @param firstMemberId the first Member-ID handed out (FreeSWITCH counts from start-up).
    * @param timeScale the simulator's time scale (recordings last FreeSWITCH time).
+   * @param fireRoomEvent puts a room-wide event on the switch's event stream.
    */
-  constructor(firstMemberId = 1, timeScale = 1) {
+  constructor(firstMemberId = 1, timeScale = 1, fireRoomEvent: (event: RoomEvent) => void = () => undefined) {
     this.#memberSeq = firstMemberId - 1;
     this.#timeScale = timeScale;
+    this.#fireRoomEvent = fireRoomEvent;
   }
 
   join(name: string, port: ConferenceMemberPort, flags: ReadonlySet<string>, profile: string,
-    creation: RoomCreation = {}): ConferenceSeat | undefined {
+    creation: RoomCreation = {}, entry: MemberEntry = {}): ConferenceSeat | undefined {
     let room = this.#rooms.get(name);
     if (!room) {
-      room = { name, uuid: randomUUID(), profile, createdMs: Date.now(), members: new Map(), floor: undefined,
-        flags: new Set([...flags].filter((f) => f === 'wait-mod')), maxMembers: creation.maxMembers ?? 0,
-        autoRecord: creation.autoRecord };
+      const { name: profileName, profile: sounds } = roomProfile(profile);
+      room = { name, uuid: randomUUID(), profile: profileName, sounds,
+        domain: port.ctx.channel.vars.get('domain_name') ?? '127.0.0.1', createdMs: Date.now(), members: new Map(),
+        floor: undefined, flags: new Set([...flags].filter((f) => f === 'wait-mod')), maxMembers: creation.maxMembers ?? 0,
+        autoRecord: creation.autoRecord, playing: undefined };
       this.#rooms.set(name, room);
     }
     // A full room adds nobody: the application returns at once (conference_loop "Conference is full").
@@ -108,12 +163,16 @@ export class ConferenceRooms implements ConferenceRoomsApi {
     // conference_member_add: a moderator clears the room's wait-mod flag (the room's hold music stops).
     if (m.moderator) room.flags.delete('wait-mod');
     const r = room;
-    port.maintenance('add-member', snapshot(r, m));
+    // A silent entry suppresses the alone-sound and the add-member event alike (conference_member.c:936, 961).
+    if (!entry.silent) {
+      if (r.members.size === 1 && !m.ghost) this.#alone(r, m);
+      port.maintenance('add-member', snapshot(r, m));
+    }
     if (r.floor === undefined) {
       r.floor = m.id;
       port.maintenance('floor-change', snapshot(r, m));
     }
-    return { memberId: m.id, conferenceUuid: r.uuid, leave: () => this.#leave(r, m) };
+    return { memberId: m.id, conferenceUuid: r.uuid, profile: r.sounds, leave: () => this.#leave(r, m) };
   }
 
   #leave(room: Room, m: Member): void {
@@ -121,8 +180,11 @@ export class ConferenceRooms implements ConferenceRoomsApi {
     room.members.delete(m.id);
     m.files.clear();
     if (room.floor === m.id) room.floor = undefined;
+    const [left] = room.members.values();
+    if (room.members.size === 1 && left !== undefined && !m.ghost) this.#alone(room, left);
     m.port.maintenance('del-member', snapshot(room, m));
     if (room.members.size === 0) {
+      this.#endRoomFile(room);
       this.#rooms.delete(room.name);
       if (room.autoRecord !== undefined) this.#writeRecording(room);
       return;
@@ -131,6 +193,61 @@ export class ConferenceRooms implements ConferenceRoomsApi {
     if (m.endconf && ![...room.members.values()].some((x) => x.endconf)) {
       for (const other of [...room.members.values()]) other.port.removed('endconf');
     }
+  }
+
+  /** The profile's alone-sound, played to the room with `alone` as the only member (none while it waits for a moderator). */
+  #alone(room: Room, alone: Member): void {
+    const sound = room.sounds.aloneSound;
+    if (sound === undefined || room.flags.has('wait-mod')) return;
+    const ctx = alone.port.ctx;
+    const file = soundPath(sound);
+    const info = describeMedia(file, ctx.options, ctx.channel.vars);
+    const play: RoomPlay = { room: room.name, file, outcome: info.found ? 'playing' : 'missing' };
+    this.roomPlays.push(play);
+    if (!info.found) {
+      this.#fireRoomEvent({
+        calling: ['conference_file.c', 'conference_file_play', '268'],
+        headers: [...this.#roomData(room), ['Action', 'play-file'], ['File', file], ['Async', 'false'],
+          ['Error', 'File could not be played']],
+      });
+      return;
+    }
+    // conference_file_stop: what the room was playing ends first.
+    this.#endRoomFile(room);
+    const clock = ctx.clock;
+    room.playing = { play, ms: info.ms, clock, startedMs: clock.nowMs(),
+      timer: clock.after(info.ms, () => this.#endRoomFile(room, info.ms)) };
+  }
+
+  /**
+   * Closes the file the room plays: it has played (`playedMs`), or it is cut short (the room ends, another file
+   * starts); `play-file-done` with what was played.
+   */
+  #endRoomFile(room: Room, playedMs?: number): void {
+    const node = room.playing;
+    if (node === undefined) return;
+    room.playing = undefined;
+    node.clock.cancel(node.timer);
+    node.play.outcome = 'done';
+    const ms = playedMs ?? Math.max(0, Math.min(node.ms, node.clock.nowMs() - node.startedMs));
+    this.#fireRoomEvent({
+      calling: ['conference_file.c', 'conference_file_close', '52'],
+      headers: [...this.#roomData(room), ['seconds', String(Math.floor(ms / 1000))],
+        ['milliseconds', String(Math.round(ms))], ['samples', String(Math.round(ms * 8))],
+        ['Action', 'play-file-done'], ['File', node.play.file]],
+    });
+  }
+
+  /** conference_event_add_data: the room's headers. */
+  #roomData(room: Room): EventHeader[] {
+    return [
+      ['Conference-Name', room.name],
+      ['Conference-Domain', room.domain],
+      ['Conference-Size', String(room.members.size)],
+      ['Conference-Ghosts', '0'],
+      ['Conference-Profile-Name', room.profile],
+      ['Conference-Unique-ID', room.uuid],
+    ];
   }
 
   /** Room names now open (for tests). */
@@ -231,9 +348,8 @@ export class ConferenceRooms implements ConferenceRoomsApi {
     if (action === 'mute' || action === 'unmute') m.mute = action === 'mute';
     else m.deaf = action === 'deaf';
     m.port.maintenance(action + '-member', snapshot(room, m));
-    if (action === 'mute' || action === 'unmute') {
-      m.port.soundPlayed?.(action === 'mute' ? 'conf-muted.wav' : 'conf-unmuted.wav', snapshot(room, m));
-    }
+    const sound = action === 'mute' ? room.sounds.mutedSound : action === 'unmute' ? room.sounds.unmutedSound : undefined;
+    if (sound !== undefined) m.port.soundPlayed?.(soundPath(sound), snapshot(room, m));
     return `+OK ${action} ${m.id}\n`;
   }
 

@@ -4,12 +4,13 @@
  * subscribed connection); `uuid_transfer <uuid> 'socket:<host>:<port> async full' inline` ends the park and
  * connects the call to that outbound socket as a {@link SimulatedCall}, which parks once more in the socket
  * application (a second CHANNEL_PARK, as captured); an unknown uuid gets `-ERR No such channel!`. Closing the
- * listener drops every connection and forgets the parked calls, as a FreeSWITCH restart does.
+ * listener drops every connection and forgets the parked calls, as a FreeSWITCH restart does. The switch's events
+ * that belong to no call (a conference room's own events) reach every connection subscribed to them.
  */
 import { randomUUID } from 'node:crypto';
 import { EventEmitter } from 'node:events';
 import { createServer, type AddressInfo, type Server, type Socket } from 'node:net';
-import { EventFactory } from '../channel/event-factory.js';
+import { EventFactory, type SimEvent } from '../channel/event-factory.js';
 import { createChannel } from '../channel/profile-templates.js';
 import type { Channel } from '../channel/channel.js';
 import type { FsSimulator } from '../sim/fs-simulator.js';
@@ -69,6 +70,7 @@ export class SimInboundServer extends EventEmitter {
     this.#sim = sim;
     this.password = options.password ?? 'ClueCon';
     this.#factory = new EventFactory(sim.options, () => ++this.#sequence);
+    sim.onSwitchEvent((ev) => this.#broadcast(ev));
   }
 
   /** Starts listening on loopback (port 0: a free one); resolves with the port. */
@@ -172,7 +174,7 @@ export class SimInboundServer extends EventEmitter {
     this.emit('session', session);
   }
 
-  #broadcast(ev: ReturnType<EventFactory['channel']>): void {
+  #broadcast(ev: SimEvent): void {
     for (const session of this.#sessions) session.deliver(ev);
   }
 

@@ -5,7 +5,7 @@
 import { randomUUID } from 'node:crypto';
 import type { AppDefinition } from '../apps/app-context.js';
 import { createAppRegistry } from '../apps/registry.js';
-import { EventFactory } from '../channel/event-factory.js';
+import { EventFactory, type SimEvent } from '../channel/event-factory.js';
 import { createChannel } from '../channel/profile-templates.js';
 import { ConferenceRooms } from '../conference/rooms.js';
 import { ConnectGate } from '../util/connect-gate.js';
@@ -33,6 +33,7 @@ export class FsSimulator {
   readonly #calls = new Set<SimulatedCall>();
   readonly #record: boolean;
   readonly #gate = new ConnectGate(64);
+  readonly #switchListeners = new Set<(event: SimEvent) => void>();
   #sequence = 1000;
   #sessionId: number;
 
@@ -50,9 +51,25 @@ export class FsSimulator {
       ttsVoices: opts.ttsVoices ?? DEFAULT_VOICES,
     };
     this.#sessionId = opts.firstSessionId ?? 1;
-    this.rooms = new ConferenceRooms(opts.firstConferenceMemberId ?? 1, this.options.timeScale);
     this.#record = opts.recordTranscript ?? true;
     this.#factory = new EventFactory(this.options, () => ++this.#sequence);
+    this.rooms = new ConferenceRooms(opts.firstConferenceMemberId ?? 1, this.options.timeScale,
+      (e) => this.#fireSwitchEvent(this.#factory.custom('conference::maintenance', e.calling, e.headers)));
+  }
+
+  /**
+   * Receives the events of the switch that belong to no call (a conference room's own events), as an inbound
+   * Event Socket session would; returns the function that stops it.
+   */
+  onSwitchEvent(listener: (event: SimEvent) => void): () => void {
+    this.#switchListeners.add(listener);
+    return () => this.#switchListeners.delete(listener);
+  }
+
+  // Every connection gets the event if it subscribed to it; a myevents socket never does (no Unique-ID).
+  #fireSwitchEvent(event: SimEvent): void {
+    for (const call of this.#calls) call.deliverEvent(event);
+    for (const listener of this.#switchListeners) listener(event);
   }
 
   /** Calls currently connected (or connecting). */

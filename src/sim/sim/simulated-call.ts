@@ -7,7 +7,7 @@ import net from 'node:net';
 import type { AppDefinition, ConferenceRoomsApi } from '../apps/app-context.js';
 import { causeName } from '../channel/hangup-causes.js';
 import type { Channel } from '../channel/channel.js';
-import type { EventFactory } from '../channel/event-factory.js';
+import type { EventFactory, SimEvent } from '../channel/event-factory.js';
 import { CallEngine } from '../session/call-engine.js';
 import { CommandHandler } from '../session/command-handler.js';
 import { ExecRunner } from '../session/exec-runner.js';
@@ -140,6 +140,11 @@ export class SimulatedCall extends EventEmitter {
   /** The simulated channel (state, variables). */
   get channel(): Channel {
     return this.#engine.channel;
+  }
+
+  /** Sends a switch-wide event to the server if this connection's subscriptions take it. */
+  deliverEvent(event: SimEvent): void {
+    this.#engine.deliver(event);
   }
 
   /** The caller presses digits now. */
