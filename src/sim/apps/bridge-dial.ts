@@ -69,6 +69,26 @@ export function legVars(l: DialLeg, plan: DialPlan): Readonly<Record<string, str
   return { ...plan.vars, ...l.vars };
 }
 
+/** Whether a dial-string target is a mod_loopback endpoint. */
+export function isLoopback(l: DialLeg): boolean {
+  return l.target.startsWith('loopback/');
+}
+
+function withoutConfirm(vars: Readonly<Record<string, string>>): Record<string, string> {
+  return Object.fromEntries(Object.entries(vars).filter(([name]) => !name.startsWith('group_confirm_')));
+}
+
+/**
+ * The variables of the channel the originate watches for a leg. A sofia (or other) leg carries the originate's
+ * `{}` variables and its own `[]` ones. A loopback endpoint is two channels: mod_loopback hands every variable to
+ * `loopback/N-b`, the side that runs the dialplan, and the watched side `loopback/N-a` keeps only the `{}` ones,
+ * without `group_confirm_*` (real-findings/whisper-loopback: `[]` variables land on -b; group_confirm_key unset on
+ * -a in both forms); its `origination_uuid` still becomes -a's uuid.
+ */
+export function watchedVars(l: DialLeg, plan: DialPlan): Readonly<Record<string, string>> {
+  return isLoopback(l) ? withoutConfirm(plan.vars) : legVars(l, plan);
+}
+
 /** A time limit set on answer (`execute_on_answer*=sched_hangup +N [cause]`). */
 export interface AnswerLimit {
   readonly ms: number;
