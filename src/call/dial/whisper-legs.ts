@@ -44,7 +44,7 @@ export function whisperSocket(ctx: CallContext): string | undefined {
 }
 
 /** The application FreeSWITCH runs on an answered leg of a Dial with whispers. */
-export function whisperApplication(socket: string): string {
+function whisperApplication(socket: string): string {
   return `socket ${socket} async full`;
 }
 
