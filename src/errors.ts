@@ -87,7 +87,7 @@ export const ERROR_CATALOGUE = {
   ERR_QUEUE_BRIDGE_FAILED: { level: 'warn', text: 'a dequeued call could not be connected to the call that took it' },
   ERR_DIAL_NUMBER_REFUSED: { level: 'warn', twilio: 13223, text: 'a Dial number holds characters other than digits and a leading +; it is not dialled' },
   ERR_DIAL_CALLER_ID_REFUSED: { level: 'warn', twilio: 13214, text: 'a Dial callerId is not a number or SIP user; the caller\'s own id is kept' },
-  ERR_DIAL_ENDPOINT_REFUSED: { level: 'warn', text: 'a Dial SIP URI, header, credential or id holds characters FreeSWITCH would interpret; it is not dialled' },
+  ERR_DIAL_ENDPOINT_REFUSED: { level: 'warn', text: 'a Dial SIP URI or id holds characters FreeSWITCH would interpret, or a SIP header or credential value cannot be carried intact (line break, control character, ${, \' quote, backslash, unbalanced brackets); it is not dialled' },
   ERR_DIAL_NO_ENDPOINT: { level: 'warn', text: 'a Dial has nothing left to ring; it is reported as failed' },
   ERR_CALL_ACCOUNT_LIMIT: { level: 'warn', text: 'the account has as many calls as its limit allows; the call is refused unanswered' },
   ERR_CALL_STATUS_CALLBACK: { level: 'warn', twilio: 15003, text: 'a status callback got no 2xx reply after its retries' },

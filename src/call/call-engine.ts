@@ -33,7 +33,8 @@ import { createRoomServices, type RoomServices } from './rooms/room-services.js'
 import { runCall } from './run-call.js';
 import { StatusReporter } from './status/status-reporter.js';
 import { statusTargetOf } from './status/status-target.js';
-import { isWhisperLeg, runWhisperLeg } from './whisper/whisper-leg.js';
+import { classifyConnection } from './whisper/leg-connection.js';
+import { runWhisperLeg } from './whisper/whisper-leg.js';
 import { WhisperRegistry } from './whisper/whisper-registry.js';
 
 /** What the engine is built from. */
@@ -144,9 +145,10 @@ export function createCallHandler(deps: CallEngineDeps): CallHandler {
   const whispers = deps.whispers ?? new WhisperRegistry();
   const addresses = deps.addresses ?? createAddressChecker(deps.config);
   return async (channel) => {
-    if (isWhisperLeg(channel.data)) {
+    const connection = classifyConnection(channel.data, whispers);
+    if (connection.kind !== 'call') {
       await runWhisperLeg(channel, { settings: shared, webhook: deps.webhook, recordings, rooms, whispers, addresses,
-        ...(deps.observer ? { observer: deps.observer } : {}) });
+        ...(deps.observer ? { observer: deps.observer } : {}) }, connection);
       return;
     }
     const identity = describeCall(channel.data, shared);

@@ -156,7 +156,7 @@ export const schema = {
         format: String, default: '',
       },
       whisperSocket: {
-        doc: 'host:port of this server\'s outbound socket as FreeSWITCH reaches it, for legs that run a whisper (empty: the address of the caller\'s own socket application).',
+        doc: 'host:port of this server\'s outbound socket as FreeSWITCH reaches it, for the legs of a Dial with a whisper (empty: the address of the caller\'s own socket application).',
         format: 'whisper-socket', default: '',
       },
     },

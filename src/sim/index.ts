@@ -35,4 +35,5 @@ export {
 } from './wire/reply-frames.js';
 export { CommandParser, headerOf, type ParsedCommand } from './wire/command-parser.js';
 export { separateArgs } from './util/arg-split.js';
+export { readDialString, type ParsedDialString, type ParsedLeg } from './apps/dial-syntax.js';
 export { SimInboundServer, ParkedCall, type ParkOptions, type TransferRecord } from './inbound/inbound-server.js';

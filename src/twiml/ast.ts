@@ -124,7 +124,7 @@ export interface NumberNoun extends NodeInfo {
   readonly statusCallbackMethod: HttpMethod;
 }
 
-/** `<Sip>`: a `sip:`/`sips:` URI. */
+/** `<Sip>`: a `sip:`/`sips:` URI (one written without a scheme is given `sip:`). */
 export interface SipNoun extends NodeInfo {
   readonly kind: 'Sip';
   readonly uri: string;

@@ -23,6 +23,8 @@ import type { XmlElement } from './xml-tree.js';
 export const MAX_RING_NOUNS = 10;
 
 const SIP_URI = /^sips?:\S+$/i;
+/** A URI scheme other than sip/sips (`tel:`, `http:`); a host with a port (`example.com:5060`) has a dot, a scheme has none. */
+const OTHER_SCHEME = /^[a-z][a-z0-9+-]*:/i;
 
 /** The trimmed body of a noun; reports it when empty. */
 function requiredText(el: XmlElement, ck: Checker, what: string): string {
@@ -51,13 +53,24 @@ function buildNumber(el: XmlElement, ck: Checker): NumberNoun {
   return { kind: 'Number', ...info, ...values, number: requiredText(el, ck, 'a phone number') };
 }
 
+/**
+ * The URI of a `<Sip>`: a `sip:`/`sips:` URI as written, or one written without a scheme (`kate@example.com`, as in
+ * Twilio's and Kazoo's examples) as a `sip:` URI; undefined for any other scheme.
+ */
+function sipUri(text: string): string | undefined {
+  if (SIP_URI.test(text)) return text;
+  if (OTHER_SCHEME.test(text) || /\s/.test(text)) return undefined;
+  return `sip:${text}`;
+}
+
 function buildSip(el: XmlElement, ck: Checker): SipNoun {
   const { values, info } = ck.attributes(el, SCHEMA.Sip);
-  const uri = requiredText(el, ck, 'a SIP URI');
-  if (uri !== '' && !SIP_URI.test(uri)) {
-    ck.error('ERR_TWIML_INVALID_TEXT', `<Sip> "${uri.slice(0, 60)}" is not a sip: or sips: URI`, el);
+  const text = requiredText(el, ck, 'a SIP URI');
+  const uri = text === '' ? text : sipUri(text);
+  if (uri === undefined) {
+    ck.error('ERR_TWIML_INVALID_TEXT', `<Sip> "${text.slice(0, 60)}" is not a sip: or sips: URI`, el);
   }
-  return { kind: 'Sip', ...info, ...values, uri };
+  return { kind: 'Sip', ...info, ...values, uri: uri ?? text };
 }
 
 function buildUser(el: XmlElement, ck: Checker): UserNoun {

@@ -26,6 +26,18 @@ describe('engine: Dial nouns', () => {
       assert.equal(e.h.logs.withCode('ERR_DIAL_ENDPOINT_REFUSED').length, 1);
     });
 
+    it('Sip without a scheme (Twilio\'s and Kazoo\'s examples) is dialled as a sip: URI', async () => {
+      e.web.route('/voice', twiml('<Dial action="/after"><Sip>kate@example.com</Sip><Sip>user@host.com:2600?X-A=1</Sip></Dial>'));
+      e.web.route('/after', twiml('<Hangup/>'));
+      const call = e.call();
+      await e.finish(call);
+      const legs = legsOf(bridgeArg(call));
+      assert.deepEqual(legs.map((l) => l.endpoint), ['sofia/sipinterface_1/sip:kate@example.com',
+        'sofia/sipinterface_1/sip:user@host.com:2600']);
+      assert.equal(legs[1]?.vars['sip_h_X-A'], '1');
+      assert.equal(e.web.to('/after').length, 1, 'the document ran');
+    });
+
     it('User and Device: the id, the account and the realm fill the template', async () => {
       e.web.route('/voice', twiml('<Dial><User>9f1c2d</User><Device>dev-7</Device><Number>5551234</Number></Dial>'));
       const call = e.call({ variables: { 'ecallmgr_Account-ID': ACCOUNT, ecallmgr_Realm: 'acme.sip.example.com' } });

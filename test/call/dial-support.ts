@@ -1,6 +1,6 @@
 /** Shared pieces of the Dial engine tests. */
 import assert from 'node:assert/strict';
-import type { SimulatedCall } from '../../src/sim/index.js';
+import { readDialString, type ParsedDialString, type SimulatedCall } from '../../src/sim/index.js';
 
 /** The argument of the (only) bridge the call ran. */
 export function bridgeArg(call: SimulatedCall): string {
@@ -9,31 +9,21 @@ export function bridgeArg(call: SimulatedCall): string {
   return bridges[0]?.arg ?? '';
 }
 
-/** The `{...}` variables of a dial string. */
-export function globalVars(dial: string): Record<string, string> {
-  const m = /^\{([^}]*)\}/.exec(dial);
-  return Object.fromEntries((m?.[1] ?? '').split(',').filter(Boolean).map((p) => [p.slice(0, p.indexOf('=')), p.slice(p.indexOf('=') + 1)]));
+/** A dial string as FreeSWITCH reads it (the simulator's reading, with FreeSWITCH's escaping rules). */
+function read(dial: string): ParsedDialString {
+  const parsed = readDialString(dial);
+  assert.ok(parsed, `FreeSWITCH cannot read the dial string ${dial}`);
+  return parsed;
 }
 
-/** The legs of a dial string as `{ vars, endpoint }`. */
+/** The `{...}` variables of a dial string. */
+export function globalVars(dial: string): Record<string, string> {
+  return read(dial).vars;
+}
+
+/** The legs of a dial string (of its first failover group) as `{ vars, endpoint }`. */
 export function legsOf(dial: string): Array<{ vars: Record<string, string>; endpoint: string }> {
-  const rest = dial.replace(/^\{[^}]*\}/, '');
-  const legs: string[] = [];
-  let depth = 0;
-  let start = 0;
-  for (let i = 0; i < rest.length; i++) {
-    if (rest[i] === '[') depth++;
-    else if (rest[i] === ']') depth--;
-    else if (rest[i] === ',' && depth === 0) {
-      legs.push(rest.slice(start, i));
-      start = i + 1;
-    }
-  }
-  legs.push(rest.slice(start));
-  return legs.map((l) => {
-    const m = /^\[([^\]]*)\](.*)$/.exec(l);
-    const vars = Object.fromEntries((m?.[1] ?? '').split(',').filter(Boolean)
-      .map((p) => [p.slice(0, p.indexOf('=')), p.slice(p.indexOf('=') + 1)]));
-    return { vars, endpoint: m ? m[2] ?? '' : l };
-  });
+  const { groups } = read(dial);
+  assert.ok(groups.length <= 1, 'one group of legs');
+  return (groups[0] ?? []).map((leg) => ({ vars: leg.vars, endpoint: leg.endpoint }));
 }

@@ -19,7 +19,7 @@ describe('engine: Dial whisper (<Number url>, <Sip url>)', () => {
     return leg;
   }
 
-  it('the callee hears the whisper on its own leg, which is then bridged to the caller', async () => {
+  it('the callee hears the whisper on its own leg (a loopback endpoint), which is then bridged to the caller', async () => {
     e.web.route('/voice', twiml('<Dial action="/after"><Number url="/whisper">+1 555 123 4567</Number></Dial>'));
     e.web.route('/whisper', twiml('<Say>Call from the help line</Say>'));
     e.web.route('/after', twiml('<Hangup/>'));
@@ -28,11 +28,16 @@ describe('engine: Dial whisper (<Number url>, <Sip url>)', () => {
     await e.finish(call);
     const [dialled] = legsOf(bridgeArg(call));
     const legUuid = dialled?.vars['origination_uuid'];
+    assert.equal(dialled?.endpoint, 'loopback/+15551234567/context_2');
     assert.equal(leg.uuid, legUuid);
-    assert.equal(dialled?.vars['group_confirm_key'], 'exec');
-    assert.equal(dialled?.vars['group_confirm_file'], `socket 127.0.0.1:${e.h.port} async full`);
-    assert.equal(dialled?.vars['pivot_whisper_parent'], call.uuid);
-    assert.equal(globalVars(bridgeArg(call))['group_confirm_cancel_timeout'], 'true');
+    assert.equal(leg.channel.name, 'loopback/+15551234567-a', 'the side the originate watches');
+    // In the originate's own {} list: a loopback endpoint never has its [] list on the side the originate watches.
+    const global = globalVars(bridgeArg(call));
+    assert.equal(global['group_confirm_key'], 'exec');
+    assert.equal(global['group_confirm_file'], `socket 127.0.0.1:${e.h.port} async full`);
+    assert.equal(global['group_confirm_cancel_timeout'], 'true');
+    assert.equal(global['pivot_whisper_parent'], call.uuid);
+    assert.deepEqual(Object.keys(dialled?.vars ?? {}), ['origination_uuid']);
     assert.ok(!bridgeArg(call).includes('/whisper'), 'the whisper URL never reaches FreeSWITCH');
     assert.deepEqual(appLines(leg), ['speak flite|rms|Call from the help line']);
     const end = await leg.ended;
@@ -76,7 +81,7 @@ describe('engine: Dial whisper (<Number url>, <Sip url>)', () => {
     assert.equal(e.web.to('/after')[0]?.params['DialCallStatus'], 'completed');
   });
 
-  it('<Hangup/> in the whisper rejects the callee: no bridge, and the Dial ends as if nobody answered', async () => {
+  it('<Hangup/> in the whisper rejects the callee (a loopback endpoint): no bridge, the Dial ends as if nobody answered', async () => {
     e.web.route('/voice', twiml('<Dial action="/after"><Number url="/whisper">5551234</Number></Dial>'));
     e.web.route('/whisper', twiml('<Say>Not now</Say><Hangup/>'));
     e.web.route('/after', twiml('<Say>Nobody is available</Say>'));
@@ -89,6 +94,60 @@ describe('engine: Dial whisper (<Number url>, <Sip url>)', () => {
     assert.equal(action?.params['DialCallSid'], leg.uuid);
     assert.equal(action?.params['DialCallDuration'], undefined);
     assert.deepEqual(apps(call), ['answer', 'bridge', 'speak']);
+  });
+
+  it('<Hangup/> in the whisper of a SIP leg rejects the callee too', async () => {
+    e.web.route('/voice', twiml('<Dial action="/after"><Sip url="/whisper">sip:alice@127.0.0.1</Sip></Dial>'));
+    e.web.route('/whisper', twiml('<Hangup/>'));
+    e.web.route('/after', twiml('<Hangup/>'));
+    const call = e.call({ bridge: [{ match: 'alice', outcome: { type: 'answer', hangupAfterMs: 60_000 } }] });
+    const leg = await calleeLeg();
+    await e.finish(call);
+    assert.equal(leg.channel.name, 'sofia/sipinterface_1/alice@127.0.0.1');
+    assert.equal((await leg.ended).hangupCause, 'NORMAL_CLEARING');
+    const action = e.web.to('/after')[0];
+    assert.equal(action?.params['DialCallStatus'], 'no-answer');
+    assert.equal(action?.params['DialCallDuration'], undefined, 'never bridged');
+  });
+
+  it('a SIP header value with a comma reaches the leg intact (variable_sip_h_X-Name)', async () => {
+    e.web.route('/voice', twiml('<Dial><Sip url="/whisper">sip:agent@127.0.0.1?X-Name=Agent%2C+A</Sip></Dial>'));
+    e.web.route('/whisper', twiml('<Pause length="1"/>'));
+    const call = e.call({ bridge: [{ match: 'agent', outcome: { type: 'answer', hangupAfterMs: 500 } }] });
+    const leg = await calleeLeg();
+    await e.finish(call);
+    assert.equal(bridgeArg(call).includes('sip_h_X-Name=Agent\\, A'), true, 'escaped for the leg list');
+    assert.equal(leg.channel.vars.get('sip_h_X-Name'), 'Agent, A');
+    const seen = e.h.channels.find((c) => c.uuid === leg.uuid);
+    assert.equal(seen?.data.variable('sip_h_X-Name'), 'Agent, A', 'as this server received the leg');
+  });
+
+  it('legs without a url in a Dial with a whisper reach this server too and are released at once, unscreened', async () => {
+    e.web.route('/voice', twiml('<Dial action="/after"><Number url="/whisper">5551234</Number><Number>5555678</Number>'
+      + '<Sip>sip:bob@127.0.0.1</Sip></Dial>'));
+    e.web.route('/whisper', twiml('<Say>Not now</Say><Hangup/>'));
+    e.web.route('/after', twiml('<Hangup/>'));
+    const call = e.call({ bridge: [
+      { match: '5551234', outcome: { type: 'answer', afterMs: 100, hangupAfterMs: 60_000 } },
+      { match: '5555678', outcome: { type: 'answer', afterMs: 400, hangupAfterMs: 1000 } },
+      { match: 'bob', outcome: { type: 'no-answer' } },
+    ] });
+    await eventually(() => e.sim.socketLegs.length === 2, 3000, 'both answering legs to connect');
+    await e.finish(call);
+    const legs = legsOf(bridgeArg(call));
+    const [screened, plain] = e.sim.socketLegs;
+    assert.equal(screened?.uuid, legs[0]?.vars['origination_uuid']);
+    assert.equal(plain?.uuid, legs[1]?.vars['origination_uuid']);
+    assert.deepEqual(appLines(screened!), ['speak flite|rms|Not now']);
+    assert.equal((await screened!.ended).hangupCause, 'NORMAL_CLEARING');
+    assert.deepEqual(appLines(plain!), [], 'no document runs on a leg without a url');
+    const end = await plain!.ended;
+    assert.equal(end.exitReceived, true);
+    assert.equal(end.hangupCause, undefined, 'left up for the bridge');
+    assert.equal(e.web.to('/whisper').length, 1);
+    const action = e.web.to('/after')[0];
+    assert.equal(action?.params['DialCallStatus'], 'completed');
+    assert.equal(action?.params['DialCallSid'], plain?.uuid);
   });
 
   it('a whisper document that cannot be fetched does not connect the callee', async () => {

@@ -28,6 +28,13 @@ const TWILIO_APP = `<Response>
 </Response>
 `;
 
+/** `<Sip>` as Twilio's and Kazoo's examples write it: without the scheme. */
+const SIP_WITHOUT_SCHEME = `<Response>
+  <Dial><Sip>kate@example.com</Sip></Dial>
+  <Dial><Sip>user@host.com:2600</Sip></Dial>
+</Response>
+`;
+
 const WARNED = `<Response>
   <Say colour="red">Hello</Say>
 </Response>
@@ -50,6 +57,7 @@ describe('cli: check', () => {
     writeFileSync(file('warned.xml'), WARNED);
     writeFileSync(file('twilio-app.xml'), TWILIO_APP);
     writeFileSync(file('conference.xml'), CONFERENCE);
+    writeFileSync(file('sip.xml'), SIP_WITHOUT_SCHEME);
     writeFileSync(file('broken.xml'), '<Response>\n  <Say>unclosed\n</Response>\n');
   });
   after(() => rmSync(dir, { recursive: true, force: true }));
@@ -75,6 +83,12 @@ describe('cli: check', () => {
       `${name}: invalid TwiML (4 errors, 1 warning)`,
     ]);
     assert.match(lines[1] ?? '', /<Sayy> is not a TwiML verb/);
+  });
+
+  it('a <Sip> URI without its scheme is valid (read as sip:)', async () => {
+    const run = await runCliProcess(['check', file('sip.xml')]);
+    assert.equal(run.code, 0, run.stdout);
+    assert.equal(run.stdout, `${file('sip.xml')}: valid TwiML (2 verbs)\n`);
   });
 
   it('warnings alone leave the document valid', async () => {

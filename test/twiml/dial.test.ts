@@ -119,6 +119,16 @@ describe('twiml: Dial', () => {
     assert.deepEqual([queue.name, queue.url, queue.method], ['support', '/about-to-connect', 'GET']);
   });
 
+  it('a SIP URI written without a scheme is a sip: URI (Twilio\'s and Kazoo\'s examples)', () => {
+    const uris = (body: string): string[] => only('Dial', `<Dial>${body}</Dial>`).nouns
+      .map((n) => (n.kind === 'Sip' ? n.uri : ''));
+    assert.deepEqual(uris('<Sip>kate@example.com</Sip>'), ['sip:kate@example.com']);
+    assert.deepEqual(uris('<Sip>user@host.com:2600</Sip>'), ['sip:user@host.com:2600']);
+    assert.deepEqual(uris('<Sip> example.com:5080;transport=tcp </Sip>'), ['sip:example.com:5080;transport=tcp']);
+    assert.deepEqual(uris('<Sip>SIPS:kate@example.com</Sip><Sip>sip:kate@example.com?X-A=1</Sip>'),
+      ['SIPS:kate@example.com', 'sip:kate@example.com?X-A=1']);
+  });
+
   it('Conference and Queue must be alone', () => {
     rejects(response('<Dial><Number>1</Number><Conference>r</Conference></Dial>'), 'ERR_TWIML_INVALID_NESTING', 12200, 1);
     rejects(response('<Dial><Queue>a</Queue><Queue>b</Queue></Dial>'), 'ERR_TWIML_INVALID_NESTING', 12200, 1);
@@ -135,7 +145,8 @@ describe('twiml: Dial', () => {
     rejects(response('<Dial/>'), 'ERR_TWIML_MISSING_VALUE', 12200, 1);
     rejects(response('<Dial><Number> </Number></Dial>'), 'ERR_TWIML_MISSING_VALUE', 12200, 1);
     rejects(response('<Dial><User/></Dial>'), 'ERR_TWIML_MISSING_VALUE', 12200, 1);
-    rejects(response('<Dial><Sip>alice@example.com</Sip></Dial>'), 'ERR_TWIML_INVALID_TEXT', 12200, 1);
+    rejects(response('<Dial><Sip>tel:+15551234567</Sip></Dial>'), 'ERR_TWIML_INVALID_TEXT', 12200, 1);
+    rejects(response('<Dial><Sip>http://example.com/x</Sip></Dial>'), 'ERR_TWIML_INVALID_TEXT', 12200, 1);
     rejects(response('<Dial><Say>hi</Say></Dial>'), 'ERR_TWIML_INVALID_NESTING', 12200, 1);
     rejects(response('<Number>1</Number>'), 'ERR_TWIML_INVALID_NESTING', 12200, 1);
   });

@@ -43,9 +43,7 @@ function numberLegs(noun: NumberNoun, ctx: CallContext): DialLeg[] {
   if (noun.sendDigits !== undefined && noun.sendDigits !== '') {
     vars.push([`${ON_ANSWER}_digits`, `send_dtmf ${dtmfArg(noun.sendDigits)}`]);
   }
-  const whisper = legWhisper(noun, ctx);
-  if (whisper) vars.push(...whisper.vars);
-  return [leg(noun, fillTemplate(ctx.settings.dial.numberTemplate, { number }), vars, whisper?.whisper)];
+  return [leg(noun, fillTemplate(ctx.settings.dial.numberTemplate, { number }), vars, legWhisper(noun, ctx))];
 }
 
 function sipLegs(noun: SipNoun, ctx: CallContext): DialLeg[] {
@@ -58,9 +56,7 @@ function sipLegs(noun: SipNoun, ctx: CallContext): DialLeg[] {
   if (noun.username !== undefined) vars.push(['sip_auth_username', legValue(noun.username, 'the SIP username')]);
   if (noun.password !== undefined) vars.push(['sip_auth_password', legValue(noun.password, 'the SIP password')]);
   for (const [name, value] of target.headers) vars.push([`sip_h_${name}`, value]);
-  const whisper = legWhisper(noun, ctx);
-  if (whisper) vars.push(...whisper.vars);
-  return [leg(noun, fillTemplate(ctx.settings.dial.sipTemplate, { uri: target.uri }), vars, whisper?.whisper)];
+  return [leg(noun, fillTemplate(ctx.settings.dial.sipTemplate, { uri: target.uri }), vars, legWhisper(noun, ctx))];
 }
 
 /** The realm of User and Device endpoints. */

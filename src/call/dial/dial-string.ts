@@ -1,26 +1,27 @@
 /**
  * The argument of `bridge`: `{originate variables}[leg variables]endpoint,[leg variables]endpoint`. Legs separated
  * by `,` ring at once and the first to answer wins. Every customer value was checked before it got here
- * (dial-values.ts); this module only refuses what would still break the string, as a last line of defence.
+ * (dial-values.ts); values are escaped for their list (var-list-value.ts), and what still cannot be written is
+ * refused, as a last line of defence.
  */
 import { AppError } from '../../errors.js';
 import type { DialLeg, VarList } from './dial-legs.js';
+import { escapeListValue, uncarriable, type VarListKind } from './var-list-value.js';
 
 const VAR_NAME = /^[A-Za-z0-9_-]+$/;
-/** A variable value may hold spaces (`send_dtmf 1234`) but nothing that ends a list or expands. */
-const UNSAFE_VALUE = /[,|^'"`\\[\]{}<>$\r\n\u0000-\u001f\u007f-\u009f]/;
 
-function varList(vars: VarList): string {
+function varList(vars: VarList, kind: VarListKind): string {
   return vars.map(([name, value]) => {
-    if (!VAR_NAME.test(name) || value === '' || UNSAFE_VALUE.test(value)) {
-      throw new AppError('ERR_INTERNAL', `dial variable ${name} cannot be written safely`);
+    const why = uncarriable(value, kind);
+    if (!VAR_NAME.test(name) || why !== undefined) {
+      throw new AppError('ERR_INTERNAL', `dial variable ${name} cannot be written safely: ${why ?? 'a bad name'}`);
     }
-    return `${name}=${value}`;
+    return `${name}=${escapeListValue(value, kind)}`;
   }).join(',');
 }
 
 /** Builds the dial string of legs ringing at once, with variables for every leg (`{}`) and per leg (`[]`). */
 export function dialString(global: VarList, legs: readonly DialLeg[]): string {
-  const head = global.length === 0 ? '' : `{${varList(global)}}`;
-  return head + legs.map((leg) => (leg.vars.length === 0 ? leg.endpoint : `[${varList(leg.vars)}]${leg.endpoint}`)).join(',');
+  const head = global.length === 0 ? '' : `{${varList(global, 'global')}}`;
+  return head + legs.map((leg) => (leg.vars.length === 0 ? leg.endpoint : `[${varList(leg.vars, 'leg')}]${leg.endpoint}`)).join(',');
 }

@@ -2,10 +2,12 @@
  * The customer values that end up in a `bridge` dial string, checked one by one. A dial string is
  * `{global vars}[leg vars]endpoint,[leg vars]endpoint|...`: FreeSWITCH expands `${...}` in it, splits legs on `,`
  * and `|`, variable lists on `,`, reads `{`, `}`, `[`, `]` and `<`, `>` as list brackets, `^^` as a delimiter switch
- * and quotes as grouping. None of these can be escaped reliably inside a variable list, so a value that holds any
- * of them (or whitespace, or a control character) is refused rather than rewritten.
+ * and quotes as grouping. Numbers, ids and endpoints must hold none of these (nothing there can be escaped); a value
+ * inside a variable list (a SIP credential, a header value) is escaped for its list instead, and refused only when
+ * it cannot be carried intact (var-list-value.ts).
  */
 import { AppError, type ErrorCode } from '../../errors.js';
+import { uncarriable } from './var-list-value.js';
 
 /** Characters FreeSWITCH would read as dial-string syntax, whitespace and control characters. */
 const DIAL_SYNTAX = /[\s,|^'"`\\[\]{}<>$\u0000-\u001f\u007f-\u009f]/;
@@ -16,8 +18,8 @@ const E164ISH = /^\+?[0-9]{1,20}$/;
 const CALLER_ID = /^\+?[A-Za-z0-9_.-]{1,64}$/;
 const DIRECTORY_ID = /^[A-Za-z0-9_.@+-]{1,128}$/;
 
-function refuse(code: ErrorCode, what: string, value: string): never {
-  throw new AppError(code, `${what} ${JSON.stringify(value.slice(0, 60))} is refused`);
+function refuse(code: ErrorCode, what: string, value: string, why?: string): never {
+  throw new AppError(code, `${what} ${JSON.stringify(value.slice(0, 60))} is refused${why === undefined ? '' : `: ${why}`}`);
 }
 
 /**
@@ -51,11 +53,13 @@ export function directoryId(text: string): string {
 }
 
 /**
- * A value that goes into a `[...]` or `{...}` variable list as it is (a SIP credential, a header value).
+ * A value that goes into a leg's `[...]` variable list (a SIP credential, a header value): kept as it is when it can
+ * be carried intact (the dial string escapes it), else refused.
  * @throws AppError ERR_DIAL_ENDPOINT_REFUSED
  */
 export function legValue(text: string, what: string): string {
-  if (text === '' || DIAL_SYNTAX.test(text)) refuse('ERR_DIAL_ENDPOINT_REFUSED', what, text);
+  const why = uncarriable(text, 'leg');
+  if (why !== undefined) refuse('ERR_DIAL_ENDPOINT_REFUSED', what, text, why);
   return text;
 }
 

@@ -24,6 +24,7 @@ import { callerIdNumber } from './dial-values.js';
 import { LegCallbacks } from './leg-callbacks.js';
 import { ringbackTone } from './ring-tones.js';
 import { registerWhispers, whisperRejected } from './whisper-dial.js';
+import { whisperDialVars } from './whisper-legs.js';
 
 /** What the engine saw of the bridge while it ran. */
 interface BridgeWatch {
@@ -68,10 +69,10 @@ function ringTone(verb: DialVerb, ctx: CallContext): string | undefined {
 }
 
 /** Variables of every leg. */
-function originateVars(verb: DialVerb, callerId: string | undefined, tone: string | undefined, legs: readonly DialLeg[]): VarList {
+function originateVars(verb: DialVerb, callerId: string | undefined, tone: string | undefined, legs: readonly DialLeg[],
+  ctx: CallContext): VarList {
   const vars: Array<readonly [string, string]> = [['originate_timeout', String(verb.timeout)]];
-  // A whisper runs after the answer: the ring timeout must not cut it short.
-  if (legs.some((leg) => leg.whisper !== undefined)) vars.push(['group_confirm_cancel_timeout', 'true']);
+  vars.push(...whisperDialVars(ctx, legs.some((leg) => leg.whisper !== undefined)));
   if (callerId !== undefined) vars.push(['origination_caller_id_number', callerId]);
   if (tone !== undefined) vars.push(['ignore_early_media', 'true']);
   vars.push([`${ON_ANSWER}_limit`, `sched_hangup +${verb.timeLimit} ALLOTTED_TIMEOUT`]);
@@ -126,7 +127,7 @@ export async function ringNouns(verb: DialVerb, nouns: readonly RingNoun[], ctx:
   const whispers = registerWhispers(ctx, legs, callerId ?? ctx.identity.from, (uuid) => callbacks.answered(uuid));
   let bridged: Awaited<ReturnType<typeof bridge>>;
   try {
-    bridged = await bridge(dialString(originateVars(verb, callerId, tone, legs), legs), ctx, callbacks);
+    bridged = await bridge(dialString(originateVars(verb, callerId, tone, legs, ctx), legs), ctx, callbacks);
   } finally {
     for (const leg of legs) ctx.whispers?.remove(leg.uuid);
   }

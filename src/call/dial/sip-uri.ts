@@ -1,8 +1,10 @@
 /**
  * `<Sip>` URIs: `sip:` or `sips:`, a user part, a host name or IPv4 address, an optional port and URI parameters,
- * then optional headers after `?`. Only `X-` headers are kept; they become `sip_h_X-...` leg variables. Every part
- * is checked against a conservative character set: a URI that FreeSWITCH could read as dial-string syntax is
- * refused as a whole.
+ * then optional headers after `?`. Only `X-` headers are kept; they become `sip_h_X-...` leg variables. The URI
+ * itself goes into the endpoint, so it is checked against a conservative character set and a URI that FreeSWITCH
+ * could read as dial-string syntax is refused as a whole. A header value is percent-decoded (`+` is a space),
+ * trimmed, and carried as it is in the leg's variable list, escaped there (var-list-value.ts); one that cannot be
+ * carried intact (a line break, `${`, a `'` quote, a backslash, unbalanced `[` `]`) refuses the URI.
  */
 import { AppError } from '../../errors.js';
 import { legValue } from './dial-values.js';
@@ -54,7 +56,7 @@ export function parseSipUri(text: string): SipTarget {
       dropped.push(name.slice(0, 40));
       continue;
     }
-    headers.push([name, legValue(value, `the header ${name}`)]);
+    headers.push([name, legValue(value.trim(), `the header ${name}`)]);
   }
   return { uri: base, headers, dropped };
 }

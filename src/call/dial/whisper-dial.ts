@@ -1,6 +1,7 @@
 /**
- * Registers the whispers of a Dial's legs with this server before the bridge rings them (whisper/whisper-leg.ts
- * runs them when the legs connect), and tells afterwards whether one turned its callee down.
+ * Registers the legs of a Dial with whispers with this server before the bridge rings them (whisper/whisper-leg.ts
+ * runs them when the legs connect), and tells afterwards whether one turned its callee down. Every leg of such a
+ * Dial reaches this server on answer (whisper-legs.ts), so every leg is registered, those without a url too.
  */
 import type { CallContext } from '../call-context.js';
 import type { WhisperTask } from '../whisper/whisper-registry.js';
@@ -19,13 +20,13 @@ export function legTo(leg: DialLeg): string {
   return leg.noun.id;
 }
 
-/** Registers every leg that has a whisper; the caller removes them after the bridge. */
+/** Registers every leg when one has a whisper (none otherwise); the caller removes them after the bridge. */
 export function registerWhispers(ctx: CallContext, legs: readonly DialLeg[], from: string,
   onAnswer: (legUuid: string) => void): RegisteredWhisper[] {
   const out: RegisteredWhisper[] = [];
+  if (ctx.whispers === undefined || !legs.some((leg) => leg.whisper !== undefined)) return out;
   for (const leg of legs) {
-    if (leg.whisper === undefined || ctx.whispers === undefined) continue;
-    const task: WhisperTask = { url: leg.whisper.url, method: leg.whisper.method, format: ctx.source.format,
+    const task: WhisperTask = { ...(leg.whisper === undefined ? {} : { document: leg.whisper }), format: ctx.source.format,
       parent: ctx.identity, from, to: legTo(leg), result: 'pending', onAnswer: () => onAnswer(leg.uuid) };
     ctx.whispers.add(leg.uuid, task);
     out.push({ legUuid: leg.uuid, task });

@@ -1,7 +1,9 @@
 /**
  * The callee's side of a whisper: a dialled leg that answered reaches this server (dial/whisper-legs.ts) and runs
  * the `<Number url>` / `<Sip url>` document with the normal engine, restricted to what Twilio allows there (Say,
- * Play, Pause, Gather, Redirect, Hangup, Reject; other verbs are skipped with ERR_DIAL_WHISPER_VERB).
+ * Play, Pause, Gather, Redirect, Hangup, Reject; other verbs are skipped with ERR_DIAL_WHISPER_VERB). A leg of the
+ * same Dial without a url is released at once, as is a leg screened by a confirm application that is not this
+ * server's (leg-connection.ts).
  *
  * Requests describe the child call as Twilio does: CallSid = the leg's uuid, ParentCallSid = the caller's,
  * AccountSid of the caller, Direction=outbound-dial, From/To of the dialled leg, CallStatus=in-progress.
@@ -11,7 +13,8 @@
  * Dial goes on as if nobody had answered. A document that cannot be fetched hangs the leg up too
  * (ERR_DIAL_WHISPER_FAILED): a screening step that did not run must not connect the callee.
  */
-import type { ChannelData, EslChannel } from '../../esl/index.js';
+import type { EslChannel } from '../../esl/index.js';
+import type { Logger } from '../../log.js';
 import { toAppError } from '../../errors.js';
 import type { TwimlDocument, Verb } from '../../twiml/index.js';
 import { redactUrl } from '../../webhook/index.js';
@@ -21,15 +24,11 @@ import { fetchDocument } from '../fetch-document.js';
 import { authTokenFor } from '../engine-settings.js';
 import { WHISPER_PARENT_VARIABLE } from '../dial/whisper-legs.js';
 import { handlerFor, type Navigation, type VerbOutcome } from '../verbs/index.js';
-import type { WhisperTask } from './whisper-registry.js';
+import type { LegConnection } from './leg-connection.js';
+import type { WhisperDocument, WhisperTask } from './whisper-registry.js';
 
 /** Verbs a whisper document may use. */
 export const WHISPER_VERBS: ReadonlySet<Verb['kind']> = new Set(['Say', 'Play', 'Pause', 'Gather', 'Redirect', 'Hangup', 'Reject']);
-
-/** Whether a channel handed to this server is a dialled leg coming to run its whisper. */
-export function isWhisperLeg(data: ChannelData): boolean {
-  return (data.variable(WHISPER_PARENT_VARIABLE) ?? '') !== '';
-}
 
 /** What the leg's context is built from besides the channel: the caller's engine pieces. */
 export type WhisperEnvironment = Omit<CallContext, 'channel' | 'log' | 'signal' | 'source' | 'identity' | 'state'>;
@@ -49,8 +48,8 @@ async function runAllowed(ctx: CallContext, doc: TwimlDocument): Promise<VerbOut
 }
 
 /** Runs the whisper documents; true when they ran out with the leg still up. */
-async function runDocuments(ctx: CallContext, task: WhisperTask): Promise<boolean> {
-  let next: Navigation = { url: task.url, method: task.method, extras: {} };
+async function runDocuments(ctx: CallContext, document: WhisperDocument): Promise<boolean> {
+  let next: Navigation = { url: document.url, method: document.method, extras: {} };
   for (;;) {
     if (ctx.state.requests >= ctx.settings.maxRequests) {
       ctx.log.warn({ code: 'ERR_CALL_REDIRECT_LIMIT', limit: ctx.settings.maxRequests }, 'too many whisper requests');
@@ -78,18 +77,10 @@ async function release(channel: EslChannel): Promise<void> {
   await channel.hangupComplete;
 }
 
-/** Runs the whisper of a leg that connected with {@link WHISPER_PARENT_VARIABLE}. Never throws. */
-export async function runWhisperLeg(channel: EslChannel, env: WhisperEnvironment): Promise<void> {
-  const task = env.whispers?.find(channel.uuid);
-  if (task === undefined) {
-    channel.log.warn({ code: 'ERR_DIAL_WHISPER_UNKNOWN', parent: channel.data.variable(WHISPER_PARENT_VARIABLE) },
-      'a whisper leg this server did not dial; hanging it up');
-    await hangupChannel(channel, channel.log, 'NORMAL_CLEARING');
-    return;
-  }
-  task.onAnswer?.();
+/** Runs the whisper document of a leg this server dialled; true when the callee is to be connected. */
+async function runWhisper(channel: EslChannel, env: WhisperEnvironment, log: Logger, task: WhisperTask,
+  document: WhisperDocument): Promise<boolean> {
   const parent = task.parent;
-  const log = channel.log.child({ callSid: channel.uuid, accountSid: parent.accountSid, parentCallSid: parent.callSid });
   // Signed as the parent call's requests are: with its account's token.
   const authToken = authTokenFor(env.settings, parent.accountSid);
   const ctx: CallContext = {
@@ -98,22 +89,45 @@ export async function runWhisperLeg(channel: EslChannel, env: WhisperEnvironment
     channel,
     log,
     signal: channel.signal,
-    source: { voiceUrl: task.url, method: task.method, format: task.format, fallbackUrl: undefined, statusCallback: undefined },
+    source: { voiceUrl: document.url, method: document.method, format: task.format, fallbackUrl: undefined, statusCallback: undefined },
     identity: { callSid: channel.uuid, accountSid: parent.accountSid, from: task.from, to: task.to, direction: 'outbound-dial',
       parentCallSid: parent.callSid },
-    state: { document: task.url, answered: true, requests: 0, recordings: 0, terminators: undefined, variables: new Map(),
+    state: { document: document.url, answered: true, requests: 0, recordings: 0, terminators: undefined, variables: new Map(),
       fallbackUsed: false, callbacks: [], failed: false, hangupRequested: undefined },
   };
   let accepted = false;
   try {
-    accepted = await runDocuments(ctx, task);
+    accepted = await runDocuments(ctx, document);
   } catch (err) {
     if (!isCallEnded(err)) log.error({ code: toAppError(err).code, err }, 'whisper failed; the callee is not connected');
   } finally {
     await Promise.allSettled(ctx.state.callbacks);
   }
+  return accepted;
+}
+
+/** Runs a leg of a Dial with whispers, or releases or hangs up a screened leg (see leg-connection.ts). Never throws. */
+export async function runWhisperLeg(channel: EslChannel, env: WhisperEnvironment,
+  connection: Exclude<LegConnection, { kind: 'call' }>): Promise<void> {
+  if (connection.kind === 'stale') {
+    channel.log.warn({ code: 'ERR_DIAL_WHISPER_UNKNOWN', parent: channel.data.variable(WHISPER_PARENT_VARIABLE) },
+      'a whisper leg this server did not dial; hanging it up');
+    await hangupChannel(channel, channel.log, 'NORMAL_CLEARING');
+    return;
+  }
+  if (connection.kind === 'screened-elsewhere') {
+    channel.log.info({ channelName: channel.data.channelName },
+      'a leg screened by a dial this server did not make (a loopback callee bridging on); released unscreened');
+    await release(channel);
+    return;
+  }
+  const { task } = connection;
+  const { parent } = task;
+  const log = channel.log.child({ callSid: channel.uuid, accountSid: parent.accountSid, parentCallSid: parent.callSid });
+  task.onAnswer?.();
+  const accepted = task.document === undefined || await runWhisper(channel, env, log, task, task.document);
   task.result = accepted ? 'accepted' : 'rejected';
-  log.info({ result: task.result }, 'whisper finished');
+  log.info({ result: task.result, whisper: task.document !== undefined }, 'whisper leg finished');
   if (accepted) await release(channel);
   else await hangupChannel(channel, log, 'NORMAL_CLEARING');
 }

@@ -1,8 +1,9 @@
 /**
- * The whispers this server is waiting to run: a `<Number url>` or `<Sip url>` leg is registered under its uuid
- * (its `origination_uuid`) before the bridge rings it, and taken when FreeSWITCH connects that leg to this server
- * after it answers. Nothing about the whisper travels in the dial string but a marker variable, so no customer
- * URL ever reaches a FreeSWITCH argument.
+ * The whispers this server is waiting to run: every leg of a Dial with a `<Number url>` or `<Sip url>` is registered
+ * under its uuid (its `origination_uuid`) before the bridge rings it, and taken when FreeSWITCH connects that leg
+ * to this server after it answers (legs without a url of their own are registered too: they reach this server as
+ * well, and are released at once). Nothing about the whisper travels in the dial string but a marker variable, so
+ * no customer URL ever reaches a FreeSWITCH argument.
  */
 import type { HttpMethod } from '../../twiml/index.js';
 import type { ParamFormat } from '../../webhook/index.js';
@@ -11,10 +12,16 @@ import type { CallIdentity } from '../call-description.js';
 /** How a whisper ended for the leg. */
 export type WhisperResult = 'pending' | 'accepted' | 'rejected';
 
-/** One whisper to run on an answered leg. */
-export interface WhisperTask {
+/** The document a leg's callee hears. */
+export interface WhisperDocument {
   readonly url: URL;
   readonly method: HttpMethod;
+}
+
+/** One leg of a Dial with whispers, waiting to reach this server once it answers. */
+export interface WhisperTask {
+  /** The callee's whisper; undefined for a leg without one (it is released at once, unscreened). */
+  readonly document?: WhisperDocument;
   /** Request parameter naming of the parent call. */
   readonly format: ParamFormat;
   /** The call that dialled (ParentCallSid, AccountSid). */

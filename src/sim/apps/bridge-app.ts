@@ -22,7 +22,9 @@ import {
   parseDialString,
   resolveLeg,
   sipFailureVars,
+  watchedVars,
   type DialLeg,
+  type DialPlan,
   type LegResult,
 } from './bridge-dial.js';
 import { answer, preAnswer } from './channel-ops.js';
@@ -130,10 +132,24 @@ interface Screening {
 }
 
 /**
+ * The originate's confirm variables: the dial string's `{}` ones, else the caller's channel variables of the same
+ * name (switch_ivr_originate.c copies those into the originate when the dial string lacks them).
+ */
+function originateConfirmVars(ctx: AppContext, plan: DialPlan): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const name of ['group_confirm_key', 'group_confirm_file']) {
+    const value = plan.vars[name] ?? ctx.channel.vars.get(name);
+    if (value !== undefined) out[name] = value;
+  }
+  return out;
+}
+
+/**
  * The first answering leg that survives its whisper (legs without one survive at once), trying them in the order
  * they answered.
  */
-async function screen(ctx: AppContext, answering: readonly Attempt[]): Promise<Screening | 'caller-hangup'> {
+async function screen(ctx: AppContext, plan: DialPlan, answering: readonly Attempt[]): Promise<Screening | 'caller-hangup'> {
+  const originate = originateConfirmVars(ctx, plan);
   let nowMs = answering[0]?.result.atMs ?? 0;
   let turnedDown: Screening['turnedDown'];
   for (const a of answering) {
@@ -142,9 +158,10 @@ async function screen(ctx: AppContext, answering: readonly Attempt[]): Promise<S
       if (o.reason === 'hangup') return 'caller-hangup';
       nowMs = a.result.atMs;
     }
-    const target = whisperSocketOf(a.vars);
+    const watched = watchedVars(a.leg, plan);
+    const target = whisperSocketOf(watched, originate);
     if (target === undefined) return { winner: a };
-    const end = await runLegWhisper(ctx, a.leg, a.uuid, a.vars, target);
+    const end = await runLegWhisper(ctx, a.leg, a.uuid, watched, target);
     if (end === 'caller-hangup') return end;
     if (end.accepted) return { winner: a };
     turnedDown = { attempt: a, cause: end.cause };
@@ -196,7 +213,7 @@ async function bridge(ctx: AppContext, arg: string): Promise<undefined> {
       failed(ctx, attempts[0] ?? last, 'ORIGINATOR_CANCEL', undefined, true);
       return undefined;
     }
-    const screening = await screen(ctx, answering);
+    const screening = await screen(ctx, plan, answering);
     if (screening === 'caller-hangup') {
       failed(ctx, attempts[0] ?? last, 'ORIGINATOR_CANCEL', undefined, true);
       return undefined;

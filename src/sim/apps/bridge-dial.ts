@@ -1,6 +1,7 @@
 /**
  * Dial strings of the `bridge` app and what each B-leg target does. Failover groups are
- * separated by `|`, parallel legs by `,`; `{a=b}` sets originate variables, `[a=b]` per-leg ones.
+ * separated by `|`, parallel legs by `,`; `{a=b}` sets originate variables, `[a=b]` per-leg ones,
+ * read with FreeSWITCH's own quoting and escaping rules (dial-syntax.ts).
  * Timeouts: `leg_timeout` (per leg), else `originate_timeout` (originate or exported variables),
  * else the A-leg's `call_timeout`, else 60 s; FreeSWITCH's timer has about 1 s granularity and
  * gave up within (N-1, N] s (esl-captures/more/INDEX.md "Surprises" 18).
@@ -9,6 +10,7 @@
  */
 import { causeName, causeOfSipStatus, sipPhrase } from '../channel/hangup-causes.js';
 import type { BLegOutcome } from '../sim/options.js';
+import { readDialString, type ParsedLeg } from './dial-syntax.js';
 
 /** One B-leg of a dial string. */
 export interface DialLeg {
@@ -29,23 +31,9 @@ export interface DialPlan {
   readonly groups: ReadonlyArray<ReadonlyArray<DialLeg>>;
 }
 
-function parseVars(text: string): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const pair of text.split(',')) {
-    const eq = pair.indexOf('=');
-    if (eq > 0) out[pair.slice(0, eq).trim()] = pair.slice(eq + 1).trim();
-  }
-  return out;
-}
-
-function leg(raw: string): DialLeg {
-  let target = raw.trim();
-  let vars: Record<string, string> = {};
-  const m = /^\[([^\]]*)\](.*)$/.exec(target);
-  if (m) {
-    vars = parseVars(m[1] ?? '');
-    target = (m[2] ?? '').trim();
-  }
+function leg(parsed: ParsedLeg): DialLeg {
+  const target = parsed.endpoint;
+  const vars = parsed.vars;
   const parts = target.split('/');
   const sip = parts[0] === 'sofia';
   if (sip) {
@@ -61,37 +49,14 @@ function leg(raw: string): DialLeg {
   return { target, vars, sip, number: last, calleeNumber: last, channelName: target };
 }
 
-/** Splits `text` on `sep` where it is not inside `[...]` (per-leg variables hold commas). */
-function splitOutside(text: string, sep: string): string[] {
-  const out: string[] = [];
-  let depth = 0;
-  let start = 0;
-  for (let i = 0; i < text.length; i++) {
-    const c = text[i];
-    if (c === '[') depth++;
-    else if (c === ']') depth = Math.max(0, depth - 1);
-    else if (c === sep && depth === 0) {
-      out.push(text.slice(start, i));
-      start = i + 1;
-    }
-  }
-  out.push(text.slice(start));
-  return out;
-}
-
-/** Splits a dial string into originate variables and failover groups of parallel legs. */
+/** Splits a dial string into originate variables and failover groups of parallel legs (none on a parse error). */
 export function parseDialString(dial: string): DialPlan {
-  let rest = dial.trim();
-  let vars: Record<string, string> = {};
-  const m = /^\{([^}]*)\}(.*)$/.exec(rest);
-  if (m) {
-    vars = parseVars(m[1] ?? '');
-    rest = m[2] ?? '';
-  }
-  const groups = splitOutside(rest, '|')
-    .map((g) => splitOutside(g, ',').filter((l) => l.trim() !== '').map(leg))
-    .filter((g) => g.length > 0);
-  return { vars, groups };
+  const parsed = readDialString(dial);
+  if (parsed === undefined) return { vars: {}, groups: [] };
+  return {
+    vars: parsed.vars,
+    groups: parsed.groups.map((g) => g.filter((l) => l.endpoint !== '').map(leg)).filter((g) => g.length > 0),
+  };
 }
 
 /** What one leg resolves to, in FreeSWITCH milliseconds from the start of the originate. */
@@ -102,6 +67,26 @@ export type LegResult =
 /** A leg's variables: the originate ones, overridden by its own. */
 export function legVars(l: DialLeg, plan: DialPlan): Readonly<Record<string, string>> {
   return { ...plan.vars, ...l.vars };
+}
+
+/** Whether a dial-string target is a mod_loopback endpoint. */
+export function isLoopback(l: DialLeg): boolean {
+  return l.target.startsWith('loopback/');
+}
+
+function withoutConfirm(vars: Readonly<Record<string, string>>): Record<string, string> {
+  return Object.fromEntries(Object.entries(vars).filter(([name]) => !name.startsWith('group_confirm_')));
+}
+
+/**
+ * The variables of the channel the originate watches for a leg. A sofia (or other) leg carries the originate's
+ * `{}` variables and its own `[]` ones. A loopback endpoint is two channels: mod_loopback hands every variable to
+ * `loopback/N-b`, the side that runs the dialplan, and the watched side `loopback/N-a` keeps only the `{}` ones,
+ * without `group_confirm_*` (real-findings/whisper-loopback: `[]` variables land on -b; group_confirm_key unset on
+ * -a in both forms); its `origination_uuid` still becomes -a's uuid.
+ */
+export function watchedVars(l: DialLeg, plan: DialPlan): Readonly<Record<string, string>> {
+  return isLoopback(l) ? withoutConfirm(plan.vars) : legVars(l, plan);
 }
 
 /** A time limit set on answer (`execute_on_answer*=sched_hangup +N [cause]`). */

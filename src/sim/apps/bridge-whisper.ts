@@ -1,23 +1,37 @@
 /**
  * A leg with `group_confirm_key=exec` runs `group_confirm_file` once it answers, before the bridge, and wins only
- * if it is still up when that application returns (switch_ivr_originate.c, collect_thread_run). The simulator
- * models the one application this is used with, `socket <host:port> async full`: it places the leg as a call of
- * its own to that socket (answered, outbound, with the leg's variables and the callee's scripted digits) and
- * waits for that session to end. The leg then stays up (the socket application returns) unless it was hung up.
+ * if it is still up when that application returns (switch_ivr_originate.c, collect_thread_run). The key and file
+ * are the watched channel's own (`[]` variables, which a loopback endpoint's watched side never has), else the
+ * originate's (`{}`, or the caller's channel variables when the dial string has none). The simulator models the one
+ * application this is used with, `socket <host:port> async full`: it places the leg as a call of its own to that
+ * socket (answered, outbound, with the watched channel's variables and the callee's scripted digits) and waits for
+ * that session to end. The leg then stays up (the socket application returns) unless it was hung up.
  */
 import { causeName } from '../channel/hangup-causes.js';
 import type { AppContext } from './app-context.js';
-import type { DialLeg } from './bridge-dial.js';
+import { isLoopback, type DialLeg } from './bridge-dial.js';
 
-/** The socket a leg's confirm application connects to, when it is one. */
-export function whisperSocketOf(vars: Readonly<Record<string, string>>): string | undefined {
-  if ((vars['group_confirm_key'] ?? '').toLowerCase() !== 'exec') return undefined;
-  const m = /^socket\s+(\S+)\s+async\s+full$/i.exec((vars['group_confirm_file'] ?? '').trim());
+/**
+ * The socket a leg's confirm application connects to, when it is one: `peer` are the watched channel's variables,
+ * `originate` the originate's own.
+ */
+export function whisperSocketOf(peer: Readonly<Record<string, string>>, originate: Readonly<Record<string, string>>)
+  : string | undefined {
+  const globalKey = originate['group_confirm_key'] || undefined;
+  const key = peer['group_confirm_key'] || globalKey;
+  if ((key ?? '').toLowerCase() !== 'exec') return undefined;
+  const file = peer['group_confirm_file'] || (globalKey === undefined ? undefined : originate['group_confirm_file']);
+  const m = /^socket\s+(\S+)\s+async\s+full$/i.exec((file ?? '').trim());
   return m?.[1]?.split('|')[0];
 }
 
 /** How a leg's whisper ended: accepted (still up), or the cause it was hung up with. */
 export type WhisperEnd = { readonly accepted: true } | { readonly accepted: false; readonly cause: string };
+
+/** The variables mod_loopback sets on the watched side of a loopback leg (mod_loopback.c). */
+function loopbackSideVars(ctx: AppContext): Record<string, string> {
+  return { loopback_leg: 'A', loopback_from_uuid: ctx.channel.uuid };
+}
 
 /** Runs the leg's socket session; the caller hanging up meanwhile cancels it (ORIGINATOR_CANCEL). */
 export async function runLegWhisper(ctx: AppContext, leg: DialLeg, uuid: string, vars: Readonly<Record<string, string>>,
@@ -30,11 +44,12 @@ export async function runLegWhisper(ctx: AppContext, leg: DialLeg, uuid: string,
     port: Number(target.slice(colon + 1)),
     uuid,
     profile: leg.sip ? 'sip' : 'loopback',
+    channelName: leg.channelName,
     direction: 'outbound',
     answerState: 'answered',
     destinationNumber: leg.number,
     callerIdNumber: vars['origination_caller_id_number'] ?? ctx.channel.profileField('Caller-ID-Number') ?? '',
-    variables: vars,
+    variables: isLoopback(leg) ? { ...vars, ...loopbackSideVars(ctx) } : vars,
     socketArg: `${target} async full`,
     afterSocket: 'continue',
     ...(callee === undefined ? {} : { caller: callee }),

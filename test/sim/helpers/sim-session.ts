@@ -43,6 +43,25 @@ export class SimSession {
     this.#owner = owner;
   }
 
+  /** The port the test's server listens on (where `socket 127.0.0.1:<port> async full` connects). */
+  get port(): number {
+    return this.#port;
+  }
+
+  /**
+   * The next call the simulator places to this server on its own (a dialled leg running `socket` as its confirm
+   * application), answered with `connect` only.
+   */
+  async acceptLeg(): Promise<{ call: SimulatedCall; conn: RawConnection; data: Msg }> {
+    const conn = await this.#server.accept();
+    const call = this.sim.socketLegs[this.sim.socketLegs.length - 1];
+    assert.ok(call, 'the simulator placed a leg');
+    conn.send('connect\n\n');
+    const raw = await conn.reader.next(5000);
+    assert.ok(raw, 'the leg answered connect');
+    return { call, conn, data: wrap(raw) };
+  }
+
   /** Another call on the same simulator and server (set up like {@link ready}). */
   async spawn(call: Partial<SimCallOptions> = {}): Promise<SimSession> {
     const c = this.sim.call({ host: '127.0.0.1', port: this.#port, ...call });
