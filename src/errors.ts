@@ -138,12 +138,29 @@ export class CallEndedError extends AppError {
   }
 }
 
-/** A configuration value failed validation; the message names the key. */
+/**
+ * A configuration value failed validation, or the file could not be read. The message names the key, where its
+ * value came from (environment variable or file) and the value, secrets redacted; `problems` lists them one by one.
+ */
 export class ConfigError extends AppError {
-  constructor(message: string, options?: { cause?: unknown }) {
+  readonly problems: readonly ConfigProblemSummary[];
+  constructor(message: string, options?: { cause?: unknown; problems?: readonly ConfigProblemSummary[] }) {
     super('ERR_CONFIG_INVALID', message, options);
     this.name = 'ConfigError';
+    this.problems = options?.problems ?? [];
   }
+}
+
+/** One invalid configuration value as a ConfigError lists it. */
+export interface ConfigProblemSummary {
+  /** Dotted key, e.g. `esl.port`. */
+  readonly key: string;
+  /** The environment variable the value came from, if it did. */
+  readonly env?: string;
+  /** The file the value came from, if it did. */
+  readonly file?: string;
+  /** `key: reason (source: value)`, secrets redacted. */
+  readonly message: string;
 }
 
 /** Wraps anything thrown into an AppError, keeping AppErrors as they are. */
