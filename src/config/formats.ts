@@ -4,6 +4,21 @@
  */
 import convict from 'convict';
 import { parseNetwork } from '../esl/source-guard.js';
+import { FALSE_WORDS, parseFlag, TRUE_WORDS } from '../util/flag-words.js';
+
+/**
+ * A boolean setting. convict's own Boolean turns every string but "false" into true (so `0`, `no` and `off` mean
+ * on); this one takes true/false, 1/0, yes/no and on/off and leaves anything else as it is, for the check to refuse.
+ */
+convict.addFormat({
+  name: 'flag',
+  coerce: (value: unknown) => (typeof value === 'string' ? parseFlag(value) ?? value : value),
+  validate: (value: unknown) => {
+    if (typeof value !== 'boolean') {
+      throw new Error(`must be one of ${TRUE_WORDS.map((yes, i) => `${yes}/${FALSE_WORDS[i] ?? ''}`).join(', ')}`);
+    }
+  },
+});
 
 convict.addFormat({
   name: 'network-list',

@@ -268,7 +268,7 @@ export const schema = {
     },
     denyPrivateNetworks: {
       doc: 'Refuse webhook hosts in loopback and private networks too (link-local and metadata addresses are always refused).',
-      format: Boolean, default: false, env: 'PIVOT_WEBHOOK_DENY_PRIVATE_NETWORKS',
+      format: 'flag', default: false, env: 'PIVOT_WEBHOOK_DENY_PRIVATE_NETWORKS',
     },
     deniedNetworks: {
       doc: 'More addresses or CIDR networks webhook hosts may not resolve to, besides the built-in deny list.',
