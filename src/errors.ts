@@ -86,6 +86,8 @@ export const ERROR_CATALOGUE = {
   ERR_CALL_STATUS_CALLBACK: { level: 'warn', twilio: 15003, text: 'a status callback got no 2xx reply after its retries' },
   ERR_RECORDING_DELIVERY_FAILED: { level: 'error', text: 'a recording was not delivered within its attempts; it is kept in the failed/ directory' },
   ERR_RECORDING_QUEUE: { level: 'error', text: 'an entry of the recording delivery queue could not be read or written' },
+  ERR_SPOOL_UNUSABLE: { level: 'fatal', text: 'the recording spool directory cannot be created or written by this server; it does not start' },
+  ERR_SPOOL_PERMISSIONS: { level: 'warn', text: 'the recording spool directory keeps another mode or group than configured; FreeSWITCH may be unable to write it' },
   ERR_WEBHOOK_DEBUG_LOG: { level: 'warn', text: 'a per-call debug log could not be written' },
   ERR_DIAL_WHISPER_NO_SOCKET: { level: 'warn', text: 'a Dial noun has a whisper url but no socket address is known for its leg; it is not dialled' },
   ERR_DIAL_WHISPER_UNKNOWN: { level: 'warn', text: 'a whisper leg connected that this server did not dial; it is hung up' },

@@ -95,6 +95,7 @@ export class Service {
     try {
       await this.#recordings.start();
     } catch (err) {
+      if (err instanceof AppError && err.code === 'ERR_SPOOL_UNUSABLE') throw err;
       throw new AppError('ERR_RECORDING_QUEUE', `cannot open the recording spool ${this.#config.call.record.spoolDir}`,
         { cause: err });
     }

@@ -115,6 +115,7 @@ export function createRecordingQueue(config: Readonly<Config>, webhook: CallWebh
   const { record } = config.call;
   return new RecordingDeliveryQueue({
     spoolDir: settings.record.spoolDir,
+    spoolPermissions: { mode: parseInt(record.spoolMode, 8), group: record.spoolGroup },
     webhook,
     authTokenFor: (accountSid) => authTokenFor(settings, accountSid),
     log: log.child({ component: 'recording-delivery' }),

@@ -121,6 +121,23 @@ convict.addFormat({
 });
 
 convict.addFormat({
+  name: 'group-or-empty',
+  validate: (value: unknown) => {
+    if (typeof value !== 'string' || !/^(|[0-9]+|[A-Za-z_][A-Za-z0-9_.-]*)$/.test(value)) {
+      throw new Error('must be a group name, a numeric gid, or empty');
+    }
+  },
+});
+
+convict.addFormat({
+  name: 'dir-mode',
+  validate: (value: unknown) => {
+    if (typeof value !== 'string' || !/^0?[0-7]{3,4}$/.test(value)) throw new Error('must be an octal mode written as a string, e.g. "2770"');
+    if ((parseInt(value, 8) & 0o700) !== 0o700) throw new Error('must let the owner (this server) read, write and enter it (7 in the owner digit)');
+  },
+});
+
+convict.addFormat({
   name: 'conference-word',
   validate: (value: unknown) => {
     if (typeof value !== 'string' || !/^[A-Za-z0-9_-]+$/.test(value)) throw new Error('must be letters, digits, _ and -');
