@@ -12,14 +12,12 @@ import { type Config, loadConfig } from './config/index.js';
 import { AppError, CallEndedError, toAppError } from './errors.js';
 import type { EslServer } from './esl/index.js';
 import { createReloadableHandler, type ReloadableHandler } from './lifecycle/reloadable-handler.js';
+import { configInForce, restartNeeded } from './lifecycle/running-config.js';
 import type { Logger } from './log.js';
 import { createMetrics, type Metrics } from './metrics/index.js';
 import { ParkWatcher, socketTarget } from './park/index.js';
 import { createWebhookDispatcher, type LookupFunction } from './webhook/index.js';
 import { setMaxListeners } from 'node:events';
-
-/** Keys that SIGHUP cannot change: they need a restart. */
-const RESTART_SECTIONS = ['esl', 'admin', 'park', 'server'] as const;
 
 export interface ServiceDeps {
   readonly config: Readonly<Config>;
@@ -77,7 +75,10 @@ export class Service {
     }
   }
 
-  /** The configuration in force (the last one loaded). */
+  /**
+   * The configuration in force: the last one loaded, with the keys only a restart changes (see RESTART_KEYS) as the
+   * server started with them.
+   */
   get config(): Readonly<Config> {
     return this.#config;
   }
@@ -128,7 +129,9 @@ export class Service {
 
   /**
    * Reloads the configuration file and the environment. What can change at run time (log level, `call.*`,
-   * `webhook.*`) applies to calls that start from now on; a bad file is logged with the key and changes nothing.
+   * `webhook.*`, but for the keys of RESTART_KEYS) applies to calls that start from now on; the reload line lists
+   * under `restartNeeded` the keys whose new value differs from the one the server runs with. A bad file is logged
+   * with the key and changes nothing.
    * @returns true when the new configuration is in force.
    */
   reload(): boolean {
@@ -141,11 +144,11 @@ export class Service {
         'configuration reload refused; the running configuration is kept');
       return false;
     }
-    const restartNeeded = RESTART_SECTIONS.filter((key) => JSON.stringify(next[key]) !== JSON.stringify(this.#config[key]));
-    this.#handler.reload(next);
-    this.#config = next;
+    const pending = restartNeeded(this.#config, next);
+    this.#config = configInForce(this.#config, next);
+    this.#handler.reload(this.#config);
     // Said at the level in force before, so that a reload to a quieter level is still reported.
-    this.#log.info({ logLevel: next.log.level, ...(restartNeeded.length ? { restartNeeded } : {}) },
+    this.#log.info({ logLevel: next.log.level, ...(pending.length ? { restartNeeded: pending } : {}) },
       'configuration reloaded');
     this.#log.level = next.log.level;
     this.#log.debug('debug logging is on');
