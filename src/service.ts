@@ -7,7 +7,10 @@ import type { AddressInfo } from 'node:net';
 import type { Dispatcher } from 'undici';
 import { AdminServer } from './admin/admin-server.js';
 import { createApp } from './app.js';
-import { createAddressChecker, createRecordingQueue, createWebhookClient, type RecordingDeliveryQueue } from './call/index.js';
+import {
+  createAddressChecker, createRecordingQueue, createWebhookClient, type EndpointResolver, type QueueStore,
+  type RecordingDeliveryQueue,
+} from './call/index.js';
 import { type Config, loadConfig } from './config/index.js';
 import { AppError, CallEndedError, toAppError } from './errors.js';
 import type { EslServer } from './esl/index.js';
@@ -30,6 +33,10 @@ export interface ServiceDeps {
   readonly dispatcher?: Dispatcher;
   /** Resolves the host names of customer URLs, for the dispatcher and the media URL check (default: dns.lookup). */
   readonly lookup?: LookupFunction;
+  /** The queues of `<Enqueue>` (default: in-process, for this server alone; a shared store serves several). */
+  readonly queueStore?: QueueStore;
+  /** Where `<User>` and `<Device>` ids ring (default: the configured templates). */
+  readonly endpointResolver?: EndpointResolver;
 }
 
 /** A running server. */
@@ -67,7 +74,9 @@ export class Service {
     const recordings = this.#recordings;
     this.metrics = createMetrics({ recordingsPending: () => recordings.pending });
     this.#handler = createReloadableHandler(deps.config, this.#dispatcher, this.metrics.observer, this.#recordings,
-      { addresses, shutdown: this.#lifetime.signal });
+      { addresses, shutdown: this.#lifetime.signal,
+        ...(deps.queueStore && { queueStore: deps.queueStore }),
+        ...(deps.endpointResolver && { endpointResolver: deps.endpointResolver }) });
     this.server = createApp({ config: deps.config, log: deps.log, handler: this.#handler.handler,
       observer: this.metrics.observer });
     if (deps.config.admin.enabled) {
