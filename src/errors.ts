@@ -93,6 +93,8 @@ export const ERROR_CATALOGUE = {
   ERR_CALL_STATUS_CALLBACK: { level: 'warn', twilio: 15003, text: 'a status callback got no 2xx reply after its retries' },
   ERR_RECORDING_DELIVERY_FAILED: { level: 'error', text: 'a recording was not delivered within its attempts; it is kept in the failed/ directory' },
   ERR_RECORDING_QUEUE: { level: 'error', text: 'an entry of the recording delivery queue could not be read or written' },
+  ERR_SPOOL_UNUSABLE: { level: 'fatal', text: 'the recording spool directory cannot be created or written by this server; it does not start' },
+  ERR_SPOOL_PERMISSIONS: { level: 'warn', text: 'the recording spool directory keeps another mode or group than configured; FreeSWITCH may be unable to write it' },
   ERR_WEBHOOK_DEBUG_LOG: { level: 'warn', text: 'a per-call debug log could not be written' },
   ERR_DIAL_WHISPER_NO_SOCKET: { level: 'warn', text: 'a Dial noun has a whisper url but no socket address is known for its leg; it is not dialled' },
   ERR_DIAL_WHISPER_UNKNOWN: { level: 'warn', text: 'a whisper leg connected that this server did not dial; it is hung up' },
@@ -145,12 +147,29 @@ export class CallEndedError extends AppError {
   }
 }
 
-/** A configuration value failed validation; the message names the key. */
+/**
+ * A configuration value failed validation, or the file could not be read. The message names the key, where its
+ * value came from (environment variable or file) and the value, secrets redacted; `problems` lists them one by one.
+ */
 export class ConfigError extends AppError {
-  constructor(message: string, options?: { cause?: unknown }) {
+  readonly problems: readonly ConfigProblemSummary[];
+  constructor(message: string, options?: { cause?: unknown; problems?: readonly ConfigProblemSummary[] }) {
     super('ERR_CONFIG_INVALID', message, options);
     this.name = 'ConfigError';
+    this.problems = options?.problems ?? [];
   }
+}
+
+/** One invalid configuration value as a ConfigError lists it. */
+export interface ConfigProblemSummary {
+  /** Dotted key, e.g. `esl.port`. */
+  readonly key: string;
+  /** The environment variable the value came from, if it did. */
+  readonly env?: string;
+  /** The file the value came from, if it did. */
+  readonly file?: string;
+  /** `key: reason (source: value)`, secrets redacted. */
+  readonly message: string;
 }
 
 /** Wraps anything thrown into an AppError, keeping AppErrors as they are. */

@@ -3,7 +3,8 @@
  * Event Socket server, admin HTTP server, park-watcher) and the signals:
  *
  * - SIGTERM / SIGINT: drain (stop accepting at once, calls finish for up to `server.drainMs`, the rest are hung
- *   up), flush the logs, exit 0. A second SIGTERM / SIGINT hangs every call up at once.
+ *   up), flush the logs, exit 0. A second SIGTERM / SIGINT hangs every call up at once (the same signal twice
+ *   within REPEATED_SIGNAL_MS counts once).
  * - SIGHUP: reload the configuration file and the environment (log level, `call.*`, `webhook.*`) for the calls
  *   that start from then on; a bad file is logged with its key and the running configuration kept.
  */
@@ -22,6 +23,12 @@ export interface ServeOptions {
 const EXIT_GRACE_MS = 2000;
 
 /**
+ * The same signal again within this time is one request delivered twice, not a second one: a terminal's Ctrl-C
+ * reaches both `npm start` (which forwards it to the server) and the server itself.
+ */
+export const REPEATED_SIGNAL_MS = 200;
+
+/**
  * Starts the server with the configuration from conf/ and the environment. A bad configuration exits 1 with a fatal
  * line naming the key; a port that cannot be bound sets exit code 1.
  */
@@ -37,7 +44,14 @@ export async function serve(options: ServeOptions = {}): Promise<void> {
   const log = createLogger(config.log.level);
   const service = new Service({ config, log, configFile: options.configFile });
   let signals = 0;
+  let last: { readonly signal: string; readonly at: number } | undefined;
   const stop = (signal: string): void => {
+    const now = performance.now();
+    if (last?.signal === signal && now - last.at < REPEATED_SIGNAL_MS) {
+      log.debug({ signal }, 'the same signal again at once: taken as one');
+      return;
+    }
+    last = { signal, at: now };
     signals++;
     if (signals > 1) {
       log.warn({ signal, code: 'ERR_SHUTDOWN', calls: service.server.activeCalls }, 'second signal: hanging up every call now');

@@ -7,19 +7,20 @@ import type { AddressInfo } from 'node:net';
 import type { Dispatcher } from 'undici';
 import { AdminServer } from './admin/admin-server.js';
 import { createApp } from './app.js';
-import { createAddressChecker, createRecordingQueue, createWebhookClient, type RecordingDeliveryQueue } from './call/index.js';
+import {
+  createAddressChecker, createRecordingQueue, createWebhookClient, type EndpointResolver, type QueueStore,
+  type RecordingDeliveryQueue,
+} from './call/index.js';
 import { type Config, loadConfig } from './config/index.js';
 import { AppError, CallEndedError, toAppError } from './errors.js';
 import type { EslServer } from './esl/index.js';
 import { createReloadableHandler, type ReloadableHandler } from './lifecycle/reloadable-handler.js';
+import { configInForce, restartNeeded } from './lifecycle/running-config.js';
 import type { Logger } from './log.js';
 import { createMetrics, type Metrics } from './metrics/index.js';
 import { ParkWatcher, socketTarget } from './park/index.js';
 import { createWebhookDispatcher, type LookupFunction } from './webhook/index.js';
 import { setMaxListeners } from 'node:events';
-
-/** Keys that SIGHUP cannot change: they need a restart. */
-const RESTART_SECTIONS = ['esl', 'admin', 'park', 'server'] as const;
 
 export interface ServiceDeps {
   readonly config: Readonly<Config>;
@@ -32,6 +33,10 @@ export interface ServiceDeps {
   readonly dispatcher?: Dispatcher;
   /** Resolves the host names of customer URLs, for the dispatcher and the media URL check (default: dns.lookup). */
   readonly lookup?: LookupFunction;
+  /** The queues of `<Enqueue>` (default: in-process, for this server alone; a shared store serves several). */
+  readonly queueStore?: QueueStore;
+  /** Where `<User>` and `<Device>` ids ring (default: the configured templates). */
+  readonly endpointResolver?: EndpointResolver;
 }
 
 /** A running server. */
@@ -69,7 +74,9 @@ export class Service {
     const recordings = this.#recordings;
     this.metrics = createMetrics({ recordingsPending: () => recordings.pending });
     this.#handler = createReloadableHandler(deps.config, this.#dispatcher, this.metrics.observer, this.#recordings,
-      { addresses, shutdown: this.#lifetime.signal });
+      { addresses, shutdown: this.#lifetime.signal,
+        ...(deps.queueStore && { queueStore: deps.queueStore }),
+        ...(deps.endpointResolver && { endpointResolver: deps.endpointResolver }) });
     this.server = createApp({ config: deps.config, log: deps.log, handler: this.#handler.handler,
       observer: this.metrics.observer });
     if (deps.config.admin.enabled) {
@@ -77,7 +84,10 @@ export class Service {
     }
   }
 
-  /** The configuration in force (the last one loaded). */
+  /**
+   * The configuration in force: the last one loaded, with the keys only a restart changes (see RESTART_KEYS) as the
+   * server started with them.
+   */
   get config(): Readonly<Config> {
     return this.#config;
   }
@@ -95,6 +105,7 @@ export class Service {
     try {
       await this.#recordings.start();
     } catch (err) {
+      if (err instanceof AppError && err.code === 'ERR_SPOOL_UNUSABLE') throw err;
       throw new AppError('ERR_RECORDING_QUEUE', `cannot open the recording spool ${this.#config.call.record.spoolDir}`,
         { cause: err });
     }
@@ -129,7 +140,9 @@ export class Service {
 
   /**
    * Reloads the configuration file and the environment. What can change at run time (log level, `call.*`,
-   * `webhook.*`) applies to calls that start from now on; a bad file is logged with the key and changes nothing.
+   * `webhook.*`, but for the keys of RESTART_KEYS) applies to calls that start from now on; the reload line lists
+   * under `restartNeeded` the keys whose new value differs from the one the server runs with. A bad file is logged
+   * with the key and changes nothing.
    * @returns true when the new configuration is in force.
    */
   reload(): boolean {
@@ -142,11 +155,11 @@ export class Service {
         'configuration reload refused; the running configuration is kept');
       return false;
     }
-    const restartNeeded = RESTART_SECTIONS.filter((key) => JSON.stringify(next[key]) !== JSON.stringify(this.#config[key]));
-    this.#handler.reload(next);
-    this.#config = next;
+    const pending = restartNeeded(this.#config, next);
+    this.#config = configInForce(this.#config, next);
+    this.#handler.reload(this.#config);
     // Said at the level in force before, so that a reload to a quieter level is still reported.
-    this.#log.info({ logLevel: next.log.level, ...(restartNeeded.length ? { restartNeeded } : {}) },
+    this.#log.info({ logLevel: next.log.level, ...(pending.length ? { restartNeeded: pending } : {}) },
       'configuration reloaded');
     this.#log.level = next.log.level;
     this.#log.debug('debug logging is on');

@@ -22,6 +22,7 @@ import {
 import { hangupChannel } from './call-actions.js';
 import type { CallContext } from './call-context.js';
 import { describeCall } from './call-description.js';
+import type { EndpointResolver } from './dial/endpoint-resolver.js';
 import { AccountLimiter } from './account-limiter.js';
 import { resolveCallSource, SourceVariable, type CallSource } from './call-source.js';
 import { openDebugLog } from './debug-log.js';
@@ -67,6 +68,8 @@ export interface CallEngineDeps {
    * outlives the server. Default: never.
    */
   readonly shutdown?: AbortSignal;
+  /** Where `<User>` and `<Device>` ids ring; default: the configured templates (call.dial.userTemplate, deviceTemplate). */
+  readonly endpointResolver?: EndpointResolver;
 }
 
 /** The options of the shared webhook dispatcher from the configuration. */
@@ -116,6 +119,7 @@ export function createRecordingQueue(config: Readonly<Config>, webhook: CallWebh
   const { record } = config.call;
   return new RecordingDeliveryQueue({
     spoolDir: settings.record.spoolDir,
+    spoolPermissions: { mode: parseInt(record.spoolMode, 8), group: record.spoolGroup },
     webhook,
     authTokenFor: (accountSid) => authTokenFor(settings, accountSid),
     log: log.child({ component: 'recording-delivery' }),
@@ -137,7 +141,9 @@ export function createRecordingQueue(config: Readonly<Config>, webhook: CallWebh
  * const handler = createCallHandler({ config, webhook: createWebhookClient(config, createWebhookDispatcher()) });
  */
 export function createCallHandler(deps: CallEngineDeps): CallHandler {
-  const shared = compileSettings(deps.config, deps.timeScale ?? 1);
+  const compiled = compileSettings(deps.config, deps.timeScale ?? 1);
+  const shared: EngineSettings = deps.endpointResolver
+    ? { ...compiled, dial: { ...compiled.dial, resolver: deps.endpointResolver } } : compiled;
   const recordings = deps.recordings ?? new HttpPutRecordingStore(deps.webhook, shared.record.uploadTimeoutMs, shared.authToken);
   const limiter = deps.limiter ?? new AccountLimiter(shared.limits);
   limiter.configure(shared.limits);

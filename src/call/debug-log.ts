@@ -5,15 +5,14 @@
 import type { Logger } from 'pino';
 import type { ChannelData } from '../esl/index.js';
 import { DebugLog } from '../webhook/index.js';
+import { parseFlag } from '../util/flag-words.js';
 import type { EngineSettings } from './engine-settings.js';
 
 export const DEBUG_VARIABLE = 'pivot_debug';
 
-const YES: ReadonlySet<string> = new Set(['true', '1', 'yes', 'on']);
-
 /** The call's debug log, or undefined when it keeps none. */
 export function openDebugLog(data: ChannelData, settings: EngineSettings, callSid: string, log: Logger): DebugLog | undefined {
-  const wanted = YES.has((data.variable(DEBUG_VARIABLE) ?? '').trim().toLowerCase());
+  const wanted = parseFlag(data.variable(DEBUG_VARIABLE) ?? '') === true;
   if (!wanted) return undefined;
   const dir = settings.debug.dir;
   if (dir === undefined) {

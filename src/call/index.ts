@@ -14,5 +14,10 @@ export { runCall } from './run-call.js';
 export { VERBS, type VerbHandler, type VerbOutcome, type VerbRegistry } from './verbs/index.js';
 export { AccountLimiter } from './account-limiter.js';
 export { createRoomServices, type RoomServices } from './rooms/room-services.js';
+export { MemoryQueueStore } from './rooms/memory-queue-store.js';
+export type {
+  BridgeLink, BridgeOffer, BridgeSide, QueueMember, QueueStanding, QueueStore, TakenCall,
+} from './rooms/queue-store.js';
+export { fillTemplate, TemplateResolver, type DirectoryTemplates, type EndpointResolver, type ResolveRequest } from './dial/endpoint-resolver.js';
 export { authTokenFor } from './engine-settings.js';
 export { WhisperRegistry } from './whisper/whisper-registry.js';

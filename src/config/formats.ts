@@ -4,6 +4,21 @@
  */
 import convict from 'convict';
 import { parseNetwork } from '../esl/source-guard.js';
+import { FALSE_WORDS, parseFlag, TRUE_WORDS } from '../util/flag-words.js';
+
+/**
+ * A boolean setting. convict's own Boolean turns every string but "false" into true (so `0`, `no` and `off` mean
+ * on); this one takes true/false, 1/0, yes/no and on/off and leaves anything else as it is, for the check to refuse.
+ */
+convict.addFormat({
+  name: 'flag',
+  coerce: (value: unknown) => (typeof value === 'string' ? parseFlag(value) ?? value : value),
+  validate: (value: unknown) => {
+    if (typeof value !== 'boolean') {
+      throw new Error(`must be one of ${TRUE_WORDS.map((yes, i) => `${yes}/${FALSE_WORDS[i] ?? ''}`).join(', ')}`);
+    }
+  },
+});
 
 convict.addFormat({
   name: 'network-list',
@@ -102,6 +117,23 @@ convict.addFormat({
     if (typeof value !== 'string' || !/^\/[A-Za-z0-9_./-]*$/.test(value)) {
       throw new Error('must be an absolute path of letters, digits, _ . / and - (FreeSWITCH splits arguments on spaces)');
     }
+  },
+});
+
+convict.addFormat({
+  name: 'group-or-empty',
+  validate: (value: unknown) => {
+    if (typeof value !== 'string' || !/^(|[0-9]+|[A-Za-z_][A-Za-z0-9_.-]*)$/.test(value)) {
+      throw new Error('must be a group name, a numeric gid, or empty');
+    }
+  },
+});
+
+convict.addFormat({
+  name: 'dir-mode',
+  validate: (value: unknown) => {
+    if (typeof value !== 'string' || !/^0?[0-7]{3,4}$/.test(value)) throw new Error('must be an octal mode written as a string, e.g. "2770"');
+    if ((parseInt(value, 8) & 0o700) !== 0o700) throw new Error('must let the owner (this server) read, write and enter it (7 in the owner digit)');
   },
 });
 

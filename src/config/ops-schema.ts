@@ -74,7 +74,7 @@ export const opsSchema = {
   admin: {
     enabled: {
       doc: 'Serve /metrics, /healthz and /readyz over HTTP.',
-      format: Boolean, default: true, env: 'PIVOT_ADMIN_ENABLED',
+      format: 'flag', default: true, env: 'PIVOT_ADMIN_ENABLED',
     },
     host: {
       doc: 'Address of the admin HTTP server.',
@@ -88,7 +88,7 @@ export const opsSchema = {
   park: {
     enabled: {
       doc: 'Watch FreeSWITCH nodes over their inbound Event Socket and take the parked calls that carry the marker.',
-      format: Boolean, default: false, env: 'PIVOT_PARK_ENABLED',
+      format: 'flag', default: false, env: 'PIVOT_PARK_ENABLED',
     },
     nodes: {
       doc: 'FreeSWITCH inbound Event Sockets to watch: [{ "host": "127.0.0.1", "port": 8021, "password": "..." }].',

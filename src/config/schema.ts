@@ -165,6 +165,14 @@ export const schema = {
         doc: 'Directory where FreeSWITCH writes recordings and this server reads them (both must see the same files).',
         format: 'spool-dir', default: '/tmp/pivot-esl/recordings', env: 'PIVOT_RECORDING_SPOOL_DIR',
       },
+      spoolGroup: {
+        doc: 'Group given to the spool directory at start-up, a name from /etc/group or a numeric gid, shared with FreeSWITCH (empty: left as it is).',
+        format: 'group-or-empty', default: '', env: 'PIVOT_RECORDING_SPOOL_GROUP',
+      },
+      spoolMode: {
+        doc: 'Mode given to the spool directory at start-up, in octal (2770: the owner and the group read and write, new files take the directory\'s group).',
+        format: 'dir-mode', default: '2770', env: 'PIVOT_RECORDING_SPOOL_MODE',
+      },
       beep: {
         doc: 'What Record plays before recording when playBeep is true.',
         format: 'media-path', default: 'tone_stream://%(500,0,800)',
@@ -272,7 +280,7 @@ export const schema = {
     },
     denyPrivateNetworks: {
       doc: 'Refuse webhook hosts in loopback and private networks too (link-local and metadata addresses are always refused).',
-      format: Boolean, default: false, env: 'PIVOT_WEBHOOK_DENY_PRIVATE_NETWORKS',
+      format: 'flag', default: false, env: 'PIVOT_WEBHOOK_DENY_PRIVATE_NETWORKS',
     },
     deniedNetworks: {
       doc: 'More addresses or CIDR networks webhook hosts may not resolve to, besides the built-in deny list.',
@@ -359,6 +367,8 @@ export interface Config extends OpsConfig {
     queue: { maxSize: number; holdMusic: string };
     record: {
       spoolDir: string;
+      spoolGroup: string;
+      spoolMode: string;
       beep: string;
       silenceThreshold: number;
       uploadTimeoutMs: number;

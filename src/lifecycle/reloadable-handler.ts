@@ -1,7 +1,7 @@
 import type { Dispatcher } from 'undici';
 import {
-  AccountLimiter, createCallHandler, createRoomServices, type RecordingStore, type RoomServices, webhookClientOptions,
-  WhisperRegistry,
+  AccountLimiter, createCallHandler, createRoomServices, type EndpointResolver, type QueueStore, type RecordingStore,
+  type RoomServices, webhookClientOptions, WhisperRegistry,
 } from '../call/index.js';
 import type { Config } from '../config/index.js';
 import type { AddressChecker } from '../webhook/index.js';
@@ -20,11 +20,16 @@ export interface ReloadableHandler {
 
 /**
  * What lives as long as the server, not a configuration: its address check of customer URLs (built once, with the
- * dispatcher; a reload does not change the deny list) and the signal of its shutdown.
+ * dispatcher; a reload does not change the deny list), the signal of its shutdown, and the stores a program
+ * embedding the server may give it in place of the built-in ones.
  */
 export interface ServerLifetime {
   readonly addresses?: AddressChecker;
   readonly shutdown?: AbortSignal;
+  /** The queues of `<Enqueue>` (default: in-process, for this server alone). */
+  readonly queueStore?: QueueStore;
+  /** Where `<User>` and `<Device>` ids ring (default: the configured templates). */
+  readonly endpointResolver?: EndpointResolver;
 }
 
 /**
@@ -36,13 +41,15 @@ export interface ServerLifetime {
  */
 export function createReloadableHandler(config: Readonly<Config>, dispatcher: Dispatcher, observer: Observer,
   recordings: RecordingStore, lifetime: ServerLifetime = {}): ReloadableHandler {
-  const rooms = createRoomServices();
+  const { queueStore, endpointResolver, ...shared } = lifetime;
+  const rooms = createRoomServices(queueStore);
   const limiter = new AccountLimiter({ maxCallsPerAccount: 0, accounts: new Map() });
   const whispers = new WhisperRegistry();
   const store = observeRecordings(recordings, observer);
   const build = (c: Readonly<Config>): CallHandler => {
     const webhook = observeWebhook(webhookClientOptions(c, dispatcher), observer);
-    return createCallHandler({ config: c, webhook, recordings: store, observer, rooms, limiter, whispers, ...lifetime });
+    return createCallHandler({ config: c, webhook, recordings: store, observer, rooms, limiter, whispers, ...shared,
+      ...(endpointResolver && { endpointResolver }) });
   };
   let current = build(config);
   return {

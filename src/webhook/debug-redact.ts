@@ -9,6 +9,11 @@ import type { Params } from './params.js';
 /** Names of parameters, query keys and attributes whose values are secrets (case-insensitive, anywhere in the name). */
 const SECRET_NAME = /pass(word|wd)?|secret|token|auth|credential|api[-_]?key/i;
 
+/** Whether a name (a parameter, a query key, a configuration property) speaks of a secret. */
+export function isSecretName(name: string): boolean {
+  return SECRET_NAME.test(name);
+}
+
 /** `password="…"` style attributes in a TwiML body (a `<Sip password>`, for example). */
 const SECRET_ATTRIBUTE = /([\w:-]*(?:pass(?:word|wd)?|secret|token|auth|credential|api[-_]?key)[\w:-]*\s*=\s*)("[^"]*"|'[^']*')/gi;
 

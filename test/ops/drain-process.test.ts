@@ -2,6 +2,8 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { setTimeout as delay } from 'node:timers/promises';
+import { REPEATED_SIGNAL_MS } from '../../src/serve.js';
 import { FsSimulator, type SimulatedCall } from '../../src/sim/index.js';
 import { twiml, TwimlServer } from '../support/twiml-server.js';
 import { get } from './service-support.js';
@@ -67,6 +69,31 @@ describe('drain: SIGTERM in a child process', () => {
     assert.ok(server.lines.some((l) => l.msg === 'stopped'));
   });
 
+  it('the same signal twice at once (Ctrl-C through npm start) counts once: the calls drain; a later one hangs up', async () => {
+    const config = join(dir, 'config.json');
+    writeFileSync(config, JSON.stringify({ esl: { port: 0 }, admin: { port: 0 }, server: { drainMs: 600_000 },
+      log: { level: 'info' } }));
+    server = new ServerProcess(config);
+    const ports = await server.ports();
+    web.route('/long', twiml('<Pause length="600"/>'));
+    const call = sim.call({ host: '127.0.0.1', port: ports.esl, variables: { pivot_voice_url: web.url('/long') } });
+    await sleeping(call);
+    let ended = false;
+    void call.ended.then(() => { ended = true; });
+    server.signal('SIGINT');
+    // As npm forwards the terminal's Ctrl-C: a moment later (two signals sent at once would merge into one).
+    await delay(20);
+    server.signal('SIGINT');
+    await server.waitFor((l) => l.msg === 'draining: no new calls accepted');
+    await delay(REPEATED_SIGNAL_MS);
+    assert.equal(ended, false, 'the call is still up: draining');
+    assert.ok(!server.lines.some((l) => l.msg === 'second signal: hanging up every call now'));
+    server.signal('SIGINT');
+    assert.equal(await server.exited, 0);
+    assert.equal((await call.ended).hangupCause, 'SYSTEM_SHUTDOWN');
+    assert.equal(server.lines.filter((l) => l.msg === 'second signal: hanging up every call now').length, 1);
+  });
+
   it('a second SIGTERM hangs up at once', async () => {
     const config = join(dir, 'config.json');
     writeFileSync(config, JSON.stringify({ esl: { port: 0 }, admin: { port: 0 }, server: { drainMs: 600_000 },
@@ -78,6 +105,7 @@ describe('drain: SIGTERM in a child process', () => {
     await sleeping(call);
     server.signal('SIGTERM');
     await server.waitFor((l) => l.msg === 'draining: no new calls accepted');
+    await delay(REPEATED_SIGNAL_MS); // sooner, it would be taken as the same signal delivered twice
     server.signal('SIGTERM');
     assert.equal(await server.exited, 0);
     assert.equal((await call.ended).hangupCause, 'SYSTEM_SHUTDOWN');

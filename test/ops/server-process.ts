@@ -6,6 +6,18 @@ const MAIN = fileURLToPath(new URL('../../src/main.js', import.meta.url));
 
 type Line = Record<string, unknown> & { msg?: string; level?: string; code?: string };
 
+/** How the server is started: by default `node dist/src/main.js` as this user. */
+export interface ServerProcessOptions {
+  /** Another command line that starts it (e.g. `npm start`); non-JSON output lines are kept as `{ msg }`. */
+  readonly command?: readonly string[];
+  readonly cwd?: string;
+  /** More environment variables (PATH and PIVOT_CONFIG are always set). */
+  readonly env?: NodeJS.ProcessEnv;
+  /** The user and group to run it as (the tests must run as root to give them). */
+  readonly uid?: number;
+  readonly gid?: number;
+}
+
 /** The server in a child process, its JSON log lines as they come, and its exit. */
 export class ServerProcess {
   readonly child: ChildProcess;
@@ -14,10 +26,14 @@ export class ServerProcess {
   #pending = '';
   #waiters: Array<{ match: (l: Line) => boolean; resolve: (l: Line) => void }> = [];
 
-  constructor(configFile: string) {
-    this.child = spawn(process.execPath, [MAIN], {
-      env: { PATH: process.env['PATH'] ?? '', PIVOT_CONFIG: configFile },
+  constructor(configFile: string, options: ServerProcessOptions = {}) {
+    const [file, ...args] = options.command ?? [process.execPath, MAIN];
+    this.child = spawn(file ?? process.execPath, args, {
+      env: { PATH: process.env['PATH'] ?? '', ...(options.env ?? {}), PIVOT_CONFIG: configFile },
       stdio: ['ignore', 'pipe', 'inherit'],
+      ...(options.cwd !== undefined && { cwd: options.cwd }),
+      ...(options.uid !== undefined && { uid: options.uid }),
+      ...(options.gid !== undefined && { gid: options.gid }),
     });
     this.exited = new Promise((resolve) => this.child.once('exit', (code) => resolve(code)));
     this.child.stdout?.on('data', (chunk: Buffer) => this.#onData(chunk.toString('utf8')));

@@ -4,9 +4,9 @@
  * attempts were made and when the next is due. A recording given up is moved, with its sidecar, to
  * `<spoolDir>/failed/`.
  *
- * The sidecar keeps the upload URL as given (it may carry credentials for Basic auth), so the directories are
- * created private (0700) and the files 0600. Auth tokens are never written: they come from the configuration when
- * the upload is signed.
+ * The sidecar keeps the upload URL as given (it may carry credentials for Basic auth), so `queue/` and `failed/`
+ * are created private (0700) and the files 0600, whatever the spool directory itself allows FreeSWITCH (see
+ * spool-directory.ts). Auth tokens are never written: they come from the configuration when the upload is signed.
  */
 import { renameSync, unlinkSync, writeFileSync } from 'node:fs';
 import { mkdir, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';

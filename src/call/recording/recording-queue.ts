@@ -23,12 +23,15 @@ import {
   moveToFailed, prepareSpool, removeEntry, scanQueue, spoolDirs, wavPath, writeEntry, type QueueEntry, type SpoolDirs,
 } from './queue-entry.js';
 import { readSmallFile, type DeliveryResult, type RecordingFile, type RecordingStore } from './recording-store.js';
+import { prepareSpoolDirectory, type SpoolPermissions } from './spool-directory.js';
 import { abortOrTimeout } from '../../util/abort.js';
 import { setMaxListeners } from 'node:events';
 
 /** How the queue delivers. */
 export interface RecordingQueueOptions {
   readonly spoolDir: string;
+  /** Group and mode the spool directory is given at start-up (see spool-directory.ts). */
+  readonly spoolPermissions: SpoolPermissions;
   readonly webhook: CallWebhook;
   /** The auth token uploads and callbacks of an account are signed with (undefined: unsigned). */
   readonly authTokenFor: (accountSid: string) => string | undefined;
@@ -76,9 +79,14 @@ export class RecordingDeliveryQueue implements RecordingStore {
     return this.#entries.size;
   }
 
-  /** Reads the queue left by earlier runs and starts delivering. */
+  /**
+   * Prepares the spool directory (created, given its group and mode, checked: see spool-directory.ts), reads the
+   * queue left by earlier runs and starts delivering.
+   * @throws AppError ERR_SPOOL_UNUSABLE when this server cannot write the spool directory.
+   */
   async start(): Promise<void> {
     if (this.#started) return;
+    await prepareSpoolDirectory(this.#dirs.spool, this.#options.spoolPermissions, this.#options.log);
     this.#started = true;
     await prepareSpool(this.#dirs);
     const scan = await scanQueue(this.#dirs);

@@ -51,4 +51,4 @@ export async function startFixture(options: Partial<WebhookClientOptions> = {}):
 }
 
 /** A signal that never aborts. */
-export const never = new AbortController().signal;
+export const never: AbortSignal = new AbortController().signal;
