@@ -6,11 +6,13 @@ import { randomUUID } from 'node:crypto';
 import type { AppDefinition } from '../apps/app-context.js';
 import { createAppRegistry } from '../apps/registry.js';
 import { EventFactory } from '../channel/event-factory.js';
+import type { Channel } from '../channel/channel.js';
 import { createChannel } from '../channel/profile-templates.js';
 import { ConferenceRooms } from '../conference/rooms.js';
 import { ConnectGate } from '../util/connect-gate.js';
 import type { FsSimulatorOptions, ResolvedSimOptions, SimCallOptions } from './options.js';
 import { SimulatedCall } from './simulated-call.js';
+import { SwitchEvents } from './switch-events.js';
 
 const DEFAULT_VOICES: Readonly<Record<string, readonly string[]>> = {
   flite: ['kal', 'kal16', 'slt', 'rms', 'awb'],
@@ -22,15 +24,27 @@ export interface FsSimulatorExtras {
   readonly recordTranscript?: boolean;
 }
 
+/** Where an inline `uuid_transfer` sends a channel: the `socket` application's address and argument. */
+export interface SocketTarget {
+  readonly host: string;
+  readonly port: number;
+  /** The whole argument, e.g. `127.0.0.1:8084 async full`. */
+  readonly socketArg: string;
+}
+
 /** A simulated FreeSWITCH switch. */
 export class FsSimulator {
   readonly options: ResolvedSimOptions;
   readonly rooms: ConferenceRooms;
+  /** Every channel event of every call, as the switch's inbound Event Socket listeners get them. */
+  readonly events = new SwitchEvents();
   /** Calls a bridge placed for its legs' `socket` applications (whispers), in order. */
   readonly socketLegs: SimulatedCall[] = [];
   readonly #factory: EventFactory;
   readonly #registry: ReadonlyMap<string, AppDefinition> = createAppRegistry();
   readonly #calls = new Set<SimulatedCall>();
+  /** uuid → the call whose `socket` application runs that channel now. */
+  readonly #running = new Map<string, SimulatedCall>();
   readonly #record: boolean;
   readonly #gate = new ConnectGate(64);
   #sequence = 1000;
@@ -81,6 +95,39 @@ export class FsSimulator {
       variables: opts.variables ?? {},
       fullSize: opts.fullSizeEvents ?? true,
     });
+    return this.#runSocket(channel, opts, true);
+  }
+
+  /** Runs the `socket` application on a channel that exists already (a call parked on the node). */
+  runSocket(channel: Channel, opts: SimCallOptions): SimulatedCall {
+    return this.#runSocket(channel, opts, true);
+  }
+
+  /** The call whose `socket` application runs the channel `uuid` now, if any. */
+  socketCall(uuid: string): SimulatedCall | undefined {
+    return this.#running.get(uuid);
+  }
+
+  /**
+   * `uuid_transfer <uuid> 'socket:<target>' inline` of a channel a `socket` application runs: once the application
+   * running on the channel has returned, that `socket` application completes (its connection stays up) and `socket`
+   * runs again, connecting to `target`. Resolves with the new connection's call, or undefined when the channel hung
+   * up first; undefined at once when no `socket` application runs that channel.
+   */
+  transferToSocket(uuid: string, target: SocketTarget): Promise<SimulatedCall | undefined> | undefined {
+    const from = this.#running.get(uuid);
+    if (!from) return undefined;
+    return new Promise((resolve) => from.whenIdle(() => {
+      const current = this.#running.get(uuid);
+      if (!current?.channel.up) {
+        resolve(undefined);
+        return;
+      }
+      resolve(current.handOver(() => this.#runSocket(current.channel, { ...current.options, ...target }, false)));
+    }));
+  }
+
+  #runSocket(channel: Channel, opts: SimCallOptions, scriptedCaller: boolean): SimulatedCall {
     const call = new SimulatedCall(
       {
         options: this.options,
@@ -95,11 +142,17 @@ export class FsSimulator {
         channel,
         recordTranscript: this.#record,
         connectGate: this.#gate,
+        events: this.events,
+        scriptedCaller,
       },
       opts,
     );
     this.#calls.add(call);
-    void call.ended.then(() => this.#calls.delete(call));
+    this.#running.set(call.uuid, call);
+    void call.ended.then(() => {
+      this.#calls.delete(call);
+      if (this.#running.get(call.uuid) === call) this.#running.delete(call.uuid);
+    });
     return call;
   }
 
