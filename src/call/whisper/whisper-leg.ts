@@ -16,6 +16,7 @@ import { toAppError } from '../../errors.js';
 import type { TwimlDocument, Verb } from '../../twiml/index.js';
 import { redactUrl } from '../../webhook/index.js';
 import { hangupChannel, isCallEnded } from '../call-actions.js';
+import { callLogIds } from '../call-description.js';
 import type { CallContext } from '../call-context.js';
 import { fetchDocument } from '../fetch-document.js';
 import { authTokenFor } from '../engine-settings.js';
@@ -89,7 +90,7 @@ export async function runWhisperLeg(channel: EslChannel, env: WhisperEnvironment
   }
   task.onAnswer?.();
   const parent = task.parent;
-  const log = channel.log.child({ callSid: channel.uuid, accountSid: parent.accountSid, parentCallSid: parent.callSid });
+  const log = channel.log.child({ ...callLogIds(channel.uuid, parent.accountSid), parentCallSid: parent.callSid });
   // Signed as the parent call's requests are: with its account's token.
   const authToken = authTokenFor(env.settings, parent.accountSid);
   const ctx: CallContext = {
