@@ -9,7 +9,7 @@ import type { CallHandler } from './esl/serve-connection.js';
 import type { Logger } from './log.js';
 import type { Observer } from './metrics/observer.js';
 import type { ChannelData } from './esl/channel-data.js';
-import { ACCOUNT_ID_VARIABLE } from './call/call-description.js';
+import { ACCOUNT_ID_VARIABLE, callLogIds } from './call/call-description.js';
 
 export interface AppDeps {
   config: Readonly<Config>;
@@ -41,10 +41,11 @@ export function createApp(deps: AppDeps): EslServer {
 
 /**
  * The ids every log line of a call carries besides its uuid: CallSid (the uuid, as on every request) and
- * AccountSid (Kazoo's account id, else the configured one), so that a call's lines can be found by either.
+ * AccountSid (Kazoo's account id, else the configured one; none when neither is set), so that a call's lines can be
+ * found by either.
  */
 function callLogBindings(config: Readonly<Config>): (data: ChannelData) => Record<string, string> {
-  return (data) => ({ callSid: data.uuid, accountSid: data.variable(ACCOUNT_ID_VARIABLE) || config.call.accountSid });
+  return (data) => callLogIds(data.uuid, data.variable(ACCOUNT_ID_VARIABLE) || config.call.accountSid);
 }
 
 /** Without a call script runner the call cannot be served: say so, and let the server hang it up. */

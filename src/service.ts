@@ -114,8 +114,9 @@ export class Service {
     this.#listening = true;
     const { park } = this.#config;
     if (park.enabled) {
+      const server = this.server;
       this.#watcher = new ParkWatcher(this.#config, socketTarget(this.eslAddress.address, this.eslAddress.port),
-        this.#log, this.metrics.observer);
+        this.#log, { observer: this.metrics.observer, runsCall: (uuid) => server.runs(uuid) });
       const profiles = this.#handler.rooms.profiles;
       this.#watcher.forwardRoomEvents((event) => profiles.roomEvent(event));
       this.#watcher.start();

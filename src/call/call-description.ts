@@ -50,6 +50,11 @@ export function describeCall(data: ChannelData, settings: EngineSettings): CallI
   return identity;
 }
 
+/** The ids every log line of a call carries besides its uuid: CallSid, and AccountSid when the call has one. */
+export function callLogIds(callSid: string, accountSid: string | undefined): { callSid: string; accountSid?: string } {
+  return accountSid ? { callSid, accountSid } : { callSid };
+}
+
 /**
  * CallStatus as Twilio reports it on TwiML requests: `ringing` before the call is answered, `in-progress` while
  * it is up, `completed` once it has ended (the requests made after a hangup, such as a Record action).

@@ -21,7 +21,7 @@ import {
 } from '../webhook/index.js';
 import { hangupChannel } from './call-actions.js';
 import type { CallContext } from './call-context.js';
-import { describeCall } from './call-description.js';
+import { callLogIds, describeCall } from './call-description.js';
 import type { EndpointResolver } from './dial/endpoint-resolver.js';
 import { AccountLimiter } from './account-limiter.js';
 import { resolveCallSource, SourceVariable, type CallSource } from './call-source.js';
@@ -162,7 +162,7 @@ export function createCallHandler(deps: CallEngineDeps): CallHandler {
     const settings: EngineSettings = authToken === shared.authToken ? shared : { ...shared, authToken };
     // The Event Socket layer may have bound the call's ids already (see app.ts); bind them only once.
     const log = 'callSid' in channel.log.bindings() ? channel.log
-      : channel.log.child({ callSid: identity.callSid, accountSid: identity.accountSid });
+      : channel.log.child(callLogIds(identity.callSid, identity.accountSid));
     const debugLog = openDebugLog(channel.data, settings, identity.callSid, log);
     const webhook: CallWebhook = debugLog ? withDebugSink(deps.webhook, (record) => debugLog.write(record)) : deps.webhook;
     const callbacks: Promise<unknown>[] = [];

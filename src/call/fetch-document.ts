@@ -3,6 +3,7 @@
  * parse. Every failure comes out as an AppError with its code (ERR_WEBHOOK_* for the request, ERR_TWIML_* for the
  * content type and the document), and every request is logged on one line.
  */
+import { callEndFields } from '../esl/index.js';
 import { AppError, toAppError } from '../errors.js';
 import { classifyContentType, parseTwiml, type TwimlDocument } from '../twiml/index.js';
 import { redactUrl } from '../webhook/index.js';
@@ -42,7 +43,7 @@ export async function fetchDocument(ctx: CallContext, nav: Navigation): Promise<
     return document;
   } catch (err) {
     if (isCallEnded(err)) {
-      ctx.log.info({ ...line, durationMs: elapsed(started), code: err.code }, 'request aborted: the call ended');
+      ctx.log.info({ ...line, durationMs: elapsed(started), ...callEndFields(err) }, 'request aborted: the call ended');
       throw err;
     }
     const error = toAppError(err);

@@ -5,7 +5,7 @@ export {
   type CallEngineDeps,
 } from './call-engine.js';
 export type { CallContext, CallState } from './call-context.js';
-export { callStatus, describeCall, type CallIdentity } from './call-description.js';
+export { callLogIds, callStatus, describeCall, type CallIdentity } from './call-description.js';
 export { resolveCallSource, SourceVariable, type CallSource } from './call-source.js';
 export { compileSettings, type EngineSettings } from './engine-settings.js';
 export { RecordingDeliveryQueue, type RecordingQueueOptions } from './recording/recording-queue.js';

@@ -7,7 +7,7 @@
  * - The caller hanging up at any moment is a normal end: the pending request or application is aborted by the
  *   call's signal and the coroutine returns.
  */
-import { HangupCause } from '../esl/index.js';
+import { callEndFields, HangupCause } from '../esl/index.js';
 import { type AppError, toAppError } from '../errors.js';
 import { redactUrl } from '../webhook/index.js';
 import { hangupCall, isCallEnded } from './call-actions.js';
@@ -64,7 +64,7 @@ export async function runCall(ctx: CallContext): Promise<void> {
     await hangupCall(ctx, HangupCause.NormalClearing);
   } catch (err) {
     if (isCallEnded(err)) {
-      ctx.log.info({ code: err.code, hangupCause: err.hangupCause }, 'call ended during its script');
+      ctx.log.info({ ...callEndFields(err), hangupCause: err.hangupCause }, 'call ended during its script');
       return;
     }
     const error = toAppError(err);

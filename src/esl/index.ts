@@ -6,4 +6,5 @@ export { EslEvent } from './event.js';
 export { EslServer, type EslServerOptions } from './server.js';
 export type { CallHandler } from './serve-connection.js';
 export { CONFERENCE_MAINTENANCE, EventName, HangupCause } from './protocol.js';
+export { callEndFields, type CallOutcome } from './call-outcome.js';
 export { InboundSession, type InboundSessionOptions, type InboundTarget } from './inbound-session.js';

@@ -3,6 +3,7 @@ import type { Logger } from 'pino';
 import { AppError, CallEndedError, EslError, toAppError } from '../errors.js';
 import { after } from '../util/abort.js';
 import { Deferred } from '../util/deferred.js';
+import { callEndFields, callEndLevel, outcomeOf } from './call-outcome.js';
 import { EslChannel, type ChannelTimings } from './channel.js';
 import { type ChannelData, parseChannelData } from './channel-data.js';
 import type { EslEvent } from './event.js';
@@ -45,6 +46,8 @@ export async function serveConnection(conn: OutboundConnection, deps: {
 }): Promise<void> {
   const { options, log } = deps;
   const socket = conn.rawSocket;
+  // Read now: a closed socket no longer knows its peer.
+  const peer = { remoteAddress: socket.remoteAddress, remotePort: socket.remotePort };
   const closed = new Deferred<void>();
   let channel: EslChannel | undefined;
   socket.once('close', () => {
@@ -57,12 +60,21 @@ export async function serveConnection(conn: OutboundConnection, deps: {
       else log.warn({ code: 'ERR_ESL_PROTOCOL', contentType: message.contentType }, 'message before the connect reply');
     },
     protocolError: (err) => log.error({ code: err.code, err: err.message }, 'event socket protocol error; connection dropped'),
-    socketError: (err) => log.warn({ code: 'ERR_ESL_DISCONNECTED', err: err.message }, 'event socket error'),
+    socketError: (err) => {
+      if (socket.bytesRead === 0) {
+        log.debug({ ...peer, err: err.message }, 'event socket error before the peer sent anything');
+      } else log.warn({ code: 'ERR_ESL_DISCONNECTED', err: err.message }, 'event socket error');
+    },
   };
 
   const reply = await waitForConnectReply(conn, closed.promise, options.connectTimeoutMs);
   if (reply instanceof AppError) {
-    log.error({ code: reply.code, err: reply.message }, 'no usable reply to connect; connection dropped');
+    // A peer that connects and closes without a byte is a TCP health probe, not a FreeSWITCH that failed.
+    if (reply.code === 'ERR_ESL_DISCONNECTED' && socket.bytesRead === 0) {
+      log.debug(peer, 'connection closed before sending anything');
+    } else {
+      log.error({ code: reply.code, err: reply.message }, 'no usable reply to connect; connection dropped');
+    }
     socket.destroy();
     return closed.promise;
   }
@@ -97,8 +109,8 @@ export async function serveConnection(conn: OutboundConnection, deps: {
     const hangup = await channel.hangupComplete;
     const reason = channel.signal.reason as CallEndedError | undefined;
     options.observer?.callEnded(outcomeOf(endedBy));
-    callLog.info({ durationMs: Date.now() - started, hangupCause: hangup?.header('Hangup-Cause') ?? reason?.hangupCause,
-      code: reason?.code }, 'call ended');
+    callLog[callEndLevel(endedBy)]({ durationMs: Date.now() - started,
+      hangupCause: hangup?.header('Hangup-Cause') ?? reason?.hangupCause, ...callEndFields(endedBy) }, 'call ended');
   }
 }
 
@@ -166,21 +178,10 @@ async function raceTimeout<T>(promise: Promise<T>, ms: number): Promise<T | unde
 function logCallError(log: Logger, err: unknown): void {
   const appErr = toAppError(err);
   if (appErr instanceof CallEndedError) {
-    log.info({ code: appErr.code, hangupCause: appErr.hangupCause }, 'call ended during its script');
+    log.info({ ...callEndFields(appErr), hangupCause: appErr.hangupCause }, 'call ended during its script');
   } else if (appErr.code === 'ERR_INTERNAL') {
     log.error({ code: appErr.code, err }, 'call script failed');
   } else {
     log.warn({ code: appErr.code, err: appErr.message }, 'call script failed');
-  }
-}
-
-/** The outcome label of an ended call, from the reason its signal fired (none: the script ran out). */
-function outcomeOf(reason: AppError | undefined): string {
-  switch (reason?.code) {
-    case undefined: return 'completed';
-    case 'ERR_CALL_HANGUP': return 'hangup';
-    case 'ERR_ESL_DISCONNECTED': return 'disconnected';
-    case 'ERR_SHUTDOWN': return 'shutdown';
-    default: return 'error';
   }
 }

@@ -42,6 +42,8 @@ export class EslServer {
   readonly #handler: CallHandler;
   readonly #isAllowed: (address: string | undefined) => boolean;
   readonly #channels = new Set<EslChannel>();
+  /** uuid → calls in progress on that channel (one, unless FreeSWITCH connected the channel twice). */
+  readonly #uuids = new Map<string, number>();
   readonly #connections = new Set<Promise<void>>();
   /** Sockets accepted whose `connect` has not been answered yet: they have no channel to abort. */
   readonly #awaitingConnect = new Set<Socket>();
@@ -80,6 +82,11 @@ export class EslServer {
   /** Calls in progress. */
   get activeCalls(): number {
     return this.#channels.size;
+  }
+
+  /** True while a call on the channel `uuid` is in progress on this server. */
+  runs(uuid: string): boolean {
+    return this.#uuids.has(uuid);
   }
 
   /** Open connections, including those not yet past `connect` (modesl's own table of connections). */
@@ -140,7 +147,13 @@ export class EslServer {
       onChannel: (channel) => {
         this.#awaitingConnect.delete(socket);
         this.#channels.add(channel);
-        return () => this.#channels.delete(channel);
+        this.#uuids.set(channel.uuid, (this.#uuids.get(channel.uuid) ?? 0) + 1);
+        return () => {
+          this.#channels.delete(channel);
+          const left = (this.#uuids.get(channel.uuid) ?? 1) - 1;
+          if (left > 0) this.#uuids.set(channel.uuid, left);
+          else this.#uuids.delete(channel.uuid);
+        };
       },
     });
     this.#connections.add(done);

@@ -19,6 +19,8 @@ export interface NodeWatcherDeps {
   readonly reconnectMinMs: number;
   readonly reconnectMaxMs: number;
   readonly registry: HandoffRegistry;
+  /** True while this server runs a call on the channel `uuid` (it is never taken then). */
+  readonly runsCall: (uuid: string) => boolean;
   readonly log: Logger;
   readonly observer: Observer;
   /**
@@ -30,12 +32,19 @@ export interface NodeWatcherDeps {
 
 const UUID = /^[A-Za-z0-9-]{1,64}$/;
 const WATCHED_EVENTS = [EventName.ChannelPark, EventName.ChannelHangupComplete, EventName.Custom, CONFERENCE_MAINTENANCE];
+/** The application whose CHANNEL_PARK means that a server runs the call already. */
+const SOCKET_APPLICATION = 'socket';
 
 /**
  * Keeps one inbound Event Socket session to one FreeSWITCH node, and hands each parked call that carries the
  * marker to the outbound socket with `uuid_transfer <uuid> 'socket:<target> async full' inline`. When the node
  * cannot be reached, refuses the password or drops the connection (a FreeSWITCH restart), it tries again after an
  * exponential backoff, until stopped.
+ *
+ * A call is taken once, ever. The `socket` application raises CHANNEL_PARK for the call it runs
+ * (`variable_current_application: socket`): such a call is already in the hands of a server, this one or another
+ * one on the node, and an inline transfer would run `socket` a second time while the first connection stays up.
+ * Neither is a call this server runs, nor one it handed off already (the registry).
  */
 export class NodeWatcher {
   readonly node: string;
@@ -125,7 +134,15 @@ export class NodeWatcher {
     if (event.name !== 'CHANNEL_PARK' || this.#stop.signal.aborted) return;
     const marker = event.variable(this.#deps.marker);
     if (marker === undefined || marker === '') {
-      this.#log.debug({ uuid }, 'parked call without the marker left alone');
+      this.#log.debug({ uuid, reason: 'no-marker' }, 'parked call without the marker left alone');
+      return;
+    }
+    if (event.variable('current_application') === SOCKET_APPLICATION) {
+      this.#log.debug({ uuid, reason: 'socket-application' }, 'call parked by a socket application left alone');
+      return;
+    }
+    if (this.#deps.runsCall(uuid)) {
+      this.#log.debug({ uuid, reason: 'running-here' }, 'parked call this server runs left alone');
       return;
     }
     if (!UUID.test(uuid)) {
@@ -133,7 +150,7 @@ export class NodeWatcher {
       return;
     }
     if (!this.#deps.registry.claim(uuid)) {
-      this.#log.debug({ uuid }, 'parked call already handed off');
+      this.#log.debug({ uuid, reason: 'handed-off' }, 'parked call already handed off');
       return;
     }
     const session = this.#session;

@@ -8,6 +8,15 @@ import { NodeWatcher } from './node-watcher.js';
 
 const DEFAULT_EVENT_SOCKET_PORT = 8021;
 
+/** What a park-watcher may be given besides its configuration. */
+export interface ParkWatcherOptions {
+  readonly observer?: Observer;
+  /** The clock of the registry of handed-off calls (tests). */
+  readonly now?: () => number;
+  /** True while the outbound server runs a call on the channel `uuid` (default: none is). */
+  readonly runsCall?: (uuid: string) => boolean;
+}
+
 /**
  * The park-watcher: besides FreeSWITCH's `socket` application, takes the calls Kazoo (or any dialplan) parked on
  * the configured FreeSWITCH nodes. One {@link NodeWatcher} per node, one registry of handed-off calls for all.
@@ -23,10 +32,11 @@ export class ParkWatcher {
    * @param transferTo `host:port[|host:port…]` the nodes reach this server's outbound socket at; when the
    *   configuration gives none, the caller passes the listening address.
    */
-  constructor(config: Readonly<Config>, transferTo: string, log: Logger, observer: Observer = NO_OP_OBSERVER,
-    now?: () => number) {
+  constructor(config: Readonly<Config>, transferTo: string, log: Logger, options: ParkWatcherOptions = {}) {
     const { park, esl } = config;
-    const registry = new HandoffRegistry(park.handoffTtlMs, now);
+    const registry = new HandoffRegistry(park.handoffTtlMs, options.now);
+    const observer = options.observer ?? NO_OP_OBSERVER;
+    const runsCall = options.runsCall ?? ((): boolean => false);
     const marker = park.marker.replace(/^variable_/, '');
     this.#watchers = park.nodes.map((node) => new NodeWatcher({
       target: { host: node.host, port: node.port ?? DEFAULT_EVENT_SOCKET_PORT, password: node.password ?? park.password },
@@ -40,6 +50,7 @@ export class ParkWatcher {
       reconnectMinMs: park.reconnectMinMs,
       reconnectMaxMs: park.reconnectMaxMs,
       registry,
+      runsCall,
       log: log.child({ component: 'park-watcher' }),
       observer,
       roomEvents: (event) => this.#roomEvents?.(event),

@@ -51,7 +51,7 @@ describe('conference', () => {
   it('stock profile: the alone-sound goes to the room at a lone entry and when a member leaves one behind', async () => {
     a = await SimSession.ready({}, { mediaDurations: { 'conf-alone.wav': null } });
     const room: Array<Record<string, string>> = [];
-    a.sim.onSwitchEvent((ev) => room.push(headersOf(ev.blocks)));
+    a.sim.events.listen((ev) => { if (ev.uniqueId === undefined) room.push(headersOf(ev.blocks)); });
     const b = await a.spawn();
     await a.execute('answer');
     await a.execute('conference', 'room11@default+flags{moderator}');
@@ -83,7 +83,7 @@ describe('conference', () => {
   it('a sound file that opens is reported by play-file-done once played; none while waiting for a moderator', async () => {
     a = await SimSession.ready();
     const room: Array<Record<string, string>> = [];
-    a.sim.onSwitchEvent((ev) => room.push(headersOf(ev.blocks)));
+    a.sim.events.listen((ev) => { if (ev.uniqueId === undefined) room.push(headersOf(ev.blocks)); });
     const b = await a.spawn();
     await b.execute('answer');
     await b.execute('conference', 'room15@default+flags{wait-mod}');

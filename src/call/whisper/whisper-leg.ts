@@ -19,6 +19,7 @@ import { toAppError } from '../../errors.js';
 import type { TwimlDocument, Verb } from '../../twiml/index.js';
 import { redactUrl } from '../../webhook/index.js';
 import { hangupChannel, isCallEnded } from '../call-actions.js';
+import { callLogIds } from '../call-description.js';
 import type { CallContext } from '../call-context.js';
 import { fetchDocument } from '../fetch-document.js';
 import { authTokenFor } from '../engine-settings.js';
@@ -123,7 +124,7 @@ export async function runWhisperLeg(channel: EslChannel, env: WhisperEnvironment
   }
   const { task } = connection;
   const { parent } = task;
-  const log = channel.log.child({ callSid: channel.uuid, accountSid: parent.accountSid, parentCallSid: parent.callSid });
+  const log = channel.log.child({ ...callLogIds(channel.uuid, parent.accountSid), parentCallSid: parent.callSid });
   task.onAnswer?.();
   const accepted = task.document === undefined || await runWhisper(channel, env, log, task, task.document);
   task.result = accepted ? 'accepted' : 'rejected';

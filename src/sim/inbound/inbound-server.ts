@@ -1,11 +1,15 @@
 /**
  * The inbound side of the simulated FreeSWITCH: the Event Socket listener (mod_event_socket, 127.0.0.1:8021 on a
- * Kazoo node) that a park-watcher connects to. Scripted calls park (CHANNEL_PARK with their variables, to every
- * subscribed connection); `uuid_transfer <uuid> 'socket:<host>:<port> async full' inline` ends the park and
- * connects the call to that outbound socket as a {@link SimulatedCall}, which parks once more in the socket
- * application (a second CHANNEL_PARK, as captured); an unknown uuid gets `-ERR No such channel!`. Closing the
- * listener drops every connection and forgets the parked calls, as a FreeSWITCH restart does. The switch's events
- * that belong to no call (a conference room's own events) reach every connection subscribed to them.
+ * Kazoo node) that a park-watcher connects to. Its connections get the events of the whole switch
+ * ({@link FsSimulator.events}): those of the calls the simulator places (a dialplan `socket` call raises
+ * CHANNEL_EXECUTE socket, then CHANNEL_PARK with `variable_current_application: socket` once connected) and those of
+ * the calls parked here. A parked call runs `park` (CHANNEL_EXECUTE park, CHANNEL_PARK with `current_application`
+ * park); `uuid_transfer <uuid> 'socket:<host>:<port> async full' inline` ends it (EXECUTE_COMPLETE park) and runs
+ * `socket` on the channel, connecting it to that outbound socket as a {@link SimulatedCall}, whose own CHANNEL_PARK
+ * follows (esl-captures/real-findings README). The same transfer of a channel a `socket` application already runs
+ * completes that application but leaves its connection up, and connects a second one. An unknown uuid gets
+ * `-ERR No such channel!`. Closing the listener drops every connection and forgets the parked calls, as a FreeSWITCH
+ * restart does. A conference room's own events, which belong to no call, reach every connection subscribed to them.
  */
 import { randomUUID } from 'node:crypto';
 import { EventEmitter } from 'node:events';
@@ -13,7 +17,7 @@ import { createServer, type AddressInfo, type Server, type Socket } from 'node:n
 import { EventFactory, type SimEvent } from '../channel/event-factory.js';
 import { createChannel } from '../channel/profile-templates.js';
 import type { Channel } from '../channel/channel.js';
-import type { FsSimulator } from '../sim/fs-simulator.js';
+import type { FsSimulator, SocketTarget } from '../sim/fs-simulator.js';
 import type { SimCallOptions } from '../sim/options.js';
 import type { SimulatedCall } from '../sim/simulated-call.js';
 import { separateArgs } from '../util/arg-split.js';
@@ -30,6 +34,8 @@ export class ParkedCall {
   readonly uuid: string;
   readonly options: ParkOptions;
   readonly channel: Channel;
+  /** The Application-UUID of its `park` application. */
+  readonly parkAppUuid = randomUUID();
   /** Resolves with the outbound call once transferred. */
   readonly transferred: Promise<SimulatedCall>;
   resolveTransfer!: (call: SimulatedCall) => void;
@@ -63,6 +69,7 @@ export class SimInboundServer extends EventEmitter {
   readonly #parked = new Map<string, ParkedCall>();
   readonly #calls = new Set<SimulatedCall>();
   #server: Server | undefined;
+  #stopListening: (() => void) | undefined;
   #sequence = 5000;
 
   constructor(sim: FsSimulator, options: { password?: string } = {}) {
@@ -70,13 +77,13 @@ export class SimInboundServer extends EventEmitter {
     this.#sim = sim;
     this.password = options.password ?? 'ClueCon';
     this.#factory = new EventFactory(sim.options, () => ++this.#sequence);
-    sim.onSwitchEvent((ev) => this.#broadcast(ev));
   }
 
   /** Starts listening on loopback (port 0: a free one); resolves with the port. */
   async listen(port = 0, host = '127.0.0.1'): Promise<number> {
     const server = createServer((socket) => this.#accept(socket));
     this.#server = server;
+    this.#stopListening ??= this.#sim.events.listen((ev) => this.#broadcast(ev));
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);
       server.listen(port, host, () => {
@@ -96,6 +103,8 @@ export class SimInboundServer extends EventEmitter {
   async close(): Promise<void> {
     const server = this.#server;
     this.#server = undefined;
+    this.#stopListening?.();
+    this.#stopListening = undefined;
     for (const session of this.#sessions) session.drop();
     this.#parked.clear();
     if (server) await new Promise<void>((resolve) => server.close(() => resolve()));
@@ -112,7 +121,7 @@ export class SimInboundServer extends EventEmitter {
     await Promise.all(calls.map((c) => c.ended));
   }
 
-  /** Parks a call: its CHANNEL_PARK goes to every subscribed connection. */
+  /** Parks a call: it runs `park` (CHANNEL_EXECUTE, then CHANNEL_PARK, to every subscribed connection). */
   park(options: ParkOptions = {}): ParkedCall {
     const uuid = options.uuid ?? randomUUID();
     const channel = createChannel({
@@ -133,15 +142,17 @@ export class SimInboundServer extends EventEmitter {
       variables: options.variables ?? {},
       fullSize: options.fullSizeEvents ?? true,
     });
+    channel.vars.set('current_application', 'park');
     const parked = new ParkedCall(uuid, options, channel);
     this.#parked.set(uuid, parked);
+    this.#publish('CHANNEL_EXECUTE', parked, [['Application', 'park'], ['Application-UUID', parked.parkAppUuid]]);
     this.announce(parked);
     return parked;
   }
 
   /** Sends the call's CHANNEL_PARK (again). */
   announce(parked: ParkedCall): void {
-    this.#broadcast(this.#factory.channel('CHANNEL_PARK', parked.channel));
+    this.#publish('CHANNEL_PARK', parked);
   }
 
   /** The parked caller hangs up: CHANNEL_HANGUP_COMPLETE, and the uuid is gone. */
@@ -149,9 +160,12 @@ export class SimInboundServer extends EventEmitter {
     if (!this.#parked.delete(parked.uuid)) return;
     parked.channel.setAnswerState('hangup');
     parked.channel.setHangupCause(cause);
-    this.#broadcast(this.#factory.channel('CHANNEL_HANGUP_COMPLETE', parked.channel, {
-      post: [['Hangup-Cause', cause]],
-    }));
+    this.#publish('CHANNEL_HANGUP_COMPLETE', parked, [['Hangup-Cause', cause]]);
+  }
+
+  /** An event about a parked call, to the whole switch (this listener's connections included). */
+  #publish(name: string, parked: ParkedCall, post?: ReadonlyArray<readonly [string, string]>): void {
+    this.#sim.events.publish(this.#factory.channel(name, parked.channel, post ? { post } : {}));
   }
 
   #accept(socket: Socket): void {
@@ -192,27 +206,37 @@ export class SimInboundServer extends EventEmitter {
   #transfer(uuid: string, destination: string, dialplan: string): string {
     const parked = this.#parked.get(uuid);
     if (parked?.options.hangsUpBeforeTransfer) this.hangup(parked);
-    if (!parked || !this.#parked.has(uuid)) return '-ERR No such channel!\n';
-    const target = /^socket:(\S+)\s+async\s+full$/i.exec(destination);
-    if (dialplan !== 'inline' || !target?.[1]) return '-ERR invalid transfer destination\n';
-    // Failover hosts (`h1:p|h2:p`) are tried in turn by FreeSWITCH; the simulator takes the first.
-    const first = target[1].split('|')[0] ?? '';
-    const colon = first.lastIndexOf(':');
-    const host = first.slice(0, colon);
-    const port = Number(first.slice(colon + 1));
-    if (colon <= 0 || !Number.isInteger(port)) return '-ERR invalid transfer destination\n';
-    this.#parked.delete(uuid);
-    const call = this.#sim.call({ ...parked.options, uuid, host, port, socketArg: `${target[1]} async full`,
-      destinationNumber: parked.options.destinationNumber ?? '7500' });
-    this.#calls.add(call);
-    // The socket application parks the call once more, and the inbound side sees that CHANNEL_PARK too.
-    setImmediate(() => this.announce(parked));
-    void call.ended.then(() => {
-      this.#calls.delete(call);
-      parked.channel.setAnswerState('hangup');
-      this.#broadcast(this.#factory.channel('CHANNEL_HANGUP_COMPLETE', parked.channel));
-    });
-    parked.resolveTransfer(call);
+    const stillParked = parked !== undefined && this.#parked.has(uuid);
+    if (!stillParked && !this.#sim.socketCall(uuid)?.channel.up) return '-ERR No such channel!\n';
+    const target = socketTargetOf(destination);
+    if (dialplan !== 'inline' || !target) return '-ERR invalid transfer destination\n';
+    if (stillParked) {
+      this.#parked.delete(uuid);
+      this.#publish('CHANNEL_EXECUTE_COMPLETE', parked, [['Application', 'park'],
+        ['Application-Response', '_none_'], ['Application-UUID', parked.parkAppUuid]]);
+      const call = this.#sim.runSocket(parked.channel, { ...parked.options, uuid, ...target });
+      this.#track(call);
+      parked.resolveTransfer(call);
+    } else {
+      void this.#sim.transferToSocket(uuid, target)?.then((call) => { if (call) this.#track(call); });
+    }
     return '+OK\n';
   }
+
+  #track(call: SimulatedCall): void {
+    this.#calls.add(call);
+    void call.ended.then(() => this.#calls.delete(call));
+  }
+}
+
+/** The `socket` application of a transfer destination `socket:<host>:<port>[|...] async full`. */
+function socketTargetOf(destination: string): SocketTarget | undefined {
+  const target = /^socket:(\S+)\s+async\s+full$/i.exec(destination);
+  if (!target?.[1]) return undefined;
+  // Failover hosts (`h1:p|h2:p`) are tried in turn by FreeSWITCH; the simulator takes the first.
+  const first = target[1].split('|')[0] ?? '';
+  const colon = first.lastIndexOf(':');
+  const port = Number(first.slice(colon + 1));
+  if (colon <= 0 || !Number.isInteger(port)) return undefined;
+  return { host: first.slice(0, colon), port, socketArg: `${target[1]} async full` };
 }

@@ -8,6 +8,11 @@
  * CS_REPORTING, CHANNEL_HANGUP_COMPLETE, then the linger notice (or, without linger, the final
  * notice and the close). After `uuid_kill` the linger notice overtakes the rest
  * (more/uuid-kill-then-execute).
+ *
+ * Every event about the channel also goes to the switch's event system ({@link SwitchEvents}), where the inbound
+ * Event Socket sees it. The `socket` application raises CHANNEL_EXECUTE as it starts and CHANNEL_PARK once connected
+ * (`variable_current_application: socket`, esl-captures/real-findings). An inline `uuid_transfer` that runs `socket`
+ * again completes this one but leaves its connection up ({@link CallEngine.handOver}).
  */
 import { randomUUID } from 'node:crypto';
 import type { AppContext, ConferenceRoomsApi, SimulatedCallPort } from '../apps/app-context.js';
@@ -20,6 +25,7 @@ import type { ResolvedSimOptions, SimCallOptions } from '../sim/options.js';
 import type { Clock } from '../util/clock.js';
 import { encodeEventBody, frameEventBody } from '../wire/event-encoder.js';
 import { connectReply, disconnectNotice, lingerNotice } from '../wire/reply-frames.js';
+import type { SwitchEvents } from '../sim/switch-events.js';
 import { Subscriptions } from './subscriptions.js';
 
 /** Where the engine writes, and how it closes the socket. */
@@ -48,6 +54,10 @@ export interface EngineDeps {
   readonly socketArg: string;
   readonly wire: WirePort;
   readonly hooks: EngineHooks;
+  /** The switch's event system, which every event about the channel also goes to. */
+  readonly events: SwitchEvents;
+  /** False when the connection continues a channel another connection runs the caller script of. */
+  readonly scriptedCaller: boolean;
 }
 
 /** One call's channel and socket protocol state. */
@@ -73,6 +83,10 @@ export class CallEngine {
   connectedAtMs = 0;
   lastArg: string;
   #wire: WirePort;
+  readonly #events: SwitchEvents;
+  readonly #scriptedCaller: boolean;
+  /** The engine of the `socket` application that took the channel over (an inline `uuid_transfer`). */
+  #successor: CallEngine | undefined;
   #linger: number | undefined;
   #lingerNoticeSent = false;
   #channelGone = false;
@@ -93,6 +107,8 @@ export class CallEngine {
     this.socketArg = deps.socketArg;
     this.lastArg = deps.socketArg;
     this.#wire = deps.wire;
+    this.#events = deps.events;
+    this.#scriptedCaller = deps.scriptedCaller;
     this.subs = new Subscriptions(this.channel.uuid);
     this.media = new MediaControl(this.clock, (d) => this.#dtmf(d));
   }
@@ -142,9 +158,50 @@ export class CallEngine {
     this.write(frameEventBody(fmt, encodeEventBody(fmt, ev.blocks, ev.body)));
   }
 
-  /** Builds and sends an event about this channel. */
+  /** Builds an event about this channel, sends it to this connection and to the switch's event system. */
   fire(name: string, opts?: ChannelEventOptions): void {
-    this.deliver(this.factory.channel(name, this.channel, opts));
+    const ev = this.factory.channel(name, this.channel, opts);
+    this.deliver(ev);
+    this.#events.publish(ev, this);
+  }
+
+  /**
+   * An event about the channel that another `socket` application on it (or the node) raised: this connection
+   * receives it as subscribed. When the channel has ended under another application, this connection ends too.
+   */
+  relay(ev: SimEvent): void {
+    this.deliver(ev);
+    if (this.#successor && ev.name === 'CHANNEL_HANGUP_COMPLETE') this.#channelEndedElsewhere();
+  }
+
+  /**
+   * The `socket` application starts: it sets the variables FreeSWITCH sets for a running application and raises
+   * CHANNEL_EXECUTE (no connection has subscribed yet: only the switch's listeners see it).
+   */
+  socketAppStarts(): void {
+    const vars = this.channel.vars;
+    vars.set('current_application_data', this.socketArg);
+    vars.set('current_application', 'socket');
+    vars.set('socket_host', this.call.host);
+    this.fire('CHANNEL_EXECUTE', {
+      post: [['Application', 'socket'], ['Application-Data', this.socketArg], ['Application-UUID', this.socketAppUuid]],
+    });
+  }
+
+  /** The connection to the server is up: the `socket` application parks the channel (its own CHANNEL_PARK). */
+  socketConnected(): void {
+    if (this.channel.up && !this.#successor) this.fire('CHANNEL_PARK');
+  }
+
+  /**
+   * An inline `uuid_transfer` runs `socket` again on this channel: this `socket` application completes
+   * (CHANNEL_UNPARK, its EXECUTE_COMPLETE), then `start` runs the next one, which runs the channel from then on. This
+   * connection stays up: what it sends acts on the channel through the next one, the channel's events still reach
+   * it, and it ends with the channel (esl-captures/real-findings: both connections drove the channel).
+   */
+  handOver(start: () => CallEngine): void {
+    this.#socketAppEnds();
+    this.#successor = start();
   }
 
   /** The reply to `connect`: CHANNEL_DATA, plain, no outer frame. */
@@ -156,6 +213,7 @@ export class CallEngine {
   /** Starts the scripted caller (times count from the connect reply). */
   startCaller(): void {
     this.connectedAtMs = this.clock.nowMs();
+    if (!this.#scriptedCaller) return;
     const script = this.call.caller ?? {};
     for (const step of script.digits ?? []) {
       this.clock.after(step.atMs, () => this.pressDigits(step.digits));
@@ -167,6 +225,10 @@ export class CallEngine {
 
   /** The caller presses digits now. */
   pressDigits(digits: string, source?: string): void {
+    if (this.#successor) {
+      this.#successor.pressDigits(digits, source);
+      return;
+    }
     const src = source ?? this.call.caller?.dtmfSource ?? (this.channel.kind === 'sip' ? 'RTP' : 'UNKNOWN');
     this.media.enqueue([...digits].map((digit) => ({ digit, duration: 2000, source: src })));
   }
@@ -195,6 +257,10 @@ export class CallEngine {
 
   /** Hangs the channel up: CHANNEL_HANGUP now, the rest once the running app has completed. */
   hangup(cause: string, early = false): void {
+    if (this.#successor) {
+      this.#successor.hangup(cause, early);
+      return;
+    }
     const ch = this.channel;
     if (!ch.up) return;
     ch.setAnswerState('hangup');
@@ -210,7 +276,8 @@ export class CallEngine {
 
   /** The end of the channel, after the last app's EXECUTE_COMPLETE. */
   teardown(): void {
-    if (this.#channelGone) return;
+    // A channel handed to another `socket` application ends there (see #channelEndedElsewhere).
+    if (this.#channelGone || this.#successor) return;
     this.#channelGone = true;
     const ch = this.channel;
     ch.vars.unset('current_loop');
@@ -225,6 +292,19 @@ export class CallEngine {
     this.fire('CHANNEL_STATE');
     setCdrVars(ch, { endUs, digitsDialed: this.#digitsDialed, lastApp: this.lastApp, lastArg: this.lastArg });
     this.fire('CHANNEL_HANGUP_COMPLETE', { pre: [['Hangup-Cause', ch.hangupCause ?? 'NORMAL_CLEARING']] });
+    this.#lingerOrDisconnect();
+  }
+
+  /** The channel ended under the `socket` application this connection handed it to. */
+  #channelEndedElsewhere(): void {
+    if (this.#channelGone) return;
+    this.#channelGone = true;
+    this.media.hangup();
+    this.#lingerOrDisconnect();
+  }
+
+  /** After CHANNEL_HANGUP_COMPLETE: the linger notice, or the final notice and the close. */
+  #lingerOrDisconnect(): void {
     if (this.#linger === undefined) {
       this.finalDisconnect();
       return;
@@ -272,18 +352,21 @@ export class CallEngine {
     this.#wire.close();
   }
 
-  /** `exit`: `+OK bye`, the final notice, the close; a live channel is then hung up unseen. */
+  /**
+   * `exit`: `+OK bye`, the final notice, the close; a live channel is then hung up unseen (unless another `socket`
+   * application runs it now).
+   */
   exit(reply: string): void {
     this.exitReceived = true;
     this.write(reply);
     this.finalDisconnect();
-    if (this.call.afterSocket !== 'continue') this.hangup('NORMAL_CLEARING');
+    if (!this.#successor && this.call.afterSocket !== 'continue') this.hangup('NORMAL_CLEARING');
   }
 
-  /** The socket closed under us: a live channel is hung up (the socket app returns). */
+  /** The socket closed under us: a live channel is hung up (the socket app returns), unless it was handed over. */
   socketClosed(): void {
     this.#closed = true;
-    if (!this.transferred && this.call.afterSocket !== 'continue') this.hangup('NORMAL_CLEARING');
+    if (!this.transferred && !this.#successor && this.call.afterSocket !== 'continue') this.hangup('NORMAL_CLEARING');
   }
 
   /** Wall-clock microseconds. */

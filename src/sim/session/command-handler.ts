@@ -13,18 +13,31 @@ import type { ExecRunner } from './exec-runner.js';
 /** When to send the unsolicited CHANNEL_PARK real FreeSWITCH often sends after subscribing. */
 export type ParkTrigger = 'never' | 'after-event' | 'after-linger' | 'after-first-sendmsg';
 
-/** Dispatches parsed commands for one call. */
+/** The `socket` application that runs the channel: its engine and its queue of messages. */
+export interface ChannelLoop {
+  readonly engine: CallEngine;
+  readonly runner: ExecRunner;
+}
+
+/**
+ * Dispatches parsed commands for one call. Commands about the connection (subscriptions, linger, exit) act on this
+ * connection; messages and api commands act on the channel through the `socket` application that runs it now
+ * (`loop`), which is another connection's once an inline `uuid_transfer` ran `socket` again.
+ */
 export class CommandHandler {
   readonly #engine: CallEngine;
   readonly #runner: ExecRunner;
   readonly #parkTrigger: ParkTrigger;
+  readonly #loop: () => ChannelLoop;
   #first = true;
   #parkSent = false;
 
-  constructor(engine: CallEngine, runner: ExecRunner, parkTrigger: ParkTrigger) {
+  constructor(engine: CallEngine, runner: ExecRunner, parkTrigger: ParkTrigger,
+    loop: () => ChannelLoop = () => ({ engine, runner })) {
     this.#engine = engine;
     this.#runner = runner;
     this.#parkTrigger = parkTrigger;
+    this.#loop = loop;
   }
 
   /** Handles one command, writing its reply (if any). */
@@ -96,7 +109,8 @@ export class CommandHandler {
           text: '',
           after: () => {
             e.replyFirst(() => {
-              const res = runApi(e, this.#runner, rest);
+              const loop = this.#loop();
+              const res = runApi(loop.engine, loop.runner, rest);
               after = res.after;
               return apiResponse(res.body);
             });
@@ -134,7 +148,7 @@ export class CommandHandler {
         const arg = cmd.body ?? headerOf(cmd, 'execute-app-arg') ?? '';
         const eventUuid = headerOf(cmd, 'event-uuid');
         const eventUuidName = headerOf(cmd, 'event-uuid-name');
-        this.#runner.push({
+        this.#loop().runner.push({
           kind: 'execute',
           app,
           arg,
@@ -145,7 +159,7 @@ export class CommandHandler {
         });
       }
     } else if (callCommand === 'hangup') {
-      this.#runner.push({ kind: 'hangup', cause: headerOf(cmd, 'hangup-cause') ?? 'NORMAL_CLEARING' });
+      this.#loop().runner.push({ kind: 'hangup', cause: headerOf(cmd, 'hangup-cause') ?? 'NORMAL_CLEARING' });
     }
     return '+OK';
   }
@@ -158,7 +172,8 @@ export class CommandHandler {
       text,
       after: () =>
         e.clock.after(1, () => {
-          const res = runApi(e, this.#runner, rest);
+          const loop = this.#loop();
+          const res = runApi(loop.engine, loop.runner, rest);
           const sp = rest.indexOf(' ');
           const headers: Array<[string, string]> = [
             ['Job-UUID', jobUuid],
@@ -180,6 +195,8 @@ export class CommandHandler {
       (this.#parkTrigger === 'after-first-sendmsg' && verb === 'sendmsg');
     if (!trigger || !this.#engine.channel.up) return;
     this.#parkSent = true;
-    this.#engine.fire('CHANNEL_PARK');
+    // The `socket` application's own park (CallEngine.socketConnected), as this connection sees it late.
+    const e = this.#engine;
+    e.deliver(e.factory.channel('CHANNEL_PARK', e.channel));
   }
 }

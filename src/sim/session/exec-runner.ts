@@ -40,6 +40,8 @@ export class ExecRunner {
   #started = false;
   #running: { readonly def: AppDefinition; readonly eventLock: boolean } | undefined;
   #timer: TimerHandle | undefined;
+  /** What waits for the running application to return. */
+  readonly #whenIdle: Array<() => void> = [];
 
   constructor(engine: CallEngine, registry: ReadonlyMap<string, AppDefinition>) {
     this.#engine = engine;
@@ -76,6 +78,23 @@ export class ExecRunner {
     }
     this.#queue.push(msg);
     this.#schedule();
+    this.#park();
+  }
+
+  /** Runs `fn` once no application runs: at once when none does, else as the running one returns. */
+  whenIdle(fn: () => void): void {
+    if (this.#running) this.#whenIdle.push(fn);
+    else fn();
+  }
+
+  /**
+   * Another `socket` application took the channel over: the messages queued here (not started yet) go to its
+   * queue, which runs them once its own park loop starts.
+   */
+  handOver(next: ExecRunner): void {
+    this.#engine.clock.cancel(this.#timer);
+    this.#timer = undefined;
+    for (const msg of this.#queue.splice(0)) next.push(msg);
     this.#park();
   }
 
@@ -161,6 +180,7 @@ export class ExecRunner {
 
   #done(): void {
     this.#running = undefined;
+    for (const fn of this.#whenIdle.splice(0)) fn();
     if (!this.#engine.channel.up) {
       this.#settle();
       return;

@@ -6,11 +6,13 @@ import { randomUUID } from 'node:crypto';
 import type { AppDefinition } from '../apps/app-context.js';
 import { createAppRegistry } from '../apps/registry.js';
 import { EventFactory, type SimEvent } from '../channel/event-factory.js';
+import type { Channel } from '../channel/channel.js';
 import { createChannel } from '../channel/profile-templates.js';
 import { ConferenceRooms } from '../conference/rooms.js';
 import { ConnectGate } from '../util/connect-gate.js';
 import type { FsSimulatorOptions, ResolvedSimOptions, SimCallOptions } from './options.js';
 import { SimulatedCall } from './simulated-call.js';
+import { SwitchEvents } from './switch-events.js';
 
 const DEFAULT_VOICES: Readonly<Record<string, readonly string[]>> = {
   flite: ['kal', 'kal16', 'slt', 'rms', 'awb'],
@@ -22,18 +24,29 @@ export interface FsSimulatorExtras {
   readonly recordTranscript?: boolean;
 }
 
+/** Where an inline `uuid_transfer` sends a channel: the `socket` application's address and argument. */
+export interface SocketTarget {
+  readonly host: string;
+  readonly port: number;
+  /** The whole argument, e.g. `127.0.0.1:8084 async full`. */
+  readonly socketArg: string;
+}
+
 /** A simulated FreeSWITCH switch. */
 export class FsSimulator {
   readonly options: ResolvedSimOptions;
   readonly rooms: ConferenceRooms;
+  /** Every channel event of every call, as the switch's inbound Event Socket listeners get them. */
+  readonly events = new SwitchEvents();
   /** Calls a bridge placed for its legs' `socket` applications (whispers), in order. */
   readonly socketLegs: SimulatedCall[] = [];
   readonly #factory: EventFactory;
   readonly #registry: ReadonlyMap<string, AppDefinition> = createAppRegistry();
   readonly #calls = new Set<SimulatedCall>();
+  /** uuid → the call whose `socket` application runs that channel now. */
+  readonly #running = new Map<string, SimulatedCall>();
   readonly #record: boolean;
   readonly #gate = new ConnectGate(64);
-  readonly #switchListeners = new Set<(event: SimEvent) => void>();
   #sequence = 1000;
   #sessionId: number;
 
@@ -54,22 +67,16 @@ export class FsSimulator {
     this.#record = opts.recordTranscript ?? true;
     this.#factory = new EventFactory(this.options, () => ++this.#sequence);
     this.rooms = new ConferenceRooms(opts.firstConferenceMemberId ?? 1, this.options.timeScale,
-      (e) => this.#fireSwitchEvent(this.#factory.custom('conference::maintenance', e.calling, e.headers)));
+      (e) => this.#fireRoomEvent(this.#factory.custom('conference::maintenance', e.calling, e.headers)));
   }
 
   /**
-   * Receives the events of the switch that belong to no call (a conference room's own events), as an inbound
-   * Event Socket session would; returns the function that stops it.
+   * A conference room's own event (no Unique-ID): to every outbound connection subscribed to it (a `myevents` socket
+   * never is) and to the switch's listeners (the inbound Event Socket).
    */
-  onSwitchEvent(listener: (event: SimEvent) => void): () => void {
-    this.#switchListeners.add(listener);
-    return () => this.#switchListeners.delete(listener);
-  }
-
-  // Every connection gets the event if it subscribed to it; a myevents socket never does (no Unique-ID).
-  #fireSwitchEvent(event: SimEvent): void {
+  #fireRoomEvent(event: SimEvent): void {
     for (const call of this.#calls) call.deliverEvent(event);
-    for (const listener of this.#switchListeners) listener(event);
+    this.events.publish(event);
   }
 
   /** Calls currently connected (or connecting). */
@@ -98,6 +105,39 @@ export class FsSimulator {
       variables: opts.variables ?? {},
       fullSize: opts.fullSizeEvents ?? true,
     });
+    return this.#runSocket(channel, opts, true);
+  }
+
+  /** Runs the `socket` application on a channel that exists already (a call parked on the node). */
+  runSocket(channel: Channel, opts: SimCallOptions): SimulatedCall {
+    return this.#runSocket(channel, opts, true);
+  }
+
+  /** The call whose `socket` application runs the channel `uuid` now, if any. */
+  socketCall(uuid: string): SimulatedCall | undefined {
+    return this.#running.get(uuid);
+  }
+
+  /**
+   * `uuid_transfer <uuid> 'socket:<target>' inline` of a channel a `socket` application runs: once the application
+   * running on the channel has returned, that `socket` application completes (its connection stays up) and `socket`
+   * runs again, connecting to `target`. Resolves with the new connection's call, or undefined when the channel hung
+   * up first; undefined at once when no `socket` application runs that channel.
+   */
+  transferToSocket(uuid: string, target: SocketTarget): Promise<SimulatedCall | undefined> | undefined {
+    const from = this.#running.get(uuid);
+    if (!from) return undefined;
+    return new Promise((resolve) => from.whenIdle(() => {
+      const current = this.#running.get(uuid);
+      if (!current?.channel.up) {
+        resolve(undefined);
+        return;
+      }
+      resolve(current.handOver(() => this.#runSocket(current.channel, { ...current.options, ...target }, false)));
+    }));
+  }
+
+  #runSocket(channel: Channel, opts: SimCallOptions, scriptedCaller: boolean): SimulatedCall {
     const call = new SimulatedCall(
       {
         options: this.options,
@@ -112,11 +152,17 @@ export class FsSimulator {
         channel,
         recordTranscript: this.#record,
         connectGate: this.#gate,
+        events: this.events,
+        scriptedCaller,
       },
       opts,
     );
     this.#calls.add(call);
-    void call.ended.then(() => this.#calls.delete(call));
+    this.#running.set(call.uuid, call);
+    void call.ended.then(() => {
+      this.#calls.delete(call);
+      if (this.#running.get(call.uuid) === call) this.#running.delete(call.uuid);
+    });
     return call;
   }
 

@@ -9,12 +9,13 @@ import { causeName } from '../channel/hangup-causes.js';
 import type { Channel } from '../channel/channel.js';
 import type { EventFactory, SimEvent } from '../channel/event-factory.js';
 import { CallEngine } from '../session/call-engine.js';
-import { CommandHandler } from '../session/command-handler.js';
+import { type ChannelLoop, CommandHandler } from '../session/command-handler.js';
 import { ExecRunner } from '../session/exec-runner.js';
 import { Clock } from '../util/clock.js';
 import type { ConnectGate } from '../util/connect-gate.js';
 import { CommandParser, type ParsedCommand } from '../wire/command-parser.js';
 import type { ResolvedSimOptions, SimCallOptions } from './options.js';
+import type { SwitchEvents } from './switch-events.js';
 
 /** How a simulated call ended. */
 export interface CallEnd {
@@ -50,18 +51,27 @@ export interface CallEnvironment {
   readonly channel: Channel;
   readonly recordTranscript: boolean;
   readonly connectGate: ConnectGate;
+  /** The switch's event system. */
+  readonly events: SwitchEvents;
+  /**
+   * False for a connection that continues a channel another connection already ran (an inline `uuid_transfer`):
+   * the caller's script keeps running from the first one.
+   */
+  readonly scriptedCaller?: boolean;
 }
 
 // FreeSWITCH drops listeners that cannot keep up; this is the simulator's equivalent limit.
 const MAX_PENDING_WRITE = 64 * 1024 * 1024;
 
 /**
- * A call placed by {@link FsSimulator}. Emits `command` (ParsedCommand) as each command from the server is read,
- * `execute` (app, arg) when an app starts, `complete` (app, arg) when it completes, `hangup` (cause) and `end`
- * (CallEnd).
+ * A call placed by {@link FsSimulator}: one `socket` application on a channel and its connection to the server.
+ * Emits `command` (ParsedCommand) as each command from the server is read, `execute` (app, arg) when an app starts,
+ * `complete` (app, arg) when it completes, `hangup` (cause) and `end` (CallEnd).
  */
 export class SimulatedCall extends EventEmitter {
   readonly uuid: string;
+  /** The options the call was placed with. */
+  readonly options: SimCallOptions;
   readonly transcript: TranscriptEntry[] = [];
   readonly commands: ParsedCommand[] = [];
   readonly executed: ExecutedApp[] = [];
@@ -69,7 +79,11 @@ export class SimulatedCall extends EventEmitter {
   readonly #socket: net.Socket;
   readonly #clock: Clock;
   readonly #engine: CallEngine;
+  readonly #runner: ExecRunner;
   readonly #handler: CommandHandler;
+  readonly #unfollow: () => void;
+  /** The call whose `socket` application took the channel over (an inline `uuid_transfer`). */
+  #successor: SimulatedCall | undefined;
   readonly #parser = new CommandParser();
   readonly #t0 = performance.now();
   readonly #record: boolean;
@@ -82,6 +96,7 @@ export class SimulatedCall extends EventEmitter {
   constructor(env: CallEnvironment, opts: SimCallOptions) {
     super();
     this.uuid = env.channel.uuid;
+    this.options = opts;
     this.#record = env.recordTranscript;
     this.#rewrite = opts.rewriteOutput;
     this.ended = new Promise((resolve) => (this.#resolveEnd = resolve));
@@ -106,9 +121,17 @@ export class SimulatedCall extends EventEmitter {
         complete: (app, arg) => this.emit('complete', app, arg),
         hangup: (cause) => this.emit('hangup', cause),
       },
+      events: env.events,
+      scriptedCaller: env.scriptedCaller ?? true,
     });
-    const runner = new ExecRunner(this.#engine, env.registry);
-    this.#handler = new CommandHandler(this.#engine, runner, opts.unsolicitedPark ?? 'never');
+    this.#runner = new ExecRunner(this.#engine, env.registry);
+    this.#handler = new CommandHandler(this.#engine, this.#runner, opts.unsolicitedPark ?? 'never',
+      () => this.#owner().#loop());
+    // Events about the channel that another `socket` application on it raises reach this connection too.
+    this.#unfollow = env.events.follow(this.uuid, (ev, source) => {
+      if (source !== this.#engine) this.#engine.relay(ev);
+    });
+    this.#engine.socketAppStarts();
     socket.setNoDelay(true);
     socket.setKeepAlive(true, 30_000);
     socket.on('data', (chunk: Buffer) => this.#onData(chunk));
@@ -125,6 +148,7 @@ export class SimulatedCall extends EventEmitter {
         return;
       }
       socket.once('connect', release);
+      socket.once('connect', () => this.#engine.socketConnected());
       socket.once('close', release);
       socket.connect({ host: opts.host, port: opts.port });
     });
@@ -145,6 +169,36 @@ export class SimulatedCall extends EventEmitter {
   /** Sends a switch-wide event to the server if this connection's subscriptions take it. */
   deliverEvent(event: SimEvent): void {
     this.#engine.deliver(event);
+  }
+
+  /**
+   * An inline `uuid_transfer` runs `socket` again on this call's channel: this `socket` application completes, then
+   * `start` places the next one; this connection stays up, acting on the channel through it (CallEngine.handOver).
+   */
+  handOver(start: () => SimulatedCall): SimulatedCall {
+    let next: SimulatedCall | undefined;
+    this.#engine.handOver(() => {
+      next = start();
+      return next.#engine;
+    });
+    if (!next) throw new Error('the next socket application did not start');
+    this.#successor = next;
+    this.#runner.handOver(next.#runner);
+    return next;
+  }
+
+  /** Runs `fn` once the application running on the channel (if any) has returned. */
+  whenIdle(fn: () => void): void {
+    this.#owner().#runner.whenIdle(fn);
+  }
+
+  /** The call whose `socket` application runs the channel now. */
+  #owner(): SimulatedCall {
+    return this.#successor ? this.#successor.#owner() : this;
+  }
+
+  #loop(): ChannelLoop {
+    return { engine: this.#engine, runner: this.#runner };
   }
 
   /** The caller presses digits now. */
@@ -225,6 +279,7 @@ export class SimulatedCall extends EventEmitter {
 
   #onClose(): void {
     this.#closedBy ??= 'simulator';
+    this.#unfollow();
     this.#engine.socketClosed();
     this.#clock.clearAll();
     const ch = this.#engine.channel;

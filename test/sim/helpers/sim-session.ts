@@ -31,6 +31,8 @@ export class SimSession {
   readonly #server: RawServer;
   readonly #port: number;
   readonly #owner: boolean;
+  /** Servers of the connections {@link transferInline} made, closed with this session. */
+  readonly #others: RawServer[] = [];
   /** Every message received so far. */
   readonly seen: Msg[] = [];
 
@@ -71,6 +73,22 @@ export class SimSession {
     await s.command('event json ALL');
     await s.command('linger 10');
     return s;
+  }
+
+  /**
+   * `uuid_transfer <uuid> 'socket:<second server> async full' inline` of this call: the session of the connection the
+   * channel's new `socket` application makes to a second server (nothing sent on it yet).
+   */
+  async transferInline(): Promise<SimSession> {
+    const server = new RawServer();
+    this.#others.push(server);
+    const port = await server.listen();
+    const moved = this.sim.transferToSocket(this.call.uuid,
+      { host: '127.0.0.1', port, socketArg: `127.0.0.1:${port} async full` });
+    assert.ok(moved, 'a socket application runs the channel');
+    const [call, conn] = await Promise.all([moved, server.accept()]);
+    assert.ok(call, 'the channel is still up');
+    return new SimSession(this.sim, server, port, call, conn, false);
   }
 
   /** Places a call; the connection is accepted but nothing is sent yet. */
@@ -144,5 +162,6 @@ export class SimSession {
     if (!this.#owner) return;
     await this.sim.close();
     await this.#server.close();
+    for (const server of this.#others) await server.close();
   }
 }
