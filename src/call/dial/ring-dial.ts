@@ -8,13 +8,15 @@
  *   `hangupOnStar` → `bridge_terminate_key=*` (the caller's `*` ends the bridge, the callee is hung up);
  *   `ringTone` → the `ringback` tone with `ignore_early_media=true`; `record` → dial-recording.ts.
  * - Each leg gets `origination_uuid`, so the answering leg's uuid (DialCallSid) is known; DialCallDuration is the
- *   time from CHANNEL_BRIDGE to CHANNEL_UNBRIDGE (or the caller's hangup), by FreeSWITCH's event clock.
+ *   time from CHANNEL_BRIDGE to CHANNEL_UNBRIDGE (or the caller's hangup), in whole seconds of FreeSWITCH's clock
+ *   (durations.ts).
  */
 import type { DialVerb, RingNoun } from '../../twiml/index.js';
 import { AppError } from '../../errors.js';
-import type { EslEvent, ExecuteResult } from '../../esl/index.js';
+import type { ExecuteResult } from '../../esl/index.js';
 import { isCallEnded } from '../call-actions.js';
 import type { CallContext } from '../call-context.js';
+import { bridgedAtUs, eventTimeUs, wholeSeconds } from '../durations.js';
 import { dialLegs, ON_ANSWER, type DialLeg, type VarList } from './dial-legs.js';
 import type { DialOutcome } from './dial-outcome.js';
 import { deliverDialRecording, startDialRecording, stopDialRecording } from './dial-recording.js';
@@ -30,11 +32,6 @@ interface BridgeWatch {
   bridgedUuid: string | undefined;
   bridgedAtUs: number | undefined;
   endedAtUs: number | undefined;
-}
-
-function timestampUs(event: EslEvent): number | undefined {
-  const value = Number(event.header('Event-Date-Timestamp'));
-  return Number.isFinite(value) && value > 0 ? value : undefined;
 }
 
 /** The checked callerId, or undefined (absent, or refused and logged). */
@@ -82,15 +79,18 @@ function originateVars(verb: DialVerb, callerId: string | undefined, tone: strin
 async function bridge(arg: string, ctx: CallContext, callbacks: LegCallbacks)
   : Promise<{ completion: ExecuteResult | undefined; watch: BridgeWatch }> {
   const watch: BridgeWatch = { bridgedUuid: undefined, bridgedAtUs: undefined, endedAtUs: undefined };
+  const ended = (atUs: number | undefined): void => {
+    watch.endedAtUs ??= atUs;
+  };
   const offs = [
     ctx.channel.on('execute', ({ application }) => { if (application === 'bridge') callbacks.initiated(); }),
     ctx.channel.on('bridge', ({ otherUuid, event }) => {
       watch.bridgedUuid = otherUuid;
-      watch.bridgedAtUs = timestampUs(event);
+      watch.bridgedAtUs = bridgedAtUs(event);
       callbacks.answered(otherUuid);
     }),
-    ctx.channel.on('unbridge', ({ event }) => { watch.endedAtUs ??= timestampUs(event); }),
-    ctx.channel.on('hangup', ({ event }) => { if (watch.bridgedUuid !== undefined) watch.endedAtUs ??= timestampUs(event); }),
+    ctx.channel.on('unbridge', ({ event }) => ended(eventTimeUs(event))),
+    ctx.channel.on('hangup', ({ event }) => { if (watch.bridgedUuid !== undefined) ended(eventTimeUs(event)); }),
   ];
   let completion: ExecuteResult | undefined;
   try {
@@ -103,12 +103,10 @@ async function bridge(arg: string, ctx: CallContext, callbacks: LegCallbacks)
   return { completion, watch };
 }
 
-/** Whole seconds the bridged leg was up, by FreeSWITCH's clock (which the simulator may run faster). */
-function durationOf(watch: BridgeWatch, ctx: CallContext): number | undefined {
+/** Whole seconds the bridged leg was up, by FreeSWITCH's clock. */
+function durationOf(watch: BridgeWatch): number | undefined {
   if (watch.bridgedUuid === undefined) return undefined;
-  if (watch.bridgedAtUs === undefined || watch.endedAtUs === undefined) return 0;
-  const seconds = (watch.endedAtUs - watch.bridgedAtUs) / 1e6 / ctx.settings.timeScale;
-  return Math.max(0, Math.round(seconds));
+  return wholeSeconds(watch.bridgedAtUs, watch.endedAtUs);
 }
 
 /** Rings the nouns and reports how it went. */
@@ -136,7 +134,7 @@ export async function ringNouns(verb: DialVerb, nouns: readonly RingNoun[], ctx:
   const rejected = watch.bridgedUuid === undefined && !ctx.signal.aborted ? whisperRejected(whispers) : undefined;
   const status = rejected !== undefined ? 'no-answer'
     : dialCallStatus({ bridgedUuid: watch.bridgedUuid, disposition, callerHungUp: ctx.signal.aborted });
-  const duration = durationOf(watch, ctx);
+  const duration = durationOf(watch);
   callbacks.completed(status, watch.bridgedUuid, duration);
   ctx.log.info({ verb: 'Dial', status, legs: legs.length, disposition, bridgeHangupCause: completion?.event.variable('bridge_hangup_cause'),
     duration }, 'dial finished');

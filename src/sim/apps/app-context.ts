@@ -23,7 +23,7 @@ export interface AppContext {
   hangup(cause: string, early?: boolean): void;
   /** FreeSWITCH milliseconds since the connect reply (the caller script's time base). */
   callerTimeMs(): number;
-  /** Wall-clock microseconds, as in `*-Time` headers. */
+  /** The switch's epoch microseconds (simulated time), as in `*-Time` headers. */
   nowUs(): number;
   /** The scripted outcome for a bridge dial string. */
   bridgeOutcome(dialString: string): BLegOutcome | undefined;

@@ -17,6 +17,7 @@ import type {
   RoomCreation,
 } from '../apps/app-context.js';
 import { wavFile } from '../media/wav-writer.js';
+import type { SwitchClock } from '../util/clock.js';
 import { printCJsonFormatted, type JsonValue } from './cjson-format.js';
 import { MemberFiles, type MemberPlay } from './member-files.js';
 
@@ -66,25 +67,30 @@ function snapshot(room: Room, m: Member): MemberSnapshot {
 /** The rooms of one simulator. */
 export class ConferenceRooms implements ConferenceRoomsApi {
   readonly #rooms = new Map<string, Room>();
-  readonly #timeScale: number;
+  readonly #clock: SwitchClock;
   #memberSeq: number;
   /** Every file played to a single member, in the order the api queued them (for tests). */
   readonly memberPlays: MemberPlay[] = [];
 
   /**
    * @param firstMemberId the first Member-ID handed out (FreeSWITCH counts from start-up).
-   * @param timeScale the simulator's time scale (recordings last FreeSWITCH time).
+   * @param clock the switch's clock (join and run times, recordings, are FreeSWITCH time).
    */
-  constructor(firstMemberId = 1, timeScale = 1) {
+  constructor(firstMemberId: number, clock: SwitchClock) {
     this.#memberSeq = firstMemberId - 1;
-    this.#timeScale = timeScale;
+    this.#clock = clock;
+  }
+
+  /** The switch's epoch milliseconds. */
+  #nowMs(): number {
+    return this.#clock.nowUs() / 1000;
   }
 
   join(name: string, port: ConferenceMemberPort, flags: ReadonlySet<string>, profile: string,
     creation: RoomCreation = {}): ConferenceSeat | undefined {
     let room = this.#rooms.get(name);
     if (!room) {
-      room = { name, uuid: randomUUID(), profile, createdMs: Date.now(), members: new Map(), floor: undefined,
+      room = { name, uuid: randomUUID(), profile, createdMs: this.#nowMs(), members: new Map(), floor: undefined,
         flags: new Set([...flags].filter((f) => f === 'wait-mod')), maxMembers: creation.maxMembers ?? 0,
         autoRecord: creation.autoRecord };
       this.#rooms.set(name, room);
@@ -100,7 +106,7 @@ export class ConferenceRooms implements ConferenceRoomsApi {
       moderator: flags.has('moderator'),
       endconf: flags.has('endconf'),
       ghost: flags.has('ghost'),
-      joinedMs: Date.now(),
+      joinedMs: this.#nowMs(),
       mute: flags.has('mute'),
       deaf: flags.has('deaf'),
     };
@@ -142,7 +148,7 @@ export class ConferenceRooms implements ConferenceRoomsApi {
   #writeRecording(room: Room): void {
     const path = room.autoRecord ?? '';
     if (!path.startsWith('/')) return;
-    const fsMs = (Date.now() - room.createdMs) / (this.#timeScale || 1);
+    const fsMs = this.#nowMs() - room.createdMs;
     try {
       mkdirSync(dirname(path), { recursive: true });
       writeFileSync(path, wavFile(Math.round(fsMs * 8), (i) => i % 8000 < 4000));
@@ -238,7 +244,7 @@ export class ConferenceRooms implements ConferenceRoomsApi {
   }
 
   #json(room: Room): { [key: string]: JsonValue } {
-    const now = Date.now();
+    const now = this.#nowMs();
     const members: JsonValue[] = [...room.members.values()].reverse().map((m) => {
       const ch = m.port.ctx.channel;
       return {

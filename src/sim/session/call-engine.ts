@@ -80,6 +80,8 @@ export class CallEngine {
   #digitsDialed = '';
   #afterHangup: (() => void) | undefined;
   #held: string[] | undefined;
+  /** When the channel hung up: CHANNEL_HANGUP's time, the CDR's end time. */
+  #hangupUs: number | undefined;
 
   constructor(deps: EngineDeps) {
     this.channel = deps.channel;
@@ -200,7 +202,8 @@ export class CallEngine {
     ch.setAnswerState('hangup');
     ch.setHangupCause(cause);
     ch.setStateNumber(10);
-    this.fire('CHANNEL_HANGUP');
+    this.#hangupUs = this.nowUs();
+    this.fire('CHANNEL_HANGUP', { atUs: this.#hangupUs });
     if (early && this.#linger !== undefined) this.#sendLingerNotice();
     this.hooks.hangup(cause);
     this.media.hangup();
@@ -218,13 +221,15 @@ export class CallEngine {
     this.#socketAppEnds();
     ch.setRunningState('CS_HANGUP', 10);
     this.fire('CHANNEL_STATE');
-    const endUs = this.nowUs();
+    // FreeSWITCH records the end at the hangup (CHANNEL_HANGUP_COMPLETE: Event-Date-Timestamp, end_uepoch and
+    // Caller-Channel-Hangup-Time all equal CHANNEL_HANGUP's time, more/bridge-answered-plain 16 and 19).
+    const endUs = this.#hangupUs ?? this.nowUs();
     ch.setCallState('HANGUP');
     ch.setRunningState('CS_REPORTING', 11);
     ch.setProfileField('Channel-Hangup-Time', String(endUs));
     this.fire('CHANNEL_STATE');
     setCdrVars(ch, { endUs, digitsDialed: this.#digitsDialed, lastApp: this.lastApp, lastArg: this.lastArg });
-    this.fire('CHANNEL_HANGUP_COMPLETE', { pre: [['Hangup-Cause', ch.hangupCause ?? 'NORMAL_CLEARING']] });
+    this.fire('CHANNEL_HANGUP_COMPLETE', { pre: [['Hangup-Cause', ch.hangupCause ?? 'NORMAL_CLEARING']], atUs: endUs });
     if (this.#linger === undefined) {
       this.finalDisconnect();
       return;
@@ -286,9 +291,9 @@ export class CallEngine {
     if (!this.transferred && this.call.afterSocket !== 'continue') this.hangup('NORMAL_CLEARING');
   }
 
-  /** Wall-clock microseconds. */
+  /** The switch's epoch microseconds (simulated time). */
   nowUs(): number {
-    return Math.floor((performance.timeOrigin + performance.now()) * 1000);
+    return this.clock.epochUs();
   }
 
   /** The view of the call an application gets. */

@@ -8,6 +8,7 @@ import { createAppRegistry } from '../apps/registry.js';
 import { EventFactory } from '../channel/event-factory.js';
 import { createChannel } from '../channel/profile-templates.js';
 import { ConferenceRooms } from '../conference/rooms.js';
+import { SwitchClock } from '../util/clock.js';
 import { ConnectGate } from '../util/connect-gate.js';
 import type { FsSimulatorOptions, ResolvedSimOptions, SimCallOptions } from './options.js';
 import { SimulatedCall } from './simulated-call.js';
@@ -26,6 +27,8 @@ export interface FsSimulatorExtras {
 export class FsSimulator {
   readonly options: ResolvedSimOptions;
   readonly rooms: ConferenceRooms;
+  /** The switch's clock: every channel timestamp and event time is on it (it runs at the simulated speed). */
+  readonly clock: SwitchClock;
   /** Calls a bridge placed for its legs' `socket` applications (whispers), in order. */
   readonly socketLegs: SimulatedCall[] = [];
   readonly #factory: EventFactory;
@@ -50,9 +53,10 @@ export class FsSimulator {
       ttsVoices: opts.ttsVoices ?? DEFAULT_VOICES,
     };
     this.#sessionId = opts.firstSessionId ?? 1;
-    this.rooms = new ConferenceRooms(opts.firstConferenceMemberId ?? 1, this.options.timeScale);
+    this.clock = new SwitchClock(this.options.timeScale);
+    this.rooms = new ConferenceRooms(opts.firstConferenceMemberId ?? 1, this.clock);
     this.#record = opts.recordTranscript ?? true;
-    this.#factory = new EventFactory(this.options, () => ++this.#sequence);
+    this.#factory = new EventFactory(this.options, () => ++this.#sequence, () => this.clock.nowUs());
   }
 
   /** Calls currently connected (or connecting). */
@@ -72,7 +76,7 @@ export class FsSimulator {
       destinationNumber: opts.destinationNumber ?? '7001',
       direction: opts.direction ?? 'inbound',
       answerState: opts.answerState ?? 'ringing',
-      createdUs: Math.floor((performance.timeOrigin + performance.now()) * 1000),
+      createdUs: this.clock.nowUs(),
       sessionId: this.#sessionId++,
       otherLegUuid: randomUUID(),
       socketArg: opts.socketArg ?? `${opts.host}:${opts.port} async full`,
@@ -84,6 +88,7 @@ export class FsSimulator {
     const call = new SimulatedCall(
       {
         options: this.options,
+        clock: this.clock,
         factory: this.#factory,
         rooms: this.rooms,
         registry: this.#registry,

@@ -11,7 +11,7 @@ import type { EventFactory } from '../channel/event-factory.js';
 import { CallEngine } from '../session/call-engine.js';
 import { CommandHandler } from '../session/command-handler.js';
 import { ExecRunner } from '../session/exec-runner.js';
-import { Clock } from '../util/clock.js';
+import { Clock, type SwitchClock } from '../util/clock.js';
 import type { ConnectGate } from '../util/connect-gate.js';
 import { CommandParser, type ParsedCommand } from '../wire/command-parser.js';
 import type { ResolvedSimOptions, SimCallOptions } from './options.js';
@@ -44,6 +44,8 @@ export interface CallEnvironment {
   /** Places another call on the same simulator. */
   readonly placeCall: (opts: SimCallOptions) => SimulatedCall;
   readonly options: ResolvedSimOptions;
+  /** The switch's clock, which the call's timers and timestamps run on. */
+  readonly clock: SwitchClock;
   readonly factory: EventFactory;
   readonly rooms: ConferenceRoomsApi;
   readonly registry: ReadonlyMap<string, AppDefinition>;
@@ -85,7 +87,7 @@ export class SimulatedCall extends EventEmitter {
     this.#record = env.recordTranscript;
     this.#rewrite = opts.rewriteOutput;
     this.ended = new Promise((resolve) => (this.#resolveEnd = resolve));
-    this.#clock = new Clock(env.options.timeScale);
+    this.#clock = new Clock(env.clock);
     const socket = new net.Socket();
     this.#socket = socket;
     this.#engine = new CallEngine({
