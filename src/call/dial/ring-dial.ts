@@ -3,8 +3,9 @@
  * first to answer wins. The A-leg survives every outcome (`continue_on_fail=true`, `hangup_after_bridge=false`),
  * so the caller goes on with the action or the next verb, as Twilio does.
  *
- * - `timeout` → `originate_timeout` (ring time); `timeLimit` → a `sched_hangup` run on the answering leg by
- *   `execute_on_answer` (ALLOTTED_TIMEOUT ends only that leg); `callerId` → `origination_caller_id_number`;
+ * - `timeout` → `originate_timeout` (ring time); `timeLimit` → this server's timer from the bridge, which hangs the
+ *   bridged leg up (ALLOTTED_TIMEOUT ends only that leg), with a `sched_hangup` on the answering leg as the
+ *   backstop (time-limit.ts); `callerId` → `origination_caller_id_number`;
  *   `hangupOnStar` → `bridge_terminate_key=*` (the caller's `*` ends the bridge, the callee is hung up);
  *   `ringTone` → the `ringback` tone with `ignore_early_media=true`; `record` → dial-recording.ts.
  * - Each leg gets `origination_uuid`, so the answering leg's uuid (DialCallSid) is known; DialCallDuration is the
@@ -17,7 +18,7 @@ import type { ExecuteResult } from '../../esl/index.js';
 import { isCallEnded } from '../call-actions.js';
 import type { CallContext } from '../call-context.js';
 import { bridgedAtUs, eventTimeUs, wholeSeconds } from '../durations.js';
-import { dialLegs, ON_ANSWER, type DialLeg, type VarList } from './dial-legs.js';
+import { dialLegs, type DialLeg, type VarList } from './dial-legs.js';
 import type { DialOutcome } from './dial-outcome.js';
 import { deliverDialRecording, startDialRecording, stopDialRecording } from './dial-recording.js';
 import { dialCallStatus } from './dial-status.js';
@@ -25,6 +26,7 @@ import { dialString } from './dial-string.js';
 import { callerIdNumber } from './dial-values.js';
 import { LegCallbacks } from './leg-callbacks.js';
 import { ringbackTone } from './ring-tones.js';
+import { BridgeTimeLimit, timeLimitBackstop } from './time-limit.js';
 import { registerWhispers, whisperRejected } from './whisper-dial.js';
 
 /** What the engine saw of the bridge while it ran. */
@@ -71,15 +73,16 @@ function originateVars(verb: DialVerb, callerId: string | undefined, tone: strin
   if (legs.some((leg) => leg.whisper !== undefined)) vars.push(['group_confirm_cancel_timeout', 'true']);
   if (callerId !== undefined) vars.push(['origination_caller_id_number', callerId]);
   if (tone !== undefined) vars.push(['ignore_early_media', 'true']);
-  vars.push([`${ON_ANSWER}_limit`, `sched_hangup +${verb.timeLimit} ALLOTTED_TIMEOUT`]);
+  vars.push(timeLimitBackstop(verb.timeLimit));
   return vars;
 }
 
-/** Runs the bridge and watches its events; never throws for a hangup. */
-async function bridge(arg: string, ctx: CallContext, callbacks: LegCallbacks)
+/** Runs the bridge and watches its events, with the time limit running while it is bridged; never throws for a hangup. */
+async function bridge(arg: string, ctx: CallContext, callbacks: LegCallbacks, limit: BridgeTimeLimit)
   : Promise<{ completion: ExecuteResult | undefined; watch: BridgeWatch }> {
   const watch: BridgeWatch = { bridgedUuid: undefined, bridgedAtUs: undefined, endedAtUs: undefined };
   const ended = (atUs: number | undefined): void => {
+    limit.stop();
     watch.endedAtUs ??= atUs;
   };
   const offs = [
@@ -87,6 +90,7 @@ async function bridge(arg: string, ctx: CallContext, callbacks: LegCallbacks)
     ctx.channel.on('bridge', ({ otherUuid, event }) => {
       watch.bridgedUuid = otherUuid;
       watch.bridgedAtUs = bridgedAtUs(event);
+      limit.start(otherUuid);
       callbacks.answered(otherUuid);
     }),
     ctx.channel.on('unbridge', ({ event }) => ended(eventTimeUs(event))),
@@ -99,6 +103,7 @@ async function bridge(arg: string, ctx: CallContext, callbacks: LegCallbacks)
     if (!isCallEnded(err)) throw err;
   } finally {
     for (const off of offs) off();
+    await limit.finish();
   }
   return { completion, watch };
 }
@@ -124,7 +129,8 @@ export async function ringNouns(verb: DialVerb, nouns: readonly RingNoun[], ctx:
   const whispers = registerWhispers(ctx, legs, callerId ?? ctx.identity.from, (uuid) => callbacks.answered(uuid));
   let bridged: Awaited<ReturnType<typeof bridge>>;
   try {
-    bridged = await bridge(dialString(originateVars(verb, callerId, tone, legs), legs), ctx, callbacks);
+    bridged = await bridge(dialString(originateVars(verb, callerId, tone, legs), legs), ctx, callbacks,
+      new BridgeTimeLimit(ctx, verb.timeLimit));
   } finally {
     for (const leg of legs) ctx.whispers?.remove(leg.uuid);
   }

@@ -5,7 +5,9 @@
  * else the A-leg's `call_timeout`, else 60 s; FreeSWITCH's timer has about 1 s granularity and
  * gave up within (N-1, N] s (esl-captures/more/INDEX.md "Surprises" 18).
  * A leg's `origination_uuid` becomes its uuid; an `execute_on_answer*` variable holding
- * `sched_hangup +N [cause]` hangs the answered leg up N s later (default cause ALLOTTED_TIMEOUT).
+ * `sched_hangup +N [cause]` hangs the answered leg up (default cause ALLOTTED_TIMEOUT) when the switch's clock
+ * reaches the epoch second of the answer plus N: between N-1 and N s after the answer (real-findings README:
+ * timeLimit=5 cut the bridge at 4.5 s, timeLimit=3 at 2.5 s).
  */
 import { causeName, causeOfSipStatus, sipPhrase } from '../channel/hangup-causes.js';
 import type { BLegOutcome } from '../sim/options.js';
@@ -106,7 +108,7 @@ export function legVars(l: DialLeg, plan: DialPlan): Readonly<Record<string, str
 
 /** A time limit set on answer (`execute_on_answer*=sched_hangup +N [cause]`). */
 export interface AnswerLimit {
-  readonly ms: number;
+  readonly seconds: number;
   readonly cause: string;
 }
 
@@ -115,13 +117,21 @@ export function answerLimit(vars: Readonly<Record<string, string>>): AnswerLimit
   for (const [name, value] of Object.entries(vars)) {
     if (!name.toLowerCase().startsWith('execute_on_answer')) continue;
     const m = /^sched_hangup\s+\+?(\d+)(?:\s+(\S+))?/.exec(value.trim());
-    if (m) return { ms: Number(m[1]) * 1000, cause: causeName(m[2] ?? 'ALLOTTED_TIMEOUT') };
+    if (m) return { seconds: Number(m[1]), cause: causeName(m[2] ?? 'ALLOTTED_TIMEOUT') };
   }
   return undefined;
 }
 
-/** Resolves a leg's scripted outcome against the timeout and the time limit after answer. */
-export function resolveLeg(l: DialLeg, outcome: BLegOutcome | undefined, timeoutMs: number, limit?: AnswerLimit): LegResult {
+/**
+ * When `sched_hangup +N` run at `atUs` (epoch microseconds) hangs up: FreeSWITCH schedules it in whole seconds of
+ * the clock, for the epoch second of `atUs` plus N.
+ */
+export function schedHangupDueUs(atUs: number, seconds: number): number {
+  return (Math.floor(atUs / 1e6) + seconds) * 1e6;
+}
+
+/** Resolves a leg's scripted outcome against the timeout (a time limit after answer is the bridge's to apply). */
+export function resolveLeg(l: DialLeg, outcome: BLegOutcome | undefined, timeoutMs: number): LegResult {
   const error = /^error\/(.+)$/.exec(l.target);
   const o: BLegOutcome = outcome ?? (error ? { type: 'reject', cause: causeName(error[1]) } : { type: 'answer' });
   const timeout = (): LegResult => ({ kind: 'fail', atMs: timeoutMs, cause: 'NO_ANSWER', rings: true });
@@ -129,9 +139,7 @@ export function resolveLeg(l: DialLeg, outcome: BLegOutcome | undefined, timeout
     case 'answer': {
       const at = o.afterMs ?? 0;
       if (at >= timeoutMs) return timeout();
-      const talkMs = o.hangupAfterMs ?? 2000;
-      if (limit !== undefined && limit.ms < talkMs) return { kind: 'answer', atMs: at, talkMs: limit.ms, hangupCause: limit.cause };
-      return { kind: 'answer', atMs: at, talkMs, hangupCause: causeName(o.hangupCause) };
+      return { kind: 'answer', atMs: at, talkMs: o.hangupAfterMs ?? 2000, hangupCause: causeName(o.hangupCause) };
     }
     case 'busy':
       return { kind: 'fail', atMs: o.afterMs ?? 20, cause: 'USER_BUSY', ...(l.sip ? { sipStatus: 486 } : {}), rings: false };

@@ -14,6 +14,7 @@ import type { AppContext, ConferenceRoomsApi, SimulatedCallPort } from '../apps/
 import { appContextFor } from './app-context-factory.js';
 import { setCdrVars } from '../channel/cdr-vars.js';
 import type { Channel } from '../channel/channel.js';
+import type { ChannelDirectory } from '../channel/channel-directory.js';
 import type { ChannelEventOptions, EventFactory, SimEvent } from '../channel/event-factory.js';
 import { MediaControl, type Digit } from '../media/media-control.js';
 import type { ResolvedSimOptions, SimCallOptions } from '../sim/options.js';
@@ -45,6 +46,8 @@ export interface EngineDeps {
   readonly options: ResolvedSimOptions;
   readonly call: SimCallOptions;
   readonly rooms: ConferenceRoomsApi;
+  /** Channels without a socket (a bridge's B legs) that api commands reach by uuid. */
+  readonly channels: ChannelDirectory;
   readonly socketArg: string;
   readonly wire: WirePort;
   readonly hooks: EngineHooks;
@@ -58,6 +61,7 @@ export class CallEngine {
   readonly options: ResolvedSimOptions;
   readonly call: SimCallOptions;
   readonly rooms: ConferenceRoomsApi;
+  readonly channels: ChannelDirectory;
   readonly placeCall: (opts: SimCallOptions) => SimulatedCallPort;
   readonly media: MediaControl;
   readonly subs: Subscriptions;
@@ -90,6 +94,7 @@ export class CallEngine {
     this.options = deps.options;
     this.call = deps.call;
     this.rooms = deps.rooms;
+    this.channels = deps.channels;
     this.placeCall = deps.placeCall;
     this.hooks = deps.hooks;
     this.socketArg = deps.socketArg;

@@ -5,6 +5,7 @@
 import { randomUUID } from 'node:crypto';
 import type { AppDefinition } from '../apps/app-context.js';
 import { createAppRegistry } from '../apps/registry.js';
+import { ChannelDirectory } from '../channel/channel-directory.js';
 import { EventFactory } from '../channel/event-factory.js';
 import { createChannel } from '../channel/profile-templates.js';
 import { ConferenceRooms } from '../conference/rooms.js';
@@ -32,6 +33,7 @@ export class FsSimulator {
   /** Calls a bridge placed for its legs' `socket` applications (whispers), in order. */
   readonly socketLegs: SimulatedCall[] = [];
   readonly #factory: EventFactory;
+  readonly #channels = new ChannelDirectory();
   readonly #registry: ReadonlyMap<string, AppDefinition> = createAppRegistry();
   readonly #calls = new Set<SimulatedCall>();
   readonly #record: boolean;
@@ -89,6 +91,7 @@ export class FsSimulator {
       {
         options: this.options,
         clock: this.clock,
+        channels: this.#channels,
         factory: this.#factory,
         rooms: this.rooms,
         registry: this.#registry,

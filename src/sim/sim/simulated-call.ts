@@ -7,6 +7,7 @@ import net from 'node:net';
 import type { AppDefinition, ConferenceRoomsApi } from '../apps/app-context.js';
 import { causeName } from '../channel/hangup-causes.js';
 import type { Channel } from '../channel/channel.js';
+import type { ChannelDirectory } from '../channel/channel-directory.js';
 import type { EventFactory } from '../channel/event-factory.js';
 import { CallEngine } from '../session/call-engine.js';
 import { CommandHandler } from '../session/command-handler.js';
@@ -46,6 +47,8 @@ export interface CallEnvironment {
   readonly options: ResolvedSimOptions;
   /** The switch's clock, which the call's timers and timestamps run on. */
   readonly clock: SwitchClock;
+  /** Channels without a socket (a bridge's B legs) that api commands reach by uuid. */
+  readonly channels: ChannelDirectory;
   readonly factory: EventFactory;
   readonly rooms: ConferenceRoomsApi;
   readonly registry: ReadonlyMap<string, AppDefinition>;
@@ -97,6 +100,7 @@ export class SimulatedCall extends EventEmitter {
       options: env.options,
       call: opts,
       rooms: env.rooms,
+      channels: env.channels,
       placeCall: env.placeCall,
       socketArg: opts.socketArg ?? `${opts.host}:${opts.port} async full`,
       wire: { write: (d) => this.#write(d), close: () => this.#closeSocket() },
