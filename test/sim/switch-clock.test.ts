@@ -17,6 +17,27 @@ describe('switch clock', () => {
     assert.ok(clock.nowUs() >= later + 5_000_000);
   });
 
+  it('sched_hangup +2 returns at once and hangs up when the clock reaches the epoch second plus 2', async () => {
+    const s = await SimSession.ready({}, { timeScale: 0.1 });
+    try {
+      await s.execute('answer');
+      await s.complete('answer');
+      while (s.sim.clock.nowUs() % 1e6 < 300_000 || s.sim.clock.nowUs() % 1e6 > 500_000) {
+        await new Promise((resolve) => setTimeout(resolve, 1));
+      }
+      await s.execute('sched_hangup', '+2');
+      const ran = Number((await s.complete('sched_hangup')).get('Event-Date-Timestamp'));
+      const hangup = await s.until((m) => m.type === 'CHANNEL_HANGUP');
+      assert.equal(hangup.get('Hangup-Cause'), 'ALLOTTED_TIMEOUT');
+      const at = Number(hangup.get('Event-Date-Timestamp'));
+      const due = (Math.floor(ran / 1e6) + 2) * 1e6;
+      assert.ok(at >= due && at < due + 200_000, `${(at - due) / 1e6} s after the epoch second plus 2`);
+      assert.ok(at - ran < 1_800_000, `hung up ${(at - ran) / 1e6} s after it ran, not 2 s`);
+    } finally {
+      await s.close();
+    }
+  });
+
   it('a 3 s playback at a 0.01 time scale is 3 s apart in the events, answer and end times as FreeSWITCH sees them', async () => {
     const s = await SimSession.ready({}, { timeScale: 0.01, mediaDurations: { '/sounds/three.wav': 3000 } });
     try {

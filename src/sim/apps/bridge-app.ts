@@ -12,7 +12,7 @@
  *   NORMAL_CLEARING), and session recordings waiting for a bridge start;
  * - while bridged, `uuid_kill <B uuid> <cause>` on any socket hangs B up: the bridge ends with that cause;
  * - `sched_hangup +N` run on B's answer (`execute_on_answer`) hangs B up in whole seconds of the switch's clock
- *   (bridge-dial.ts).
+ *   (sched-hangup.ts).
  */
 import { randomUUID } from 'node:crypto';
 import { q850Of } from '../channel/hangup-causes.js';
@@ -24,13 +24,12 @@ import {
   legVars,
   parseDialString,
   resolveLeg,
-  schedHangupDueUs,
   sipFailureVars,
-  type AnswerLimit,
   type DialLeg,
   type LegResult,
 } from './bridge-dial.js';
 import { answer, preAnswer } from './channel-ops.js';
+import { schedHangupDueUs, type SchedHangup } from './sched-hangup.js';
 import { runLegWhisper, whisperSocketOf } from './bridge-whisper.js';
 import { sessionBridged } from './session-record-app.js';
 
@@ -40,7 +39,7 @@ interface Attempt {
   readonly uuid: string;
   readonly result: LegResult;
   /** The `sched_hangup` the leg runs when it answers. */
-  readonly limit: AnswerLimit | undefined;
+  readonly limit: SchedHangup | undefined;
   /** The switch's epoch microseconds when the originate started (the leg answers `result.atMs` later). */
   readonly startUs: number;
 }
@@ -50,7 +49,7 @@ function talkOf(ctx: AppContext, a: Attempt & { result: Extract<LegResult, { kin
   const talk = { ms: a.result.talkMs, cause: a.result.hangupCause };
   if (a.limit === undefined) return talk;
   const answeredUs = a.startUs + a.result.atMs * 1000;
-  const leftMs = (schedHangupDueUs(answeredUs, a.limit.seconds) - ctx.nowUs()) / 1000;
+  const leftMs = (schedHangupDueUs(answeredUs, a.limit) - ctx.nowUs()) / 1000;
   return leftMs < talk.ms ? { ms: Math.max(0, leftMs), cause: a.limit.cause } : talk;
 }
 

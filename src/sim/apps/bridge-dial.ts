@@ -5,12 +5,12 @@
  * else the A-leg's `call_timeout`, else 60 s; FreeSWITCH's timer has about 1 s granularity and
  * gave up within (N-1, N] s (esl-captures/more/INDEX.md "Surprises" 18).
  * A leg's `origination_uuid` becomes its uuid; an `execute_on_answer*` variable holding
- * `sched_hangup +N [cause]` hangs the answered leg up (default cause ALLOTTED_TIMEOUT) when the switch's clock
- * reaches the epoch second of the answer plus N: between N-1 and N s after the answer (real-findings README:
- * timeLimit=5 cut the bridge at 4.5 s, timeLimit=3 at 2.5 s).
+ * `sched_hangup +N [cause]` hangs the answered leg up as that application does (sched-hangup.ts): when the switch's
+ * clock reaches the epoch second of the answer plus N.
  */
 import { causeName, causeOfSipStatus, sipPhrase } from '../channel/hangup-causes.js';
 import type { BLegOutcome } from '../sim/options.js';
+import { parseSchedHangup, type SchedHangup } from './sched-hangup.js';
 
 /** One B-leg of a dial string. */
 export interface DialLeg {
@@ -106,28 +106,15 @@ export function legVars(l: DialLeg, plan: DialPlan): Readonly<Record<string, str
   return { ...plan.vars, ...l.vars };
 }
 
-/** A time limit set on answer (`execute_on_answer*=sched_hangup +N [cause]`). */
-export interface AnswerLimit {
-  readonly seconds: number;
-  readonly cause: string;
-}
-
-/** The time limit a leg's variables schedule on answer, if any. */
-export function answerLimit(vars: Readonly<Record<string, string>>): AnswerLimit | undefined {
+/** The `sched_hangup` a leg's variables run on answer (`execute_on_answer*=sched_hangup +N [cause]`), if any. */
+export function answerLimit(vars: Readonly<Record<string, string>>): SchedHangup | undefined {
   for (const [name, value] of Object.entries(vars)) {
     if (!name.toLowerCase().startsWith('execute_on_answer')) continue;
-    const m = /^sched_hangup\s+\+?(\d+)(?:\s+(\S+))?/.exec(value.trim());
-    if (m) return { seconds: Number(m[1]), cause: causeName(m[2] ?? 'ALLOTTED_TIMEOUT') };
+    const m = /^sched_hangup\s+(.*)$/.exec(value.trim());
+    const when = m ? parseSchedHangup(m[1] ?? '') : undefined;
+    if (when) return when;
   }
   return undefined;
-}
-
-/**
- * When `sched_hangup +N` run at `atUs` (epoch microseconds) hangs up: FreeSWITCH schedules it in whole seconds of
- * the clock, for the epoch second of `atUs` plus N.
- */
-export function schedHangupDueUs(atUs: number, seconds: number): number {
-  return (Math.floor(atUs / 1e6) + seconds) * 1e6;
 }
 
 /** Resolves a leg's scripted outcome against the timeout (a time limit after answer is the bridge's to apply). */
