@@ -32,6 +32,7 @@ import { HttpPutRecordingStore, type RecordingStore } from './recording/recordin
 import type { Observer } from '../metrics/observer.js';
 import { createRoomServices, type RoomServices } from './rooms/room-services.js';
 import { runCall } from './run-call.js';
+import { CallTimes } from './status/call-times.js';
 import { StatusReporter } from './status/status-reporter.js';
 import { statusTargetOf } from './status/status-target.js';
 import { classifyConnection } from './whisper/leg-connection.js';
@@ -176,6 +177,7 @@ export function createCallHandler(deps: CallEngineDeps): CallHandler {
     });
     status?.started(channel.answered);
     const stopWatchingAnswer = status ? channel.on('answer', () => status.answered()) : undefined;
+    const times = status && new CallTimes(channel, settings.timeScale);
     const release = limiter.acquire(identity.accountSid);
     let ctx: CallContext | undefined;
     try {
@@ -215,12 +217,13 @@ export function createCallHandler(deps: CallEngineDeps): CallHandler {
     } finally {
       release?.();
       stopWatchingAnswer?.();
+      times?.dispose();
       status?.completed({
         answered: ctx ? ctx.state.answered || channel.answered : channel.answered,
         failed: ctx ? ctx.state.failed : true,
         requestedCause: ctx?.state.hangupRequested,
         endReason: channel.signal.reason instanceof CallEndedError ? channel.signal.reason : undefined,
-      });
+      }, times?.seconds() ?? 0);
       // Callbacks may start others while they finish (a recording's status): wait until none is left.
       for (let settled = 0; settled < callbacks.length;) {
         const batch = callbacks.length;

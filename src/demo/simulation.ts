@@ -12,6 +12,7 @@ import { loadConfig } from '../config/index.js';
 import { createLogger } from '../log.js';
 import { FsSimulator, type CallEnd, type ParsedCommand } from '../sim/index.js';
 import { createWebhookDispatcher } from '../webhook/index.js';
+import { calleeOutcome, type CalleePlan } from './callee.js';
 import { createLogTap } from './log-tap.js';
 import { ScriptedCaller } from './scripted-caller.js';
 import { TracingWebhookClient } from './traced-webhook.js';
@@ -37,6 +38,8 @@ export interface SimulationOptions {
   readonly speechMs?: number;
   /** Delay between the start of a Gather and the keys (default 1500). */
   readonly gatherDelayMs?: number;
+  /** What the callee of every `<Dial>` does (default: answers at once and hangs up 2 s later). */
+  readonly callee?: CalleePlan;
   /** FreeSWITCH and engine time scale: 1 is real time, 0.05 runs twenty times faster (default 1). */
   readonly timeScale?: number;
   /** Environment the configuration is read from (default: none, so only conf/default.json applies). */
@@ -47,11 +50,20 @@ export interface SimulationOptions {
   readonly signal?: AbortSignal;
 }
 
+/** A warning or error the server logged during the call, with its code. */
+export interface LoggedProblem {
+  readonly level: string;
+  readonly code: string;
+  readonly message: string;
+}
+
 /** How the simulated call went. */
 export interface SimulationResult {
   readonly end: CallEnd;
   /** Every transcript line. */
   readonly lines: readonly string[];
+  /** Every warning or error with a code the server logged, in order (a fetch that failed, invalid TwiML, ...). */
+  readonly problems: readonly LoggedProblem[];
 }
 
 /** Resolves once `check` holds or `timeoutMs` has passed. */
@@ -69,6 +81,7 @@ export async function runSimulation(options: SimulationOptions): Promise<Simulat
   const timeScale = options.timeScale ?? 1;
   const transcript = new Transcript({ timeScale, ...(options.sink ? { sink: options.sink } : {}) });
   const spoolDir = mkdtempSync(join(tmpdir(), 'pivot-esl-sim-'));
+  const problems: LoggedProblem[] = [];
   try {
     const config = loadConfig({
       file: undefined,
@@ -91,7 +104,10 @@ export async function runSimulation(options: SimulationOptions): Promise<Simulat
         transcript.verb(kind, line);
         if (kind === 'Gather') caller.gatherStarted();
       },
-      problem: (level, code, message) => transcript.problem(level, code, message),
+      problem: (level, code, message) => {
+        problems.push({ level, code, message });
+        transcript.problem(level, code, message);
+      },
     }));
     const dispatcher = createWebhookDispatcher(webhookDispatcherOptions(config));
     const webhook = new TracingWebhookClient(config, dispatcher, transcript);
@@ -112,6 +128,7 @@ export async function runSimulation(options: SimulationOptions): Promise<Simulat
           pivot_req_format: options.format ?? 'twiml',
         },
         caller: caller.script,
+        ...(options.callee === undefined ? {} : { bridge: [{ match: /./, outcome: calleeOutcome(options.callee) }] }),
       });
       transcript.call(`${options.from ?? '5551234'} calls ${options.to ?? '7001'}: FreeSWITCH hands call ${call.uuid} ` +
         `to pivot-esl on 127.0.0.1:${port}; voice URL ${method} ${options.voiceUrl}`, call.uuid);
@@ -128,7 +145,7 @@ export async function runSimulation(options: SimulationOptions): Promise<Simulat
       await until(() => server.activeCalls === 0, config.esl.handlerGraceMs + 1000);
       transcript.call(`ended${end.hangupCause === undefined ? '' : `: ${end.hangupCause}`}` +
         `${end.error === undefined ? '' : ` (${end.error})`}`);
-      return { end, lines: transcript.lines };
+      return { end, lines: transcript.lines, problems };
     } finally {
       await sim.close();
       await server.close(0);

@@ -74,6 +74,7 @@ export const HangupCause = {
   CallRejected: 'CALL_REJECTED',
   NoAnswer: 'NO_ANSWER',
   OriginatorCancel: 'ORIGINATOR_CANCEL',
+  AllottedTimeout: 'ALLOTTED_TIMEOUT',
   DestinationOutOfOrder: 'DESTINATION_OUT_OF_ORDER',
   SystemShutdown: 'SYSTEM_SHUTDOWN',
 } as const;

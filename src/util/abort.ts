@@ -21,6 +21,24 @@ export function after(ms: number, fn: () => void): () => void {
   return () => clearTimeout(timer);
 }
 
+/**
+ * {@link after}, except that `fn` never runs before `ms` have passed by `performance.now()`: Node may fire a timer
+ * up to a millisecond early, which a deadline that must not come early (a time limit) cannot have.
+ */
+export function afterAtLeast(ms: number, fn: () => void): () => void {
+  const due = performance.now() + ms;
+  let dispose = noop;
+  const arm = (wait: number): void => {
+    dispose = after(wait, () => {
+      const left = due - performance.now();
+      if (left > 0) arm(left);
+      else fn();
+    });
+  };
+  arm(ms);
+  return () => dispose();
+}
+
 export function noop(): void {}
 
 /**

@@ -3,6 +3,7 @@ import type { SimulatedCall } from '../../src/sim/index.js';
 import { apiLines, appLines, startEngine, type EngineHarness } from '../support/engine-harness.js';
 import { eventually } from '../support/harness.js';
 import { twiml } from '../support/twiml-server.js';
+import { sentEvents } from './dial-support.js';
 
 const OK = { status: 204, body: '', contentType: 'text/plain' };
 
@@ -157,5 +158,26 @@ describe('engine: Dial Conference', () => {
     const done = e.web.to('/done')[0]!.params;
     assert.equal(done['RecordingUrl'], e.web.url(`/done/conference_recording_${sid}.wav`));
     assert.match(done['RecordingSid'] ?? '', /^RE[0-9a-f]{32}$/);
+  });
+});
+
+describe('engine: Dial Conference duration', () => {
+  let e: EngineHarness;
+  beforeEach(async () => { e = await startEngine({ timeScale: 1 }); });
+  afterEach(async () => { await e.close(); });
+
+  it('DialCallDuration is the time in the room by FreeSWITCH\'s add-member and del-member, rounded down', async () => {
+    e.web.route('/voice', twiml('<Dial action="/done"><Conference>lobby</Conference></Dial>'));
+    e.web.route('/done', OK);
+    const call = e.call({ caller: { hangupAtMs: 2600 } });
+    await e.finish(call);
+    const member = (action: string): number => {
+      const event = sentEvents(call).find((m) => m.header('Event-Subclass') === 'conference::maintenance' && m.header('Action') === action);
+      assert.ok(event, action);
+      return Number(event.header('Event-Date-Timestamp'));
+    };
+    const stayedUs = member('del-member') - member('add-member');
+    assert.ok(stayedUs > 2_000_000 && stayedUs < 2_600_000, `in the room for ${stayedUs / 1e6} s`);
+    assert.equal(e.web.to('/done')[0]?.params['DialCallDuration'], '2');
   });
 });

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { apiLines, apps, startEngine, type EngineHarness } from '../support/engine-harness.js';
 import { twiml } from '../support/twiml-server.js';
-import { bridgeArg, globalVars, legsOf } from './dial-support.js';
+import { bridgeArg, eventTime, globalVars, legsOf } from './dial-support.js';
 
 describe('engine: Dial attributes', () => {
   let e: EngineHarness;
@@ -19,7 +19,7 @@ describe('engine: Dial attributes', () => {
     await e.finish(call);
     const vars = globalVars(bridgeArg(call));
     assert.equal(vars['originate_timeout'], '30');
-    assert.equal(vars['execute_on_answer_pivot_limit'], 'sched_hangup +14400 ALLOTTED_TIMEOUT');
+    assert.equal(vars['execute_on_answer_pivot_limit'], 'sched_hangup +14401 ALLOTTED_TIMEOUT', 'the backstop');
     assert.equal(vars['origination_caller_id_number'], undefined);
     assert.equal(vars['ignore_early_media'], undefined);
   });
@@ -45,11 +45,13 @@ describe('engine: Dial attributes', () => {
     assert.equal(e.web.to('/after')[0]?.params['DialCallDuration'], '4');
   });
 
-  it('timeLimit: the answering leg is hung up after timeLimit seconds (sched_hangup on answer)', async () => {
+  it('timeLimit: the bridged leg is hung up timeLimit seconds after the bridge; sched_hangup is only the backstop', async () => {
     route('<Dial timeLimit="2" action="/after">5551234</Dial>');
     const call = e.call({ bridge: [{ match: '5551234', outcome: { type: 'answer', hangupAfterMs: 600_000 } }] });
     await e.finish(call);
-    assert.equal(globalVars(bridgeArg(call))['execute_on_answer_pivot_limit'], 'sched_hangup +2 ALLOTTED_TIMEOUT');
+    const leg = legsOf(bridgeArg(call))[0]?.vars['origination_uuid'];
+    assert.equal(globalVars(bridgeArg(call))['execute_on_answer_pivot_limit'], 'sched_hangup +3 ALLOTTED_TIMEOUT');
+    assert.ok(apiLines(call).includes(`uuid_kill ${leg} ALLOTTED_TIMEOUT`), 'the server hung the callee up');
     const action = e.web.to('/after')[0];
     assert.equal(action?.params['DialCallStatus'], 'completed');
     assert.equal(action?.params['DialCallDuration'], '2');
@@ -100,5 +102,28 @@ describe('engine: Dial attributes', () => {
     const call = e.call();
     await e.finish(call);
     assert.equal(legsOf(bridgeArg(call))[0]?.vars['execute_on_answer_pivot_digits'], 'send_dtmf ww1234#');
+  });
+});
+
+describe('engine: Dial timeLimit against FreeSWITCH\'s whole-second sched_hangup', () => {
+  // FreeSWITCH's sched_hangup +5 fires between 4 and 5 s after it is run; the limit must not cut before 5 s.
+  let e: EngineHarness;
+  beforeEach(async () => { e = await startEngine({ timeScale: 0.1 }); });
+  afterEach(async () => { await e.close(); });
+
+  it('timeLimit=5 cuts the bridge at 5 s, not before; DialCallDuration and the leg\'s CallDuration say 5', async () => {
+    e.web.route('/voice', twiml('<Dial timeLimit="5" action="/after"><Number statusCallback="/leg">5551234</Number></Dial>'));
+    e.web.route('/after', twiml('<Hangup/>'));
+    e.web.route('/leg', { status: 204, body: '' });
+    const call = e.call({ bridge: [{ match: '5551234', outcome: { type: 'answer', afterMs: 700, hangupAfterMs: 600_000 } }] });
+    await e.finish(call);
+    const bridged = eventTime(call, 'CHANNEL_BRIDGE');
+    const unbridged = eventTime(call, 'CHANNEL_UNBRIDGE');
+    assert.ok(unbridged - bridged >= 5_000_000, `bridged for ${(unbridged - bridged) / 1e6} s`);
+    assert.ok(unbridged - bridged < 6_000_000, `bridged for ${(unbridged - bridged) / 1e6} s`);
+    const action = e.web.to('/after')[0];
+    assert.equal(action?.params['DialCallStatus'], 'completed');
+    assert.equal(action?.params['DialCallDuration'], '5');
+    assert.equal(e.web.to('/leg')[0]?.params['CallDuration'], '5', 'the leg\'s completed callback agrees');
   });
 });

@@ -1,6 +1,8 @@
 /** Shared pieces of the Dial engine tests. */
 import assert from 'node:assert/strict';
+import type { EslEvent } from '../../src/esl/event.js';
 import { readDialString, type ParsedDialString, type SimulatedCall } from '../../src/sim/index.js';
+import { feed } from '../esl/frame-feed.js';
 
 /** The argument of the (only) bridge the call ran. */
 export function bridgeArg(call: SimulatedCall): string {
@@ -26,4 +28,16 @@ export function legsOf(dial: string): Array<{ vars: Record<string, string>; endp
   const { groups } = read(dial);
   assert.ok(groups.length <= 1, 'one group of legs');
   return (groups[0] ?? []).map((leg) => ({ vars: leg.vars, endpoint: leg.endpoint }));
+}
+
+/** The events the simulator sent on a call's socket, parsed as the server parses them. */
+export function sentEvents(call: SimulatedCall): EslEvent[] {
+  return feed(call.transcript.filter((t) => t.dir === 'out').map((t) => t.data)).messages.filter((m) => m.isEvent);
+}
+
+/** The `Event-Date-Timestamp` of the first event named `name` the call's socket got (FreeSWITCH microseconds). */
+export function eventTime(call: SimulatedCall, name: string): number {
+  const event = sentEvents(call).find((e) => e.name === name);
+  assert.ok(event, `a ${name} event`);
+  return Number(event.header('Event-Date-Timestamp'));
 }

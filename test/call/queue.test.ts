@@ -112,6 +112,21 @@ describe('engine: Enqueue and Dial Queue', () => {
     assert.equal(enqueued['CallStatus'], 'completed');
   });
 
+  it('QueueTime and AvgQueueTime are call time: the wait document requested again after 3 s of hold says 3', async () => {
+    e.web.route('/voice', twiml('<Enqueue action="/enqueued" waitUrl="/wait">support</Enqueue>'));
+    e.web.route('/wait', twiml('<Pause length="3"/>'));
+    e.web.route('/enqueued', OK);
+    const a = e.call();
+    await eventually(() => e.web.to('/wait').length >= 2, 3000, 'the wait document, twice');
+    a.hangup();
+    await e.finish(a);
+    const [first, second] = e.web.to('/wait').map((r) => r.params);
+    assert.equal(first?.['QueueTime'], '0');
+    const waited = Number(second?.['QueueTime']);
+    assert.ok(waited >= 3 && waited < 5, `QueueTime ${waited}`);
+    assert.ok(Math.abs(Number(second?.['AvgQueueTime']) - waited) <= 1, 'the only caller waited as long as the average');
+  });
+
   it('a full queue answers QueueResult=queue-full at once', async () => {
     await e.close();
     e = await startEngine({ call: { queue: { maxSize: 1 } } });

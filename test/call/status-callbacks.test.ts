@@ -167,3 +167,26 @@ describe('engine: call status callbacks', () => {
     }
   });
 });
+
+describe('engine: CallDuration in real time', () => {
+  const CLIP = 'https://cdn.example.com/clip.wav';
+  let e: EngineHarness;
+  beforeEach(async () => {
+    e = await startEngine({ timeScale: 1, sim: { mediaDurations: { [CLIP]: 1200 } } });
+    e.web.route('/status', OK);
+  });
+  afterEach(async () => { await e.close(); });
+
+  it('a call answered for 1.2 s reports CallDuration=1, FreeSWITCH\'s own answer-to-end time rounded down', async () => {
+    e.web.route('/voice', twiml(`<Play>${CLIP}</Play><Hangup/>`));
+    const call = e.call({ variables: { pivot_status_callback: e.web.url('/status') } });
+    await e.finish(call);
+    const answered = Number(call.channel.vars.get('answer_uepoch'));
+    const ended = Number(call.channel.vars.get('end_uepoch'));
+    assert.ok(ended - answered >= 1_200_000 && ended - answered < 2_000_000, `answered for ${(ended - answered) / 1e6} s`);
+    const [completed] = e.web.to('/status');
+    assert.equal(completed?.params['CallStatus'], 'completed');
+    assert.equal(completed?.params['CallDuration'], '1');
+    assert.equal(completed?.params['Duration'], '1');
+  });
+});

@@ -14,6 +14,7 @@ import { resolveUrl } from '../../twiml/index.js';
 import { onAbort } from '../../util/abort.js';
 import { ensureAnswered } from '../call-actions.js';
 import type { CallContext } from '../call-context.js';
+import { scaledSeconds } from '../durations.js';
 import { joinBridgeRoom } from '../rooms/bridge-room.js';
 import { createBridgeLink, newBridgeId } from '../rooms/memory-queue-store.js';
 import type { BridgeLink } from '../rooms/queue-store.js';
@@ -54,7 +55,7 @@ export const dialQueue: DialTarget<QueueNoun> = async (dial, noun, ctx) => {
     if (taken === undefined) {
       return { status: ctx.signal.aborted ? 'canceled' : 'no-answer', extras: { extra: [['QueueSid', queueSid]] } };
     }
-    const queueTime = Math.round((Date.now() - taken.enqueuedAtMs) / ctx.settings.timeScale / 1000);
+    const queueTime = scaledSeconds(Date.now() - taken.enqueuedAtMs, ctx.settings.timeScale);
     const link = createBridgeLink();
     const room = bridgeRoom(ctx.identity.accountSid, newBridgeId());
     taken.offer({ room, dequeuerCallSid: ctx.identity.callSid, method: noun.method, link, ...(url ? { url } : {}) });

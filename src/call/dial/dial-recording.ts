@@ -12,6 +12,7 @@ import { resolveUrl, type DialVerb } from '../../twiml/index.js';
 import { redactUrl, type RequestExtras } from '../../webhook/index.js';
 import { isCallEnded, requestParams } from '../call-actions.js';
 import type { CallContext } from '../call-context.js';
+import { recordingSeconds } from '../durations.js';
 import {
   discardRecording, newRecordingSid, publicUrl, recordingPath, recordingUrl, wavDurationMs,
 } from '../recording/recording-file.js';
@@ -90,7 +91,7 @@ export async function deliverDialRecording(recording: DialRecording, verb: DialV
   const recordingSid = newRecordingSid();
   const delivery = await ctx.recordings.deliver({ path: recording.path, url: target, recordingSid,
     callSid: ctx.identity.callSid }, ctx.log);
-  const extras = { recordingUrl: publicUrl(target), recordingDuration: Math.max(1, Math.round(ms / 1000)), recordingSid };
+  const extras = { recordingUrl: publicUrl(target), recordingDuration: recordingSeconds(ms), recordingSid };
   const cause = delivery.error?.cause;
   reportStatus(verb, recording, { status: delivery.delivered ? 'completed' : 'failed', extras,
     errorCode: delivery.error?.twilioCode ?? (cause instanceof AppError ? cause.twilioCode : undefined) }, ctx);

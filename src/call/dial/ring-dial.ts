@@ -3,19 +3,22 @@
  * first to answer wins. The A-leg survives every outcome (`continue_on_fail=true`, `hangup_after_bridge=false`),
  * so the caller goes on with the action or the next verb, as Twilio does.
  *
- * - `timeout` → `originate_timeout` (ring time); `timeLimit` → a `sched_hangup` run on the answering leg by
- *   `execute_on_answer` (ALLOTTED_TIMEOUT ends only that leg); `callerId` → `origination_caller_id_number`;
+ * - `timeout` → `originate_timeout` (ring time); `timeLimit` → this server's timer from the bridge, which hangs the
+ *   bridged leg up (ALLOTTED_TIMEOUT ends only that leg), with a `sched_hangup` on the answering leg as the
+ *   backstop (time-limit.ts); `callerId` → `origination_caller_id_number`;
  *   `hangupOnStar` → `bridge_terminate_key=*` (the caller's `*` ends the bridge, the callee is hung up);
  *   `ringTone` → the `ringback` tone with `ignore_early_media=true`; `record` → dial-recording.ts.
  * - Each leg gets `origination_uuid`, so the answering leg's uuid (DialCallSid) is known; DialCallDuration is the
- *   time from CHANNEL_BRIDGE to CHANNEL_UNBRIDGE (or the caller's hangup), by FreeSWITCH's event clock.
+ *   time from CHANNEL_BRIDGE to CHANNEL_UNBRIDGE (or the caller's hangup), in whole seconds of FreeSWITCH's clock
+ *   (durations.ts).
  */
 import type { DialVerb, RingNoun } from '../../twiml/index.js';
 import { AppError } from '../../errors.js';
-import type { EslEvent, ExecuteResult } from '../../esl/index.js';
+import type { ExecuteResult } from '../../esl/index.js';
 import { isCallEnded } from '../call-actions.js';
 import type { CallContext } from '../call-context.js';
-import { dialLegs, ON_ANSWER, type DialLeg, type VarList } from './dial-legs.js';
+import { bridgedAtUs, eventTimeUs, wholeSeconds } from '../durations.js';
+import { dialLegs, type DialLeg, type VarList } from './dial-legs.js';
 import type { DialOutcome } from './dial-outcome.js';
 import { deliverDialRecording, startDialRecording, stopDialRecording } from './dial-recording.js';
 import { dialCallStatus } from './dial-status.js';
@@ -23,6 +26,7 @@ import { dialString } from './dial-string.js';
 import { callerIdNumber } from './dial-values.js';
 import { LegCallbacks } from './leg-callbacks.js';
 import { ringbackTone } from './ring-tones.js';
+import { BridgeTimeLimit, timeLimitBackstop } from './time-limit.js';
 import { registerWhispers, whisperRejected } from './whisper-dial.js';
 import { whisperDialVars } from './whisper-legs.js';
 
@@ -31,11 +35,6 @@ interface BridgeWatch {
   bridgedUuid: string | undefined;
   bridgedAtUs: number | undefined;
   endedAtUs: number | undefined;
-}
-
-function timestampUs(event: EslEvent): number | undefined {
-  const value = Number(event.header('Event-Date-Timestamp'));
-  return Number.isFinite(value) && value > 0 ? value : undefined;
 }
 
 /** The checked callerId, or undefined (absent, or refused and logged). */
@@ -75,23 +74,28 @@ function originateVars(verb: DialVerb, callerId: string | undefined, tone: strin
   vars.push(...whisperDialVars(ctx, legs.some((leg) => leg.whisper !== undefined)));
   if (callerId !== undefined) vars.push(['origination_caller_id_number', callerId]);
   if (tone !== undefined) vars.push(['ignore_early_media', 'true']);
-  vars.push([`${ON_ANSWER}_limit`, `sched_hangup +${verb.timeLimit} ALLOTTED_TIMEOUT`]);
+  vars.push(timeLimitBackstop(verb.timeLimit));
   return vars;
 }
 
-/** Runs the bridge and watches its events; never throws for a hangup. */
-async function bridge(arg: string, ctx: CallContext, callbacks: LegCallbacks)
+/** Runs the bridge and watches its events, with the time limit running while it is bridged; never throws for a hangup. */
+async function bridge(arg: string, ctx: CallContext, callbacks: LegCallbacks, limit: BridgeTimeLimit)
   : Promise<{ completion: ExecuteResult | undefined; watch: BridgeWatch }> {
   const watch: BridgeWatch = { bridgedUuid: undefined, bridgedAtUs: undefined, endedAtUs: undefined };
+  const ended = (atUs: number | undefined): void => {
+    limit.stop();
+    watch.endedAtUs ??= atUs;
+  };
   const offs = [
     ctx.channel.on('execute', ({ application }) => { if (application === 'bridge') callbacks.initiated(); }),
     ctx.channel.on('bridge', ({ otherUuid, event }) => {
       watch.bridgedUuid = otherUuid;
-      watch.bridgedAtUs = timestampUs(event);
+      watch.bridgedAtUs = bridgedAtUs(event);
+      limit.start(otherUuid);
       callbacks.answered(otherUuid);
     }),
-    ctx.channel.on('unbridge', ({ event }) => { watch.endedAtUs ??= timestampUs(event); }),
-    ctx.channel.on('hangup', ({ event }) => { if (watch.bridgedUuid !== undefined) watch.endedAtUs ??= timestampUs(event); }),
+    ctx.channel.on('unbridge', ({ event }) => ended(eventTimeUs(event))),
+    ctx.channel.on('hangup', ({ event }) => { if (watch.bridgedUuid !== undefined) ended(eventTimeUs(event)); }),
   ];
   let completion: ExecuteResult | undefined;
   try {
@@ -100,16 +104,15 @@ async function bridge(arg: string, ctx: CallContext, callbacks: LegCallbacks)
     if (!isCallEnded(err)) throw err;
   } finally {
     for (const off of offs) off();
+    await limit.finish();
   }
   return { completion, watch };
 }
 
-/** Whole seconds the bridged leg was up, by FreeSWITCH's clock (which the simulator may run faster). */
-function durationOf(watch: BridgeWatch, ctx: CallContext): number | undefined {
+/** Whole seconds the bridged leg was up, by FreeSWITCH's clock. */
+function durationOf(watch: BridgeWatch): number | undefined {
   if (watch.bridgedUuid === undefined) return undefined;
-  if (watch.bridgedAtUs === undefined || watch.endedAtUs === undefined) return 0;
-  const seconds = (watch.endedAtUs - watch.bridgedAtUs) / 1e6 / ctx.settings.timeScale;
-  return Math.max(0, Math.round(seconds));
+  return wholeSeconds(watch.bridgedAtUs, watch.endedAtUs);
 }
 
 /** Rings the nouns and reports how it went. */
@@ -127,7 +130,8 @@ export async function ringNouns(verb: DialVerb, nouns: readonly RingNoun[], ctx:
   const whispers = registerWhispers(ctx, legs, callerId ?? ctx.identity.from, (uuid) => callbacks.answered(uuid));
   let bridged: Awaited<ReturnType<typeof bridge>>;
   try {
-    bridged = await bridge(dialString(originateVars(verb, callerId, tone, legs, ctx), legs), ctx, callbacks);
+    bridged = await bridge(dialString(originateVars(verb, callerId, tone, legs, ctx), legs), ctx, callbacks,
+      new BridgeTimeLimit(ctx, verb.timeLimit));
   } finally {
     for (const leg of legs) ctx.whispers?.remove(leg.uuid);
   }
@@ -137,7 +141,7 @@ export async function ringNouns(verb: DialVerb, nouns: readonly RingNoun[], ctx:
   const rejected = watch.bridgedUuid === undefined && !ctx.signal.aborted ? whisperRejected(whispers) : undefined;
   const status = rejected !== undefined ? 'no-answer'
     : dialCallStatus({ bridgedUuid: watch.bridgedUuid, disposition, callerHungUp: ctx.signal.aborted });
-  const duration = durationOf(watch, ctx);
+  const duration = durationOf(watch);
   callbacks.completed(status, watch.bridgedUuid, duration);
   ctx.log.info({ verb: 'Dial', status, legs: legs.length, disposition, bridgeHangupCause: completion?.event.variable('bridge_hangup_cause'),
     duration }, 'dial finished');

@@ -13,6 +13,7 @@
 import { AppError } from '../../errors.js';
 import { isCallEnded } from '../call-actions.js';
 import type { CallContext } from '../call-context.js';
+import { eventTimeUs, scaledSeconds, wholeSeconds } from '../durations.js';
 
 /** How to join. Every part is already safe for FreeSWITCH (room names escaped, flags and values checked). */
 export interface MemberJoin {
@@ -36,7 +37,7 @@ export interface MemberStay {
   /** False when FreeSWITCH never added the member (room full, locked, or the call ended first). */
   readonly joined: boolean;
   readonly memberId: string | undefined;
-  /** Whole seconds in the room, in call time. */
+  /** Whole seconds in the room, from its add-member to its del-member (FreeSWITCH's clock). */
   readonly seconds: number;
   /** The call hung up during the stay. */
   readonly hungUp: boolean;
@@ -87,22 +88,27 @@ export async function attendConference(ctx: CallContext, join: MemberJoin, hooks
     await ctx.channel.setVariable(name, value, { signal: ctx.signal });
   }
   let memberId: string | undefined;
-  let joinedAt = 0;
+  let joinSeenMs = 0;
+  let joinedUs: number | undefined;
+  let leftUs: number | undefined;
   const leaveRoom = ctx.rooms.profiles.enter(join.room, ctx.log);
   const off = ctx.channel.on('conference', (e) => {
     if (e.conferenceName !== join.room) return;
     if (e.action === 'add-member' && memberId === undefined) {
       memberId = e.memberId;
-      joinedAt = performance.now();
+      joinSeenMs = performance.now();
+      joinedUs = eventTimeUs(e.event);
       ctx.rooms.profiles.memberAdded(join.profile, e.event, ctx.log);
       hooks.onJoined?.(e.memberId);
     } else if (memberId !== undefined && e.memberId === memberId) {
+      if (e.action === 'del-member') leftUs ??= eventTimeUs(e.event);
       hooks.onEvent?.(e.action);
     }
   });
   let hungUp = false;
   try {
-    await ctx.channel.execute('conference', arg, { completeAfterHangup: true });
+    const done = await ctx.channel.execute('conference', arg, { completeAfterHangup: true });
+    leftUs ??= eventTimeUs(done.event);
   } catch (err) {
     if (!isCallEnded(err)) throw err;
     hungUp = true;
@@ -111,11 +117,16 @@ export async function attendConference(ctx: CallContext, join: MemberJoin, hooks
     leaveRoom();
   }
   hungUp ||= ctx.signal.aborted;
-  const ms = memberId === undefined ? 0 : performance.now() - joinedAt;
   return {
     joined: memberId !== undefined,
     memberId,
-    seconds: Math.round(ms / ctx.settings.timeScale / 1000),
+    seconds: memberId === undefined ? 0 : stayedSeconds(ctx, joinedUs, leftUs, joinSeenMs),
     hungUp,
   };
+}
+
+/** The stay in whole seconds: FreeSWITCH's times when both are known, else this server's clock since the join. */
+function stayedSeconds(ctx: CallContext, joinedUs: number | undefined, leftUs: number | undefined, joinSeenMs: number): number {
+  if (joinedUs !== undefined && leftUs !== undefined) return wholeSeconds(joinedUs, leftUs);
+  return scaledSeconds(performance.now() - joinSeenMs, ctx.settings.timeScale);
 }

@@ -86,7 +86,7 @@ export class MemoryQueueStore implements QueueStore {
     if (at < 0) return undefined;
     const now = Date.now();
     const total = queue.reduce((sum, e) => sum + (now - e.enqueuedAtMs), 0);
-    return { position: at + 1, size: queue.length, averageWaitSeconds: Math.round(total / queue.length / 1000) };
+    return { position: at + 1, size: queue.length, averageWaitMs: total / queue.length };
   }
 
   async exists(key: string): Promise<boolean> {

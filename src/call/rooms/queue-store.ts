@@ -47,8 +47,8 @@ export interface QueueStanding {
   /** 1 for the first in line. */
   readonly position: number;
   readonly size: number;
-  /** Average seconds the calls now in the queue have waited. */
-  readonly averageWaitSeconds: number;
+  /** Average milliseconds the calls now in the queue have waited. */
+  readonly averageWaitMs: number;
 }
 
 /** The queue operations the engine uses. */

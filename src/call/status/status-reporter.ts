@@ -2,8 +2,8 @@
  * A call's status callbacks (Twilio's call progress events): `initiated` when the call is handed to us, `ringing`
  * when it is not answered yet, `answered` when it is, and `completed` with the final CallStatus once it has ended.
  * Each carries the call's parameters (CallStatus per event) plus CallbackSource=call-progress-events,
- * SequenceNumber (0, 1, 2… in sending order), Timestamp (RFC 2822), and on `completed` CallDuration (seconds from
- * the answer) and Duration (minutes, rounded up).
+ * SequenceNumber (0, 1, 2… in sending order), Timestamp (RFC 2822), and on `completed` CallDuration (whole seconds
+ * from the answer to the hangup by FreeSWITCH's clock, see call-times.ts) and Duration (minutes, rounded up).
  *
  * Callbacks never hold the call up: they are chained one after the other (so they arrive in order) off the call's
  * path, each retried a bounded number of times with a doubling delay, and the promise of the chain is handed to
@@ -42,7 +42,7 @@ export class StatusReporter {
   readonly #deps: StatusReporterDeps;
   #sequence = 0;
   #chain: Promise<void> = Promise.resolve();
-  #answeredAt: number | undefined;
+  #answered = false;
   #completed = false;
 
   constructor(deps: StatusReporterDeps) {
@@ -58,19 +58,18 @@ export class StatusReporter {
 
   /** The call was answered (once). */
   answered(): void {
-    if (this.#answeredAt !== undefined) return;
-    this.#answeredAt = Date.now();
+    if (this.#answered) return;
+    this.#answered = true;
     this.#send('answered', 'in-progress');
   }
 
-  /** The call has ended: `completed` with the final status (once). */
-  completed(ending: CallEnding): void {
+  /** The call has ended: `completed` with the final status (once) and the `seconds` it was answered for. */
+  completed(ending: CallEnding, seconds: number): void {
     if (this.#completed) return;
     this.#completed = true;
     const status = finalCallStatus(ending);
     const extra: Array<readonly [string, string]> = [];
     if (status === 'completed') {
-      const seconds = this.#answeredAt === undefined ? 0 : Math.ceil((Date.now() - this.#answeredAt) / 1000);
       extra.push(['CallDuration', String(seconds)], ['Duration', String(Math.ceil(seconds / 60))]);
     } else {
       extra.push(['CallDuration', '0']);

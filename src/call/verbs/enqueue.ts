@@ -16,6 +16,7 @@ import { Deferred } from '../../util/deferred.js';
 import type { RequestExtras } from '../../webhook/index.js';
 import { isCallEnded } from '../call-actions.js';
 import type { CallContext } from '../call-context.js';
+import { scaledSeconds } from '../durations.js';
 import { requestAfterHangup } from '../fetch-document.js';
 import { joinBridgeRoom } from '../rooms/bridge-room.js';
 import { holdInQueue, playDequeueDocument } from '../rooms/queue-documents.js';
@@ -32,9 +33,9 @@ class TakenSignal extends AppError {
   }
 }
 
-/** Seconds of call time since `sinceMs`. */
+/** Whole seconds of call time since `sinceMs` (epoch milliseconds, as the queue keeps them). */
 function secondsSince(ctx: CallContext, sinceMs: number): number {
-  return Math.round((Date.now() - sinceMs) / ctx.settings.timeScale / 1000);
+  return scaledSeconds(Date.now() - sinceMs, ctx.settings.timeScale);
 }
 
 async function finish(ctx: CallContext, verb: EnqueueVerb, result: QueueResult, queueSid: string | undefined,
@@ -107,7 +108,7 @@ async function runEnqueue(verb: EnqueueVerb, ctx: CallContext): Promise<VerbOutc
         const standing = await store.standing(key, callSid);
         return { extra: [['QueuePosition', String(standing?.position ?? 0)], ['QueueSid', queueSid],
           ['QueueTime', String(secondsSince(ctx, enqueuedAtMs))],
-          ['AvgQueueTime', String(Math.round((standing?.averageWaitSeconds ?? 0) / ctx.settings.timeScale))],
+          ['AvgQueueTime', String(scaledSeconds(standing?.averageWaitMs ?? 0, ctx.settings.timeScale))],
           ['CurrentQueueSize', String(standing?.size ?? 0)], ['MaxQueueSize', String(maxSize)]] };
       },
     });

@@ -16,6 +16,7 @@ import type { ExecuteResult } from '../../esl/index.js';
 import { afterPreparing, isCallEnded, prepareRecordingKeys, requestParams, setTerminators } from '../call-actions.js';
 import { redactUrl, type Params } from '../../webhook/index.js';
 import type { CallContext } from '../call-context.js';
+import { recordingSeconds } from '../durations.js';
 import type { RecordingStatusCallback } from '../recording/recording-store.js';
 import { requestAfterHangup } from '../fetch-document.js';
 import { playbackPath } from '../media/play-path.js';
@@ -152,7 +153,7 @@ async function runRecord(verb: RecordVerb, ctx: CallContext): Promise<VerbOutcom
   const target = recordingUrl(verb.recordingUrl === undefined ? action : resolveUrl(verb.recordingUrl, document),
     ctx.identity.callSid, n);
   const recordingSid = newRecordingSid();
-  const recording = { recordingUrl: publicUrl(target), recordingSid, durationS: Math.max(1, Math.round(take.ms / 1000)) };
+  const recording = { recordingUrl: publicUrl(target), recordingSid, durationS: recordingSeconds(take.ms) };
   const statusCallback = deferredStatusCallback(ctx, verb, recording);
   const delivery = await ctx.recordings.deliver({ path, url: target, recordingSid, callSid: ctx.identity.callSid,
     accountSid: ctx.identity.accountSid, ...(statusCallback && { statusCallback }) }, ctx.log);
@@ -167,7 +168,7 @@ async function runRecord(verb: RecordVerb, ctx: CallContext): Promise<VerbOutcom
   // The upload does not follow the call's signal: a caller who hangs up meanwhile still gets the action request.
   const extras = {
     recordingUrl: publicUrl(target),
-    recordingDuration: Math.max(1, Math.round(take.ms / 1000)),
+    recordingDuration: recordingSeconds(take.ms),
     recordingSid,
     digits: take.key ?? (hungUp ? 'hangup' : undefined),
   };

@@ -1,5 +1,6 @@
 /** What an application model sees of the call it runs on. */
 import type { Channel } from '../channel/channel.js';
+import type { ChannelDirectory } from '../channel/channel-directory.js';
 import type { ChannelEventOptions, EventFactory, SimEvent } from '../channel/event-factory.js';
 import type { MediaControl } from '../media/media-control.js';
 import type { BLegOutcome, CallerScript, ResolvedSimOptions, SimCallOptions } from '../sim/options.js';
@@ -24,12 +25,14 @@ export interface AppContext {
   hangup(cause: string, early?: boolean): void;
   /** FreeSWITCH milliseconds since the connect reply (the caller script's time base). */
   callerTimeMs(): number;
-  /** Wall-clock microseconds, as in `*-Time` headers. */
+  /** The switch's epoch microseconds (simulated time), as in `*-Time` headers. */
   nowUs(): number;
   /** The scripted outcome for a bridge dial string. */
   bridgeOutcome(dialString: string): BLegOutcome | undefined;
   /** Shared conference rooms of the simulator. */
   readonly rooms: ConferenceRoomsApi;
+  /** Channels without a socket that api commands reach by uuid: a bridge lists its B leg here while bridged. */
+  readonly channels: ChannelDirectory;
   /** Places another call that connects to an outbound socket (a whisper leg's `socket` application). */
   placeCall(opts: SimCallOptions): SimulatedCallPort;
 }

@@ -9,7 +9,10 @@
  * - a failure hangs the A-leg up with B's cause unless `continue_on_fail` allows it (NO_ANSWER,
  *   NO_USER_RESPONSE and ORIGINATOR_CANCEL never do when it is unset);
  * - while bridged, the A-leg's `bridge_terminate_key` digit ends the bridge (B is hung up with
- *   NORMAL_CLEARING), and session recordings waiting for a bridge start.
+ *   NORMAL_CLEARING), and session recordings waiting for a bridge start;
+ * - while bridged, `uuid_kill <B uuid> <cause>` on any socket hangs B up: the bridge ends with that cause;
+ * - `sched_hangup +N` run on B's answer (`execute_on_answer`) hangs B up in whole seconds of the switch's clock
+ *   (sched-hangup.ts).
  */
 import { randomUUID } from 'node:crypto';
 import { q850Of } from '../channel/hangup-causes.js';
@@ -28,6 +31,7 @@ import {
   type LegResult,
 } from './bridge-dial.js';
 import { answer, preAnswer } from './channel-ops.js';
+import { schedHangupDueUs, type SchedHangup } from './sched-hangup.js';
 import { runLegWhisper, whisperSocketOf } from './bridge-whisper.js';
 import { sessionBridged } from './session-record-app.js';
 
@@ -36,6 +40,19 @@ interface Attempt {
   readonly vars: Readonly<Record<string, string>>;
   readonly uuid: string;
   readonly result: LegResult;
+  /** The `sched_hangup` the leg runs when it answers. */
+  readonly limit: SchedHangup | undefined;
+  /** The switch's epoch microseconds when the originate started (the leg answers `result.atMs` later). */
+  readonly startUs: number;
+}
+
+/** How long B stays in the bridge from now, and the cause it leaves with. */
+function talkOf(ctx: AppContext, a: Attempt & { result: Extract<LegResult, { kind: 'answer' }> }): { ms: number; cause: string } {
+  const talk = { ms: a.result.talkMs, cause: a.result.hangupCause };
+  if (a.limit === undefined) return talk;
+  const answeredUs = a.startUs + a.result.atMs * 1000;
+  const leftMs = (schedHangupDueUs(answeredUs, a.limit) - ctx.nowUs()) / 1000;
+  return leftMs < talk.ms ? { ms: Math.max(0, leftMs), cause: a.limit.cause } : talk;
 }
 
 function otherLegProfile(ctx: AppContext, a: Attempt, nowUs: number): Map<string, string> {
@@ -90,8 +107,15 @@ async function connected(ctx: AppContext, a: Attempt & { result: Extract<LegResu
   ctx.fire('CHANNEL_BRIDGE', { pre: ids });
   sessionBridged(ch);
   const key = v.get('bridge_terminate_key');
-  const o = await ctx.media.wait({ ms: a.result.talkMs, onDigit: (d) => d === key, breakable: false });
-  const cause = o.reason === 'done' ? a.result.hangupCause : 'NORMAL_CLEARING';
+  const talk = talkOf(ctx, a);
+  let killedWith: string | undefined;
+  const unlist = ctx.channels.add(a.uuid, (killCause) => {
+    killedWith ??= killCause;
+    ctx.media.interrupt();
+  });
+  const o = await ctx.media.wait({ ms: talk.ms, onDigit: (d) => d === key, breakable: false });
+  unlist();
+  const cause = killedWith ?? (o.reason === 'done' ? talk.cause : 'NORMAL_CLEARING');
   v.set('last_bridge_to', a.uuid);
   v.set('bridge_channel', a.leg.channelName);
   v.set('bridge_uuid', a.uuid);
@@ -176,13 +200,16 @@ async function bridge(ctx: AppContext, arg: string): Promise<undefined> {
   ch.vars.set('DIALSTATUS', 'INVALIDARGS');
   let lastCause = 'INVALIDARGS';
   for (const group of plan.groups) {
+    const startUs = ctx.nowUs();
     const attempts: Attempt[] = group.map((leg) => {
       const vars = legVars(leg, plan);
       return {
         leg,
         vars,
         uuid: vars['origination_uuid'] ?? randomUUID(),
-        result: resolveLeg(leg, ctx.bridgeOutcome(leg.target), legTimeoutMs(leg, plan, (n) => ch.vars.get(n)), answerLimit(vars)),
+        result: resolveLeg(leg, ctx.bridgeOutcome(leg.target), legTimeoutMs(leg, plan, (n) => ch.vars.get(n))),
+        limit: answerLimit(vars),
+        startUs,
       };
     });
     // The legs exist (and are named on the A-leg) while they ring.

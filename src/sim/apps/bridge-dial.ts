@@ -6,11 +6,13 @@
  * else the A-leg's `call_timeout`, else 60 s; FreeSWITCH's timer has about 1 s granularity and
  * gave up within (N-1, N] s (esl-captures/more/INDEX.md "Surprises" 18).
  * A leg's `origination_uuid` becomes its uuid; an `execute_on_answer*` variable holding
- * `sched_hangup +N [cause]` hangs the answered leg up N s later (default cause ALLOTTED_TIMEOUT).
+ * `sched_hangup +N [cause]` hangs the answered leg up as that application does (sched-hangup.ts): when the switch's
+ * clock reaches the epoch second of the answer plus N.
  */
 import { causeName, causeOfSipStatus, sipPhrase } from '../channel/hangup-causes.js';
 import type { BLegOutcome } from '../sim/options.js';
 import { readDialString, type ParsedLeg } from './dial-syntax.js';
+import { parseSchedHangup, type SchedHangup } from './sched-hangup.js';
 
 /** One B-leg of a dial string. */
 export interface DialLeg {
@@ -89,24 +91,19 @@ export function watchedVars(l: DialLeg, plan: DialPlan): Readonly<Record<string,
   return isLoopback(l) ? withoutConfirm(plan.vars) : legVars(l, plan);
 }
 
-/** A time limit set on answer (`execute_on_answer*=sched_hangup +N [cause]`). */
-export interface AnswerLimit {
-  readonly ms: number;
-  readonly cause: string;
-}
-
-/** The time limit a leg's variables schedule on answer, if any. */
-export function answerLimit(vars: Readonly<Record<string, string>>): AnswerLimit | undefined {
+/** The `sched_hangup` a leg's variables run on answer (`execute_on_answer*=sched_hangup +N [cause]`), if any. */
+export function answerLimit(vars: Readonly<Record<string, string>>): SchedHangup | undefined {
   for (const [name, value] of Object.entries(vars)) {
     if (!name.toLowerCase().startsWith('execute_on_answer')) continue;
-    const m = /^sched_hangup\s+\+?(\d+)(?:\s+(\S+))?/.exec(value.trim());
-    if (m) return { ms: Number(m[1]) * 1000, cause: causeName(m[2] ?? 'ALLOTTED_TIMEOUT') };
+    const m = /^sched_hangup\s+(.*)$/.exec(value.trim());
+    const when = m ? parseSchedHangup(m[1] ?? '') : undefined;
+    if (when) return when;
   }
   return undefined;
 }
 
-/** Resolves a leg's scripted outcome against the timeout and the time limit after answer. */
-export function resolveLeg(l: DialLeg, outcome: BLegOutcome | undefined, timeoutMs: number, limit?: AnswerLimit): LegResult {
+/** Resolves a leg's scripted outcome against the timeout (a time limit after answer is the bridge's to apply). */
+export function resolveLeg(l: DialLeg, outcome: BLegOutcome | undefined, timeoutMs: number): LegResult {
   const error = /^error\/(.+)$/.exec(l.target);
   const o: BLegOutcome = outcome ?? (error ? { type: 'reject', cause: causeName(error[1]) } : { type: 'answer' });
   const timeout = (): LegResult => ({ kind: 'fail', atMs: timeoutMs, cause: 'NO_ANSWER', rings: true });
@@ -114,9 +111,7 @@ export function resolveLeg(l: DialLeg, outcome: BLegOutcome | undefined, timeout
     case 'answer': {
       const at = o.afterMs ?? 0;
       if (at >= timeoutMs) return timeout();
-      const talkMs = o.hangupAfterMs ?? 2000;
-      if (limit !== undefined && limit.ms < talkMs) return { kind: 'answer', atMs: at, talkMs: limit.ms, hangupCause: limit.cause };
-      return { kind: 'answer', atMs: at, talkMs, hangupCause: causeName(o.hangupCause) };
+      return { kind: 'answer', atMs: at, talkMs: o.hangupAfterMs ?? 2000, hangupCause: causeName(o.hangupCause) };
     }
     case 'busy':
       return { kind: 'fail', atMs: o.afterMs ?? 20, cause: 'USER_BUSY', ...(l.sip ? { sipStatus: 486 } : {}), rings: false };

@@ -6,6 +6,7 @@ import { conferenceApp } from './conference-app.js';
 import { DIGIT_APPS } from './digits-apps.js';
 import { playbackApp } from './playback-app.js';
 import { recordApp } from './record-app.js';
+import { schedHangupApp } from './sched-hangup.js';
 import { SESSION_RECORD_APPS } from './session-record-app.js';
 import { SPEECH_APPS } from './speech-apps.js';
 
@@ -18,5 +19,6 @@ export function createAppRegistry(): Map<string, AppDefinition> {
   for (const [name, def] of SESSION_RECORD_APPS) m.set(name, def);
   m.set('bridge', bridgeApp);
   m.set('conference', conferenceApp);
+  m.set('sched_hangup', schedHangupApp);
   return m;
 }

@@ -85,6 +85,8 @@ export interface ChannelEventOptions {
   readonly withVariables?: boolean;
   /** CHANNEL_DATA also carries the profile with the `Channel-` prefix. */
   readonly channelProfile?: boolean;
+  /** The event's time (epoch microseconds) when the switch recorded it already, e.g. as the channel's hangup time. */
+  readonly atUs?: number;
 }
 
 const two = (n: number): string => (n < 10 ? '0' : '') + n;
@@ -93,11 +95,13 @@ const two = (n: number): string => (n < 10 ? '0' : '') + n;
 export class EventFactory {
   readonly #host: readonly EventHeader[];
   readonly #nextSequence: () => number;
+  readonly #nowUs: () => number;
   #dateSecond = -1;
   #dateLocal = '';
   #dateGmt = '';
 
-  constructor(identity: SwitchIdentity, nextSequence: () => number) {
+  /** `nowUs`: the switch's clock, in epoch microseconds (every event is stamped with it). */
+  constructor(identity: SwitchIdentity, nextSequence: () => number, nowUs: () => number) {
     this.#host = [
       ['Core-UUID', identity.coreUuid],
       ['FreeSWITCH-Hostname', identity.hostname],
@@ -106,12 +110,13 @@ export class EventFactory {
       ['FreeSWITCH-IPv6', identity.ipv6],
     ];
     this.#nextSequence = nextSequence;
+    this.#nowUs = nowUs;
   }
 
   /** The common first headers of every event. */
-  head(name: string, calling: CallingSite, subclass?: string): HeaderBlock {
-    const nowMs = performance.timeOrigin + performance.now();
-    const second = Math.floor(nowMs / 1000);
+  head(name: string, calling: CallingSite, subclass?: string, atUs?: number): HeaderBlock {
+    const nowUs = atUs ?? this.#nowUs();
+    const second = Math.floor(nowUs / 1e6);
     if (second !== this.#dateSecond) {
       const d = new Date(second * 1000);
       this.#dateSecond = second;
@@ -126,7 +131,7 @@ export class EventFactory {
       ...this.#host,
       ['Event-Date-Local', this.#dateLocal],
       ['Event-Date-GMT', this.#dateGmt],
-      ['Event-Date-Timestamp', String(Math.floor(nowMs * 1000))],
+      ['Event-Date-Timestamp', String(nowUs)],
       ['Event-Calling-File', calling[0]],
       ['Event-Calling-Function', calling[1]],
       ['Event-Calling-Line-Number', calling[2]],
@@ -138,7 +143,7 @@ export class EventFactory {
   /** An event about a channel. */
   channel(name: string, ch: Channel, opts: ChannelEventOptions = {}): SimEvent {
     const calling = opts.calling ?? CALLING_SITES[name] ?? SESSION_C;
-    const blocks: HeaderBlock[] = [this.head(name, calling, opts.subclass)];
+    const blocks: HeaderBlock[] = [this.head(name, calling, opts.subclass, opts.atUs)];
     if (opts.pre && opts.pre.length) blocks.push(makeHeaderBlock(opts.pre));
     if (opts.channelProfile) blocks.push(ch.channelProfileBlock());
     blocks.push(ch.basicBlock(), ch.callerBlock());

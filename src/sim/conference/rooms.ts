@@ -27,7 +27,7 @@ import type {
 import type { CallingSite } from '../channel/event-factory.js';
 import { describeMedia } from '../media/media-catalog.js';
 import { wavFile } from '../media/wav-writer.js';
-import type { Clock, TimerHandle } from '../util/clock.js';
+import type { Clock, SwitchClock, TimerHandle } from '../util/clock.js';
 import type { EventHeader } from '../wire/event-encoder.js';
 import { printCJsonFormatted, type JsonValue } from './cjson-format.js';
 import { MemberFiles, type MemberPlay } from './member-files.js';
@@ -114,7 +114,7 @@ function snapshot(room: Room, m: Member): MemberSnapshot {
 /** The rooms of one simulator. */
 export class ConferenceRooms implements ConferenceRoomsApi {
   readonly #rooms = new Map<string, Room>();
-  readonly #timeScale: number;
+  readonly #clock: SwitchClock;
   #memberSeq: number;
   readonly #fireRoomEvent: (event: RoomEvent) => void;
   /** Every file played to a single member, in the order the api queued them (for tests). */
@@ -124,13 +124,18 @@ export class ConferenceRooms implements ConferenceRoomsApi {
 
   /**
    * @param firstMemberId the first Member-ID handed out (FreeSWITCH counts from start-up).
-   * @param timeScale the simulator's time scale (recordings last FreeSWITCH time).
+   * @param clock the switch's clock (join and run times, recordings, are FreeSWITCH time).
    * @param fireRoomEvent puts a room-wide event on the switch's event stream.
    */
-  constructor(firstMemberId = 1, timeScale = 1, fireRoomEvent: (event: RoomEvent) => void = () => undefined) {
+  constructor(firstMemberId: number, clock: SwitchClock, fireRoomEvent: (event: RoomEvent) => void = () => undefined) {
     this.#memberSeq = firstMemberId - 1;
-    this.#timeScale = timeScale;
+    this.#clock = clock;
     this.#fireRoomEvent = fireRoomEvent;
+  }
+
+  /** The switch's epoch milliseconds. */
+  #nowMs(): number {
+    return this.#clock.nowUs() / 1000;
   }
 
   join(name: string, port: ConferenceMemberPort, flags: ReadonlySet<string>, profile: string,
@@ -139,7 +144,7 @@ export class ConferenceRooms implements ConferenceRoomsApi {
     if (!room) {
       const { name: profileName, profile: sounds } = roomProfile(profile);
       room = { name, uuid: randomUUID(), profile: profileName, sounds,
-        domain: port.ctx.channel.vars.get('domain_name') ?? '127.0.0.1', createdMs: Date.now(), members: new Map(),
+        domain: port.ctx.channel.vars.get('domain_name') ?? '127.0.0.1', createdMs: this.#nowMs(), members: new Map(),
         floor: undefined, flags: new Set([...flags].filter((f) => f === 'wait-mod')), maxMembers: creation.maxMembers ?? 0,
         autoRecord: creation.autoRecord, playing: undefined };
       this.#rooms.set(name, room);
@@ -155,7 +160,7 @@ export class ConferenceRooms implements ConferenceRoomsApi {
       moderator: flags.has('moderator'),
       endconf: flags.has('endconf'),
       ghost: flags.has('ghost'),
-      joinedMs: Date.now(),
+      joinedMs: this.#nowMs(),
       mute: flags.has('mute'),
       deaf: flags.has('deaf'),
     };
@@ -259,7 +264,7 @@ export class ConferenceRooms implements ConferenceRoomsApi {
   #writeRecording(room: Room): void {
     const path = room.autoRecord ?? '';
     if (!path.startsWith('/')) return;
-    const fsMs = (Date.now() - room.createdMs) / (this.#timeScale || 1);
+    const fsMs = this.#nowMs() - room.createdMs;
     try {
       mkdirSync(dirname(path), { recursive: true });
       writeFileSync(path, wavFile(Math.round(fsMs * 8), (i) => i % 8000 < 4000));
@@ -354,7 +359,7 @@ export class ConferenceRooms implements ConferenceRoomsApi {
   }
 
   #json(room: Room): { [key: string]: JsonValue } {
-    const now = Date.now();
+    const now = this.#nowMs();
     const members: JsonValue[] = [...room.members.values()].reverse().map((m) => {
       const ch = m.port.ctx.channel;
       return {

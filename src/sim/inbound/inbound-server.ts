@@ -76,7 +76,7 @@ export class SimInboundServer extends EventEmitter {
     super();
     this.#sim = sim;
     this.password = options.password ?? 'ClueCon';
-    this.#factory = new EventFactory(sim.options, () => ++this.#sequence);
+    this.#factory = new EventFactory(sim.options, () => ++this.#sequence, () => sim.clock.nowUs());
   }
 
   /** Starts listening on loopback (port 0: a free one); resolves with the port. */
@@ -133,7 +133,7 @@ export class SimInboundServer extends EventEmitter {
       destinationNumber: options.destinationNumber ?? '7500',
       direction: options.direction ?? 'inbound',
       answerState: options.answerState ?? 'ringing',
-      createdUs: Math.floor((performance.timeOrigin + performance.now()) * 1000),
+      createdUs: this.#sim.clock.nowUs(),
       sessionId: 1,
       otherLegUuid: randomUUID(),
       socketArg: '',

@@ -87,9 +87,12 @@ export function runApi(engine: CallEngine, runner: ExecRunner, line: string): Ap
       if (words[1] === 'all') runner.flush();
       engine.media.breakWait();
       return { body: '+OK\n' };
-    case 'uuid_kill':
+    case 'uuid_kill': {
+      const uuid = words[0] ?? '';
+      if (!ours && engine.channels.has(uuid)) return { body: '+OK\n', after: () => engine.channels.hangup(uuid, causeName(words[1])) };
       if (!ours) return { body: NO_CHANNEL };
       return { body: '+OK\n', after: () => engine.hangup(causeName(words[1]), true) };
+    }
     case 'uuid_recv_dtmf':
       if (!ours) return { body: NO_CHANNEL };
       return { body: '+OK\n', after: () => engine.pressDigits(words[1] ?? '', 'APP') };

@@ -23,6 +23,7 @@ export function appContextFor(engine: CallEngine, appName: string): AppContext {
     caller,
     appName,
     rooms: engine.rooms,
+    channels: engine.channels,
     fire: (name, opts) => engine.fire(name, opts),
     fireEvent: (ev) => engine.deliver(ev),
     hangup: (cause, early) => engine.hangup(cause, early),

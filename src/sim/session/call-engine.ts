@@ -19,6 +19,7 @@ import type { AppContext, ConferenceRoomsApi, SimulatedCallPort } from '../apps/
 import { appContextFor } from './app-context-factory.js';
 import { setCdrVars } from '../channel/cdr-vars.js';
 import type { Channel } from '../channel/channel.js';
+import type { ChannelDirectory } from '../channel/channel-directory.js';
 import type { ChannelEventOptions, EventFactory, SimEvent } from '../channel/event-factory.js';
 import { MediaControl, type Digit } from '../media/media-control.js';
 import type { ResolvedSimOptions, SimCallOptions } from '../sim/options.js';
@@ -51,6 +52,8 @@ export interface EngineDeps {
   readonly options: ResolvedSimOptions;
   readonly call: SimCallOptions;
   readonly rooms: ConferenceRoomsApi;
+  /** Channels without a socket (a bridge's B legs) that api commands reach by uuid. */
+  readonly channels: ChannelDirectory;
   readonly socketArg: string;
   readonly wire: WirePort;
   readonly hooks: EngineHooks;
@@ -68,6 +71,7 @@ export class CallEngine {
   readonly options: ResolvedSimOptions;
   readonly call: SimCallOptions;
   readonly rooms: ConferenceRoomsApi;
+  readonly channels: ChannelDirectory;
   readonly placeCall: (opts: SimCallOptions) => SimulatedCallPort;
   readonly media: MediaControl;
   readonly subs: Subscriptions;
@@ -94,6 +98,8 @@ export class CallEngine {
   #digitsDialed = '';
   #afterHangup: (() => void) | undefined;
   #held: string[] | undefined;
+  /** When the channel hung up: CHANNEL_HANGUP's time, the CDR's end time. */
+  #hangupUs: number | undefined;
 
   constructor(deps: EngineDeps) {
     this.channel = deps.channel;
@@ -102,6 +108,7 @@ export class CallEngine {
     this.options = deps.options;
     this.call = deps.call;
     this.rooms = deps.rooms;
+    this.channels = deps.channels;
     this.placeCall = deps.placeCall;
     this.hooks = deps.hooks;
     this.socketArg = deps.socketArg;
@@ -266,7 +273,8 @@ export class CallEngine {
     ch.setAnswerState('hangup');
     ch.setHangupCause(cause);
     ch.setStateNumber(10);
-    this.fire('CHANNEL_HANGUP');
+    this.#hangupUs = this.nowUs();
+    this.fire('CHANNEL_HANGUP', { atUs: this.#hangupUs });
     if (early && this.#linger !== undefined) this.#sendLingerNotice();
     this.hooks.hangup(cause);
     this.media.hangup();
@@ -285,13 +293,15 @@ export class CallEngine {
     this.#socketAppEnds();
     ch.setRunningState('CS_HANGUP', 10);
     this.fire('CHANNEL_STATE');
-    const endUs = this.nowUs();
+    // FreeSWITCH records the end at the hangup (CHANNEL_HANGUP_COMPLETE: Event-Date-Timestamp, end_uepoch and
+    // Caller-Channel-Hangup-Time all equal CHANNEL_HANGUP's time, more/bridge-answered-plain 16 and 19).
+    const endUs = this.#hangupUs ?? this.nowUs();
     ch.setCallState('HANGUP');
     ch.setRunningState('CS_REPORTING', 11);
     ch.setProfileField('Channel-Hangup-Time', String(endUs));
     this.fire('CHANNEL_STATE');
     setCdrVars(ch, { endUs, digitsDialed: this.#digitsDialed, lastApp: this.lastApp, lastArg: this.lastArg });
-    this.fire('CHANNEL_HANGUP_COMPLETE', { pre: [['Hangup-Cause', ch.hangupCause ?? 'NORMAL_CLEARING']] });
+    this.fire('CHANNEL_HANGUP_COMPLETE', { pre: [['Hangup-Cause', ch.hangupCause ?? 'NORMAL_CLEARING']], atUs: endUs });
     this.#lingerOrDisconnect();
   }
 
@@ -369,9 +379,9 @@ export class CallEngine {
     if (!this.transferred && !this.#successor && this.call.afterSocket !== 'continue') this.hangup('NORMAL_CLEARING');
   }
 
-  /** Wall-clock microseconds. */
+  /** The switch's epoch microseconds (simulated time). */
   nowUs(): number {
-    return Math.floor((performance.timeOrigin + performance.now()) * 1000);
+    return this.clock.epochUs();
   }
 
   /** The view of the call an application gets. */

@@ -5,10 +5,12 @@
 import { randomUUID } from 'node:crypto';
 import type { AppDefinition } from '../apps/app-context.js';
 import { createAppRegistry } from '../apps/registry.js';
+import { ChannelDirectory } from '../channel/channel-directory.js';
 import { EventFactory, type SimEvent } from '../channel/event-factory.js';
 import type { Channel } from '../channel/channel.js';
 import { createChannel } from '../channel/profile-templates.js';
 import { ConferenceRooms } from '../conference/rooms.js';
+import { SwitchClock } from '../util/clock.js';
 import { ConnectGate } from '../util/connect-gate.js';
 import type { FsSimulatorOptions, ResolvedSimOptions, SimCallOptions } from './options.js';
 import { SimulatedCall } from './simulated-call.js';
@@ -38,9 +40,12 @@ export class FsSimulator {
   readonly rooms: ConferenceRooms;
   /** Every channel event of every call, as the switch's inbound Event Socket listeners get them. */
   readonly events = new SwitchEvents();
+  /** The switch's clock: every channel timestamp and event time is on it (it runs at the simulated speed). */
+  readonly clock: SwitchClock;
   /** Calls a bridge placed for its legs' `socket` applications (whispers), in order. */
   readonly socketLegs: SimulatedCall[] = [];
   readonly #factory: EventFactory;
+  readonly #channels = new ChannelDirectory();
   readonly #registry: ReadonlyMap<string, AppDefinition> = createAppRegistry();
   readonly #calls = new Set<SimulatedCall>();
   /** uuid → the call whose `socket` application runs that channel now. */
@@ -64,9 +69,10 @@ export class FsSimulator {
       ttsVoices: opts.ttsVoices ?? DEFAULT_VOICES,
     };
     this.#sessionId = opts.firstSessionId ?? 1;
+    this.clock = new SwitchClock(this.options.timeScale);
     this.#record = opts.recordTranscript ?? true;
-    this.#factory = new EventFactory(this.options, () => ++this.#sequence);
-    this.rooms = new ConferenceRooms(opts.firstConferenceMemberId ?? 1, this.options.timeScale,
+    this.#factory = new EventFactory(this.options, () => ++this.#sequence, () => this.clock.nowUs());
+    this.rooms = new ConferenceRooms(opts.firstConferenceMemberId ?? 1, this.clock,
       (e) => this.#fireRoomEvent(this.#factory.custom('conference::maintenance', e.calling, e.headers)));
   }
 
@@ -96,7 +102,7 @@ export class FsSimulator {
       destinationNumber: opts.destinationNumber ?? '7001',
       direction: opts.direction ?? 'inbound',
       answerState: opts.answerState ?? 'ringing',
-      createdUs: Math.floor((performance.timeOrigin + performance.now()) * 1000),
+      createdUs: this.clock.nowUs(),
       sessionId: this.#sessionId++,
       otherLegUuid: randomUUID(),
       socketArg: opts.socketArg ?? `${opts.host}:${opts.port} async full`,
@@ -141,6 +147,8 @@ export class FsSimulator {
     const call = new SimulatedCall(
       {
         options: this.options,
+        clock: this.clock,
+        channels: this.#channels,
         factory: this.#factory,
         rooms: this.rooms,
         registry: this.#registry,

@@ -7,11 +7,12 @@ import net from 'node:net';
 import type { AppDefinition, ConferenceRoomsApi } from '../apps/app-context.js';
 import { causeName } from '../channel/hangup-causes.js';
 import type { Channel } from '../channel/channel.js';
+import type { ChannelDirectory } from '../channel/channel-directory.js';
 import type { EventFactory, SimEvent } from '../channel/event-factory.js';
 import { CallEngine } from '../session/call-engine.js';
 import { type ChannelLoop, CommandHandler } from '../session/command-handler.js';
 import { ExecRunner } from '../session/exec-runner.js';
-import { Clock } from '../util/clock.js';
+import { Clock, type SwitchClock } from '../util/clock.js';
 import type { ConnectGate } from '../util/connect-gate.js';
 import { CommandParser, type ParsedCommand } from '../wire/command-parser.js';
 import type { ResolvedSimOptions, SimCallOptions } from './options.js';
@@ -45,6 +46,10 @@ export interface CallEnvironment {
   /** Places another call on the same simulator. */
   readonly placeCall: (opts: SimCallOptions) => SimulatedCall;
   readonly options: ResolvedSimOptions;
+  /** The switch's clock, which the call's timers and timestamps run on. */
+  readonly clock: SwitchClock;
+  /** Channels without a socket (a bridge's B legs) that api commands reach by uuid. */
+  readonly channels: ChannelDirectory;
   readonly factory: EventFactory;
   readonly rooms: ConferenceRoomsApi;
   readonly registry: ReadonlyMap<string, AppDefinition>;
@@ -100,7 +105,7 @@ export class SimulatedCall extends EventEmitter {
     this.#record = env.recordTranscript;
     this.#rewrite = opts.rewriteOutput;
     this.ended = new Promise((resolve) => (this.#resolveEnd = resolve));
-    this.#clock = new Clock(env.options.timeScale);
+    this.#clock = new Clock(env.clock);
     const socket = new net.Socket();
     this.#socket = socket;
     this.#engine = new CallEngine({
@@ -110,6 +115,7 @@ export class SimulatedCall extends EventEmitter {
       options: env.options,
       call: opts,
       rooms: env.rooms,
+      channels: env.channels,
       placeCall: env.placeCall,
       socketArg: opts.socketArg ?? `${opts.host}:${opts.port} async full`,
       wire: { write: (d) => this.#write(d), close: () => this.#closeSocket() },
