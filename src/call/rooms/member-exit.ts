@@ -14,7 +14,7 @@
  * timer and the DTMF listener and waits for the hup in flight: nothing outlives the member's stay.
  */
 import { AppError } from '../../errors.js';
-import { after } from '../../util/abort.js';
+import { afterAtLeast } from '../../util/abort.js';
 import type { CallContext } from '../call-context.js';
 import { hupMember } from './conference-member.js';
 
@@ -42,7 +42,7 @@ export class MemberExit {
     this.#ctx = ctx;
     this.#room = room;
     this.#memberId = memberId;
-    this.#disposers.push(after(rules.timeLimit * 1000 * ctx.settings.timeScale, () => this.#leave('time-limit')));
+    this.#disposers.push(afterAtLeast(rules.timeLimit * 1000 * ctx.settings.timeScale, () => this.#leave('time-limit')));
     if (rules.hangupOnStar) {
       this.#disposers.push(ctx.channel.on('dtmf', (d) => {
         if (d.digit === '*') this.#leave('hangup-on-star');
