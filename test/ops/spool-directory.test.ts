@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
 import { chmodSync, mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join, parse } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { loadConfig } from '../../src/config/index.js';
 import { createLogger } from '../../src/log.js';
 import { Service } from '../../src/service.js';
@@ -17,6 +18,19 @@ function otherGroup(): number {
   const own = process.getgid?.() ?? 0;
   if (IS_ROOT) return own === 4242 ? 4243 : 4242;
   return process.getgroups?.().find((g) => g !== own) ?? own;
+}
+
+/**
+ * Whether a child server running as nobody can load the server's code: every directory above it searchable by others
+ * (a checkout under a private directory, such as one made by mktemp, is not).
+ */
+function othersCanLoadServer(): boolean {
+  let at = dirname(fileURLToPath(import.meta.url));
+  const { root } = parse(at);
+  for (; at !== root; at = dirname(at)) {
+    if ((statSync(at).mode & 0o001) === 0) return false;
+  }
+  return true;
 }
 
 function modeOf(path: string): number {
@@ -86,7 +100,18 @@ describe('recording spool directory: group, mode, start-up check', () => {
     return file;
   }
 
-  it('a spool the server cannot write stops the start: ERR_SPOOL_UNUSABLE, exit code 1', async () => {
+  it('a spool path that cannot be a directory stops the start: ERR_SPOOL_UNUSABLE', async () => {
+    const blocker = join(dir, 'a-file');
+    writeFileSync(blocker, '');
+    await assert.rejects(start({ spoolDir: join(blocker, 'recordings') }), (err: unknown) => {
+      assert.equal((err as { code?: string }).code, 'ERR_SPOOL_UNUSABLE');
+      assert.match((err as Error).message, /ENOTDIR/);
+      return true;
+    });
+  });
+
+  it('a spool the server cannot write stops the start: ERR_SPOOL_UNUSABLE, exit code 1', async function () {
+    if (IS_ROOT && !othersCanLoadServer()) this.skip(); // the checkout is private: nobody cannot run the server
     // As root, a root-owned directory that nobody may not write; otherwise one this user neither owns nor may write.
     const spoolDir = IS_ROOT ? join(dir, 'root-only') : '/';
     if (IS_ROOT) mkdirSync(spoolDir, { mode: 0o755 });
@@ -100,7 +125,8 @@ describe('recording spool directory: group, mode, start-up check', () => {
   });
 
   it('a spool of another user with another mode is used as it is, with a warning', async function () {
-    if (!IS_ROOT) this.skip(); // only root can hand the directory to another user
+    // Only root can hand the directory to another user, and nobody must be able to load the server's code.
+    if (!IS_ROOT || !othersCanLoadServer()) this.skip();
     const spoolDir = join(dir, 'shared');
     mkdirSync(spoolDir);
     chmodSync(spoolDir, 0o777);
