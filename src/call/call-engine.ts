@@ -2,22 +2,16 @@
  * The TwiML engine as the Event Socket server's call handler: built once (configuration compiled, one webhook
  * client and recording store shared by every call), it turns each channel into a call context and runs it.
  */
-import type { Logger } from 'pino';
-import type { Dispatcher } from 'undici';
 import type { Config } from '../config/index.js';
 import { CallEndedError, toAppError } from '../errors.js';
 import type { CallHandler, ChannelData } from '../esl/index.js';
 import {
-  AddressChecker,
+  type AddressChecker,
   type CallWebhook,
-  type LookupFunction,
+  createAddressChecker,
   type ParamFormat,
   withDebugSink,
-  DEFAULT_DENIED_NETWORKS,
-  PRIVATE_NETWORKS,
-  WebhookClient,
-  type WebhookClientOptions,
-  type WebhookDispatcherOptions,
+  type WebhookClient,
 } from '../webhook/index.js';
 import { hangupChannel } from './call-actions.js';
 import type { CallContext } from './call-context.js';
@@ -27,7 +21,6 @@ import { AccountLimiter } from './account-limiter.js';
 import { resolveCallSource, SourceVariable, type CallSource } from './call-source.js';
 import { openDebugLog } from './debug-log.js';
 import { authTokenFor, compileSettings, type EngineSettings } from './engine-settings.js';
-import { RecordingDeliveryQueue } from './recording/recording-queue.js';
 import { HttpPutRecordingStore, type RecordingStore } from './recording/recording-store.js';
 import type { Observer } from '../metrics/observer.js';
 import { createRoomServices, type RoomServices } from './rooms/room-services.js';
@@ -73,66 +66,6 @@ export interface CallEngineDeps {
   readonly endpointResolver?: EndpointResolver;
 }
 
-/** The options of the shared webhook dispatcher from the configuration. */
-export function webhookDispatcherOptions(config: Readonly<Config>): WebhookDispatcherOptions {
-  return {
-    denyList: [
-      ...DEFAULT_DENIED_NETWORKS,
-      ...(config.webhook.denyPrivateNetworks ? PRIVATE_NETWORKS : []),
-      ...config.webhook.deniedNetworks,
-    ],
-  };
-}
-
-/**
- * The server's one address check of customer URLs, from the configuration (`webhook.denyPrivateNetworks`,
- * `webhook.deniedNetworks`): build it once, hand it to the webhook dispatcher (`addresses`) and to the engine.
- */
-export function createAddressChecker(config: Readonly<Config>, lookup?: LookupFunction): AddressChecker {
-  return new AddressChecker({ ...webhookDispatcherOptions(config), ...(lookup && { lookup }) });
-}
-
-/** The webhook client of the engine, over the shared dispatcher, with the configured timeouts. */
-export function createWebhookClient(config: Readonly<Config>, dispatcher: Dispatcher): WebhookClient {
-  return new WebhookClient(webhookClientOptions(config, dispatcher));
-}
-
-/** The options of the engine's webhook client, from the configuration (also for clients that extend it). */
-export function webhookClientOptions(config: Readonly<Config>, dispatcher: Dispatcher): WebhookClientOptions {
-  const { webhook } = config;
-  return {
-    dispatcher,
-    defaults: {
-      connectTimeoutMs: webhook.connectTimeoutMs,
-      readTimeoutMs: webhook.timeoutMs,
-      totalTimeoutMs: webhook.timeoutMs,
-      retryCount: webhook.retryCount,
-    },
-  };
-}
-
-/**
- * The durable recording store of the server (see recording-queue.ts): start it before taking calls and close it
- * after the Event Socket server has closed.
- */
-export function createRecordingQueue(config: Readonly<Config>, webhook: CallWebhook, log: Logger): RecordingDeliveryQueue {
-  const settings = compileSettings(config);
-  const { record } = config.call;
-  return new RecordingDeliveryQueue({
-    spoolDir: settings.record.spoolDir,
-    spoolPermissions: { mode: parseInt(record.spoolMode, 8), group: record.spoolGroup },
-    webhook,
-    authTokenFor: (accountSid) => authTokenFor(settings, accountSid),
-    log: log.child({ component: 'recording-delivery' }),
-    uploadTimeoutMs: record.uploadTimeoutMs,
-    maxAttempts: record.delivery.maxAttempts,
-    initialDelayMs: record.delivery.initialDelayMs,
-    maxDelayMs: record.delivery.maxDelayMs,
-    concurrency: record.delivery.concurrency,
-    callbackTimeoutMs: config.webhook.statusCallbackTimeoutMs,
-  });
-}
-
 /**
  * Builds the call handler. Per call it takes a slot of the call's account (a call over the account's limit is
  * refused unanswered), reads the script's source from the channel (or configuration), refuses the call unanswered
@@ -161,7 +94,7 @@ export function createCallHandler(deps: CallEngineDeps): CallHandler {
     const identity = describeCall(channel.data, shared);
     const authToken = authTokenFor(shared, identity.accountSid);
     const settings: EngineSettings = authToken === shared.authToken ? shared : { ...shared, authToken };
-    // The Event Socket layer may have bound the call's ids already (see app.ts); bind them only once.
+    // The Event Socket layer may have bound the call's ids already (see server/compose.ts); bind them only once.
     const log = 'callSid' in channel.log.bindings() ? channel.log
       : channel.log.child(callLogIds(identity.callSid, identity.accountSid));
     const debugLog = openDebugLog(channel.data, settings, identity.callSid, log);
