@@ -63,7 +63,7 @@ describe('cli: serve', () => {
     const own = urls.filter((url) => url.includes('/dist/src/'));
     // The record is complete: the server's own modules are in it.
     assert.ok(own.some((url) => url.endsWith('/dist/src/server/serve-process.js')), own.join('\n'));
-    assert.ok(own.some((url) => url.endsWith('/dist/src/esl/server.js')), own.join('\n'));
+    assert.ok(own.some((url) => url.endsWith('/dist/src/esl/outbound-server.js')), own.join('\n'));
     assert.deepEqual(own.filter((url) => /\/dist\/src\/(sim|demo)\//.test(url)), []);
   });
 

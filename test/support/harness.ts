@@ -2,7 +2,7 @@ import type { AddressInfo } from 'node:net';
 import { createCallServer } from '../../src/server/compose.js';
 import { loadConfig, type Config } from '../../src/config/index.js';
 import type { EslChannel } from '../../src/esl/channel.js';
-import type { EslServer } from '../../src/esl/server.js';
+import type { EslServer } from '../../src/esl/outbound-server.js';
 import { createLogger } from '../../src/log.js';
 
 /** One parsed log line. */
