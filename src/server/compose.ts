@@ -18,13 +18,14 @@ import { ACCOUNT_ID_VARIABLE, callLogIds } from '../call/call-description.js';
 import type { Config } from '../config/index.js';
 import { AppError } from '../errors.js';
 import { type CallHandler, type ChannelData, type EslChannel, EslServer, type EslServerOptions } from '../esl/index.js';
-import { createMetrics, type Metrics, type Observer } from '../metrics/index.js';
+import type { Observer } from '../metrics/index.js';
 import { ParkWatcher, socketTarget } from '../park/index.js';
 import {
   type AddressChecker, type CallWebhook, createAddressChecker, createWebhookClient, createWebhookDispatcher,
   type LookupFunction, webhookClientOptions, type WebhookClient,
 } from '../webhook/index.js';
 import { observeRecordings, observeWebhook } from './call-instruments.js';
+import { createMetrics, type Metrics } from './prometheus-metrics.js';
 
 /** What a server is built from besides its configuration: the stores and resolvers a program may plug in. */
 export interface ServerDeps {

@@ -14,7 +14,7 @@ import { configInForce, restartNeeded } from '../config/reload-keys.js';
 import { AppError, CallEndedError, toAppError } from '../errors.js';
 import type { EslServer } from '../esl/index.js';
 import type { Logger } from '../log.js';
-import type { Metrics } from '../metrics/index.js';
+import type { Metrics } from './prometheus-metrics.js';
 import type { ParkWatcher } from '../park/index.js';
 import { composeServer, type ReloadableEngine, type ServerDeps, type ServerParts } from './compose.js';
 
