@@ -13,8 +13,7 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createApp } from '../src/app.js';
-import { createCallHandler, createWebhookClient } from '../src/call/index.js';
+import { createCallServer } from '../src/server/compose.js';
 import { loadConfig } from '../src/config/index.js';
 import { createLogger } from '../src/log.js';
 import { FsSimulator, type SimulatedCall } from '../src/sim/index.js';
@@ -145,8 +144,7 @@ export async function recordIvrTemplate(web: IvrWebApp, spoolDir: string, path =
   const config = loadConfig({ env: {}, overrides: { esl: { port: 0 }, call: { record: { spoolDir } }, log: { level: 'silent' } } });
   const dispatcher = createWebhookDispatcher();
   const timeScale = 0.01;
-  const handler = createCallHandler({ config, webhook: createWebhookClient(config, dispatcher), timeScale });
-  const server = createApp({ config, log: createLogger('silent'), handler });
+  const server = createCallServer({ config, log: createLogger('silent'), dispatcher, timeScale });
   const { port } = await server.listen();
   const sim = new FsSimulator({ timeScale });
   const call = sim.call({ host: '127.0.0.1', port,

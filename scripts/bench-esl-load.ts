@@ -8,7 +8,7 @@
  * Application-UUID rewritten (same length, so every Content-Length holds).
  */
 import { connect, type Socket } from 'node:net';
-import { createApp } from '../src/app.js';
+import { createCallServer } from '../src/server/compose.js';
 import { loadConfig } from '../src/config/index.js';
 import { createLogger } from '../src/log.js';
 import { FsSimulator } from '../src/sim/index.js';
@@ -31,7 +31,7 @@ const OK = (text: string): string => `Content-Type: command/reply\nReply-Text: $
 /** Records one call of the simulator against an in-process server executing one `set`. */
 export async function recordTemplate(): Promise<CallTemplate> {
   const config = loadConfig({ env: {}, overrides: { esl: { port: 0 }, log: { level: 'silent' } } });
-  const server = createApp({ config, log: createLogger('silent'), handler: async (channel) => {
+  const server = createCallServer({ config, log: createLogger('silent'), handler: async (channel) => {
     await channel.execute('set', `${STAMP_VARIABLE}=${STAMP_PLACEHOLDER}`);
   } });
   const { port } = await server.listen();

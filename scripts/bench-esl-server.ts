@@ -2,7 +2,7 @@
  * The server side of `npm run bench:esl`, run as a child process with an IPC channel: an EslServer whose calls
  * run the script the parent sends, and that reports its CPU time and memory on request.
  */
-import { createApp } from '../src/app.js';
+import { createCallServer } from '../src/server/compose.js';
 import { loadConfig } from '../src/config/index.js';
 import type { EslChannel } from '../src/esl/channel.js';
 import { createLogger } from '../src/log.js';
@@ -73,7 +73,7 @@ async function main(): Promise<void> {
     return;
   }
   const config = loadConfig({ env: {}, overrides: { esl: { port: 0, lingerSeconds: 0 }, log: { level: 'warn' } } });
-  const server = createApp({ config, log: createLogger('error'), handler: runScript });
+  const server = createCallServer({ config, log: createLogger('error'), handler: runScript });
   const address = await server.listen();
   process.on('message', (message: ServerRequest) => {
     onTurnaround(message);

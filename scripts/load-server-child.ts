@@ -3,7 +3,7 @@
  * it (configuration from the environment the parent sets), in its own process, answering the parent's questions
  * over the IPC channel: CPU time, memory (after a full GC when asked), and its active handles by type.
  */
-import { serve } from '../src/serve.js';
+import { serve } from '../src/server/serve-process.js';
 import { CallsProbe, type AddedRequest } from './bench-calls-probe.js';
 
 const probe = new CallsProbe();

@@ -9,10 +9,10 @@
  * await server.stop(30_000);
  */
 export { startServer, type StartServerOptions } from './start-server.js';
-export { Service, type ServiceDeps } from './service.js';
-export { serve, type ServeOptions } from './serve.js';
+export { Service, type ServiceDeps } from './server/running-server.js';
+export { serve, type ServeOptions } from './server/serve-process.js';
 export { CONF_DIR, DEFAULT_CONFIG_FILE, loadConfig, type Config, type LoadConfigOptions } from './config/index.js';
-export { RESTART_KEYS } from './lifecycle/running-config.js';
+export { RESTART_KEYS } from './config/reload-keys.js';
 export {
   fillTemplate, MemoryQueueStore, TemplateResolver,
   type BridgeLink, type BridgeOffer, type BridgeSide, type DirectoryTemplates, type EndpointResolver, type QueueMember,

@@ -1,5 +1,5 @@
 #!/usr/bin/env node
 /** `npm start`: runs the server (the same as `pivot-esl serve`). */
-import { serve } from './serve.js';
+import { serve } from './server/serve-process.js';
 
 void serve();

@@ -5,7 +5,7 @@
 import type { EndpointResolver, QueueStore } from './call/index.js';
 import type { Config } from './config/index.js';
 import { createLogger, type Logger } from './log.js';
-import { Service } from './service.js';
+import { Service } from './server/running-server.js';
 import type { LookupFunction } from './webhook/index.js';
 
 /** What may be given besides the configuration. */

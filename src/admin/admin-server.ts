@@ -1,7 +1,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Logger } from 'pino';
-import type { Metrics } from '../metrics/index.js';
+import type { Metrics } from '../server/prometheus-metrics.js';
 
 export interface AdminServerOptions {
   readonly host: string;

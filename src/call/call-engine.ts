@@ -2,32 +2,27 @@
  * The TwiML engine as the Event Socket server's call handler: built once (configuration compiled, one webhook
  * client and recording store shared by every call), it turns each channel into a call context and runs it.
  */
-import type { Logger } from 'pino';
-import type { Dispatcher } from 'undici';
 import type { Config } from '../config/index.js';
 import { CallEndedError, toAppError } from '../errors.js';
-import type { CallHandler, ChannelData } from '../esl/index.js';
+import type { Logger } from 'pino';
+import type { CallHandler, ChannelData, EslChannel } from '../esl/index.js';
 import {
-  AddressChecker,
+  type AddressChecker,
   type CallWebhook,
-  type LookupFunction,
+  createAddressChecker,
+  type DebugLog,
   type ParamFormat,
   withDebugSink,
-  DEFAULT_DENIED_NETWORKS,
-  PRIVATE_NETWORKS,
-  WebhookClient,
-  type WebhookClientOptions,
-  type WebhookDispatcherOptions,
+  type WebhookClient,
 } from '../webhook/index.js';
 import { hangupChannel } from './call-actions.js';
 import type { CallContext } from './call-context.js';
-import { callLogIds, describeCall } from './call-description.js';
+import { callLogIds, describeCall, type CallIdentity } from './call-description.js';
 import type { EndpointResolver } from './dial/endpoint-resolver.js';
 import { AccountLimiter } from './account-limiter.js';
 import { resolveCallSource, SourceVariable, type CallSource } from './call-source.js';
 import { openDebugLog } from './debug-log.js';
 import { authTokenFor, compileSettings, type EngineSettings } from './engine-settings.js';
-import { RecordingDeliveryQueue } from './recording/recording-queue.js';
 import { HttpPutRecordingStore, type RecordingStore } from './recording/recording-store.js';
 import type { Observer } from '../metrics/observer.js';
 import { createRoomServices, type RoomServices } from './rooms/room-services.js';
@@ -73,166 +68,196 @@ export interface CallEngineDeps {
   readonly endpointResolver?: EndpointResolver;
 }
 
-/** The options of the shared webhook dispatcher from the configuration. */
-export function webhookDispatcherOptions(config: Readonly<Config>): WebhookDispatcherOptions {
-  return {
-    denyList: [
-      ...DEFAULT_DENIED_NETWORKS,
-      ...(config.webhook.denyPrivateNetworks ? PRIVATE_NETWORKS : []),
-      ...config.webhook.deniedNetworks,
-    ],
-  };
-}
-
-/**
- * The server's one address check of customer URLs, from the configuration (`webhook.denyPrivateNetworks`,
- * `webhook.deniedNetworks`): build it once, hand it to the webhook dispatcher (`addresses`) and to the engine.
- */
-export function createAddressChecker(config: Readonly<Config>, lookup?: LookupFunction): AddressChecker {
-  return new AddressChecker({ ...webhookDispatcherOptions(config), ...(lookup && { lookup }) });
-}
-
-/** The webhook client of the engine, over the shared dispatcher, with the configured timeouts. */
-export function createWebhookClient(config: Readonly<Config>, dispatcher: Dispatcher): WebhookClient {
-  return new WebhookClient(webhookClientOptions(config, dispatcher));
-}
-
-/** The options of the engine's webhook client, from the configuration (also for clients that extend it). */
-export function webhookClientOptions(config: Readonly<Config>, dispatcher: Dispatcher): WebhookClientOptions {
-  const { webhook } = config;
-  return {
-    dispatcher,
-    defaults: {
-      connectTimeoutMs: webhook.connectTimeoutMs,
-      readTimeoutMs: webhook.timeoutMs,
-      totalTimeoutMs: webhook.timeoutMs,
-      retryCount: webhook.retryCount,
-    },
-  };
-}
-
-/**
- * The durable recording store of the server (see recording-queue.ts): start it before taking calls and close it
- * after the Event Socket server has closed.
- */
-export function createRecordingQueue(config: Readonly<Config>, webhook: CallWebhook, log: Logger): RecordingDeliveryQueue {
-  const settings = compileSettings(config);
-  const { record } = config.call;
-  return new RecordingDeliveryQueue({
-    spoolDir: settings.record.spoolDir,
-    spoolPermissions: { mode: parseInt(record.spoolMode, 8), group: record.spoolGroup },
-    webhook,
-    authTokenFor: (accountSid) => authTokenFor(settings, accountSid),
-    log: log.child({ component: 'recording-delivery' }),
-    uploadTimeoutMs: record.uploadTimeoutMs,
-    maxAttempts: record.delivery.maxAttempts,
-    initialDelayMs: record.delivery.initialDelayMs,
-    maxDelayMs: record.delivery.maxDelayMs,
-    concurrency: record.delivery.concurrency,
-    callbackTimeoutMs: config.webhook.statusCallbackTimeoutMs,
-  });
+/** What every call of one engine shares: its settings and the parts built once. */
+interface Engine {
+  readonly settings: EngineSettings;
+  readonly webhook: WebhookClient;
+  readonly recordings: RecordingStore;
+  readonly limiter: AccountLimiter;
+  readonly rooms: RoomServices;
+  readonly whispers: WhisperRegistry;
+  readonly addresses: AddressChecker;
+  readonly observer: Observer | undefined;
+  readonly shutdown: AbortSignal | undefined;
 }
 
 /**
  * Builds the call handler. Per call it takes a slot of the call's account (a call over the account's limit is
  * refused unanswered), reads the script's source from the channel (or configuration), refuses the call unanswered
  * when there is no usable voice URL, and otherwise runs it. Status callbacks follow the call on every path, and
- * the call ends only once they (and its debug log) are done.
+ * the call ends only once they (and its debug log) are done. A channel that is the callee leg of a `<Dial>` with
+ * a whisper runs that whisper instead.
  * @example
  * const handler = createCallHandler({ config, webhook: createWebhookClient(config, createWebhookDispatcher()) });
  */
 export function createCallHandler(deps: CallEngineDeps): CallHandler {
-  const compiled = compileSettings(deps.config, deps.timeScale ?? 1);
-  const shared: EngineSettings = deps.endpointResolver
-    ? { ...compiled, dial: { ...compiled.dial, resolver: deps.endpointResolver } } : compiled;
-  const recordings = deps.recordings ?? new HttpPutRecordingStore(deps.webhook, shared.record.uploadTimeoutMs, shared.authToken);
-  const limiter = deps.limiter ?? new AccountLimiter(shared.limits);
-  limiter.configure(shared.limits);
-  const rooms = deps.rooms ?? createRoomServices();
-  const whispers = deps.whispers ?? new WhisperRegistry();
-  const addresses = deps.addresses ?? createAddressChecker(deps.config);
+  const engine = buildEngine(deps);
   return async (channel) => {
-    const connection = classifyConnection(channel.data, whispers);
-    if (connection.kind !== 'call') {
-      await runWhisperLeg(channel, { settings: shared, webhook: deps.webhook, recordings, rooms, whispers, addresses,
-        ...(deps.observer ? { observer: deps.observer } : {}) }, connection);
+    const connection = classifyConnection(channel.data, engine.whispers);
+    if (connection.kind === 'call') await runInboundCall(channel, engine);
+    else {
+      await runWhisperLeg(channel, { settings: engine.settings, webhook: engine.webhook, recordings: engine.recordings,
+        rooms: engine.rooms, whispers: engine.whispers, addresses: engine.addresses,
+        ...(engine.observer ? { observer: engine.observer } : {}) }, connection);
+    }
+  };
+}
+
+/** The configuration compiled once, and the shared parts `deps` does not give built with their defaults. */
+function buildEngine(deps: CallEngineDeps): Engine {
+  const compiled = compileSettings(deps.config, deps.timeScale ?? 1);
+  const settings: EngineSettings = deps.endpointResolver
+    ? { ...compiled, dial: { ...compiled.dial, resolver: deps.endpointResolver } } : compiled;
+  const limiter = deps.limiter ?? new AccountLimiter(settings.limits);
+  limiter.configure(settings.limits);
+  return {
+    settings,
+    webhook: deps.webhook,
+    recordings: deps.recordings ?? new HttpPutRecordingStore(deps.webhook, settings.record.uploadTimeoutMs, settings.authToken),
+    limiter,
+    rooms: deps.rooms ?? createRoomServices(),
+    whispers: deps.whispers ?? new WhisperRegistry(),
+    addresses: deps.addresses ?? createAddressChecker(deps.config),
+    observer: deps.observer,
+    shutdown: deps.shutdown,
+  };
+}
+
+/** One call as its own account sees it: its ids, its settings (the account's token), its log and webhook. */
+interface OpenedCall {
+  readonly identity: CallIdentity;
+  readonly settings: EngineSettings;
+  readonly log: Logger;
+  readonly webhook: CallWebhook;
+  readonly debugLog: DebugLog | undefined;
+  /** The callbacks sent while the call goes on; the call ends once they have. */
+  readonly callbacks: Promise<unknown>[];
+}
+
+/**
+ * Runs a call handed over by FreeSWITCH: the account's slot, the script's source, then the script, with its
+ * status callbacks on every path.
+ */
+async function runInboundCall(channel: EslChannel, engine: Engine): Promise<void> {
+  const call = openCall(channel, engine);
+  const status = followStatus(channel, call, engine);
+  const release = engine.limiter.acquire(call.identity.accountSid);
+  let ctx: CallContext | undefined;
+  try {
+    if (!release) {
+      await refuseOverLimit(channel, call, engine.limiter);
       return;
     }
-    const identity = describeCall(channel.data, shared);
-    const authToken = authTokenFor(shared, identity.accountSid);
-    const settings: EngineSettings = authToken === shared.authToken ? shared : { ...shared, authToken };
-    // The Event Socket layer may have bound the call's ids already (see app.ts); bind them only once.
-    const log = 'callSid' in channel.log.bindings() ? channel.log
-      : channel.log.child(callLogIds(identity.callSid, identity.accountSid));
-    const debugLog = openDebugLog(channel.data, settings, identity.callSid, log);
-    const webhook: CallWebhook = debugLog ? withDebugSink(deps.webhook, (record) => debugLog.write(record)) : deps.webhook;
-    const callbacks: Promise<unknown>[] = [];
-    const target = statusTargetOf(channel.data, settings, log);
-    const status = target && new StatusReporter({
-      target, webhook, identity, authToken, log,
-      format: formatOf(channel.data, settings),
-      settings: settings.statusCallback,
-      track: (sent) => callbacks.push(sent),
-      ...(deps.shutdown && { shutdown: deps.shutdown }),
-    });
-    status?.started(channel.answered);
-    const stopWatchingAnswer = status ? channel.on('answer', () => status.answered()) : undefined;
-    const times = status && new CallTimes(channel, settings.timeScale);
-    const release = limiter.acquire(identity.accountSid);
-    let ctx: CallContext | undefined;
-    try {
-      if (!release) {
-        log.warn({ code: 'ERR_CALL_ACCOUNT_LIMIT', limit: limiter.limitOf(identity.accountSid),
-          cause: settings.limits.rejectCause }, 'call refused unanswered: the account is at its limit of calls');
-        await hangupChannel(channel, log, settings.limits.rejectCause);
-        return;
-      }
-      let source: CallSource;
-      try {
-        source = resolveCallSource(channel.data, settings, log);
-      } catch (err) {
-        const error = toAppError(err);
-        log.error({ code: error.code, err: error.message, cause: settings.rejectCause }, 'call refused unanswered');
-        await hangupChannel(channel, log, settings.rejectCause);
-        return;
-      }
-      ctx = {
-        channel, log, settings, webhook, recordings, source, identity, rooms, whispers, addresses,
-        signal: channel.signal,
-        ...(deps.observer ? { observer: deps.observer } : {}),
-        state: {
-          document: source.voiceUrl,
-          answered: channel.answered,
-          requests: 0,
-          recordings: 0,
-          terminators: undefined,
-          variables: new Map(),
-          fallbackUsed: false,
-          callbacks,
-          failed: false,
-          hangupRequested: undefined,
-        },
-      };
-      await runCall(ctx);
-    } finally {
-      release?.();
-      stopWatchingAnswer?.();
-      times?.dispose();
-      status?.completed({
+    const source = await sourceOrRefuse(channel, call);
+    if (!source) return;
+    ctx = callContext(channel, call, engine, source);
+    await runCall(ctx);
+  } finally {
+    release?.();
+    status?.completed(ctx);
+    await settled(call.callbacks);
+    await call.debugLog?.flush();
+  }
+}
+
+/** The call's ids, its account's token, its log bound to its ids, and its debug log when asked for. */
+function openCall(channel: EslChannel, engine: Engine): OpenedCall {
+  const shared = engine.settings;
+  const identity = describeCall(channel.data, shared);
+  const authToken = authTokenFor(shared, identity.accountSid);
+  const settings: EngineSettings = authToken === shared.authToken ? shared : { ...shared, authToken };
+  // The Event Socket layer may have bound the call's ids already (see server/compose.ts); bind them only once.
+  const log = 'callSid' in channel.log.bindings() ? channel.log
+    : channel.log.child(callLogIds(identity.callSid, identity.accountSid));
+  const debugLog = openDebugLog(channel.data, settings, identity.callSid, log);
+  const webhook: CallWebhook = debugLog ? withDebugSink(engine.webhook, (record) => debugLog.write(record)) : engine.webhook;
+  return { identity, settings, log, webhook, debugLog, callbacks: [] };
+}
+
+/**
+ * The status callbacks of a call, when it has a status callback URL: `initiated`/`ringing` now, `answered` when
+ * the channel answers, and the final one, with the call's duration, from `completed`.
+ */
+function followStatus(channel: EslChannel, call: OpenedCall, engine: Engine):
+  { completed(ctx: CallContext | undefined): void } | undefined {
+  const { settings, log } = call;
+  const target = statusTargetOf(channel.data, settings, log);
+  if (!target) return undefined;
+  const status = new StatusReporter({
+    target, webhook: call.webhook, identity: call.identity, authToken: settings.authToken, log,
+    format: formatOf(channel.data, settings),
+    settings: settings.statusCallback,
+    track: (sent) => call.callbacks.push(sent),
+    ...(engine.shutdown && { shutdown: engine.shutdown }),
+  });
+  status.started(channel.answered);
+  const stopWatchingAnswer = channel.on('answer', () => status.answered());
+  const times = new CallTimes(channel, settings.timeScale);
+  return {
+    completed: (ctx) => {
+      stopWatchingAnswer();
+      times.dispose();
+      status.completed({
         answered: ctx ? ctx.state.answered || channel.answered : channel.answered,
         failed: ctx ? ctx.state.failed : true,
         requestedCause: ctx?.state.hangupRequested,
         endReason: channel.signal.reason instanceof CallEndedError ? channel.signal.reason : undefined,
-      }, times?.seconds() ?? 0);
-      // Callbacks may start others while they finish (a recording's status): wait until none is left.
-      for (let settled = 0; settled < callbacks.length;) {
-        const batch = callbacks.length;
-        await Promise.allSettled(callbacks.slice(settled, batch));
-        settled = batch;
-      }
-      await debugLog?.flush();
-    }
+      }, times.seconds());
+    },
   };
+}
+
+/** A call over its account's limit of calls: refused unanswered. */
+async function refuseOverLimit(channel: EslChannel, call: OpenedCall, limiter: AccountLimiter): Promise<void> {
+  const { log, settings } = call;
+  log.warn({ code: 'ERR_CALL_ACCOUNT_LIMIT', limit: limiter.limitOf(call.identity.accountSid),
+    cause: settings.limits.rejectCause }, 'call refused unanswered: the account is at its limit of calls');
+  await hangupChannel(channel, log, settings.limits.rejectCause);
+}
+
+/** The script's source of the call; a call without a usable one is refused unanswered (undefined). */
+async function sourceOrRefuse(channel: EslChannel, call: OpenedCall): Promise<CallSource | undefined> {
+  const { log, settings } = call;
+  try {
+    return resolveCallSource(channel.data, settings, log);
+  } catch (err) {
+    const error = toAppError(err);
+    log.error({ code: error.code, err: error.message, cause: settings.rejectCause }, 'call refused unanswered');
+    await hangupChannel(channel, log, settings.rejectCause);
+    return undefined;
+  }
+}
+
+/** The context every verb of the call is handed, with the call's state at its start. */
+function callContext(channel: EslChannel, call: OpenedCall, engine: Engine, source: CallSource): CallContext {
+  const { log, settings, webhook, identity, callbacks } = call;
+  const { recordings, rooms, whispers, addresses, observer } = engine;
+  return {
+    channel, log, settings, webhook, recordings, source, identity, rooms, whispers, addresses,
+    signal: channel.signal,
+    ...(observer ? { observer } : {}),
+    state: {
+      document: source.voiceUrl,
+      answered: channel.answered,
+      requests: 0,
+      recordings: 0,
+      terminators: undefined,
+      variables: new Map(),
+      fallbackUsed: false,
+      callbacks,
+      failed: false,
+      hangupRequested: undefined,
+    },
+  };
+}
+
+/** Resolves once every callback has settled, those that others started while they finished (a recording's status) included. */
+async function settled(callbacks: Promise<unknown>[]): Promise<void> {
+  for (let done = 0; done < callbacks.length;) {
+    const batch = callbacks.length;
+    await Promise.allSettled(callbacks.slice(done, batch));
+    done = batch;
+  }
 }
 
 /** Request parameter naming of a call, as its source would read it (also for calls refused before the source). */

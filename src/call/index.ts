@@ -1,8 +1,6 @@
 /** The TwiML engine: runs a call's TwiML documents on its FreeSWITCH channel. */
 export {
-  createAddressChecker, createCallHandler, createRecordingQueue, createWebhookClient, webhookClientOptions,
-  webhookDispatcherOptions,
-  type CallEngineDeps,
+  createCallHandler, type CallEngineDeps,
 } from './call-engine.js';
 export type { CallContext, CallState } from './call-context.js';
 export { callLogIds, callStatus, describeCall, type CallIdentity } from './call-description.js';

@@ -6,11 +6,10 @@
  */
 import { readFile } from 'node:fs/promises';
 import { basename } from 'node:path';
-import { createWebhookClient, webhookDispatcherOptions } from '../call/index.js';
 import { loadConfig } from '../config/index.js';
 import { toAppError } from '../errors.js';
 import { classifyContentType, parseTwiml, validateTwiml, type TwimlProblem } from '../twiml/index.js';
-import { createWebhookDispatcher, redactUrl } from '../webhook/index.js';
+import { createWebhookClient, createWebhookDispatcher, redactUrl, webhookDispatcherOptions } from '../webhook/index.js';
 import { CliError, EXIT, oneOf, parseCommandArgs, reportError, usageError, type CliIo } from './cli-io.js';
 
 /** The help text of `check`. */

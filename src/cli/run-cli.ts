@@ -1,12 +1,10 @@
 /**
  * The commands of the `pivot-esl` executable: `serve` runs the server, `simulate` places one simulated call to a
- * TwiML app, `check` validates a TwiML document, `version` prints the version.
+ * TwiML app, `check` validates a TwiML document, `version` prints the version. Each command's module is loaded
+ * when it runs: `serve` never loads the simulator or the demo that `simulate` runs on.
  */
 import { toAppError } from '../errors.js';
-import { serve } from '../serve.js';
-import { checkCommand } from './check-command.js';
 import { CliError, EXIT, parseCommandArgs, reportError, type CliIo } from './cli-io.js';
-import { simulateCommand } from './simulate-command.js';
 import { packageVersion } from './version.js';
 
 /** The help text of the executable. */
@@ -47,6 +45,7 @@ async function serveCommand(args: readonly string[], io: CliIo): Promise<number 
     io.out(SERVE_HELP);
     return EXIT.OK;
   }
+  const { serve } = await import('../server/serve-process.js');
   await serve(values.config === undefined ? {} : { configFile: values.config });
   return undefined;
 }
@@ -71,9 +70,9 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
     case 'serve':
       return serveCommand(args, io);
     case 'simulate':
-      return simulateCommand(args, io);
+      return (await import('./simulate-command.js')).simulateCommand(args, io);
     case 'check':
-      return checkCommand(args, io);
+      return (await import('./check-command.js')).checkCommand(args, io);
     case 'version':
     case '--version':
       return versionCommand(args, io);

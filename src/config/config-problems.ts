@@ -3,8 +3,7 @@
  * variable (with its text as given), the file, the values a program passed, or the default. Secrets never appear:
  * sensitive keys show `[redacted]`, and properties, query keys and URL passwords that name a secret are replaced.
  */
-import { REDACTED } from '../webhook/debug-record.js';
-import { isSecretName, redactQuery } from '../webhook/debug-redact.js';
+import { isSecretName, REDACTED, redactQuery } from '../util/secrets.js';
 
 /** Where the value of a key came from (the later ones win: default, file, overrides, environment). */
 export type ValueSource =

@@ -3,7 +3,7 @@
  * status callback events...): registered once, when this module is first imported, before the schema is built.
  */
 import convict from 'convict';
-import { parseNetwork } from '../esl/source-guard.js';
+import { parseNetwork } from '../util/networks.js';
 import { FALSE_WORDS, parseFlag, TRUE_WORDS } from '../util/flag-words.js';
 
 /**

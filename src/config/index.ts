@@ -3,7 +3,6 @@ import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import convict from 'convict';
 import { ConfigError } from '../errors.js';
-import type { EslServerOptions } from '../esl/server.js';
 import { readConfigFile } from './config-file.js';
 import { describeProblem, findProblems, type SchemaKey } from './config-problems.js';
 import { type Config, schema } from './schema.js';
@@ -67,25 +66,6 @@ export function walk(node: Record<string, unknown>, path: string[],
     if (value && typeof value === 'object' && 'doc' in value) visit([...path, key], value as Record<string, unknown>);
     else if (value && typeof value === 'object') walk(value as Record<string, unknown>, [...path, key], visit);
   }
-}
-
-/** The Event Socket server's options from the configuration. */
-export function eslServerOptions(config: Readonly<Config>): EslServerOptions {
-  const { esl } = config;
-  return {
-    host: esl.host,
-    port: esl.port,
-    allowedSources: esl.allowedSources,
-    lingerSeconds: esl.lingerSeconds,
-    connectTimeoutMs: esl.connectTimeoutMs,
-    commandTimeoutMs: esl.commandTimeoutMs,
-    completeGraceMs: esl.completeGraceMs,
-    hangupCompleteTimeoutMs: esl.hangupCompleteTimeoutMs,
-    exitTimeoutMs: esl.exitTimeoutMs,
-    handlerGraceMs: esl.handlerGraceMs,
-    shutdownHangupCause: esl.shutdownHangupCause,
-    frameLimits: { maxHeaderBytes: esl.maxHeaderBytes, maxBodyBytes: esl.maxBodyBytes },
-  };
 }
 
 /** Every leaf of the schema: its dotted key, environment variable and whether it holds a secret. */

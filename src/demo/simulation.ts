@@ -6,12 +6,11 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createApp } from '../app.js';
-import { createCallHandler, webhookDispatcherOptions } from '../call/index.js';
 import { loadConfig } from '../config/index.js';
 import { createLogger } from '../log.js';
 import { FsSimulator, type CallEnd, type ParsedCommand } from '../sim/index.js';
-import { createWebhookDispatcher } from '../webhook/index.js';
+import { createCallServer } from '../server/compose.js';
+import { createWebhookDispatcher, webhookDispatcherOptions } from '../webhook/index.js';
 import { calleeOutcome, type CalleePlan } from './callee.js';
 import { createLogTap } from './log-tap.js';
 import { ScriptedCaller } from './scripted-caller.js';
@@ -111,7 +110,7 @@ export async function runSimulation(options: SimulationOptions): Promise<Simulat
     }));
     const dispatcher = createWebhookDispatcher(webhookDispatcherOptions(config));
     const webhook = new TracingWebhookClient(config, dispatcher, transcript);
-    const server = createApp({ config, log, handler: createCallHandler({ config, webhook, timeScale }) });
+    const server = createCallServer({ config, log, webhook, timeScale });
     const sim = new FsSimulator({ timeScale, recordTranscript: false });
     try {
       const { port } = await server.listen();

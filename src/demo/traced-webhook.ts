@@ -5,7 +5,6 @@
  */
 import { Readable } from 'node:stream';
 import type { Dispatcher } from 'undici';
-import { webhookClientOptions } from '../call/index.js';
 import type { Config } from '../config/index.js';
 import { CallEndedError, toAppError } from '../errors.js';
 import { parseTwiml, type TwimlDocument } from '../twiml/index.js';
@@ -18,6 +17,7 @@ import {
   type PutResult,
   type TwimlResponse,
   type WebhookRequest,
+  webhookClientOptions,
 } from '../webhook/index.js';
 import type { Transcript } from './transcript.js';
 

@@ -1,5 +1,5 @@
 import { BlockList, isIP } from 'node:net';
-import { ConfigError } from '../errors.js';
+import { parseNetwork } from '../util/networks.js';
 
 /**
  * Decides whether a TCP peer may speak Event Socket to us: only the configured FreeSWITCH addresses (single
@@ -16,19 +16,6 @@ export function createSourceGuard(allowed: readonly string[]): (address: string 
     if (family === 0) return false;
     return list.check(plain, family === 4 ? 'ipv4' : 'ipv6');
   };
-}
-
-/** Throws a ConfigError naming the entry when it is neither an address nor a CIDR network. */
-export function parseNetwork(entry: string): { address: string; prefix: number; family: 'ipv4' | 'ipv6' } {
-  const [address = '', prefixText, extra] = entry.trim().split('/');
-  const version = isIP(address);
-  const max = version === 4 ? 32 : 128;
-  const prefix = prefixText === undefined ? max : Number(prefixText);
-  if (version === 0 || extra !== undefined || !Number.isInteger(prefix) || prefix < 0 || prefix > max ||
-    (prefixText !== undefined && !/^\d+$/.test(prefixText))) {
-    throw new ConfigError(`"${entry}" is not an IP address or CIDR network`);
-  }
-  return { address, prefix, family: version === 4 ? 'ipv4' : 'ipv6' };
 }
 
 function addEntry(list: BlockList, entry: string): void {

@@ -1,4 +1,5 @@
-/** Metrics: the observer interface the other layers report through, and its Prometheus implementation. */
+/**
+ * Metrics as the layers see them: the observer interface they report through. Its Prometheus implementation is
+ * built by the composition root (src/server/prometheus-metrics.ts).
+ */
 export { NO_OP_OBSERVER, type EslRoundTrip, type Observer } from './observer.js';
-export { createMetrics, type Metrics } from './prometheus.js';
-export { observeWebhook, observeRecordings } from './call-instruments.js';

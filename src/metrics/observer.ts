@@ -1,7 +1,8 @@
 /**
  * The narrow interface through which the Event Socket layer, the TwiML engine, the webhook client and the
  * park-watcher report what they do. It speaks of the domain only (a call ended, a verb ran for so long); metric
- * names live in prometheus.ts. Every method must be cheap and must never throw: it runs on the call path.
+ * names live in src/server/prometheus-metrics.ts. Every method must be cheap and must never throw: it runs on the
+ * call path.
  */
 
 /** Kinds of Event Socket round trip: a `sendmsg` execute acknowledged, an `api` answered, any other command. */

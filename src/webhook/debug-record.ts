@@ -1,5 +1,6 @@
 import type { IncomingHttpHeaders } from 'node:http';
 import type { ErrorCode } from '../errors.js';
+import { REDACTED } from '../util/secrets.js';
 import type { Params } from './params.js';
 
 /** Durations of one webhook request, retries and redirects included. */
@@ -41,9 +42,6 @@ export interface WebhookDebugRecord {
 
 /** Receives the debug record of each request once it has finished, successfully or not. */
 export type DebugSink = (record: WebhookDebugRecord) => void;
-
-/** What stands in place of a secret in debug records and logs. */
-export const REDACTED = '[redacted]';
 
 /** Request and response headers whose values are secrets. */
 const SECRET_HEADERS: ReadonlySet<string> = new Set([

@@ -3,40 +3,15 @@
  * URL credentials), parameter values, query values and TwiML attributes whose names speak of secrets, and
  * secret response headers.
  */
-import { REDACTED, redactHeaders, type WebhookDebugRecord } from './debug-record.js';
+import { REDACTED, redactQuery, SECRET_NAME } from '../util/secrets.js';
+import { redactHeaders, type WebhookDebugRecord } from './debug-record.js';
 import type { Params } from './params.js';
-
-/** Names of parameters, query keys and attributes whose values are secrets (case-insensitive, anywhere in the name). */
-const SECRET_NAME = /pass(word|wd)?|secret|token|auth|credential|api[-_]?key/i;
-
-/** Whether a name (a parameter, a query key, a configuration property) speaks of a secret. */
-export function isSecretName(name: string): boolean {
-  return SECRET_NAME.test(name);
-}
 
 /** `password="…"` style attributes in a TwiML body (a `<Sip password>`, for example). */
 const SECRET_ATTRIBUTE = /([\w:-]*(?:pass(?:word|wd)?|secret|token|auth|credential|api[-_]?key)[\w:-]*\s*=\s*)("[^"]*"|'[^']*')/gi;
 
 function redactParams(params: Params): Params {
   return params.map(([name, value]) => [name, SECRET_NAME.test(name) ? REDACTED : value] as const);
-}
-
-/** A URL's text with secret query values replaced; anything that is not a URL is kept as it is. */
-export function redactQuery(text: string): string {
-  let url: URL;
-  try {
-    url = new URL(text);
-  } catch {
-    return text;
-  }
-  let changed = false;
-  for (const name of [...url.searchParams.keys()]) {
-    if (SECRET_NAME.test(name)) {
-      url.searchParams.set(name, REDACTED);
-      changed = true;
-    }
-  }
-  return changed ? url.href : text;
 }
 
 /** A `<Variable>` (or `<Set>` pair) element, whose value is a secret when its key names one. */

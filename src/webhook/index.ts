@@ -11,6 +11,7 @@ export type {
   WebhookRequest,
 } from './client-types.js';
 export { createWebhookDispatcher, type WebhookDispatcherOptions } from './dispatcher.js';
+export { createAddressChecker, createWebhookClient, webhookClientOptions, webhookDispatcherOptions } from './from-config.js';
 export {
   AddressChecker,
   type AddressCheckerOptions,
@@ -32,7 +33,8 @@ export {
 export { withDebugSink, type CallWebhook } from './call-webhook.js';
 export { DebugLog, debugLogPath, type DebugLogLine } from './debug-log.js';
 export { redactDebugRecord } from './debug-redact.js';
-export { REDACTED, redactUrl, type DebugSink, type WebhookDebugRecord, type WebhookTiming } from './debug-record.js';
+export { REDACTED } from '../util/secrets.js';
+export { redactUrl, type DebugSink, type WebhookDebugRecord, type WebhookTiming } from './debug-record.js';
 export { appendQuery, encodeForm } from './form-encoding.js';
 export {
   API_VERSION,

@@ -1,12 +1,14 @@
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { CLI } from './cli-process.js';
 
 const MAIN = fileURLToPath(new URL('../../src/main.js', import.meta.url));
+/** Preloaded to record every module a process loads (see test/support/module-recorder.ts). */
+const RECORDER = fileURLToPath(new URL('../support/module-recorder.js', import.meta.url));
 
 /** Starts `node <args>`, waits for the server's listening line, stops it with SIGTERM; resolves with what it did. */
 function serveOnce(args: readonly string[], env: NodeJS.ProcessEnv): Promise<{ code: number | null; listening: Record<string, unknown> }> {
@@ -50,6 +52,19 @@ describe('cli: serve', () => {
     assert.equal(code, 0);
     assert.equal(listening['host'], '127.0.0.1');
     assert.equal(typeof listening['port'], 'number');
+  });
+
+  it('pivot-esl serve loads neither the simulator nor the demo', async () => {
+    const loaded = join(dir, 'loaded-modules.txt');
+    const { code } = await serveOnce(['--import', RECORDER, CLI, 'serve', '--config', config],
+      { PIVOT_TEST_LOADED_MODULES: loaded });
+    assert.equal(code, 0);
+    const urls = readFileSync(loaded, 'utf8').split('\n').filter((url) => url !== '');
+    const own = urls.filter((url) => url.includes('/dist/src/'));
+    // The record is complete: the server's own modules are in it.
+    assert.ok(own.some((url) => url.endsWith('/dist/src/server/serve-process.js')), own.join('\n'));
+    assert.ok(own.some((url) => url.endsWith('/dist/src/esl/outbound-server.js')), own.join('\n'));
+    assert.deepEqual(own.filter((url) => /\/dist\/src\/(sim|demo)\//.test(url)), []);
   });
 
   it('main.js (npm start) with PIVOT_CONFIG: the same', async () => {

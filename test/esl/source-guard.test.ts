@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
-import { createSourceGuard, parseNetwork } from '../../src/esl/source-guard.js';
+import { createSourceGuard } from '../../src/esl/source-guard.js';
+import { parseNetwork } from '../../src/util/networks.js';
 import { ConfigError } from '../../src/errors.js';
 
 describe('FreeSWITCH source address check', () => {

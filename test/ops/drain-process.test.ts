@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
-import { REPEATED_SIGNAL_MS } from '../../src/serve.js';
+import { REPEATED_SIGNAL_MS } from '../../src/server/serve-process.js';
 import { FsSimulator, type SimulatedCall } from '../../src/sim/index.js';
 import { twiml, TwimlServer } from '../support/twiml-server.js';
 import { get } from './service-support.js';

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadConfig } from '../../src/config/index.js';
 import { createLogger } from '../../src/log.js';
-import { Service } from '../../src/service.js';
+import { Service } from '../../src/server/running-server.js';
 import { LogCapture } from '../support/harness.js';
 
 /** A reload reports the settings that need a restart by comparing with what the running server uses. */

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadConfig } from '../../src/config/index.js';
 import { createLogger } from '../../src/log.js';
-import { Service } from '../../src/service.js';
+import { Service } from '../../src/server/running-server.js';
 import type { LookupFunction } from '../../src/webhook/index.js';
 import { FsSimulator, type SimCallOptions, type SimulatedCall } from '../../src/sim/index.js';
 import { eventually, FAST_ESL, LogCapture } from '../support/harness.js';

@@ -5,7 +5,7 @@ import { dirname, join, parse } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { loadConfig } from '../../src/config/index.js';
 import { createLogger } from '../../src/log.js';
-import { Service } from '../../src/service.js';
+import { Service } from '../../src/server/running-server.js';
 import { LogCapture } from '../support/harness.js';
 import { ServerProcess } from './server-process.js';
 

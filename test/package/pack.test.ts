@@ -60,7 +60,7 @@ describe('package: what npm pack ships', () => {
   it('ships the documents, the configuration files and the compiled server with its type declarations', () => {
     for (const path of ['package.json', 'README.md', 'LICENSE', 'CHANGELOG.md', 'conf/default.json', 'conf/production.json',
       'conf/README.md', 'conf/systemd/pivot-esl.service', 'dist/src/main.js', 'dist/src/index.js', 'dist/src/index.d.ts',
-      'dist/src/service.d.ts', 'dist/src/call/rooms/queue-store.d.ts', 'dist/src/call/dial/endpoint-resolver.d.ts']) {
+      'dist/src/server/running-server.d.ts', 'dist/src/call/rooms/queue-store.d.ts', 'dist/src/call/dial/endpoint-resolver.d.ts']) {
       assert.ok(files.includes(path), `${path} is shipped`);
     }
   });

@@ -4,11 +4,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Agent } from 'undici';
 import type { LookupAddress } from 'node:dns';
-import { createAddressChecker, createCallHandler, createWebhookClient, type RecordingStore } from '../../src/call/index.js';
+import { createCallHandler, type RecordingStore } from '../../src/call/index.js';
 import { createRoomServices, type RoomServices } from '../../src/call/rooms/room-services.js';
 import { loadConfig, type Config } from '../../src/config/index.js';
 import { FsSimulator, type SimCallOptions, type SimulatedCall } from '../../src/sim/index.js';
-import { createWebhookDispatcher, type LookupFunction, type WebhookClient } from '../../src/webhook/index.js';
+import {
+  createAddressChecker, createWebhookClient, createWebhookDispatcher, type LookupFunction, type WebhookClient,
+} from '../../src/webhook/index.js';
 import { eventually, startServer, type Harness } from './harness.js';
 import { TwimlServer } from './twiml-server.js';
 

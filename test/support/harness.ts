@@ -1,8 +1,8 @@
 import type { AddressInfo } from 'node:net';
-import { createApp } from '../../src/app.js';
+import { createCallServer } from '../../src/server/compose.js';
 import { loadConfig, type Config } from '../../src/config/index.js';
 import type { EslChannel } from '../../src/esl/channel.js';
-import type { EslServer } from '../../src/esl/server.js';
+import type { EslServer } from '../../src/esl/outbound-server.js';
 import { createLogger } from '../../src/log.js';
 
 /** One parsed log line. */
@@ -46,7 +46,7 @@ export async function startServer(handler: (channel: EslChannel) => Promise<void
   const logs = new LogCapture();
   const log = createLogger(config.log.level, logs);
   const channels: EslChannel[] = [];
-  const server = createApp({ config, log, handler: async (channel) => { channels.push(channel); await handler(channel); } });
+  const server = createCallServer({ config, log, handler: async (channel) => { channels.push(channel); await handler(channel); } });
   const address: AddressInfo = await server.listen();
   return { server, port: address.port, logs, config, channels, close: () => server.close(0) };
 }

@@ -1,42 +1,28 @@
 /**
  * The whole server as operations see it: the outbound Event Socket server with the TwiML engine, the admin HTTP
  * server (metrics, health, readiness), the park-watcher when enabled, and the three things signals do to them:
- * drain, stop at once, reload.
+ * drain, stop at once, reload. Its parts are built by the composition root (compose.ts); this class starts them in
+ * order and stops them in the reverse one.
  */
+import { setMaxListeners } from 'node:events';
 import type { AddressInfo } from 'node:net';
 import type { Dispatcher } from 'undici';
-import { AdminServer } from './admin/admin-server.js';
-import { createApp } from './app.js';
-import {
-  createAddressChecker, createRecordingQueue, createWebhookClient, type EndpointResolver, type QueueStore,
-  type RecordingDeliveryQueue,
-} from './call/index.js';
-import { type Config, loadConfig } from './config/index.js';
-import { AppError, CallEndedError, toAppError } from './errors.js';
-import type { EslServer } from './esl/index.js';
-import { createReloadableHandler, type ReloadableHandler } from './lifecycle/reloadable-handler.js';
-import { configInForce, restartNeeded } from './lifecycle/running-config.js';
-import type { Logger } from './log.js';
-import { createMetrics, type Metrics } from './metrics/index.js';
-import { ParkWatcher, socketTarget } from './park/index.js';
-import { createWebhookDispatcher, type LookupFunction } from './webhook/index.js';
-import { setMaxListeners } from 'node:events';
+import type { AdminServer } from '../admin/admin-server.js';
+import type { RecordingDeliveryQueue } from '../call/index.js';
+import { type Config, loadConfig } from '../config/index.js';
+import { configInForce, restartNeeded } from '../config/reload-keys.js';
+import { AppError, CallEndedError, toAppError } from '../errors.js';
+import type { EslServer } from '../esl/index.js';
+import type { Logger } from '../log.js';
+import type { Metrics } from './prometheus-metrics.js';
+import type { ParkWatcher } from '../park/index.js';
+import { composeServer, type ReloadableEngine, type ServerDeps, type ServerParts } from './compose.js';
 
-export interface ServiceDeps {
-  readonly config: Readonly<Config>;
-  readonly log: Logger;
+export interface ServiceDeps extends ServerDeps {
   /** The configuration file reloads read (undefined: $PIVOT_CONFIG, else conf/default.json). */
   readonly configFile?: string | undefined;
   /** The environment reloads read (default: process.env). */
   readonly env?: NodeJS.ProcessEnv;
-  /** Webhook dispatcher (default: a new one with the configured deny list). */
-  readonly dispatcher?: Dispatcher;
-  /** Resolves the host names of customer URLs, for the dispatcher and the media URL check (default: dns.lookup). */
-  readonly lookup?: LookupFunction;
-  /** The queues of `<Enqueue>` (default: in-process, for this server alone; a shared store serves several). */
-  readonly queueStore?: QueueStore;
-  /** Where `<User>` and `<Device>` ids ring (default: the configured templates). */
-  readonly endpointResolver?: EndpointResolver;
 }
 
 /** A running server. */
@@ -47,9 +33,10 @@ export class Service {
   readonly #log: Logger;
   readonly #dispatcher: Dispatcher;
   readonly #ownsDispatcher: boolean;
-  readonly #handler: ReloadableHandler;
+  readonly #engine: ReloadableEngine;
   readonly #recordings: RecordingDeliveryQueue;
   readonly #admin: AdminServer | undefined;
+  readonly #parkWatcher: ServerParts['parkWatcher'];
   /** Aborted once the server has stopped: what calls left behind (status callback retries) gives up. */
   readonly #lifetime = new AbortController();
   #config: Readonly<Config>;
@@ -66,22 +53,15 @@ export class Service {
     setMaxListeners(Number.POSITIVE_INFINITY, this.#lifetime.signal);
     this.#config = deps.config;
     this.#log = deps.log;
-    this.#ownsDispatcher = deps.dispatcher === undefined;
-    // One address check for the server: the dispatcher connects through it, the engine checks media URLs with it.
-    const addresses = createAddressChecker(deps.config, deps.lookup);
-    this.#dispatcher = deps.dispatcher ?? createWebhookDispatcher({ addresses });
-    this.#recordings = createRecordingQueue(deps.config, createWebhookClient(deps.config, this.#dispatcher), deps.log);
-    const recordings = this.#recordings;
-    this.metrics = createMetrics({ recordingsPending: () => recordings.pending });
-    this.#handler = createReloadableHandler(deps.config, this.#dispatcher, this.metrics.observer, this.#recordings,
-      { addresses, shutdown: this.#lifetime.signal,
-        ...(deps.queueStore && { queueStore: deps.queueStore }),
-        ...(deps.endpointResolver && { endpointResolver: deps.endpointResolver }) });
-    this.server = createApp({ config: deps.config, log: deps.log, handler: this.#handler.handler,
-      observer: this.metrics.observer });
-    if (deps.config.admin.enabled) {
-      this.#admin = new AdminServer(deps.config.admin, this.metrics, () => this.ready, deps.log);
-    }
+    const parts = composeServer(deps, { ready: () => this.ready, shutdown: this.#lifetime.signal });
+    this.#dispatcher = parts.dispatcher;
+    this.#ownsDispatcher = parts.ownsDispatcher;
+    this.#recordings = parts.recordings;
+    this.metrics = parts.metrics;
+    this.#engine = parts.engine;
+    this.server = parts.server;
+    this.#admin = parts.admin;
+    this.#parkWatcher = parts.parkWatcher;
   }
 
   /**
@@ -112,15 +92,8 @@ export class Service {
     if (this.#admin) this.adminAddress = await this.#admin.listen();
     this.eslAddress = await this.server.listen();
     this.#listening = true;
-    const { park } = this.#config;
-    if (park.enabled) {
-      const server = this.server;
-      this.#watcher = new ParkWatcher(this.#config, socketTarget(this.eslAddress.address, this.eslAddress.port),
-        this.#log, { observer: this.metrics.observer, runsCall: (uuid) => server.runs(uuid) });
-      const profiles = this.#handler.rooms.profiles;
-      this.#watcher.forwardRoomEvents((event) => profiles.roomEvent(event));
-      this.#watcher.start();
-    }
+    this.#watcher = this.#parkWatcher(this.eslAddress);
+    this.#watcher?.start();
   }
 
   /**
@@ -158,7 +131,7 @@ export class Service {
     }
     const pending = restartNeeded(this.#config, next);
     this.#config = configInForce(this.#config, next);
-    this.#handler.reload(this.#config);
+    this.#engine.reload(this.#config);
     // Said at the level in force before, so that a reload to a quieter level is still reported.
     this.#log.info({ logLevel: next.log.level, ...(pending.length ? { restartNeeded: pending } : {}) },
       'configuration reloaded');

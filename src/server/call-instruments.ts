@@ -6,7 +6,7 @@ import type { Logger } from 'pino';
 import type { DeliveryResult, RecordingFile, RecordingStore } from '../call/index.js';
 import { toAppError } from '../errors.js';
 import { type TwimlResponse, WebhookClient, type WebhookClientOptions, type WebhookRequest } from '../webhook/index.js';
-import type { Observer } from './observer.js';
+import type { Observer } from '../metrics/index.js';
 
 /** A webhook client reporting each document request (status, duration) and each failure's code. */
 class ObservedWebhookClient extends WebhookClient {

@@ -8,10 +8,10 @@
  * - SIGHUP: reload the configuration file and the environment (log level, `call.*`, `webhook.*`) for the calls
  *   that start from then on; a bad file is logged with its key and the running configuration kept.
  */
-import { loadConfig } from './config/index.js';
-import { AppError } from './errors.js';
-import { createLogger } from './log.js';
-import { Service } from './service.js';
+import { loadConfig } from '../config/index.js';
+import { AppError } from '../errors.js';
+import { createLogger } from '../log.js';
+import { Service } from './running-server.js';
 
 /** What `serve` may be told besides the environment. */
 export interface ServeOptions {

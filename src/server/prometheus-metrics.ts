@@ -3,7 +3,7 @@
  * delay percentiles, memory, CPU, handles) and the server's own, named in snake_case with their unit.
  */
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
-import type { EslRoundTrip, Observer } from './observer.js';
+import type { EslRoundTrip, Observer } from '../metrics/index.js';
 
 /** The metrics a server exposes on /metrics, and the observer that feeds them. */
 export interface Metrics {

@@ -38,7 +38,7 @@ export interface ConnectionOptions extends ChannelTimings {
  * hand the channel to the call handler, then end cleanly: hang up a call still up, wait for
  * CHANNEL_HANGUP_COMPLETE, send `exit`, close. Resolves once the socket is closed; never rejects.
  */
-export async function serveConnection(conn: OutboundConnection, deps: {
+export async function runOutboundCall(conn: OutboundConnection, deps: {
   options: ConnectionOptions;
   log: Logger;
   handler: CallHandler;

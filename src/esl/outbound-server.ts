@@ -4,7 +4,7 @@ import type { Logger } from 'pino';
 import { CallEndedError } from '../errors.js';
 import type { EslChannel } from './channel.js';
 import { OutboundConnection } from './outbound-connection.js';
-import { type CallHandler, type ConnectionOptions, serveConnection } from './serve-connection.js';
+import { type CallHandler, type ConnectionOptions, runOutboundCall } from './outbound-call.js';
 import { createSourceGuard } from './source-guard.js';
 
 export interface EslServerOptions extends ConnectionOptions {
@@ -140,7 +140,7 @@ export class EslServer {
     this.#awaitingConnect.add(socket);
     socket.once('close', () => this.#awaitingConnect.delete(socket));
     const conn = new OutboundConnection(socket, undefined, this.#options.frameLimits);
-    const done = serveConnection(conn, {
+    const done = runOutboundCall(conn, {
       options: this.#options,
       log: this.#log,
       handler: this.#handler,

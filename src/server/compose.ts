@@ -1,0 +1,231 @@
+/**
+ * The composition root: the one place where the server's parts are built from the configuration and wired
+ * together. Every layer below takes its parts as arguments; only this file decides which ones: the webhook
+ * dispatcher and its address check, the recording delivery queue, the Prometheus metrics and the observed parts
+ * that feed them, the TwiML engine (rebuilt on reload), the Event Socket server's options, the admin server and
+ * the park-watcher. `RunningServer` (running-server.ts) starts and stops what this builds; the simulator, the demo,
+ * the tests and the benchmarks build their servers here too.
+ */
+import type { AddressInfo } from 'node:net';
+import type { Logger } from 'pino';
+import type { Dispatcher } from 'undici';
+import { AdminServer } from '../admin/admin-server.js';
+import {
+  AccountLimiter, authTokenFor, compileSettings, createCallHandler, createRoomServices, type EndpointResolver,
+  type QueueStore, RecordingDeliveryQueue, type RecordingStore, type RoomServices, WhisperRegistry,
+} from '../call/index.js';
+import { ACCOUNT_ID_VARIABLE, callLogIds } from '../call/call-description.js';
+import type { Config } from '../config/index.js';
+import { AppError } from '../errors.js';
+import { type CallHandler, type ChannelData, type EslChannel, EslServer, type EslServerOptions } from '../esl/index.js';
+import type { Observer } from '../metrics/index.js';
+import { ParkWatcher, socketTarget } from '../park/index.js';
+import {
+  type AddressChecker, type CallWebhook, createAddressChecker, createWebhookClient, createWebhookDispatcher,
+  type LookupFunction, webhookClientOptions, type WebhookClient,
+} from '../webhook/index.js';
+import { observeRecordings, observeWebhook } from './call-instruments.js';
+import { createMetrics, type Metrics } from './prometheus-metrics.js';
+
+/** What a server is built from besides its configuration: the stores and resolvers a program may plug in. */
+export interface ServerDeps {
+  readonly config: Readonly<Config>;
+  readonly log: Logger;
+  /** Webhook dispatcher (default: a new one with the configured deny list, closed when the server stops). */
+  readonly dispatcher?: Dispatcher;
+  /** Resolves the host names of customer URLs, for the dispatcher and the media URL check (default: dns.lookup). */
+  readonly lookup?: LookupFunction;
+  /** The queues of `<Enqueue>` (default: in-process, for this server alone; a shared store serves several). */
+  readonly queueStore?: QueueStore;
+  /** Where `<User>` and `<Device>` ids ring (default: the configured templates). */
+  readonly endpointResolver?: EndpointResolver;
+}
+
+/** The parts of a whole server, built and not started. */
+export interface ServerParts {
+  readonly dispatcher: Dispatcher;
+  /** True when the dispatcher was built here (and so is closed by the server). */
+  readonly ownsDispatcher: boolean;
+  /** The durable recording store: started before calls are taken, closed after the last one. */
+  readonly recordings: RecordingDeliveryQueue;
+  readonly metrics: Metrics;
+  readonly engine: ReloadableEngine;
+  readonly server: EslServer;
+  /** The admin HTTP server when `admin.enabled`. */
+  readonly admin: AdminServer | undefined;
+  /** The park-watcher when `park.enabled`, once the outbound socket listens at `address`. */
+  parkWatcher(address: AddressInfo): ParkWatcher | undefined;
+}
+
+/**
+ * Builds a whole server: one address check shared by the dispatcher and the engine's media URL check, the
+ * recording queue, the metrics, the engine, the Event Socket server, and the admin server (answering `ready()` on
+ * /readyz). `shutdown` aborts once the server has stopped: status callbacks still waiting for a retry give up.
+ */
+export function composeServer(deps: ServerDeps, lifetime: { readonly ready: () => boolean; readonly shutdown: AbortSignal }):
+  ServerParts {
+  const { config, log } = deps;
+  const addresses = createAddressChecker(config, deps.lookup);
+  const dispatcher = deps.dispatcher ?? createWebhookDispatcher({ addresses });
+  const recordings = createRecordingQueue(config, createWebhookClient(config, dispatcher), log);
+  const metrics = createMetrics({ recordingsPending: () => recordings.pending });
+  const engine = createReloadableEngine(config, dispatcher, metrics.observer, recordings, {
+    addresses, shutdown: lifetime.shutdown,
+    ...(deps.queueStore && { queueStore: deps.queueStore }),
+    ...(deps.endpointResolver && { endpointResolver: deps.endpointResolver }),
+  });
+  const server = createCallServer({ config, log, handler: engine.handler, observer: metrics.observer });
+  const admin = config.admin.enabled ? new AdminServer(config.admin, metrics, lifetime.ready, log) : undefined;
+  return {
+    dispatcher, ownsDispatcher: deps.dispatcher === undefined, recordings, metrics, engine, server, admin,
+    parkWatcher: (address) => {
+      if (!config.park.enabled) return undefined;
+      const watcher = new ParkWatcher(config, socketTarget(address.address, address.port), log,
+        { observer: metrics.observer, runsCall: (uuid) => server.runs(uuid) });
+      const profiles = engine.rooms.profiles;
+      watcher.forwardRoomEvents((event) => profiles.roomEvent(event));
+      return watcher;
+    },
+  };
+}
+
+/** What an outbound Event Socket server that runs calls is built from. */
+export interface CallServerDeps {
+  readonly config: Readonly<Config>;
+  readonly log: Logger;
+  /**
+   * What runs each call. Default: the TwiML engine with `webhook` (or a client over `dispatcher`); with none of
+   * the three, calls are refused.
+   */
+  readonly handler?: CallHandler;
+  /** The webhook client of the default engine. */
+  readonly webhook?: WebhookClient;
+  /** The shared webhook dispatcher (from `createWebhookDispatcher`) the default engine sends its requests through. */
+  readonly dispatcher?: Dispatcher;
+  /** Where the default engine delivers recordings (default: one HTTP PUT each). */
+  readonly recordings?: RecordingStore;
+  /** Scale of the default engine's own timers; 1 unless FreeSWITCH time is simulated faster. */
+  readonly timeScale?: number;
+  /** Where the Event Socket layer reports calls and round trips (metrics). */
+  readonly observer?: Observer;
+}
+
+/** The outbound Event Socket server with its options from the configuration and the call handler. */
+export function createCallServer(deps: CallServerDeps): EslServer {
+  const webhook = deps.webhook ?? (deps.dispatcher && createWebhookClient(deps.config, deps.dispatcher));
+  const handler = deps.handler ?? (webhook && createCallHandler({
+    config: deps.config, webhook,
+    ...(deps.recordings && { recordings: deps.recordings }),
+    ...(deps.timeScale !== undefined && { timeScale: deps.timeScale }),
+  }));
+  const options: EslServerOptions = { ...eslServerOptions(deps.config), logBindings: callLogBindings(deps.config),
+    ...(deps.observer && { observer: deps.observer }) };
+  return new EslServer(options, deps.log, handler ?? refuseCall);
+}
+
+/** The TwiML engine behind one indirection: what the server runs for each call, rebuilt on reload. */
+export interface ReloadableEngine {
+  /** What the server runs for each call: the engine built from the configuration in force when the call came in. */
+  readonly handler: CallHandler;
+  /** Rebuilds the engine from `config`; calls in progress keep the settings they started with. */
+  reload(config: Readonly<Config>): void;
+  /** The conference rooms and queues every engine shares. */
+  readonly rooms: RoomServices;
+}
+
+/**
+ * What lives as long as the server, not a configuration: its address check of customer URLs (built once, with the
+ * dispatcher; a reload does not change the deny list), the signal of its shutdown, and the stores a program
+ * embedding the server may give it in place of the built-in ones.
+ */
+export interface ServerLifetime {
+  readonly addresses?: AddressChecker;
+  readonly shutdown?: AbortSignal;
+  /** The queues of `<Enqueue>` (default: in-process, for this server alone). */
+  readonly queueStore?: QueueStore;
+  /** Where `<User>` and `<Device>` ids ring (default: the configured templates). */
+  readonly endpointResolver?: EndpointResolver;
+}
+
+/**
+ * The TwiML engine, rebuilt on reload so that SIGHUP can change what the `call.*` and `webhook.*` keys set (voice
+ * routes, TTS voices, time limits, the signing token...) without touching a call in progress. What outlives a
+ * reload is built once: the recording store (`recordings`, the server's delivery queue), the conference rooms and
+ * queues, the whispers of legs being dialled, the per-account call counts, and `lifetime`. The webhook client and
+ * the recording store report to `observer`.
+ */
+export function createReloadableEngine(config: Readonly<Config>, dispatcher: Dispatcher, observer: Observer,
+  recordings: RecordingStore, lifetime: ServerLifetime = {}): ReloadableEngine {
+  const { queueStore, endpointResolver, ...shared } = lifetime;
+  const rooms = createRoomServices(queueStore);
+  const limiter = new AccountLimiter({ maxCallsPerAccount: 0, accounts: new Map() });
+  const whispers = new WhisperRegistry();
+  const store = observeRecordings(recordings, observer);
+  const build = (c: Readonly<Config>): CallHandler => {
+    const webhook = observeWebhook(webhookClientOptions(c, dispatcher), observer);
+    return createCallHandler({ config: c, webhook, recordings: store, observer, rooms, limiter, whispers, ...shared,
+      ...(endpointResolver && { endpointResolver }) });
+  };
+  let current = build(config);
+  return {
+    handler: (channel) => current(channel),
+    reload: (next) => { current = build(next); },
+    rooms,
+  };
+}
+
+/**
+ * The durable recording store of the server (see recording-queue.ts): start it before taking calls and close it
+ * after the Event Socket server has closed.
+ */
+export function createRecordingQueue(config: Readonly<Config>, webhook: CallWebhook, log: Logger): RecordingDeliveryQueue {
+  const settings = compileSettings(config);
+  const { record } = config.call;
+  return new RecordingDeliveryQueue({
+    spoolDir: settings.record.spoolDir,
+    spoolPermissions: { mode: parseInt(record.spoolMode, 8), group: record.spoolGroup },
+    webhook,
+    authTokenFor: (accountSid) => authTokenFor(settings, accountSid),
+    log: log.child({ component: 'recording-delivery' }),
+    uploadTimeoutMs: record.uploadTimeoutMs,
+    maxAttempts: record.delivery.maxAttempts,
+    initialDelayMs: record.delivery.initialDelayMs,
+    maxDelayMs: record.delivery.maxDelayMs,
+    concurrency: record.delivery.concurrency,
+    callbackTimeoutMs: config.webhook.statusCallbackTimeoutMs,
+  });
+}
+
+/** The Event Socket server's options from the configuration. */
+export function eslServerOptions(config: Readonly<Config>): EslServerOptions {
+  const { esl } = config;
+  return {
+    host: esl.host,
+    port: esl.port,
+    allowedSources: esl.allowedSources,
+    lingerSeconds: esl.lingerSeconds,
+    connectTimeoutMs: esl.connectTimeoutMs,
+    commandTimeoutMs: esl.commandTimeoutMs,
+    completeGraceMs: esl.completeGraceMs,
+    hangupCompleteTimeoutMs: esl.hangupCompleteTimeoutMs,
+    exitTimeoutMs: esl.exitTimeoutMs,
+    handlerGraceMs: esl.handlerGraceMs,
+    shutdownHangupCause: esl.shutdownHangupCause,
+    frameLimits: { maxHeaderBytes: esl.maxHeaderBytes, maxBodyBytes: esl.maxBodyBytes },
+  };
+}
+
+/**
+ * The ids every log line of a call carries besides its uuid: CallSid (the uuid, as on every request) and
+ * AccountSid (Kazoo's account id, else the configured one; none when neither is set), so that a call's lines can be
+ * found by either.
+ */
+function callLogBindings(config: Readonly<Config>): (data: ChannelData) => Record<string, string> {
+  return (data) => callLogIds(data.uuid, data.variable(ACCOUNT_ID_VARIABLE) || config.call.accountSid);
+}
+
+/** Without a call script runner the call cannot be served: say so, and let the server hang it up. */
+async function refuseCall(channel: EslChannel): Promise<void> {
+  const err = new AppError('ERR_NO_CALL_HANDLER');
+  channel.log.error({ code: err.code }, err.message);
+}
