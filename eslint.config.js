@@ -21,6 +21,9 @@ export default tseslint.config(
       // are the bugs that matter most in a server that runs one coroutine per call; checking `void` returns too.
       '@typescript-eslint/no-floating-promises': 'error',
       '@typescript-eslint/no-misused-promises': 'error',
+      // A promise returned from inside try/catch/finally without `await` settles after the finally has run and
+      // outside the catch.
+      '@typescript-eslint/return-await': ['error', 'in-try-catch'],
       // A destructured pair where one name is reassigned stays one `let`.
       'prefer-const': ['error', { destructuring: 'all' }],
       // `_name` marks a parameter an override or a callback signature requires but the body does not read.
