@@ -103,7 +103,7 @@ export class CallsProbe {
     socket.write = ((...args: unknown[]): boolean => {
       if (uuid !== '') this.#sent(uuid, 'esl');
       return write(...args);
-    }) as Socket['write'];
+    });
   }
 
   /** The call sent something: the first request and the first command after a stamp are timed against it. */

@@ -40,8 +40,11 @@ export interface ReplayStep {
   readonly closeAfter: boolean;
 }
 
-/** What triggers a server action: the reply to a command, an event by name, or an HTTP response. */
-export type Trigger = 'connect' | 'reply' | 'http' | string;
+/**
+ * What triggers a server action: `'connect'` (the connection opened), `'reply'` (the reply to a command), `'http'`
+ * (an HTTP response), or an event by name (`'disconnect'` for the disconnect notice).
+ */
+export type Trigger = string;
 
 /** One thing the server did, in order. */
 export type ServerAction =

@@ -72,6 +72,6 @@ export class TurnaroundProbe {
         sentNs = 0n;
       }
       return write(data, ...rest);
-    }) as Socket['write'];
+    });
   }
 }

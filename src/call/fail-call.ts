@@ -3,7 +3,7 @@
  * not set or failed too): the caller hears the configured error prompt, then the call is hung up.
  */
 import { HangupCause } from '../esl/index.js';
-import { AppError, toAppError } from '../errors.js';
+import { type AppError, toAppError } from '../errors.js';
 import { ensureAnswered, hangupCall, isCallEnded, setTerminators } from './call-actions.js';
 import type { CallContext } from './call-context.js';
 import { speakArg } from './media/fs-args.js';

@@ -4,7 +4,7 @@
  * content type and the document), and every request is logged on one line.
  */
 import { callEndFields } from '../esl/index.js';
-import { AppError, toAppError } from '../errors.js';
+import { type AppError, toAppError } from '../errors.js';
 import { classifyContentType, parseTwiml, type TwimlDocument } from '../twiml/index.js';
 import { redactUrl } from '../webhook/index.js';
 import { isCallEnded, requestParams } from './call-actions.js';

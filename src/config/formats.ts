@@ -157,7 +157,7 @@ convict.addFormat({
 convict.addFormat({
   name: 'dial-template',
   validate: (value: unknown) => {
-    if (typeof value !== 'string' || !/\{[a-z]+\}/.test(value) || /[\s,|^'"\[\]]|\$\{/.test(value)) {
+    if (typeof value !== 'string' || !/\{[a-z]+\}/.test(value) || /[\s,|^'"[\]]|\$\{/.test(value)) {
       throw new Error('must be a FreeSWITCH endpoint with a {placeholder} and no spaces, quotes, , | ^ [ ] or ${');
     }
   },

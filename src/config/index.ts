@@ -63,7 +63,7 @@ export function loadConfig(options: LoadConfigOptions = {}): Readonly<Config> {
 export function walk(node: Record<string, unknown>, path: string[],
   visit: (path: string[], entry: Record<string, unknown>) => void): void {
   for (const [key, value] of Object.entries(node)) {
-    if (value && typeof value === 'object' && 'doc' in value) visit([...path, key], value as Record<string, unknown>);
+    if (value && typeof value === 'object' && 'doc' in value) visit([...path, key], value);
     else if (value && typeof value === 'object') walk(value as Record<string, unknown>, [...path, key], visit);
   }
 }
@@ -71,7 +71,7 @@ export function walk(node: Record<string, unknown>, path: string[],
 /** Every leaf of the schema: its dotted key, environment variable and whether it holds a secret. */
 const SCHEMA_KEYS: readonly SchemaKey[] = (() => {
   const keys: SchemaKey[] = [];
-  walk(schema as unknown as Record<string, unknown>, [], (path, entry) => {
+  walk(schema, [], (path, entry) => {
     keys.push({ key: path.join('.'), env: typeof entry['env'] === 'string' ? entry['env'] : undefined,
       sensitive: entry['sensitive'] === true });
   });

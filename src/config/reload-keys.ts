@@ -36,4 +36,3 @@ function valueAt(config: Readonly<Config>, key: string): unknown {
   for (const part of key.split('.')) node = (node as Record<string, unknown> | undefined)?.[part];
   return node;
 }
-

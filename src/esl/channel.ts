@@ -5,7 +5,7 @@ import { after, noop, onAbort } from '../util/abort.js';
 import { Deferred } from '../util/deferred.js';
 import type { ChannelData } from './channel-data.js';
 import { type ChannelEventName, type ChannelEvents, toDomainEvent } from './channel-events.js';
-import { EslEvent } from './event.js';
+import type { EslEvent } from './event.js';
 import type { EslRoundTrip, Observer } from '../metrics/observer.js';
 import type { OutboundConnection } from './outbound-connection.js';
 import { PendingExecute, type Settleable } from './pending-execute.js';
@@ -199,9 +199,9 @@ export class EslChannel {
   on<K extends ChannelEventName>(name: K, listener: Listener<K>): () => void {
     let set = this.#listeners.get(name);
     if (!set) this.#listeners.set(name, (set = new Set()));
-    set.add(listener as Listener<never>);
+    set.add(listener);
     return () => {
-      set.delete(listener as Listener<never>);
+      set.delete(listener);
       if (set.size === 0 && this.#listeners.get(name) === set) this.#listeners.delete(name);
     };
   }

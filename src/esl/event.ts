@@ -118,7 +118,6 @@ export class EslEvent {
   }
 }
 
-
 /** The members of a JSON event; a malformed text gives no members. */
 function parseJsonObject(json: string): Record<string, HeaderValue> {
   try {

@@ -1,5 +1,5 @@
 import { EslError } from '../errors.js';
-import { EslEvent, type HeaderValue } from './event.js';
+import { EslEvent } from './event.js';
 import { findHeader, parseHeaderBlock } from './header-block.js';
 import { ContentType, MAX_CONTENT_LENGTH } from './protocol.js';
 

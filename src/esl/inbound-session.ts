@@ -63,7 +63,7 @@ export class InboundSession {
       if (!text.startsWith('+OK')) throw new EslError('ERR_ESL_AUTH_FAILED', `${where} refused the password: ${text}`);
       return session;
     } catch (err) {
-      session.close(0);
+      void session.close(0);
       if (err instanceof EslError && err.code !== 'ERR_ESL_DISCONNECTED') throw err;
       const cause = session.#lastError;
       throw new EslError('ERR_ESL_CONNECT', `cannot connect to ${where}${cause ? `: ${cause.message}` : ''}`, { cause });

@@ -8,8 +8,8 @@ import { ContentType } from './protocol.js';
 
 /** modesl's reply queues, as a connection holds them. */
 export interface ReplyQueues {
-  cmdCallbackQueue: Array<((...args: any[]) => void) | undefined>;
-  apiCallbackQueue: Array<((...args: any[]) => void) | undefined>;
+  cmdCallbackQueue: Array<((...args: unknown[]) => void) | undefined>;
+  apiCallbackQueue: Array<((...args: unknown[]) => void) | undefined>;
 }
 
 /** Gives `message` to the callback waiting for it: true when it was a reply. */

@@ -1,11 +1,10 @@
-/** The request and result shapes of {@link WebhookClient}. */
+/** The request and result shapes of the webhook client (`WebhookClient`, in client.ts). */
 import type { Readable } from 'node:stream';
 import type { Dispatcher } from 'undici';
 import type { AppError } from '../errors.js';
 import type { ConnectionOverrides } from './connection-overrides.js';
 import type { DebugSink, WebhookDebugRecord, WebhookTiming } from './debug-record.js';
 import type { Params } from './params.js';
-import type { WebhookClient } from './client.js';
 
 /** HTTP methods TwiML allows for webhooks. */
 export type WebhookMethod = 'GET' | 'POST';

@@ -39,7 +39,7 @@ describe('engine: Record', () => {
     assert.match(action?.params['RecordingSid'] ?? '', /^RE[0-9a-f]{32}$/);
     assert.equal(action?.params['Digits'], undefined, 'maxLength reached: no key');
     assert.equal(existsSync(file), false, 'the delivered file is removed');
-    assert.ok(e.web.requests.indexOf(put!) < e.web.requests.indexOf(action!), 'the file is there before the action');
+    assert.ok(e.web.requests.indexOf(put) < e.web.requests.indexOf(action), 'the file is there before the action');
   });
 
   it('a finishOnKey key ends it and is sent as Digits; no beep with playBeep="false"; recordingUrl chooses the upload', async () => {

@@ -6,7 +6,7 @@ import { ConfigError } from '../../src/errors.js';
 /** Every boolean key of the schema: its dotted path, environment variable and default. */
 function booleanKeys(): Array<{ key: string; env: string | undefined; format: unknown }> {
   const keys: Array<{ key: string; env: string | undefined; format: unknown }> = [];
-  walk(schema as unknown as Record<string, unknown>, [], (path, entry) => {
+  walk(schema, [], (path, entry) => {
     if (typeof entry['default'] === 'boolean') {
       keys.push({ key: path.join('.'), env: typeof entry['env'] === 'string' ? entry['env'] : undefined, format: entry['format'] });
     }

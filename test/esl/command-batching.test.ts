@@ -29,7 +29,7 @@ describe('ESL commands sent in one turn leave in one write', () => {
     const conn = new OutboundConnection(pair.accepted);
     const writes: string[] = [];
     const write = pair.accepted.write.bind(pair.accepted);
-    pair.accepted.write = ((data: string) => { writes.push(String(data)); return write(data); }) as typeof write;
+    pair.accepted.write = ((data: string) => { writes.push(String(data)); return write(data); });
     conn.send('api uuid_setvar u1 playback_terminators none');
     conn.send('sendmsg', { 'call-command': 'execute', 'execute-app-name': 'speak' });
     assert.equal(writes.length, 0, 'held until the turn has run');
@@ -46,7 +46,7 @@ describe('ESL commands sent in one turn leave in one write', () => {
     const conn = new OutboundConnection(pair.accepted);
     const writes: string[] = [];
     const write = pair.accepted.write.bind(pair.accepted);
-    pair.accepted.write = ((data: string) => { writes.push(String(data)); return write(data); }) as typeof write;
+    pair.accepted.write = ((data: string) => { writes.push(String(data)); return write(data); });
     conn.send('exit');
     pair.accepted.destroy();
     await new Promise<void>((resolve) => setImmediate(resolve));

@@ -17,7 +17,7 @@ import type { CallContext } from '../call-context.js';
 
 /** The check of `host` for this call: asked once, then shared by every later media URL of the host. */
 function hostCheck(ctx: CallContext, host: string): Promise<readonly LookupAddress[]> {
-  const hosts = (ctx.state.mediaHosts ??= new Map());
+  const hosts = (ctx.state.mediaHosts ??= new Map<string, Promise<readonly LookupAddress[]>>());
   let check = hosts.get(host);
   if (!check) {
     check = ctx.addresses.resolve(host);

@@ -211,7 +211,7 @@ export class RecordingDeliveryQueue implements RecordingStore {
         log.info({ ...line, code: 'ERR_SHUTDOWN' }, 'recording upload interrupted by shutdown; it stays queued');
         return { type: 'stopped' };
       }
-      return this.#failed(entry, toAppError(err), log, line, started);
+      return await this.#failed(entry, toAppError(err), log, line, started);
     } finally {
       limit.dispose();
     }

@@ -171,7 +171,7 @@ async function loopDocuments(ctx: CallContext, audio: MemberAudio, docs: WaitDoc
       if (ctx.signal.aborted) throw err;
       ctx.log.warn({ code: 'ERR_CONFERENCE_WAIT_URL', url: redactUrl(next.url), cause: err instanceof AppError ? err.code : undefined },
         'waitUrl failed; hold music plays');
-      return holdMusic(ctx, audio, signal);
+      return await holdMusic(ctx, audio, signal);
     } finally {
       ctx.state.requests = requests;
     }

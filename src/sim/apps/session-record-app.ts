@@ -24,7 +24,7 @@ const RECORDINGS = new WeakMap<Channel, Map<string, SessionRecording>>();
 
 function recordingsOf(channel: Channel): Map<string, SessionRecording> {
   let map = RECORDINGS.get(channel);
-  if (!map) RECORDINGS.set(channel, (map = new Map()));
+  if (!map) RECORDINGS.set(channel, (map = new Map<string, SessionRecording>()));
   return map;
 }
 

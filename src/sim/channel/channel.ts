@@ -5,7 +5,7 @@
  * they reflect changes.
  */
 import { makeHeaderBlock, type EventHeader, type HeaderBlock } from '../wire/event-encoder.js';
-import { VarStore } from './var-store.js';
+import type { VarStore } from './var-store.js';
 
 /** FreeSWITCH's Answer-State values. */
 export type AnswerState = 'ringing' | 'early' | 'answered' | 'hangup';

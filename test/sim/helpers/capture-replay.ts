@@ -138,8 +138,7 @@ export async function replayCapture(spec: ReplaySpec): Promise<SimulatedCall> {
       if (step.kind === 'sent') {
         await pace(start, firstAt, step.at, spec.timeScale ?? 0.05);
         conn.send(step.data);
-      }
-      else if (step.kind === 'note') spec.onNote?.(step.text, call);
+      } else if (step.kind === 'note') spec.onNote?.(step.text, call);
       else {
         n++;
         const got = await conn.reader.next();
