@@ -154,7 +154,7 @@ export interface ModeslLink {
   send(command: string, headers?: CommandHeaders | null): void;
   /** Sends a command; `onReply` receives its `command/reply` (replies come in the order commands went out). */
   sendRecv(command: string, headers: CommandHeaders | null, onReply: ReplyCallback): void;
-  /** Sends `api <command>`; `onReply` receives its `api/response`. */
+  /** Sends `api <command> <args>`; `onReply` receives its `api/response`. */
   api(command: string, args: string, onReply: ReplyCallback): void;
   /** Gives `message` to the callback waiting for it: true when it was a reply, false for anything else. */
   deliverReply(message: EslEvent): boolean;
