@@ -20,6 +20,7 @@ export const ERROR_CATALOGUE = {
   ERR_ESL_DISCONNECTED: { level: 'warn', text: 'the Event Socket connection closed' },
   ERR_ESL_CONNECT: { level: 'warn', text: 'the inbound Event Socket connection to FreeSWITCH could not be opened' },
   ERR_ESL_AUTH_FAILED: { level: 'error', text: 'FreeSWITCH refused the Event Socket password' },
+  ERR_ESL_MODESL_INCOMPATIBLE: { level: 'fatal', text: 'the installed modesl lacks a member the Event Socket layer relies on' },
   ERR_PARK_TRANSFER_FAILED: { level: 'warn', text: 'a parked call could not be transferred to the outbound socket' },
   ERR_CONFIG_RELOAD: { level: 'error', text: 'the configuration could not be reloaded; the running configuration is kept' },
   ERR_ADMIN_LISTEN: { level: 'error', text: 'the admin HTTP server could not listen' },

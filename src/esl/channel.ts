@@ -335,7 +335,7 @@ export class EslChannel {
     this.#replies.add(deferred);
     const timeoutMs = opts.timeoutMs ?? this.#timings.commandTimeoutMs;
     guard(deferred, this.#foreign(opts.signal), timeoutMs, () => `no reply from FreeSWITCH in ${timeoutMs} ms`);
-    // The reply callback stays in modesl's FIFO even after a timeout, so that later replies still line up.
+    // The reply callback stays in the connection's reply FIFO even after a timeout, so that later replies still line up.
     const observer = this.#timings.observer;
     if (observer) {
       const started = performance.now();

@@ -58,7 +58,7 @@ export class InboundSession {
     });
     try {
       await session.#greeting.promise;
-      const reply = await session.#request((cb) => session.#conn.sendRecv(`auth ${target.password}`, cb));
+      const reply = await session.#request((cb) => session.#conn.sendRecv(`auth ${target.password}`, null, cb));
       const text = reply.header('Reply-Text') ?? '';
       if (!text.startsWith('+OK')) throw new EslError('ERR_ESL_AUTH_FAILED', `${where} refused the password: ${text}`);
       return session;

@@ -1,6 +1,6 @@
 /**
- * Types for exactly the part of modesl 1.2.1 (plain JavaScript, no typings published) that src/esl uses.
- * Only src/esl may import modesl.
+ * Types for exactly the part of modesl 1.2.1 (plain JavaScript, no typings published) that the adapter uses.
+ * Only src/esl/modesl-adapter.ts imports modesl.
  */
 declare module 'modesl' {
   import type { Server as NetServer, Socket } from 'node:net';
@@ -9,11 +9,6 @@ declare module 'modesl' {
 
   class Emitter2 {
     on(event: string, listener: Listener): this;
-    once(event: string, listener: Listener): this;
-    off(event: string, listener: Listener): this;
-    removeListener(event: string, listener: Listener): this;
-    removeAllListeners(event?: string): this;
-    emit(event: string, ...args: any[]): boolean;
   }
 
   class Connection extends Emitter2 {
@@ -21,27 +16,21 @@ declare module 'modesl' {
     constructor(socket: Socket, readyCb?: () => void);
     /** Inbound mode: connects to FreeSWITCH's Event Socket (the password is sent when FreeSWITCH asks for it). */
     constructor(host: string, port: number, password: string, readyCb?: () => void);
+    /** Set to null by modesl when the peer ends the stream. */
     socket: Socket | null;
-    channelData: unknown;
     cmdCallbackQueue: Array<((...args: any[]) => void) | undefined>;
     apiCallbackQueue: Array<((...args: any[]) => void) | undefined>;
-    connecting: boolean;
     send(command: string, args?: Record<string, string> | null): void;
     sendRecv(command: string, args: Record<string, string> | null, cb: (reply: any) => void): void;
-    sendRecv(command: string, cb: (reply: any) => void): void;
     api(command: string, args: string, cb: (reply: any) => void): void;
     subscribe(events: string[] | string, cb?: () => void): void;
-    disconnect(): void;
     _onConnect(): void;
-    _onEvent(event: any, headers: Record<string, unknown>, body?: string): void;
   }
 
   class Server extends Emitter2 {
     constructor(opts: { server: NetServer; myevents?: boolean } | { port?: number; host?: string; myevents?: boolean },
       readyCb?: () => void);
-    connections: Record<string, Connection>;
-    server: NetServer;
-    close(cb?: (err?: Error) => void): void;
+    connections: Record<string, unknown>;
     _onConnection(socket: Socket): void;
   }
 

@@ -1,8 +1,8 @@
 import { createServer, type AddressInfo, type Server as NetServer, type Socket } from 'node:net';
-import esl from 'modesl';
 import type { Logger } from 'pino';
 import { CallEndedError } from '../errors.js';
 import type { EslChannel } from './channel.js';
+import { serveWithModesl, type ModeslServerLink } from './modesl-adapter.js';
 import { OutboundConnection } from './outbound-connection.js';
 import { type CallHandler, type ConnectionOptions, runOutboundCall } from './outbound-call.js';
 import { createSourceGuard } from './source-guard.js';
@@ -15,26 +15,8 @@ export interface EslServerOptions extends ConnectionOptions {
 }
 
 /**
- * modesl's Server, accepting only allowed FreeSWITCH addresses (others are closed before a byte is sent), building
- * our OutboundConnection, and forgetting a connection when its socket closes (modesl keeps the entry when the
- * socket errors instead of ending).
- */
-class GuardedModeslServer extends esl.Server {
-  accept: ((socket: Socket) => OutboundConnection | undefined) | undefined;
-
-  override _onConnection(socket: Socket): void {
-    const conn = this.accept?.(socket);
-    if (!conn) return;
-    const id = `${socket.remotePort ?? 0}-${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 8)}`;
-    this.connections[id] = conn;
-    socket.once('close', () => delete this.connections[id]);
-    this.emit('connection::open', conn, id);
-  }
-}
-
-/**
  * The outbound Event Socket server FreeSWITCH's `socket <host>:<port> async full` connects to. Each accepted
- * connection becomes an EslChannel handed to the call handler.
+ * connection becomes an EslChannel handed to the call handler. modesl runs the accept loop (see modesl-adapter.ts).
  */
 export class EslServer {
   readonly #options: EslServerOptions;
@@ -48,7 +30,7 @@ export class EslServer {
   /** Sockets accepted whose `connect` has not been answered yet: they have no channel to abort. */
   readonly #awaitingConnect = new Set<Socket>();
   #net: NetServer | undefined;
-  #modesl: GuardedModeslServer | undefined;
+  #modesl: ModeslServerLink | undefined;
   #accepting = false;
 
   constructor(options: EslServerOptions, log: Logger, handler: CallHandler) {
@@ -70,9 +52,12 @@ export class EslServer {
       });
     });
     server.on('error', (err) => this.#log.error({ code: 'ERR_INTERNAL', err }, 'event socket server error'));
-    const modesl = new GuardedModeslServer({ server, myevents: false });
-    modesl.accept = (socket) => this.#accept(socket);
-    this.#modesl = modesl;
+    try {
+      this.#modesl = serveWithModesl(server, (socket) => this.#accept(socket));
+    } catch (err) {
+      server.close();
+      throw err;
+    }
     this.#accepting = true;
     const address = server.address() as AddressInfo;
     this.#log.info({ host: address.address, port: address.port }, 'event socket server listening');
@@ -91,7 +76,7 @@ export class EslServer {
 
   /** Open connections, including those not yet past `connect` (modesl's own table of connections). */
   get openConnections(): number {
-    return this.#modesl ? Object.keys(this.#modesl.connections).length : 0;
+    return this.#modesl?.openConnections ?? 0;
   }
 
   /** True while new connections are accepted. */
