@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import type { LookupAddress } from 'node:dns';
+import type { ErrorCode } from '../../src/errors.js';
 import type { SimulatedCall } from '../../src/sim/index.js';
 import type { LookupFunction } from '../../src/webhook/index.js';
 import { apiLines, appLines, startEngine, type EngineHarness } from '../support/engine-harness.js';
@@ -51,7 +52,7 @@ describe('engine: webhook.deniedNetworks', () => {
   });
 
   /** What the log lines with `code` say. */
-  function logged(code: string): Array<Record<string, unknown>> {
+  function logged(code: ErrorCode): Array<Record<string, unknown>> {
     return e.h.logs.withCode(code);
   }
 

@@ -3,6 +3,7 @@ import { createApp } from '../../src/app.js';
 import { loadConfig, type Config } from '../../src/config/index.js';
 import type { EslChannel } from '../../src/esl/channel.js';
 import type { EslServer } from '../../src/esl/server.js';
+import type { ErrorCode } from '../../src/errors.js';
 import { createLogger } from '../../src/log.js';
 
 /** One parsed log line. */
@@ -14,7 +15,7 @@ export class LogCapture {
   write(line: string): void {
     this.lines.push(JSON.parse(line) as LogLine);
   }
-  withCode(code: string): LogLine[] {
+  withCode(code: ErrorCode): LogLine[] {
     return this.lines.filter((l) => l.code === code);
   }
 }
