@@ -32,7 +32,7 @@ export const ERROR_CATALOGUE = {
     action: 'Look for channel variables or events of unusual size on that call; raise `esl.maxHeaderBytes`/`esl.maxBodyBytes` only if such events are expected.' },
   ERR_ESL_TIMEOUT: { level: 'error', text: 'FreeSWITCH did not answer a command in time',
     action: 'Check the load of the FreeSWITCH node and the network between it and this server.' },
-  ERR_ESL_COMMAND_FAILED: { level: 'error', text: 'FreeSWITCH refused a command',
+  ERR_ESL_COMMAND_FAILED: { level: 'warn', text: 'FreeSWITCH refused a command',
     action: 'Read the FreeSWITCH reply in the line (and the FreeSWITCH log for the same uuid): a missing module, file or channel.' },
   ERR_ESL_DISCONNECTED: { level: 'warn', text: 'the Event Socket connection closed',
     action: 'Expected when FreeSWITCH restarts; if it recurs, check FreeSWITCH and the network.' },
