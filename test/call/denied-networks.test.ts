@@ -67,7 +67,7 @@ describe('engine: webhook.deniedNetworks', () => {
       app.route('/voice', twiml('<Say>never heard</Say>'));
       const call = e.call({ variables: { pivot_voice_url: app.url('/voice', 'app.test') } });
       await e.finish(call);
-      const failures = e.h.logs.lines.filter((l) => l.msg === 'document request failed');
+      const failures = e.h.logs.failedRequests();
       assert.deepEqual(failures.map((l) => l.code), ['ERR_WEBHOOK_BLOCKED_ADDRESS']);
       assert.deepEqual(appLines(call), ['answer', ERROR_PROMPT]);
       assert.equal((await call.ended).hangupCause, 'NORMAL_CLEARING');
@@ -82,7 +82,7 @@ describe('engine: webhook.deniedNetworks', () => {
       app.route('/action', twiml('<Say>never heard</Say>'));
       const call = e.call();
       await e.finish(call);
-      assert.deepEqual(e.h.logs.lines.filter((l) => l.msg === 'document request failed').map((l) => l.code),
+      assert.deepEqual(e.h.logs.failedRequests().map((l) => l.code),
         ['ERR_WEBHOOK_BLOCKED_ADDRESS']);
       assert.deepEqual(appLines(call), ['answer', 'speak flite|rms|Press a key', ERROR_PROMPT]);
       assert.equal(app.requests.length, 0);

@@ -18,6 +18,10 @@ export class LogCapture {
   withCode(code: ErrorCode): LogLine[] {
     return this.lines.filter((l) => l.code === code);
   }
+  /** The lines that report a failed request of the call (a document, or a request made after hangup), in order. */
+  failedRequests(): LogLine[] {
+    return this.lines.filter((l) => l.code !== undefined && typeof l['request'] === 'number');
+  }
 }
 
 export interface Harness {
