@@ -1,11 +1,8 @@
 import { ERROR_CATALOGUE, type ErrorCode } from './errors.js';
 import type { Logger } from './log.js';
 
-/**
- * Fields of a coded log line. `code` is given apart, so it is always one of the catalogue's; `cause`, the code of the
- * failure underneath, is one of them too.
- */
-export type CodedFields = Readonly<Record<string, unknown>> & { readonly code?: never; readonly cause?: ErrorCode | undefined };
+/** Fields of a coded log line; `code` is given apart, so it is always one of the catalogue's. */
+export type CodedFields = Readonly<Record<string, unknown>> & { readonly code?: never };
 
 /**
  * Logs one line that reports `code`, at the level the catalogue gives it: `{ code, ...fields }` with `msg`. Every log

@@ -21,6 +21,7 @@ import { createMetrics, type Metrics } from './metrics/index.js';
 import { ParkWatcher, socketTarget } from './park/index.js';
 import { createWebhookDispatcher, type LookupFunction } from './webhook/index.js';
 import { setMaxListeners } from 'node:events';
+import { logCode } from './log-code.js';
 
 export interface ServiceDeps {
   readonly config: Readonly<Config>;
@@ -152,7 +153,7 @@ export class Service {
       next = loadConfig({ file: this.#deps.configFile, ...(this.#deps.env ? { env: this.#deps.env } : {}) });
     } catch (err) {
       const error = toAppError(err);
-      this.#log.error({ code: 'ERR_CONFIG_RELOAD', cause: error.code, err: error.message },
+      logCode(this.#log, 'ERR_CONFIG_RELOAD', { cause: error.code, err: error.message },
         'configuration reload refused; the running configuration is kept');
       return false;
     }

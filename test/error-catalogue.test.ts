@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ERROR_CATALOGUE, type ErrorCode } from '../src/errors.js';
@@ -39,6 +39,15 @@ describe('error catalogue', () => {
   it('the command line reports its own codes from the catalogue', () => {
     const cli: ErrorCode[] = ['ERR_CLI_USAGE', 'ERR_CLI_READ'];
     for (const code of cli) assert.ok(ERROR_CATALOGUE[code].text.includes('pivot-esl'));
+  });
+
+  it('no log call in src/ writes a code itself: a code written in the source goes through logCode', () => {
+    const src = join(ROOT, 'src');
+    const files = readdirSync(src, { recursive: true, encoding: 'utf8' }).filter((f) => f.endsWith('.ts'));
+    const raw = files.flatMap((file) => [...readFileSync(join(src, file), 'utf8')
+      .matchAll(/\.(?:fatal|error|warn|info|debug)\(\{[^}]*'ERR_[A-Z_]+'/g)].map((m) => `${file}: ${m[0]}`));
+    assert.ok(files.length > 50);
+    assert.deepEqual(raw, []);
   });
 
   it('logCode logs each code at the catalogue level, with the code and the fields', () => {

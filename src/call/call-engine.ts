@@ -38,6 +38,7 @@ import { statusTargetOf } from './status/status-target.js';
 import { classifyConnection } from './whisper/leg-connection.js';
 import { runWhisperLeg } from './whisper/whisper-leg.js';
 import { WhisperRegistry } from './whisper/whisper-registry.js';
+import { logCode } from '../log-code.js';
 
 /** What the engine is built from. */
 export interface CallEngineDeps {
@@ -182,7 +183,7 @@ export function createCallHandler(deps: CallEngineDeps): CallHandler {
     let ctx: CallContext | undefined;
     try {
       if (!release) {
-        log.warn({ code: 'ERR_CALL_ACCOUNT_LIMIT', limit: limiter.limitOf(identity.accountSid),
+        logCode(log, 'ERR_CALL_ACCOUNT_LIMIT', { limit: limiter.limitOf(identity.accountSid),
           cause: settings.limits.rejectCause }, 'call refused unanswered: the account is at its limit of calls');
         await hangupChannel(channel, log, settings.limits.rejectCause);
         return;

@@ -6,6 +6,7 @@ import type { EslChannel } from './channel.js';
 import { OutboundConnection } from './outbound-connection.js';
 import { type CallHandler, type ConnectionOptions, serveConnection } from './serve-connection.js';
 import { createSourceGuard } from './source-guard.js';
+import { logCode } from '../log-code.js';
 
 export interface EslServerOptions extends ConnectionOptions {
   host: string;
@@ -69,7 +70,7 @@ export class EslServer {
         resolve();
       });
     });
-    server.on('error', (err) => this.#log.error({ code: 'ERR_INTERNAL', err }, 'event socket server error'));
+    server.on('error', (err) => logCode(this.#log, 'ERR_INTERNAL', { err }, 'event socket server error'));
     const modesl = new GuardedModeslServer({ server, myevents: false });
     modesl.accept = (socket) => this.#accept(socket);
     this.#modesl = modesl;
@@ -131,7 +132,7 @@ export class EslServer {
       return undefined;
     }
     if (!this.#isAllowed(socket.remoteAddress)) {
-      this.#log.warn({ code: 'ERR_ESL_SOURCE_DENIED', ...peer }, 'connection refused: not an allowed FreeSWITCH address');
+      logCode(this.#log, 'ERR_ESL_SOURCE_DENIED', { ...peer }, 'connection refused: not an allowed FreeSWITCH address');
       socket.destroy();
       return undefined;
     }

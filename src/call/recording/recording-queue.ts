@@ -272,7 +272,7 @@ export class RecordingDeliveryQueue implements RecordingStore {
       ...(authToken === undefined ? {} : { authToken }) },
     { timeoutMs: this.#options.callbackTimeoutMs, signal: this.#stop.signal }).then((outcome) => {
       if (!outcome.ok) {
-        this.#options.log.warn({ code: outcome.error?.code ?? 'ERR_WEBHOOK_HTTP_STATUS', status: outcome.status,
+        logCode(this.#options.log, outcome.error?.code ?? 'ERR_WEBHOOK_HTTP_STATUS', { status: outcome.status,
           url: redactUrl(url), recordingSid: entry.recordingSid }, 'recording status callback failed');
       }
     });
