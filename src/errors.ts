@@ -47,7 +47,7 @@ export const ERROR_CATALOGUE = {
   ERR_ADMIN_LISTEN: { level: 'error', text: 'the admin HTTP server could not listen',
     action: 'Free the admin port, or change the admin host and port in the configuration.' },
   ERR_CALL_HANGUP: { level: 'info', text: 'the call was hung up',
-    action: 'Nothing: this is how a call\'s running work learns the call ended. A normal end is logged at info with an `outcome` and no code.' },
+    action: 'Nothing: it is the signal that stops the work of an ended call, never logged as a failure; the end is logged at info with an `outcome` (`hangup`) and no code.' },
   ERR_ABORTED: { level: 'debug', text: 'the operation was cancelled by its caller',
     action: 'Nothing: an operation was cancelled on purpose.' },
   ERR_SHUTDOWN: { level: 'warn', text: 'the server is shutting down',
