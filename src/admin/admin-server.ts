@@ -2,6 +2,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import type { Logger } from 'pino';
 import type { Metrics } from '../server/prometheus-metrics.js';
+import { logCode } from '../log-code.js';
 
 export interface AdminServerOptions {
   readonly host: string;
@@ -72,7 +73,7 @@ export class AdminServer {
         try {
           reply(res, 200, await this.#metrics.render(), { 'content-type': this.#metrics.contentType });
         } catch (err) {
-          this.#log.error({ code: 'ERR_INTERNAL', err }, 'metrics could not be rendered');
+          logCode(this.#log, 'ERR_INTERNAL', { err }, 'metrics could not be rendered');
           reply(res, 500, 'metrics unavailable\n');
         }
         return;

@@ -1,6 +1,6 @@
 /** Small operations on a call shared by the verbs and the run loop. */
 import type { Logger } from 'pino';
-import { AppError, CallEndedError } from '../errors.js';
+import { AppError, CallEndedError, toAppError } from '../errors.js';
 import type { EslChannel } from '../esl/index.js';
 import { buildCallParams, type Params, type RequestExtras } from '../webhook/index.js';
 import { callStatus } from './call-description.js';
@@ -81,7 +81,7 @@ export async function hangupChannel(channel: EslChannel, log: Logger, cause: str
     await channel.hangup(cause);
     await channel.waitFor('hangup', undefined, { timeoutMs: HANGUP_CONFIRM_MS });
   } catch (err) {
-    if (!isCallEnded(err)) log.warn({ code: err instanceof AppError ? err.code : 'ERR_INTERNAL' }, 'hangup not confirmed');
+    if (!isCallEnded(err)) log.warn({ code: toAppError(err).code }, 'hangup not confirmed');
   }
 }
 

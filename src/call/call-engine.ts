@@ -33,6 +33,7 @@ import { statusTargetOf } from './status/status-target.js';
 import { classifyConnection } from './whisper/leg-connection.js';
 import { runWhisperLeg } from './whisper/whisper-leg.js';
 import { WhisperRegistry } from './whisper/whisper-registry.js';
+import { logCode } from '../log-code.js';
 
 /** What the engine is built from. */
 export interface CallEngineDeps {
@@ -210,7 +211,7 @@ function followStatus(channel: EslChannel, call: OpenedCall, engine: Engine):
 /** A call over its account's limit of calls: refused unanswered. */
 async function refuseOverLimit(channel: EslChannel, call: OpenedCall, limiter: AccountLimiter): Promise<void> {
   const { log, settings } = call;
-  log.warn({ code: 'ERR_CALL_ACCOUNT_LIMIT', limit: limiter.limitOf(call.identity.accountSid),
+  logCode(log, 'ERR_CALL_ACCOUNT_LIMIT', { limit: limiter.limitOf(call.identity.accountSid),
     cause: settings.limits.rejectCause }, 'call refused unanswered: the account is at its limit of calls');
   await hangupChannel(channel, log, settings.limits.rejectCause);
 }

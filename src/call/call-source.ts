@@ -8,6 +8,7 @@ import type { ChannelData } from '../esl/index.js';
 import type { HttpMethod } from '../twiml/index.js';
 import type { ParamFormat } from '../webhook/index.js';
 import type { EngineSettings } from './engine-settings.js';
+import { logCode } from '../log-code.js';
 
 /** Channel variables read at the start of a call. */
 export const SourceVariable = {
@@ -47,7 +48,7 @@ function optionalUrl(data: ChannelData, name: string, fallback: URL | undefined,
   const raw = nonEmpty(data.variable(name));
   if (raw === undefined) return fallback;
   const url = httpUrl(raw);
-  if (!url) log.warn({ code: 'ERR_CALL_BAD_URL', variable: name }, 'channel variable is not an http(s) URL; ignored');
+  if (!url) logCode(log, 'ERR_CALL_BAD_URL', { variable: name }, 'channel variable is not an http(s) URL; ignored');
   return url ?? fallback;
 }
 

@@ -7,6 +7,7 @@ import type { ChannelData } from '../esl/index.js';
 import { DebugLog } from '../webhook/index.js';
 import { parseFlag } from '../util/flag-words.js';
 import type { EngineSettings } from './engine-settings.js';
+import { logCode } from '../log-code.js';
 
 export const DEBUG_VARIABLE = 'pivot_debug';
 
@@ -16,7 +17,7 @@ export function openDebugLog(data: ChannelData, settings: EngineSettings, callSi
   if (!wanted) return undefined;
   const dir = settings.debug.dir;
   if (dir === undefined) {
-    log.warn({ code: 'ERR_WEBHOOK_DEBUG_LOG', variable: DEBUG_VARIABLE }, 'debug log asked for, but webhook.debugDir is empty');
+    logCode(log, 'ERR_WEBHOOK_DEBUG_LOG', { variable: DEBUG_VARIABLE }, 'debug log asked for, but webhook.debugDir is empty');
     return undefined;
   }
   const debugLog = new DebugLog({ dir, callSid, log, bodyBytes: settings.debug.bodyBytes });

@@ -10,6 +10,7 @@ import { redactUrl } from '../webhook/index.js';
 import { isCallEnded, requestParams } from './call-actions.js';
 import type { CallContext } from './call-context.js';
 import type { Navigation } from './verbs/verb-handler.js';
+import { logCode } from '../log-code.js';
 
 function elapsed(started: number): number {
   return Math.round(performance.now() - started);
@@ -60,7 +61,7 @@ export async function fetchDocument(ctx: CallContext, nav: Navigation): Promise<
  */
 export async function requestAfterHangup(ctx: CallContext, nav: Navigation): Promise<void> {
   if (ctx.state.requests >= ctx.settings.maxRequests) {
-    ctx.log.warn({ code: 'ERR_CALL_REDIRECT_LIMIT', url: redactUrl(nav.url) }, 'request limit reached; final request not made');
+    logCode(ctx.log, 'ERR_CALL_REDIRECT_LIMIT', { url: redactUrl(nav.url) }, 'request limit reached; final request not made');
     return;
   }
   ctx.state.requests++;

@@ -16,6 +16,7 @@ import { executeDocument } from './execute-document.js';
 import { failCall } from './fail-call.js';
 import { fetchDocument } from './fetch-document.js';
 import type { Navigation } from './verbs/index.js';
+import { logCode } from '../log-code.js';
 
 /** Twilio's numbers for a failure when the error has none of its own: retrieval (11200) or document (12100). */
 function errorCodeOf(error: AppError): number {
@@ -39,7 +40,7 @@ export async function runCall(ctx: CallContext): Promise<void> {
   try {
     for (;;) {
       if (ctx.state.requests >= ctx.settings.maxRequests) {
-        ctx.log.warn({ code: 'ERR_CALL_REDIRECT_LIMIT', limit: ctx.settings.maxRequests, url: redactUrl(next.url) },
+        logCode(ctx.log, 'ERR_CALL_REDIRECT_LIMIT', { limit: ctx.settings.maxRequests, url: redactUrl(next.url) },
           'too many requests in one call; hanging up');
         break;
       }

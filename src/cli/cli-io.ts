@@ -1,5 +1,6 @@
 /** What every command of the `pivot-esl` executable shares: its output streams, its errors and exit codes. */
 import { parseArgs, type ParseArgsConfig } from 'node:util';
+import { AppError, type ErrorCode } from '../errors.js';
 
 /** Exit codes of the executable. */
 export const EXIT = {
@@ -24,14 +25,13 @@ export interface CliIo {
 }
 
 /** Codes of the errors the executable itself reports (the server's own codes are used as they are). */
-export type CliErrorCode = 'ERR_CLI_USAGE' | 'ERR_CLI_READ';
+export type CliErrorCode = Extract<ErrorCode, `ERR_CLI_${string}`>;
 
 /** A failure of the command line itself: bad arguments (exit 2) or an input that cannot be read (exit 1). */
-export class CliError extends Error {
-  readonly code: CliErrorCode;
+export class CliError extends AppError {
+  declare readonly code: CliErrorCode;
   constructor(code: CliErrorCode, message: string, options?: { cause?: unknown }) {
-    super(message, options);
-    this.code = code;
+    super(code, message, options);
     this.name = 'CliError';
   }
 
@@ -48,6 +48,7 @@ export function usageError(message: string): CliError {
 
 /** An error of the server's own (an AppError): its code, and Twilio's number when it has one. */
 export interface CodedError {
+  /** A catalogue code; a string, as the codes `simulate` reports are read back from log lines. */
   readonly code: string;
   readonly message: string;
   readonly twilioCode?: number | undefined;

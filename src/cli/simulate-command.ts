@@ -3,7 +3,7 @@
  * `--url`, printed as a transcript. It exits 1 when the call hit an error (every warning or error the server logged
  * with a code, each named on stderr), so that it can check an app in CI.
  */
-import { ERROR_CATALOGUE, toAppError } from '../errors.js';
+import { ERROR_CATALOGUE, toAppError, type ErrorCode } from '../errors.js';
 import { CALLEE_OUTCOMES, type CalleePlan } from '../demo/callee.js';
 import { runSimulation, type LoggedProblem, type SimulationOptions } from '../demo/simulation.js';
 import { CliError, EXIT, oneOf, parseCommandArgs, reportError, usageError, wholeNumber, type CliIo } from './cli-io.js';
@@ -136,7 +136,7 @@ export function simulationOptions(args: readonly string[]): SimulationOptions | 
 }
 
 /** Codes that do not make the call fail. */
-const NOT_ERRORS: ReadonlySet<string> = new Set(['ERR_TWIML_UNSUPPORTED']);
+const NOT_ERRORS: ReadonlySet<string> = new Set<ErrorCode>(['ERR_TWIML_UNSUPPORTED']);
 
 /** Each code the call hit, once, with the first message logged for it. */
 function distinctCodes(problems: readonly LoggedProblem[]): LoggedProblem[] {

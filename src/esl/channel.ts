@@ -10,6 +10,7 @@ import type { EslRoundTrip, Observer } from '../metrics/observer.js';
 import type { OutboundConnection } from './outbound-connection.js';
 import { PendingExecute, type Settleable } from './pending-execute.js';
 import { ContentType, EVENT_FORMAT, EventName, HangupCause, SUBSCRIBED_EVENTS } from './protocol.js';
+import { logCode } from '../log-code.js';
 
 /** The completion of an executed application: its CHANNEL_EXECUTE_COMPLETE. */
 export interface ExecuteResult {
@@ -319,7 +320,7 @@ export class EslChannel {
       try {
         (listener as Listener<K>)(payload);
       } catch (err) {
-        this.log.error({ err, code: 'ERR_INTERNAL' }, 'a channel event listener threw');
+        logCode(this.log, 'ERR_INTERNAL', { err }, 'a channel event listener threw');
       }
     }
   }

@@ -9,6 +9,7 @@ import { type ChannelData, parseChannelData } from './channel-data.js';
 import type { EslEvent } from './event.js';
 import type { FrameParserOptions } from './frame-parser.js';
 import type { OutboundConnection } from './outbound-connection.js';
+import { logCode } from '../log-code.js';
 
 /** Runs one call; returns when the call's script is done. The connection is torn down afterwards. */
 export type CallHandler = (channel: EslChannel) => Promise<void>;
@@ -57,13 +58,13 @@ export async function runOutboundCall(conn: OutboundConnection, deps: {
   conn.sink = {
     message: (message) => {
       if (channel) channel.handleMessage(message);
-      else log.warn({ code: 'ERR_ESL_PROTOCOL', contentType: message.contentType }, 'message before the connect reply');
+      else logCode(log, 'ERR_ESL_PROTOCOL', { contentType: message.contentType }, 'message before the connect reply');
     },
     protocolError: (err) => log.error({ code: err.code, err: err.message }, 'event socket protocol error; connection dropped'),
     socketError: (err) => {
       if (socket.bytesRead === 0) {
         log.debug({ ...peer, err: err.message }, 'event socket error before the peer sent anything');
-      } else log.warn({ code: 'ERR_ESL_DISCONNECTED', err: err.message }, 'event socket error');
+      } else logCode(log, 'ERR_ESL_DISCONNECTED', { err: err.message }, 'event socket error');
     },
   };
 
@@ -126,7 +127,7 @@ async function runHandler(handler: CallHandler, channel: EslChannel, closed: Pro
   // The close has rejected everything pending: a handler that listens to its signal ends within a few ticks.
   running.catch(() => undefined);
   const settled = await raceTimeout(running.then(() => true, () => true), graceMs);
-  if (!settled) channel.log.error({ code: 'ERR_INTERNAL' }, 'the call handler was still running after its connection closed');
+  if (!settled) logCode(channel.log, 'ERR_INTERNAL', {}, 'the call handler was still running after its connection closed');
 }
 
 async function waitForConnectReply(conn: OutboundConnection, closed: Promise<void>, timeoutMs: number):

@@ -6,6 +6,7 @@ import { serveWithModesl, type ModeslServerLink } from './modesl-adapter.js';
 import { OutboundConnection } from './outbound-connection.js';
 import { type CallHandler, type ConnectionOptions, runOutboundCall } from './outbound-call.js';
 import { createSourceGuard } from './source-guard.js';
+import { logCode } from '../log-code.js';
 
 export interface EslServerOptions extends ConnectionOptions {
   host: string;
@@ -51,7 +52,7 @@ export class EslServer {
         resolve();
       });
     });
-    server.on('error', (err) => this.#log.error({ code: 'ERR_INTERNAL', err }, 'event socket server error'));
+    server.on('error', (err) => logCode(this.#log, 'ERR_INTERNAL', { err }, 'event socket server error'));
     try {
       this.#modesl = serveWithModesl(server, (socket) => this.#accept(socket));
     } catch (err) {
@@ -116,7 +117,7 @@ export class EslServer {
       return undefined;
     }
     if (!this.#isAllowed(socket.remoteAddress)) {
-      this.#log.warn({ code: 'ERR_ESL_SOURCE_DENIED', ...peer }, 'connection refused: not an allowed FreeSWITCH address');
+      logCode(this.#log, 'ERR_ESL_SOURCE_DENIED', { ...peer }, 'connection refused: not an allowed FreeSWITCH address');
       socket.destroy();
       return undefined;
     }

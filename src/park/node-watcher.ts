@@ -7,6 +7,7 @@ import {
 import type { Observer } from '../metrics/observer.js';
 import { Backoff } from './backoff.js';
 import type { HandoffRegistry } from './handoff-registry.js';
+import { logCode } from '../log-code.js';
 
 /** What one node's watcher needs. */
 export interface NodeWatcherDeps {
@@ -82,7 +83,7 @@ export class NodeWatcher {
           await session.close();
           break;
         }
-        this.#log.warn({ code: 'ERR_ESL_DISCONNECTED', retryInMs: this.#backoff.peek() },
+        logCode(this.#log, 'ERR_ESL_DISCONNECTED', { retryInMs: this.#backoff.peek() },
           'park-watcher lost its FreeSWITCH connection');
       }
       await sleep(this.#backoff.next(), undefined, { signal: stopped }).catch(() => undefined);
@@ -146,7 +147,7 @@ export class NodeWatcher {
       return;
     }
     if (!UUID.test(uuid)) {
-      this.#log.warn({ code: 'ERR_PARK_TRANSFER_FAILED', uuid: uuid.slice(0, 64) }, 'parked call with an unusable uuid left alone');
+      logCode(this.#log, 'ERR_PARK_TRANSFER_FAILED', { uuid: uuid.slice(0, 64) }, 'parked call with an unusable uuid left alone');
       return;
     }
     if (!this.#deps.registry.claim(uuid)) {
@@ -174,7 +175,7 @@ export class NodeWatcher {
       // Not taken: forget it, so that a later CHANNEL_PARK of the same call can be tried again.
       this.#deps.registry.forget(uuid);
       const error = toAppError(err);
-      this.#log.warn({ code: 'ERR_PARK_TRANSFER_FAILED', uuid, err: error.message, cause: error.code },
+      logCode(this.#log, 'ERR_PARK_TRANSFER_FAILED', { uuid, err: error.message, cause: error.code },
         'parked call not handed off');
       this.#deps.observer.parkHandoff(this.node, 'failed');
     }

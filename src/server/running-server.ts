@@ -17,6 +17,7 @@ import type { Logger } from '../log.js';
 import type { Metrics } from './prometheus-metrics.js';
 import type { ParkWatcher } from '../park/index.js';
 import { composeServer, type ReloadableEngine, type ServerDeps, type ServerParts } from './compose.js';
+import { logCode } from '../log-code.js';
 
 export interface ServiceDeps extends ServerDeps {
   /** The configuration file reloads read (undefined: $PIVOT_CONFIG, else conf/default.json). */
@@ -125,7 +126,7 @@ export class Service {
       next = loadConfig({ file: this.#deps.configFile, ...(this.#deps.env ? { env: this.#deps.env } : {}) });
     } catch (err) {
       const error = toAppError(err);
-      this.#log.error({ code: 'ERR_CONFIG_RELOAD', cause: error.code, err: error.message },
+      logCode(this.#log, 'ERR_CONFIG_RELOAD', { cause: error.code, err: error.message },
         'configuration reload refused; the running configuration is kept');
       return false;
     }

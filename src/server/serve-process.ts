@@ -9,9 +9,10 @@
  *   that start from then on; a bad file is logged with its key and the running configuration kept.
  */
 import { loadConfig } from '../config/index.js';
-import { AppError } from '../errors.js';
+import { AppError, toAppError } from '../errors.js';
 import { createLogger } from '../log.js';
 import { Service } from './running-server.js';
+import { logCode } from '../log-code.js';
 
 /** What `serve` may be told besides the environment. */
 export interface ServeOptions {
@@ -37,7 +38,7 @@ export async function serve(options: ServeOptions = {}): Promise<void> {
   try {
     config = loadConfig(options.configFile === undefined ? {} : { file: options.configFile });
   } catch (err) {
-    const code = err instanceof AppError ? err.code : 'ERR_INTERNAL';
+    const code = toAppError(err).code;
     process.stderr.write(JSON.stringify({ level: 'fatal', code, msg: err instanceof Error ? err.message : String(err) }) + '\n');
     process.exit(1);
   }
@@ -54,7 +55,7 @@ export async function serve(options: ServeOptions = {}): Promise<void> {
     last = { signal, at: now };
     signals++;
     if (signals > 1) {
-      log.warn({ signal, code: 'ERR_SHUTDOWN', calls: service.server.activeCalls }, 'second signal: hanging up every call now');
+      logCode(log, 'ERR_SHUTDOWN', { signal, calls: service.server.activeCalls }, 'second signal: hanging up every call now');
       service.hangUpAll();
       return;
     }
@@ -72,15 +73,15 @@ export async function serve(options: ServeOptions = {}): Promise<void> {
     log.info({ signal: 'SIGHUP' }, 'reloading the configuration');
     service.reload();
   });
-  process.on('uncaughtException', (err) => log.error({ code: 'ERR_INTERNAL', err }, 'uncaught exception'));
-  process.on('unhandledRejection', (err) => log.error({ code: 'ERR_INTERNAL', err }, 'unhandled rejection'));
+  process.on('uncaughtException', (err) => logCode(log, 'ERR_INTERNAL', { err }, 'uncaught exception'));
+  process.on('unhandledRejection', (err) => logCode(log, 'ERR_INTERNAL', { err }, 'unhandled rejection'));
   // The handlers are in place before the listening line can reach anyone: a SIGTERM sent as soon as it is seen
   // drains instead of killing.
   try {
     await service.start();
   } catch (err) {
     const errno = (err as NodeJS.ErrnoException).code;
-    log.fatal({ code: err instanceof AppError ? err.code : 'ERR_INTERNAL', err, errno }, 'cannot start');
+    log.fatal({ code: toAppError(err).code, err, errno }, 'cannot start');
     log.flush();
     process.exitCode = 1;
     await service.stop(0);

@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import type { Logger } from 'pino';
 import type { WebhookDebugRecord } from './debug-record.js';
 import { redactDebugRecord } from './debug-redact.js';
+import { logCode } from '../log-code.js';
 
 /** One line of a debug log. */
 export interface DebugLogLine extends WebhookDebugRecord {
@@ -70,7 +71,7 @@ export class DebugLog {
   #fail(err: unknown): void {
     if (this.#failed) return;
     this.#failed = true;
-    this.#log.warn({ code: 'ERR_WEBHOOK_DEBUG_LOG', file: this.path, err: err instanceof Error ? err.message : String(err) },
+    logCode(this.#log, 'ERR_WEBHOOK_DEBUG_LOG', { file: this.path, err: err instanceof Error ? err.message : String(err) },
       'the debug log cannot be written; the call goes on without it');
   }
 }

@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import type { LookupAddress } from 'node:dns';
+import type { ErrorCode } from '../../src/errors.js';
 import type { SimulatedCall } from '../../src/sim/index.js';
 import type { LookupFunction } from '../../src/webhook/index.js';
 import { apiLines, appLines, startEngine, type EngineHarness } from '../support/engine-harness.js';
@@ -51,7 +52,7 @@ describe('engine: webhook.deniedNetworks', () => {
   });
 
   /** What the log lines with `code` say. */
-  function logged(code: string): Array<Record<string, unknown>> {
+  function logged(code: ErrorCode): Array<Record<string, unknown>> {
     return e.h.logs.withCode(code);
   }
 
@@ -66,7 +67,7 @@ describe('engine: webhook.deniedNetworks', () => {
       app.route('/voice', twiml('<Say>never heard</Say>'));
       const call = e.call({ variables: { pivot_voice_url: app.url('/voice', 'app.test') } });
       await e.finish(call);
-      const failures = e.h.logs.lines.filter((l) => l.msg === 'document request failed');
+      const failures = e.h.logs.failedRequests();
       assert.deepEqual(failures.map((l) => l.code), ['ERR_WEBHOOK_BLOCKED_ADDRESS']);
       assert.deepEqual(appLines(call), ['answer', ERROR_PROMPT]);
       assert.equal((await call.ended).hangupCause, 'NORMAL_CLEARING');
@@ -81,7 +82,7 @@ describe('engine: webhook.deniedNetworks', () => {
       app.route('/action', twiml('<Say>never heard</Say>'));
       const call = e.call();
       await e.finish(call);
-      assert.deepEqual(e.h.logs.lines.filter((l) => l.msg === 'document request failed').map((l) => l.code),
+      assert.deepEqual(e.h.logs.failedRequests().map((l) => l.code),
         ['ERR_WEBHOOK_BLOCKED_ADDRESS']);
       assert.deepEqual(appLines(call), ['answer', 'speak flite|rms|Press a key', ERROR_PROMPT]);
       assert.equal(app.requests.length, 0);

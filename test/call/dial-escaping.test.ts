@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { apiLines, apps, startEngine, type EngineHarness } from '../support/engine-harness.js';
 import { twiml } from '../support/twiml-server.js';
+import type { ErrorCode } from '../../src/errors.js';
 import type { SimulatedCall } from '../../src/sim/index.js';
 import { bridgeArg, legsOf } from './dial-support.js';
 import { escapeListValue, uncarriable } from '../../src/call/dial/var-list-value.js';
@@ -56,7 +57,7 @@ describe('engine: Dial refuses customer text that would be FreeSWITCH syntax', (
   beforeEach(async () => { e = await startEngine(); });
   afterEach(async () => { await e.close(); });
 
-  const cases: Array<{ name: string; noun: string; hostile: string; code: string }> = [
+  const cases: Array<{ name: string; noun: string; hostile: string; code: ErrorCode }> = [
     { name: 'a number with a second endpoint', noun: '<Number>5551234,sofia/gateway/evil/1900</Number>', hostile: 'evil', code: 'ERR_DIAL_NUMBER_REFUSED' },
     { name: 'a number with an expansion', noun: '<Number>${system(id)}</Number>', hostile: 'system', code: 'ERR_DIAL_NUMBER_REFUSED' },
     { name: 'a number with leg variables', noun: '<Number>[origination_uuid=x]5551234</Number>', hostile: 'origination_uuid=x', code: 'ERR_DIAL_NUMBER_REFUSED' },

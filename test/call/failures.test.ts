@@ -17,14 +17,14 @@ describe('engine: failures', () => {
       await e.finish(call);
       assert.deepEqual(appLines(call), ['answer', ERROR_PROMPT], 'error prompt, then hangup');
       assert.equal((await call.ended).hangupCause, 'NORMAL_CLEARING');
-      const failure = e.h.logs.lines.find((l) => l.msg === 'document request failed');
+      const failure = e.h.logs.failedRequests()[0];
       assert.equal(failure?.code, code);
       assert.equal(typeof failure?.['durationMs'], 'number');
     }
 
     it('HTTP 500: ERR_WEBHOOK_HTTP_STATUS', async () => {
       await failing({ status: 500, body: 'oops', contentType: 'text/plain' }, 'ERR_WEBHOOK_HTTP_STATUS');
-      assert.equal(e.h.logs.lines.find((l) => l.msg === 'document request failed')?.['status'], 500);
+      assert.equal(e.h.logs.failedRequests()[0]?.['status'], 500);
     });
 
     it('an empty body: ERR_WEBHOOK_EMPTY_BODY', async () => {
@@ -60,7 +60,7 @@ describe('engine: failures', () => {
       const call = e.call({ variables: { pivot_voice_url: `http://127.0.0.1:${port}/voice` } });
       await e.finish(call);
       assert.deepEqual(appLines(call), ['answer', ERROR_PROMPT]);
-      assert.equal(e.h.logs.lines.find((l) => l.msg === 'document request failed')?.code, 'ERR_WEBHOOK_NETWORK');
+      assert.equal(e.h.logs.failedRequests()[0]?.code, 'ERR_WEBHOOK_NETWORK');
     });
 
     it('a failing action request also gets the error prompt', async () => {
@@ -159,7 +159,7 @@ describe('engine: failures', () => {
     it('a call without pivot_voice_url takes the voice URL of the first route matching its destination', async () => {
       const call = e.call({ variables: { pivot_voice_url: '' }, destinationNumber: '8005550000' });
       await e.finish(call);
-      const failure = e.h.logs.lines.find((l) => l.msg === 'document request failed');
+      const failure = e.h.logs.failedRequests()[0];
       assert.equal(failure?.['url'], 'http://127.0.0.1:1/unused');
     });
   });

@@ -11,7 +11,7 @@ import { loadConfig } from '../../src/config/index.js';
 import { createLogger } from '../../src/log.js';
 import { createWebhookClient, createWebhookDispatcher } from '../../src/webhook/index.js';
 import { startEngine, type EngineHarness } from '../support/engine-harness.js';
-import { eventually, LogCapture } from '../support/harness.js';
+import { eventually, LogCapture, type LogLine } from '../support/harness.js';
 import { twiml } from '../support/twiml-server.js';
 
 const TALKING = { speech: [{ atMs: 0, durationMs: 60_000 }] };
@@ -134,7 +134,7 @@ describe('engine: recording delivery without loss', () => {
     const action = e.web.to('/saved')[0];
     assert.ok(action?.params['RecordingUrl']?.startsWith(sink.url('/rec/call_recording_')), 'the action came at once');
     const retriesLogged = (): number => [...logs.lines, ...(e?.h.logs.lines ?? [])]
-      .filter((l) => l.msg === 'recording upload failed; it will be tried again').length;
+      .filter((l) => l.code === 'ERR_CALL_RECORDING_UPLOAD' && l['retryInMs'] !== undefined).length;
     await eventually(() => retriesLogged() >= 2, 5000, 'a retry cut off as well');
     assert.ok(sink.cut >= 2, 'each upload was cut off after part of its body');
     await queue?.close();
@@ -208,6 +208,23 @@ describe('engine: recording delivery without loss', () => {
     assert.equal(firstFailure?.['attempt'], 1, 'the first attempt, made by the call, failed');
     assert.equal(e.web.to('/saved').length, 1);
     assert.deepEqual(queued(), []);
+  });
+
+  it('an upload cut short by a shutdown is not a failure: no code, and the recording stays queued', async () => {
+    e = await engine({ initialDelayMs: 1, maxAttempts: 5 });
+    sink.mode = 'hang';
+    e.web.route('/voice', recordTwiml(sink));
+    const call = e.call({ caller: TALKING });
+    await eventually(() => sink.attempts === 1, 5000, 'the upload under way');
+    const all = (): LogLine[] => [...logs.lines, ...(e?.h.logs.lines ?? [])];
+    const before = all().length;
+    await queue?.close();
+    queue = undefined;
+    await e.finish(call);
+    const stopping = all().slice(before).filter((l) => l['recordingSid'] !== undefined);
+    assert.ok(stopping.length > 0, 'the interruption is logged');
+    assert.deepEqual(stopping.filter((l) => l.code !== undefined || l.level !== 'info'), []);
+    assert.equal(queued().length, 1, 'the recording stays queued');
   });
 
   it('an unreadable queue entry is moved to failed/ with ERR_RECORDING_QUEUE; the others are delivered', async () => {

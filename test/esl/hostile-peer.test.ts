@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import type { ErrorCode } from '../../src/errors.js';
 import { commandReply, connectReply, jsonEvent } from '../support/frames.js';
 import { eventually, startServer, type Harness } from '../support/harness.js';
 import { RawPeer } from '../support/raw-peer.js';
@@ -15,7 +16,7 @@ describe('hostile Event Socket peers', () => {
     await h.close();
   });
 
-  async function assertDropped(peer: RawPeer, code: string): Promise<void> {
+  async function assertDropped(peer: RawPeer, code: ErrorCode): Promise<void> {
     await peer.closed;
     await eventually(() => h.logs.withCode(code).length === 1, 1000, code);
     await eventually(() => h.server.openConnections === 0, 1000, 'no open connection');

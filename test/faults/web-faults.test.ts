@@ -14,7 +14,7 @@ describe('faults: the web server', () => {
   async function failsWith(code: string): Promise<void> {
     const call = e.call();
     await e.finish(call);
-    const failures = e.h.logs.lines.filter((l) => l.msg === 'document request failed');
+    const failures = e.h.logs.failedRequests();
     assert.deepEqual(failures.map((l) => l.code), [code]);
     assert.deepEqual(appLines(call), ['answer', ERROR_PROMPT]);
     assert.equal((await call.ended).hangupCause, 'NORMAL_CLEARING');
@@ -75,7 +75,7 @@ describe('faults: the web server', () => {
       const call = e.call({ variables: { pivot_voice_url: 'http://ivr.example.invalid/voice' } });
       await e.finish(call);
       assert.deepEqual(asked, ['ivr.example.invalid']);
-      const failures = e.h.logs.lines.filter((l) => l.msg === 'document request failed');
+      const failures = e.h.logs.failedRequests();
       assert.deepEqual(failures.map((l) => l.code), ['ERR_WEBHOOK_DNS']);
       assert.deepEqual(appLines(call), ['answer', ERROR_PROMPT]);
     });
@@ -91,7 +91,9 @@ describe('faults: the web server', () => {
       e.web.route('/recorded', twiml('<Say>thanks</Say>'));
       const call = e.call({ caller: { speech: [{ atMs: 0, durationMs: 60_000 }] } });
       await e.finish(call);
-      assert.deepEqual(e.h.logs.withCode('ERR_CALL_RECORDING_UPLOAD').map((l) => l.msg), ['recording upload failed; the file is kept']);
+      const uploads = e.h.logs.withCode('ERR_CALL_RECORDING_UPLOAD');
+      assert.deepEqual(uploads.map((l) => [l.level, l['cause']]), [['error', 'ERR_WEBHOOK_NETWORK']]);
+      assert.match(String(uploads[0]?.['file']), /\.wav$/, 'the line names the file kept');
       assert.equal(e.web.to('/recorded').length, 1);
       assert.deepEqual(appLines(call).at(-1), 'speak flite|rms|thanks');
     });

@@ -27,11 +27,11 @@ describe('service: server lifetime', () => {
     const call = s.call({ variables: { pivot_status_callback: web.url('/status') } });
     await call.ended;
     await eventually(() => web.to('/status').length === 1, 3000, 'the first status callback attempt');
-    await eventually(() => logs.lines.some((l) => l.msg === 'status callback failed; retrying'), 3000, 'the retry to be due');
+    await eventually(() => logs.lines.some((l) => l.code === 'ERR_WEBHOOK_HTTP_STATUS' && l['attempt'] === 1), 3000, 'the retry to be due');
     await service.stop(0);
-    await eventually(() => logs.lines.some((l) => l.msg === 'status callback abandoned: the server has stopped'), 2000,
+    await eventually(() => logs.lines.some((l) => l.code === 'ERR_CALL_STATUS_CALLBACK'), 2000,
       'the callback to give up');
-    const abandoned = logs.lines.find((l) => l.msg === 'status callback abandoned: the server has stopped');
+    const abandoned = logs.lines.find((l) => l.code === 'ERR_CALL_STATUS_CALLBACK');
     assert.equal(abandoned?.code, 'ERR_CALL_STATUS_CALLBACK');
     assert.equal(abandoned?.['cause'], 'ERR_SHUTDOWN');
     assert.equal(abandoned?.['attempts'], 1);

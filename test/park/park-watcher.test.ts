@@ -45,7 +45,7 @@ describe('park-watcher: end to end', () => {
   it('a call that hangs up before the transfer: -ERR, logged with its code, nothing runs', async () => {
     p = await startPark();
     const parked = p.node.park({ ...marked(p), hangsUpBeforeTransfer: true });
-    await eventually(() => linesWith(p.logs, 'parked call not handed off').length === 1, 3000, 'the failed hand-off');
+    await eventually(() => p.logs.withCode('ERR_PARK_TRANSFER_FAILED').length === 1, 3000, 'the failed hand-off');
     assert.equal(p.node.transfers[0]?.reply, '-ERR No such channel!\n');
     const failed = p.logs.withCode('ERR_PARK_TRANSFER_FAILED');
     assert.equal(failed.length, 1);

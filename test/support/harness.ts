@@ -3,6 +3,7 @@ import { createCallServer } from '../../src/server/compose.js';
 import { loadConfig, type Config } from '../../src/config/index.js';
 import type { EslChannel } from '../../src/esl/channel.js';
 import type { EslServer } from '../../src/esl/outbound-server.js';
+import type { ErrorCode } from '../../src/errors.js';
 import { createLogger } from '../../src/log.js';
 
 /** One parsed log line. */
@@ -14,8 +15,12 @@ export class LogCapture {
   write(line: string): void {
     this.lines.push(JSON.parse(line) as LogLine);
   }
-  withCode(code: string): LogLine[] {
+  withCode(code: ErrorCode): LogLine[] {
     return this.lines.filter((l) => l.code === code);
+  }
+  /** The lines that report a failed request of the call (a document, or a request made after hangup), in order. */
+  failedRequests(): LogLine[] {
+    return this.lines.filter((l) => l.code !== undefined && typeof l['request'] === 'number');
   }
 }
 

@@ -28,6 +28,7 @@ import { beepVariables, conferenceFlags, roomHoldSound, waitSource } from '../ro
 import { WaitingMember } from '../rooms/waiting-member.js';
 import { conferenceRoom } from '../rooms/room-names.js';
 import type { DialOutcome, DialTarget } from './dial-outcome.js';
+import { logCode } from '../../log-code.js';
 
 /** Sets up the room's recording when this member creates the room and asked for one; its variables. */
 function recordingVariables(ctx: CallContext, dial: DialVerb, noun: ConferenceNoun, state: RoomState)
@@ -70,7 +71,7 @@ export const dialConference: DialTarget<ConferenceNoun> = async (dial, noun, ctx
   const state = registry.room(room, noun.name.trim());
   const callSid = ctx.identity.callSid;
   if (!registry.reserve(state, callSid, noun.maxParticipants)) {
-    ctx.log.info({ code: 'ERR_CONFERENCE_FULL', room, max: noun.maxParticipants }, 'conference full; Dial failed');
+    logCode(ctx.log, 'ERR_CONFERENCE_FULL', { room, max: noun.maxParticipants }, 'conference full; Dial failed');
     return { status: 'failed', extras: { extra: [['ConferenceSid', state.conferenceSid]] } };
   }
   if (noun.statusCallback !== undefined && state.callback === undefined) {
@@ -119,7 +120,7 @@ export const dialConference: DialTarget<ConferenceNoun> = async (dial, noun, ctx
     if (joined) sendConferenceEvent(ctx, state, 'participant-leave', member);
     if (ended && state.started) sendConferenceEvent(ctx, state, 'conference-end', member);
     if (!stay.joined) {
-      if (!stay.hungUp) ctx.log.warn({ code: 'ERR_CONFERENCE_JOIN_FAILED', room }, 'FreeSWITCH did not add the member');
+      if (!stay.hungUp) logCode(ctx.log, 'ERR_CONFERENCE_JOIN_FAILED', { room }, 'FreeSWITCH did not add the member');
       return { status: 'failed', extras: { extra: [['ConferenceSid', state.conferenceSid]] } };
     }
     if (ended) await deliverRecording(ctx, state);

@@ -12,6 +12,7 @@ import { fillTemplate } from './endpoint-resolver.js';
 import { dialNumber, directoryId, endpointValue, legValue } from './dial-values.js';
 import { parseSipUri } from './sip-uri.js';
 import { legWhisper, type LegWhisper } from './whisper-legs.js';
+import { logCode } from '../../log-code.js';
 
 /** Variables as ordered name/value pairs. */
 export type VarList = ReadonlyArray<readonly [name: string, value: string]>;
@@ -49,7 +50,7 @@ function numberLegs(noun: NumberNoun, ctx: CallContext): DialLeg[] {
 function sipLegs(noun: SipNoun, ctx: CallContext): DialLeg[] {
   const target = parseSipUri(noun.uri);
   if (target.dropped.length > 0) {
-    ctx.log.warn({ code: 'ERR_DIAL_ENDPOINT_REFUSED', headers: target.dropped, line: noun.position.line },
+    logCode(ctx.log, 'ERR_DIAL_ENDPOINT_REFUSED', { headers: target.dropped, line: noun.position.line },
       'only X- headers are sent on a SIP leg; the others are left out');
   }
   const vars: Array<readonly [string, string]> = [];

@@ -20,6 +20,7 @@ import { createBridgeLink, newBridgeId } from '../rooms/memory-queue-store.js';
 import type { BridgeLink } from '../rooms/queue-store.js';
 import { bridgeRoom, queueKey } from '../rooms/room-names.js';
 import type { DialTarget } from './dial-outcome.js';
+import { logCode } from '../../log-code.js';
 
 /** Resolves with whether the taken caller got into the room, false at once if this call ends first. */
 function waitForQueued(ctx: CallContext, link: BridgeLink): Promise<boolean> {
@@ -44,7 +45,7 @@ export const dialQueue: DialTarget<QueueNoun> = async (dial, noun, ctx) => {
   const store = ctx.rooms.queues;
   const queueSid = store.sidOf(key);
   if (!(await store.exists(key))) {
-    ctx.log.info({ code: 'ERR_QUEUE_NOT_FOUND', queueSid }, 'no such queue; Dial failed');
+    logCode(ctx.log, 'ERR_QUEUE_NOT_FOUND', { queueSid }, 'no such queue; Dial failed');
     return { status: 'failed', extras: { extra: [['QueueSid', queueSid]] } };
   }
   await ensureAnswered(ctx);
@@ -65,7 +66,7 @@ export const dialQueue: DialTarget<QueueNoun> = async (dial, noun, ctx) => {
         link.markLeft('dequeuer');
         return { status: 'canceled', callSid: taken.callSid, extras: { extra: [['QueueSid', queueSid]] } };
       }
-      ctx.log.warn({ code: 'ERR_QUEUE_BRIDGE_FAILED', dequeued: taken.callSid }, 'the taken caller left; trying the next');
+      logCode(ctx.log, 'ERR_QUEUE_BRIDGE_FAILED', { dequeued: taken.callSid }, 'the taken caller left; trying the next');
       continue;
     }
     const stay = await joinBridgeRoom(ctx, room, link, 'dequeuer');

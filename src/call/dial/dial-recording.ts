@@ -16,6 +16,7 @@ import { recordingSeconds } from '../durations.js';
 import {
   discardRecording, newRecordingSid, publicUrl, recordingPath, recordingUrl, wavDurationMs,
 } from '../recording/recording-file.js';
+import { logCode } from '../../log-code.js';
 
 /** A recording under way. */
 export interface DialRecording {
@@ -67,7 +68,7 @@ function reportStatus(verb: DialVerb, recording: DialRecording, report: StatusRe
     ...(ctx.settings.authToken === undefined ? {} : { authToken: ctx.settings.authToken }) })
     .then((outcome) => {
       if (!outcome.ok) {
-        ctx.log.warn({ code: outcome.error?.code ?? 'ERR_WEBHOOK_HTTP_STATUS', status: outcome.status, url: redactUrl(url) },
+        logCode(ctx.log, outcome.error?.code ?? 'ERR_WEBHOOK_HTTP_STATUS', { status: outcome.status, url: redactUrl(url) },
           'recording status callback failed');
       }
     });

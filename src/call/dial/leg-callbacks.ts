@@ -22,6 +22,7 @@ import type { CallContext } from '../call-context.js';
 import type { DialLeg } from './dial-legs.js';
 import type { DialCallStatus } from './dial-outcome.js';
 import { legTo } from './whisper-dial.js';
+import { logCode } from '../../log-code.js';
 
 interface Watched {
   readonly leg: DialLeg;
@@ -49,12 +50,12 @@ export class LegCallbacks {
       try {
         url = resolveUrl(noun.statusCallback, ctx.state.document);
       } catch (err) {
-        ctx.log.warn({ code: 'ERR_TWIML_INVALID_URL', line: noun.position.line, err: (err as Error).message },
+        logCode(ctx.log, 'ERR_TWIML_INVALID_URL', { line: noun.position.line, err: (err as Error).message },
           'statusCallback is not an http(s) URL; no callbacks for this leg');
         continue;
       }
       if (noun.statusCallbackEvent.includes('ringing')) {
-        ctx.log.warn({ code: 'ERR_TWIML_UNSUPPORTED', noun: noun.kind, line: noun.position.line },
+        logCode(ctx.log, 'ERR_TWIML_UNSUPPORTED', { noun: noun.kind, line: noun.position.line },
           'statusCallbackEvent ringing is not observable from the caller\'s socket; not sent');
       }
       this.#legs.set(leg.uuid, { leg, url, method: noun.statusCallbackMethod, events: noun.statusCallbackEvent,
@@ -99,7 +100,7 @@ export class LegCallbacks {
       ...(ctx.settings.authToken === undefined ? {} : { authToken: ctx.settings.authToken }) })
       .then((outcome) => {
         if (!outcome.ok) {
-          ctx.log.warn({ code: 'ERR_DIAL_LEG_CALLBACK', cause: outcome.error?.code, status: outcome.status,
+          logCode(ctx.log, 'ERR_DIAL_LEG_CALLBACK', { cause: outcome.error?.code, status: outcome.status,
             url: redactUrl(w.url), event }, 'leg status callback failed');
         }
       });

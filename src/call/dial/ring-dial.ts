@@ -29,6 +29,7 @@ import { ringbackTone } from './ring-tones.js';
 import { BridgeTimeLimit, timeLimitBackstop } from './time-limit.js';
 import { registerWhispers, whisperRejected } from './whisper-dial.js';
 import { whisperDialVars } from './whisper-legs.js';
+import { logCode } from '../../log-code.js';
 
 /** What the engine saw of the bridge while it ran. */
 interface BridgeWatch {
@@ -61,7 +62,7 @@ function ringTone(verb: DialVerb, ctx: CallContext): string | undefined {
   if (verb.ringTone === undefined) return undefined;
   const tone = ringbackTone(verb.ringTone);
   if (tone === undefined) {
-    ctx.log.warn({ code: 'ERR_TWIML_UNSUPPORTED', ringTone: verb.ringTone.slice(0, 20), line: verb.position.line },
+    logCode(ctx.log, 'ERR_TWIML_UNSUPPORTED', { ringTone: verb.ringTone.slice(0, 20), line: verb.position.line },
       'unknown ringTone; the usual ringback plays');
   }
   return tone;
@@ -119,7 +120,7 @@ function durationOf(watch: BridgeWatch): number | undefined {
 export async function ringNouns(verb: DialVerb, nouns: readonly RingNoun[], ctx: CallContext): Promise<DialOutcome> {
   const legs = await dialLegs(nouns, ctx);
   if (legs.length === 0) {
-    ctx.log.warn({ code: 'ERR_DIAL_NO_ENDPOINT', line: verb.position.line }, 'nothing to ring; the dial failed');
+    logCode(ctx.log, 'ERR_DIAL_NO_ENDPOINT', { line: verb.position.line }, 'nothing to ring; the dial failed');
     return { status: 'failed' };
   }
   const tone = ringTone(verb, ctx);

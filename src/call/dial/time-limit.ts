@@ -14,6 +14,7 @@ import { afterAtLeast } from '../../util/abort.js';
 import { isCallEnded } from '../call-actions.js';
 import type { CallContext } from '../call-context.js';
 import { ON_ANSWER } from './dial-legs.js';
+import { logCode } from '../../log-code.js';
 
 /** The leg variable of the backstop: `sched_hangup` one second past the limit, run when the leg answers. */
 export function timeLimitBackstop(seconds: number): readonly [string, string] {
@@ -61,7 +62,7 @@ export class BridgeTimeLimit {
       const out = await ctx.channel.api(`uuid_kill ${legUuid} ${HangupCause.AllottedTimeout}`);
       if (out.startsWith('-ERR')) ctx.log.debug({ leg: legUuid, reply: out.trim() }, 'the callee had already hung up');
     } catch (err) {
-      if (!isCallEnded(err)) ctx.log.warn({ code: 'ERR_ESL_COMMAND_FAILED', leg: legUuid, err: (err as Error).message }, 'timeLimit hangup failed');
+      if (!isCallEnded(err)) logCode(ctx.log, 'ERR_ESL_COMMAND_FAILED', { leg: legUuid, err: (err as Error).message }, 'timeLimit hangup failed');
     }
   }
 }

@@ -8,14 +8,16 @@
  */
 import type { CallContext } from '../call-context.js';
 import { fillTemplate } from '../dial/endpoint-resolver.js';
+import { logCode } from '../../log-code.js';
 
 /** The URL a Kazoo media id is played from, or undefined (reported) when it cannot be played. */
 export function kazooMediaUrl(ctx: CallContext, id: string): URL | undefined {
   const template = ctx.settings.media.kazooMediaUrl ?? '';
   const account = ctx.identity.accountSid;
   if (template === '' || (template.includes('{account}') && account === '')) {
+    const missing = template === '' ? 'kazooMediaUrl' : 'accountSid';
     const reason = template === '' ? 'call.kazooMediaUrl is not set' : 'the call has no account id for {account}';
-    ctx.log.warn({ code: 'ERR_CALL_KAZOO_MEDIA', mediaId: id }, `Kazoo media id not played: ${reason}; skipped`);
+    logCode(ctx.log, 'ERR_CALL_KAZOO_MEDIA', { mediaId: id, missing }, `Kazoo media id not played: ${reason}; skipped`);
     return undefined;
   }
   return new URL(fillTemplate(template, { id: encodeURIComponent(id), account: encodeURIComponent(account) }));

@@ -10,6 +10,7 @@ import { dtmfArg, freeswitchPathArg, speakArg } from './fs-args.js';
 import { kazooMediaUrl } from './kazoo-media.js';
 import { mediaUrlAllowed } from './media-url-guard.js';
 import { urlPlaybackPath } from './play-path.js';
+import { logCode } from '../../log-code.js';
 
 /** One FreeSWITCH application run. */
 export interface MediaStep {
@@ -42,7 +43,7 @@ function planSay(ctx: CallContext, say: SayVerb): PromptPlan | undefined {
   if (say.text.trim() === '') return undefined;
   const tts = ctx.settings.voices.resolve(say.voice, say.language);
   if (tts.fallback) {
-    ctx.log.warn({ code: 'ERR_CALL_VOICE_UNMAPPED', voice: say.voice, language: say.language }, 'no voice mapping; default voice used');
+    logCode(ctx.log, 'ERR_CALL_VOICE_UNMAPPED', { voice: say.voice, language: say.language }, 'no voice mapping; default voice used');
   }
   const step: MediaStep = { app: 'speak', arg: speakArg(tts.engine, tts.voice, say.text, ctx.settings.maxTextLength) };
   return { once: [], repeated: step, ...repeat(ctx, say.loop) };
@@ -107,7 +108,7 @@ export async function runStep(ctx: CallContext, step: MediaStep): Promise<boolea
   if (step.url && !(await mediaUrlAllowed(ctx, step.url))) return false;
   const result = await ctx.channel.execute(step.app, step.arg, { signal: ctx.signal });
   if (step.app === 'playback' && result.response !== 'FILE PLAYED') {
-    ctx.log.warn({ code: 'ERR_CALL_PLAY_FAILED', response: result.response, path: step.arg }, 'media did not play');
+    logCode(ctx.log, 'ERR_CALL_PLAY_FAILED', { response: result.response, path: step.arg }, 'media did not play');
     return false;
   }
   return true;

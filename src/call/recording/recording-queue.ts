@@ -26,6 +26,7 @@ import { readSmallFile, type DeliveryResult, type RecordingFile, type RecordingS
 import { prepareSpoolDirectory, type SpoolPermissions } from './spool-directory.js';
 import { abortOrTimeout } from '../../util/abort.js';
 import { setMaxListeners } from 'node:events';
+import { logCode } from '../../log-code.js';
 
 /** How the queue delivers. */
 export interface RecordingQueueOptions {
@@ -91,7 +92,7 @@ export class RecordingDeliveryQueue implements RecordingStore {
     await prepareSpool(this.#dirs);
     const scan = await scanQueue(this.#dirs);
     for (const bad of scan.unreadable) {
-      this.#options.log.error({ code: 'ERR_RECORDING_QUEUE', file: bad.file, err: bad.error },
+      logCode(this.#options.log, 'ERR_RECORDING_QUEUE', { file: bad.file, err: bad.error },
         'unreadable recording queue entry moved to failed/');
     }
     for (const entry of scan.entries) this.#entries.set(entry.recordingSid, entry);
@@ -129,7 +130,7 @@ export class RecordingDeliveryQueue implements RecordingStore {
       await writeEntry(this.#dirs, entry);
     } catch (err) {
       const error = new AppError('ERR_RECORDING_QUEUE', undefined, { cause: err });
-      log.error({ code: error.code, file: file.path, err: toAppError(err).message }, 'recording could not be queued; the file is kept');
+      logCode(log, error.code, { file: file.path, err: toAppError(err).message }, 'recording could not be queued; the file is kept');
       return { delivered: false, error };
     }
     this.#entries.set(entry.recordingSid, entry);
@@ -189,7 +190,7 @@ export class RecordingDeliveryQueue implements RecordingStore {
       ({ size, contents } = await readSmallFile(path));
     } catch (err) {
       const error = new AppError('ERR_CALL_RECORDING_MISSING', undefined, { cause: err });
-      log.error({ ...line, code: error.code, file: entry.file }, 'recording file not found; given up');
+      logCode(log, error.code, { ...line, file: entry.file }, 'recording file not found; given up');
       await this.#giveUp(entry, error, log, entry.attempts > 0);
       return { type: 'given-up', error };
     }
@@ -200,7 +201,7 @@ export class RecordingDeliveryQueue implements RecordingStore {
       const result = await this.#options.webhook.put({
         url, body, headers: { 'content-type': 'audio/wav' }, ...(authToken === undefined ? {} : { authToken }),
       }, limit.signal);
-      await removeEntry(this.#dirs, entry).catch((err: unknown) => log.error({ ...line, code: 'ERR_RECORDING_QUEUE',
+      await removeEntry(this.#dirs, entry).catch((err: unknown) => logCode(log, 'ERR_RECORDING_QUEUE', { ...line,
         err: toAppError(err).message }, 'delivered recording could not be removed from the spool'));
       this.#entries.delete(entry.recordingSid);
       log.info({ ...line, status: result.status, bytes: size, durationMs: ms(started) }, 'recording uploaded');
@@ -208,7 +209,7 @@ export class RecordingDeliveryQueue implements RecordingStore {
       return { type: 'delivered' };
     } catch (err) {
       if (this.#stop.signal.aborted) {
-        log.info({ ...line, code: 'ERR_SHUTDOWN' }, 'recording upload interrupted by shutdown; it stays queued');
+        log.info(line, 'recording upload interrupted by shutdown; it stays queued');
         return { type: 'stopped' };
       }
       return await this.#failed(entry, toAppError(err), log, line, started);
@@ -228,7 +229,7 @@ export class RecordingDeliveryQueue implements RecordingStore {
       nextAttemptAt: Date.now() + this.#delayAfter(attempts),
     };
     if (attempts >= this.#options.maxAttempts) {
-      log.error({ ...line, status, cause: cause.code, code: 'ERR_RECORDING_DELIVERY_FAILED', attempts, file: entry.file },
+      logCode(log, 'ERR_RECORDING_DELIVERY_FAILED', { ...line, status, cause: cause.code, attempts, file: entry.file },
         'recording not delivered after its last attempt; kept in failed/');
       await this.#giveUp(updated, error, log, entry.attempts > 0);
       return { type: 'given-up', error };
@@ -236,7 +237,7 @@ export class RecordingDeliveryQueue implements RecordingStore {
     try {
       await writeEntry(this.#dirs, updated);
     } catch (err) {
-      log.error({ ...line, code: 'ERR_RECORDING_QUEUE', err: toAppError(err).message }, 'recording queue entry not updated');
+      logCode(log, 'ERR_RECORDING_QUEUE', { ...line, err: toAppError(err).message }, 'recording queue entry not updated');
     }
     this.#entries.set(entry.recordingSid, updated);
     log.warn({ ...line, status, code: error.code, cause: cause.code, durationMs: ms(started),
@@ -254,7 +255,7 @@ export class RecordingDeliveryQueue implements RecordingStore {
     try {
       await moveToFailed(this.#dirs, entry);
     } catch (err) {
-      log.error({ code: 'ERR_RECORDING_QUEUE', file: entry.file, err: toAppError(err).message }, 'recording not moved to failed/');
+      logCode(log, 'ERR_RECORDING_QUEUE', { file: entry.file, err: toAppError(err).message }, 'recording not moved to failed/');
     }
     if (report) this.#report(entry, 'failed', entry.lastTwilioCode ?? error.twilioCode);
   }
@@ -271,7 +272,7 @@ export class RecordingDeliveryQueue implements RecordingStore {
       ...(authToken === undefined ? {} : { authToken }) },
     { timeoutMs: this.#options.callbackTimeoutMs, signal: this.#stop.signal }).then((outcome) => {
       if (!outcome.ok) {
-        this.#options.log.warn({ code: outcome.error?.code ?? 'ERR_WEBHOOK_HTTP_STATUS', status: outcome.status,
+        logCode(this.#options.log, outcome.error?.code ?? 'ERR_WEBHOOK_HTTP_STATUS', { status: outcome.status,
           url: redactUrl(url), recordingSid: entry.recordingSid }, 'recording status callback failed');
       }
     });

@@ -9,6 +9,7 @@ import { readFile, unlink } from 'node:fs/promises';
 import type { Logger } from 'pino';
 import { AppError, toAppError } from '../../errors.js';
 import { redactUrl, type Params, type WebhookClient } from '../../webhook/index.js';
+import { logCode } from '../../log-code.js';
 
 /** A recording waiting to be delivered. */
 export interface RecordingFile {
@@ -76,7 +77,7 @@ export class HttpPutRecordingStore implements RecordingStore {
     try {
       ({ size, contents } = await readSmallFile(file.path));
     } catch (err) {
-      log.error({ code: 'ERR_CALL_RECORDING_MISSING', file: file.path, err: toAppError(err).message }, 'recording file not found');
+      logCode(log, 'ERR_CALL_RECORDING_MISSING', { file: file.path, err: toAppError(err).message }, 'recording file not found');
       return { delivered: false, error: new AppError('ERR_CALL_RECORDING_MISSING', undefined, { cause: err }) };
     }
     try {
@@ -94,7 +95,7 @@ export class HttpPutRecordingStore implements RecordingStore {
       const cause = toAppError(err);
       const error = new AppError('ERR_CALL_RECORDING_UPLOAD', undefined, { cause });
       const status = 'status' in cause && typeof cause.status === 'number' ? cause.status : undefined;
-      log.error({ url, method: 'PUT', status, durationMs: ms(started), code: error.code, cause: cause.code, file: file.path },
+      logCode(log, error.code, { url, method: 'PUT', status, durationMs: ms(started), cause: cause.code, file: file.path },
         'recording upload failed; the file is kept');
       return { delivered: false, error };
     }

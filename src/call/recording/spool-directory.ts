@@ -15,6 +15,7 @@ import { access, chmod, chown, mkdir, readFile, stat } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import type { Logger } from 'pino';
 import { AppError } from '../../errors.js';
+import { logCode } from '../../log-code.js';
 
 /** What the spool directory is given at start-up. */
 export interface SpoolPermissions {
@@ -42,7 +43,7 @@ export async function prepareSpoolDirectory(dir: string, permissions: SpoolPermi
     if (mayChange && wrongGroup) await chown(dir, before.uid, gid);
     if (mayChange && (wrongMode || wrongGroup)) await chmod(dir, permissions.mode);
   } catch (err) {
-    log.warn({ code: 'ERR_SPOOL_PERMISSIONS', dir, err: (err as Error).message },
+    logCode(log, 'ERR_SPOOL_PERMISSIONS', { dir, err: (err as Error).message },
       'the recording spool directory\'s group or mode could not be set');
   }
   try {
@@ -53,7 +54,7 @@ export async function prepareSpoolDirectory(dir: string, permissions: SpoolPermi
   const after = await stat(dir);
   const mode = octal(after.mode & 0o7777);
   if ((gid !== undefined && after.gid !== gid) || (after.mode & 0o7777) !== permissions.mode) {
-    log.warn({ code: 'ERR_SPOOL_PERMISSIONS', dir, mode, gid: after.gid, wantedMode: octal(permissions.mode),
+    logCode(log, 'ERR_SPOOL_PERMISSIONS', { dir, mode, gid: after.gid, wantedMode: octal(permissions.mode),
       ...(gid !== undefined && { wantedGid: gid }) },
     'the recording spool directory keeps another mode or group than configured: FreeSWITCH may be unable to write recordings');
     return;

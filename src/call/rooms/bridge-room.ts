@@ -13,6 +13,7 @@
 import type { CallContext } from '../call-context.js';
 import { attendConference, kickMember, type MemberStay } from './conference-member.js';
 import type { BridgeLink, BridgeSide } from './queue-store.js';
+import { logCode } from '../../log-code.js';
 
 const SILENCE = 'silence_stream://1';
 
@@ -27,7 +28,7 @@ export async function joinBridgeRoom(ctx: CallContext, room: string, link: Bridg
   const leaveRoom = (): void => {
     if (memberId === undefined) return;
     kickMember(ctx, room, memberId).catch((err: unknown) => {
-      ctx.log.warn({ code: 'ERR_QUEUE_BRIDGE_FAILED', err }, 'could not leave the bridge room');
+      logCode(ctx.log, 'ERR_QUEUE_BRIDGE_FAILED', { err }, 'could not leave the bridge room');
     });
   };
   const offPartner = link.onLeft(otherSide(side), () => {

@@ -10,6 +10,7 @@ import type { ConferenceEvent } from '../../twiml/index.js';
 import { redactUrl, type Params } from '../../webhook/index.js';
 import type { CallContext } from '../call-context.js';
 import type { RoomMember, RoomState } from './conference-registry.js';
+import { logCode } from '../../log-code.js';
 
 /** Twilio's StatusCallbackEvent values this server sends. */
 export type ConferenceStatusEvent =
@@ -54,7 +55,7 @@ export function sendConferenceEvent(ctx: CallContext, state: RoomState, event: C
     ...(ctx.settings.authToken === undefined ? {} : { authToken: ctx.settings.authToken }) })
     .then((outcome) => {
       if (!outcome.ok) {
-        ctx.log.warn({ code: 'ERR_CONFERENCE_CALLBACK', cause: outcome.error?.code, status: outcome.status,
+        logCode(ctx.log, 'ERR_CONFERENCE_CALLBACK', { cause: outcome.error?.code, status: outcome.status,
           url: redactUrl(target.url), event }, 'conference status callback failed');
       }
     });

@@ -16,7 +16,7 @@
  *   absent, or no audio in the document, gives `call.conference.holdMusic`; so does audio whose host the address
  *   check refuses (media-url-guard.ts).
  */
-import { AppError } from '../../errors.js';
+import { AppError, toAppError } from '../../errors.js';
 import type { ConferenceNoun, PlayVerb } from '../../twiml/index.js';
 import type { WaitSource } from './conference-wait.js';
 import { isFreeswitchStream, resolveUrl } from '../../twiml/index.js';
@@ -28,6 +28,7 @@ import { freeswitchPathArg } from '../media/fs-args.js';
 import { kazooMediaUrl } from '../media/kazoo-media.js';
 import { requireMediaUrl } from '../media/media-url-guard.js';
 import { urlPlaybackPath } from '../media/play-path.js';
+import { logCode } from '../../log-code.js';
 
 const SILENCE = 'silence_stream://1';
 const SILENT_HOLD = 'silence_stream://-1';
@@ -100,7 +101,7 @@ export function waitSource(ctx: CallContext, noun: ConferenceNoun): WaitSource {
     return { kind: 'document', url, method: noun.waitMethod };
   } catch (err) {
     if (!(err instanceof AppError)) throw err;
-    ctx.log.warn({ code: 'ERR_CONFERENCE_WAIT_URL', cause: err.code }, 'waitUrl unusable; hold music plays');
+    logCode(ctx.log, 'ERR_CONFERENCE_WAIT_URL', { cause: err.code }, 'waitUrl unusable; hold music plays');
     return hold;
   }
 }
@@ -123,11 +124,11 @@ export async function holdSound(ctx: CallContext, noun: ConferenceNoun): Promise
     const audio = AUDIO_PATH.test(url.pathname) ? await checkedAudioPath(ctx, url)
       : await audioOfDocument(ctx, url, noun.waitMethod);
     if (audio !== undefined) return safe(audio);
-    ctx.log.warn({ code: 'ERR_CONFERENCE_WAIT_URL', url: redactUrl(url) }, 'waitUrl document has no <Play>; hold music plays');
+    logCode(ctx.log, 'ERR_CONFERENCE_WAIT_URL', { url: redactUrl(url) }, 'waitUrl document has no <Play>; hold music plays');
   } catch (err) {
     if (isCallEnded(err)) throw err;
-    const code = err instanceof AppError ? err.code : 'ERR_INTERNAL';
-    ctx.log.warn({ code: 'ERR_CONFERENCE_WAIT_URL', cause: code }, 'waitUrl unusable; hold music plays');
+    const code = toAppError(err).code;
+    logCode(ctx.log, 'ERR_CONFERENCE_WAIT_URL', { cause: code }, 'waitUrl unusable; hold music plays');
   }
   return fallback;
 }

@@ -10,7 +10,7 @@
  * A document that cannot be fetched, or the end of the fetches, falls back to the hold music (ERR_CONFERENCE_WAIT_URL).
  * The documents do not count against `call.maxRequests` and do not move the call's document base.
  */
-import { AppError } from '../../errors.js';
+import { AppError, toAppError } from '../../errors.js';
 import type { HttpMethod, TwimlDocument, Verb } from '../../twiml/index.js';
 import { resolveUrl } from '../../twiml/index.js';
 import { after, onAbort } from '../../util/abort.js';
@@ -21,6 +21,7 @@ import { mediaUrlAllowed } from '../media/media-url-guard.js';
 import { planPrompt, type MediaStep, type PromptPlan } from '../media/prompts.js';
 import type { Navigation } from '../verbs/verb-handler.js';
 import { ttsPath, type MemberAudio } from './member-audio.js';
+import { logCode } from '../../log-code.js';
 
 /** What a waiting member hears. */
 export type WaitSource =
@@ -126,7 +127,7 @@ async function runDocument(ctx: CallContext, audio: MemberAudio, doc: TwimlDocum
 }
 
 function skipped(ctx: CallContext, verb: Verb): void {
-  ctx.log.warn({ code: 'ERR_CONFERENCE_WAIT_VERB', verb: verb.kind, line: verb.position.line },
+  logCode(ctx.log, 'ERR_CONFERENCE_WAIT_VERB', { verb: verb.kind, line: verb.position.line },
     'verb not played to a waiting conference member; skipped');
 }
 
@@ -158,7 +159,7 @@ async function loopDocuments(ctx: CallContext, audio: MemberAudio, docs: WaitDoc
   let next = first;
   for (let fetches = 0; ; fetches++) {
     if (fetches >= ctx.settings.conference.waitUrlMaxFetches) {
-      ctx.log.warn({ code: 'ERR_CONFERENCE_WAIT_URL', fetches }, 'waitUrl requested as often as allowed; hold music plays');
+      logCode(ctx.log, 'ERR_CONFERENCE_WAIT_URL', { fetches }, 'waitUrl requested as often as allowed; hold music plays');
       return holdMusic(ctx, audio, signal);
     }
     const started = performance.now();
@@ -169,7 +170,7 @@ async function loopDocuments(ctx: CallContext, audio: MemberAudio, docs: WaitDoc
     } catch (err) {
       if (signal.aborted) throw signal.reason;
       if (ctx.signal.aborted) throw err;
-      ctx.log.warn({ code: 'ERR_CONFERENCE_WAIT_URL', url: redactUrl(next.url), cause: err instanceof AppError ? err.code : undefined },
+      logCode(ctx.log, 'ERR_CONFERENCE_WAIT_URL', { url: redactUrl(next.url), cause: err instanceof AppError ? err.code : undefined },
         'waitUrl failed; hold music plays');
       return await holdMusic(ctx, audio, signal);
     } finally {
@@ -190,13 +191,13 @@ export async function playWhileWaiting(ctx: CallContext, audio: MemberAudio, sou
   const both = AbortSignal.any([ctx.signal, signal]);
   try {
     if (source.kind === 'audio' && source.url && !(await mediaUrlAllowed(ctx, source.url))) {
-      ctx.log.warn({ code: 'ERR_CONFERENCE_WAIT_URL' }, 'waitUrl audio refused; hold music plays');
+      logCode(ctx.log, 'ERR_CONFERENCE_WAIT_URL', {}, 'waitUrl audio refused; hold music plays');
       await holdMusic(ctx, audio, both);
     } else if (source.kind === 'audio') await loopAudio(ctx, audio, source.path, both);
     else if (source.kind === 'document') await loopDocuments(ctx, audio, { url: source.url, method: source.method, params }, both);
   } catch (err) {
     if (both.aborted) return;
-    const code = err instanceof AppError ? err.code : 'ERR_INTERNAL';
+    const code = toAppError(err).code;
     ctx.log.warn({ code, err: err instanceof Error ? err.message : String(err) }, 'wait audio stopped');
   }
 }

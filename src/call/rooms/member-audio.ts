@@ -19,6 +19,7 @@ import { onAbort } from '../../util/abort.js';
 import { isCallEnded } from '../call-actions.js';
 import type { CallContext } from '../call-context.js';
 import { speechText } from '../media/fs-args.js';
+import { logCode } from '../../log-code.js';
 
 const TTS_PART = /^[A-Za-z0-9_.:-]+$/;
 const PLAIN_PATH = /^[^\s'"\\\u0000-\u001f\u007f-\u009f]+$/;
@@ -83,7 +84,7 @@ export class MemberAudio {
       this.#sent++;
       const reply = await this.#ctx.channel.api(`conference ${this.#room} play ${word} ${this.#memberId}`, { signal: this.#ctx.signal });
       if (!reply.startsWith('+OK')) {
-        log.warn({ code: 'ERR_CONFERENCE_WAIT_PLAY', reply: reply.trim().slice(0, 200) }, 'FreeSWITCH did not play the wait audio');
+        logCode(log, 'ERR_CONFERENCE_WAIT_PLAY', { reply: reply.trim().slice(0, 200) }, 'FreeSWITCH did not play the wait audio');
         return false;
       }
       await done;

@@ -13,10 +13,11 @@
  * `conference` application completes and the call goes on to the Dial's action. {@link MemberExit.end} removes the
  * timer and the DTMF listener and waits for the hup in flight: nothing outlives the member's stay.
  */
-import { AppError } from '../../errors.js';
+import { toAppError } from '../../errors.js';
 import { afterAtLeast } from '../../util/abort.js';
 import type { CallContext } from '../call-context.js';
 import { hupMember } from './conference-member.js';
+import { logCode } from '../../log-code.js';
 
 /** Why the member was taken out. */
 export type ExitReason = 'time-limit' | 'hangup-on-star';
@@ -68,7 +69,7 @@ export class MemberExit {
     this.#ctx.log.info({ room: this.#room, reason }, reason === 'time-limit'
       ? 'Dial timeLimit reached; the member leaves the conference' : '* pressed; the member leaves the conference');
     this.#removing = hupMember(this.#ctx, this.#room, this.#memberId).catch((err: unknown) => {
-      this.#ctx.log.warn({ code: 'ERR_CONFERENCE_LEAVE_FAILED', reason, cause: err instanceof AppError ? err.code : 'ERR_INTERNAL',
+      logCode(this.#ctx.log, 'ERR_CONFERENCE_LEAVE_FAILED', { reason, cause: toAppError(err).code,
         err: err instanceof Error ? err.message : String(err) }, 'could not take the member out of the conference');
     });
   }

@@ -13,6 +13,7 @@
  */
 import type { EslEvent } from '../../esl/index.js';
 import type { Logger } from '../../log.js';
+import { logCode } from '../../log-code.js';
 
 /** The profile FreeSWITCH reports for a room whose profile it did not find. */
 const NO_PROFILE = 'none';
@@ -66,7 +67,7 @@ export class ConferenceProfileChecks {
   memberAdded(profile: string, event: EslEvent, log: Logger): void {
     if (event.header('Conference-Profile-Name') !== NO_PROFILE || profile === NO_PROFILE) return;
     this.#once('ERR_CONFERENCE_PROFILE_MISSING', profile, () => {
-      log.warn({ code: 'ERR_CONFERENCE_PROFILE_MISSING', profile, room: event.header('Conference-Name') },
+      logCode(log, 'ERR_CONFERENCE_PROFILE_MISSING', { profile, room: event.header('Conference-Name') },
         `FreeSWITCH has no conference profile "${profile}": rooms run with mod_conference's built-in settings; ` +
         'install conf/freeswitch/conference-pivot.xml or set call.conference.profile');
     });
@@ -81,7 +82,7 @@ export class ConferenceProfileChecks {
     if (watch === undefined || !ALONE_PROMPT.test(file)) return;
     const profile = event.header('Conference-Profile-Name') ?? '';
     this.#once('ERR_CONFERENCE_ALONE_PROMPT', profile, () => {
-      watch.log.warn({ code: 'ERR_CONFERENCE_ALONE_PROMPT', profile, room, file },
+      logCode(watch.log, 'ERR_CONFERENCE_ALONE_PROMPT', { profile, room, file },
         `conference profile "${profile}" plays the alone prompt to a lone member, which Twilio never plays; ` +
         'use a profile without alone-sound (conf/freeswitch/conference-pivot.xml)');
     });

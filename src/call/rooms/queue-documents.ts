@@ -14,6 +14,7 @@ import type { CallContext } from '../call-context.js';
 import { fetchDocument } from '../fetch-document.js';
 import { runStep } from '../media/prompts.js';
 import { handlerFor, type Navigation, type VerbOutcome } from '../verbs/index.js';
+import { logCode } from '../../log-code.js';
 
 export const WAIT_VERBS: ReadonlySet<Verb['kind']> = new Set(['Say', 'Play', 'Pause', 'Gather', 'Redirect', 'Leave', 'Hangup']);
 export const DEQUEUE_VERBS: ReadonlySet<Verb['kind']> = new Set(['Say', 'Play', 'Pause', 'Redirect']);
@@ -46,7 +47,7 @@ async function runAllowed(ctx: CallContext, doc: TwimlDocument, allowed: Readonl
   for (const verb of doc.verbs) {
     throwIfStopped(ctx);
     if (!allowed.has(verb.kind)) {
-      ctx.log.warn({ code: 'ERR_QUEUE_WAIT_VERB', verb: verb.kind, line: verb.position.line }, 'verb not allowed here; skipped');
+      logCode(ctx.log, 'ERR_QUEUE_WAIT_VERB', { verb: verb.kind, line: verb.position.line }, 'verb not allowed here; skipped');
       continue;
     }
     const handler = handlerFor(verb);
@@ -92,7 +93,7 @@ export async function holdInQueue(ctx: CallContext, plan: HoldPlan): Promise<voi
       doc = await fetchHold(ctx, { ...next, extras: { ...next.extras, ...(await plan.params()) } });
     } catch (err) {
       if (isCallEnded(err) || ctx.signal.aborted) throw err;
-      ctx.log.warn({ code: 'ERR_QUEUE_WAIT_URL', url: redactUrl(next.url), cause: err instanceof AppError ? err.code : undefined },
+      logCode(ctx.log, 'ERR_QUEUE_WAIT_URL', { url: redactUrl(next.url), cause: err instanceof AppError ? err.code : undefined },
         'waitUrl failed; hold music plays');
       next = undefined;
       continue;
@@ -115,7 +116,7 @@ export async function playDequeueDocument(ctx: CallContext, url: URL, method: Ht
       doc = await fetchHold(ctx, next);
     } catch (err) {
       if (isCallEnded(err)) throw err;
-      ctx.log.warn({ code: 'ERR_QUEUE_WAIT_URL', url: redactUrl(next.url) }, 'Queue url failed; connecting without it');
+      logCode(ctx.log, 'ERR_QUEUE_WAIT_URL', { url: redactUrl(next.url) }, 'Queue url failed; connecting without it');
       return;
     }
     const outcome = await runAllowed(ctx, doc, DEQUEUE_VERBS);

@@ -5,7 +5,7 @@
  * `conference <room> stop all <member_id>`; a member that left, or a call that ended, needs no stop. No timer or
  * listener outlives {@link WaitingMember.end}.
  */
-import { AppError } from '../../errors.js';
+import { toAppError } from '../../errors.js';
 import type { RequestExtras } from '../../webhook/index.js';
 import type { CallContext } from '../call-context.js';
 import type { ConferenceRegistry, RoomState } from './conference-registry.js';
@@ -35,7 +35,7 @@ export class WaitingMember {
       this.#stop.abort(new WaitOver('started'));
       ctx.log.info({ room: state.room }, 'conference started; wait audio stopped');
       this.#stopping = this.#audio.stop().catch((err: unknown) => {
-        ctx.log.warn({ code: err instanceof AppError ? err.code : 'ERR_INTERNAL' }, 'could not stop the wait audio');
+        ctx.log.warn({ code: toAppError(err).code }, 'could not stop the wait audio');
       });
     });
     const params: RequestExtras = { extra: [['ConferenceSid', state.conferenceSid], ['FriendlyName', state.friendlyName]] };

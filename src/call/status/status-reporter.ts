@@ -19,6 +19,7 @@ import type { CallIdentity } from '../call-description.js';
 import type { EngineSettings, StatusEvent } from '../engine-settings.js';
 import { finalCallStatus, rfc2822, type CallEnding } from './final-status.js';
 import type { StatusTarget } from './status-target.js';
+import { logCode } from '../../log-code.js';
 
 /** What a reporter is built from. */
 export interface StatusReporterDeps {
@@ -104,7 +105,7 @@ export class StatusReporter {
     const url = redactUrl(target.url);
     for (let attempt = 0; ; attempt++) {
       if (shutdown?.aborted) {
-        log.warn({ code: 'ERR_CALL_STATUS_CALLBACK', cause: 'ERR_SHUTDOWN', url, event, attempts: attempt },
+        logCode(log, 'ERR_CALL_STATUS_CALLBACK', { cause: 'ERR_SHUTDOWN', url, event, attempts: attempt },
           'status callback abandoned: the server has stopped');
         return;
       }
@@ -120,7 +121,7 @@ export class StatusReporter {
       }
       if (shutdown?.aborted) continue;
       if (attempt >= settings.retries) {
-        log.warn({ code: 'ERR_CALL_STATUS_CALLBACK', cause: outcome.error?.code, status: outcome.status, url, event,
+        logCode(log, 'ERR_CALL_STATUS_CALLBACK', { cause: outcome.error?.code, status: outcome.status, url, event,
           attempts: attempt + 1 }, 'status callback failed');
         return;
       }

@@ -7,6 +7,7 @@ import type { Logger } from 'pino';
 import type { ChannelData } from '../../esl/index.js';
 import type { HttpMethod } from '../../twiml/index.js';
 import type { EngineSettings, StatusEvent } from '../engine-settings.js';
+import { logCode } from '../../log-code.js';
 
 export const StatusVariable = {
   Url: 'pivot_status_callback',
@@ -38,7 +39,7 @@ export function statusTargetOf(data: ChannelData, settings: EngineSettings, log:
       if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') throw new Error('not http(s)');
       url = parsed;
     } catch {
-      log.warn({ code: 'ERR_CALL_BAD_URL', variable: StatusVariable.Url }, 'channel variable is not an http(s) URL; ignored');
+      logCode(log, 'ERR_CALL_BAD_URL', { variable: StatusVariable.Url }, 'channel variable is not an http(s) URL; ignored');
     }
   }
   if (url === undefined) return undefined;

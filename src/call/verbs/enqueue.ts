@@ -23,6 +23,7 @@ import { holdInQueue, playDequeueDocument } from '../rooms/queue-documents.js';
 import type { BridgeOffer } from '../rooms/queue-store.js';
 import { queueKey } from '../rooms/room-names.js';
 import { CONTINUE, END, navigate, type VerbHandler, type VerbOutcome } from './verb-handler.js';
+import { logCode } from '../../log-code.js';
 
 type QueueResult = 'bridged' | 'leave' | 'hangup' | 'error' | 'queue-full' | 'system-error';
 
@@ -91,7 +92,7 @@ async function runEnqueue(verb: EnqueueVerb, ctx: CallContext): Promise<VerbOutc
     stop.abort(new TakenSignal());
   });
   if (!queued) {
-    ctx.log.info({ code: 'ERR_QUEUE_FULL', queueSid, maxSize }, 'queue full');
+    logCode(ctx.log, 'ERR_QUEUE_FULL', { queueSid, maxSize }, 'queue full');
     return finish(ctx, verb, 'queue-full', queueSid, 0);
   }
   let left = false;

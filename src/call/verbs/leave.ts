@@ -4,13 +4,14 @@
  */
 import type { LeaveVerb } from '../../twiml/index.js';
 import { CONTINUE, END, type VerbHandler } from './verb-handler.js';
+import { logCode } from '../../log-code.js';
 
 export const leave: VerbHandler<LeaveVerb> = {
   needsAnswer: false,
   async run(verb, ctx) {
     const wait = ctx.state.queueWait;
     if (wait === undefined) {
-      ctx.log.warn({ code: 'ERR_QUEUE_WAIT_VERB', verb: 'Leave', line: verb.position.line }, 'Leave outside a queue; skipped');
+      logCode(ctx.log, 'ERR_QUEUE_WAIT_VERB', { verb: 'Leave', line: verb.position.line }, 'Leave outside a queue; skipped');
       return CONTINUE;
     }
     wait.leave();

@@ -25,6 +25,7 @@ import {
   discardRecording, newRecordingSid, publicUrl, recordingPath, recordingUrl, wavDurationMs,
 } from '../recording/recording-file.js';
 import { CONTINUE, END, navigate, type VerbHandler, type VerbOutcome } from './verb-handler.js';
+import { logCode } from '../../log-code.js';
 
 /** Frames of slack when deciding that a recording stopped by silence held nothing but silence. */
 const SILENCE_SLACK_MS = 100;
@@ -99,7 +100,7 @@ function reportRecordingStatus(ctx: CallContext, verb: RecordVerb, report: Recor
     ...(ctx.settings.authToken === undefined ? {} : { authToken: ctx.settings.authToken }) })
     .then((outcome) => {
       if (!outcome.ok) {
-        ctx.log.warn({ code: outcome.error?.code ?? 'ERR_WEBHOOK_HTTP_STATUS', status: outcome.status,
+        logCode(ctx.log, outcome.error?.code ?? 'ERR_WEBHOOK_HTTP_STATUS', { status: outcome.status,
           url: redactUrl(url) }, 'recording status callback failed');
       }
     });

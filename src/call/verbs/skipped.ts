@@ -14,6 +14,7 @@
 import { resolveUrl, type SkippedVerb } from '../../twiml/index.js';
 import type { Params } from '../../webhook/index.js';
 import { CONTINUE, END, navigate, type VerbHandler, type VerbOutcome } from './verb-handler.js';
+import { logCode } from '../../log-code.js';
 
 /** What a skipped verb adds to its action request, and what happens when it has no action. */
 const OUTCOMES: { readonly [K in SkippedVerb['kind']]: { readonly extra: Params; readonly withoutAction: VerbOutcome; readonly says: string } } = {
@@ -39,7 +40,7 @@ export const skipped: VerbHandler<SkippedVerb> = {
   needsAnswer: false,
   async run(verb, ctx) {
     const outcome = OUTCOMES[verb.kind];
-    ctx.log.warn({ code: 'ERR_TWIML_SKIPPED', verb: verb.kind, line: verb.position.line, action: verb.action !== undefined },
+    logCode(ctx.log, 'ERR_TWIML_SKIPPED', { verb: verb.kind, line: verb.position.line, action: verb.action !== undefined },
       `<${verb.kind}> is not supported: ${outcome.says}`);
     if (verb.action === undefined) return outcome.withoutAction;
     return navigate(resolveUrl(verb.action, ctx.state.document), verb.method, { extra: outcome.extra });

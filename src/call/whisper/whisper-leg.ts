@@ -27,6 +27,7 @@ import { WHISPER_PARENT_VARIABLE } from '../dial/whisper-legs.js';
 import { handlerFor, type Navigation, type VerbOutcome } from '../verbs/index.js';
 import type { LegConnection } from './leg-connection.js';
 import type { WhisperDocument, WhisperTask } from './whisper-registry.js';
+import { logCode } from '../../log-code.js';
 
 /** Verbs a whisper document may use. */
 export const WHISPER_VERBS: ReadonlySet<Verb['kind']> = new Set(['Say', 'Play', 'Pause', 'Gather', 'Redirect', 'Hangup', 'Reject']);
@@ -39,7 +40,7 @@ async function runAllowed(ctx: CallContext, doc: TwimlDocument): Promise<VerbOut
   for (const verb of doc.verbs) {
     if (ctx.signal.aborted) break;
     if (!WHISPER_VERBS.has(verb.kind)) {
-      ctx.log.warn({ code: 'ERR_DIAL_WHISPER_VERB', verb: verb.kind, line: verb.position.line }, 'verb not allowed in a whisper; skipped');
+      logCode(ctx.log, 'ERR_DIAL_WHISPER_VERB', { verb: verb.kind, line: verb.position.line }, 'verb not allowed in a whisper; skipped');
       continue;
     }
     const outcome = await handlerFor(verb).run(verb, ctx);
@@ -53,7 +54,7 @@ async function runDocuments(ctx: CallContext, document: WhisperDocument): Promis
   let next: Navigation = { url: document.url, method: document.method, extras: {} };
   for (;;) {
     if (ctx.state.requests >= ctx.settings.maxRequests) {
-      ctx.log.warn({ code: 'ERR_CALL_REDIRECT_LIMIT', limit: ctx.settings.maxRequests }, 'too many whisper requests');
+      logCode(ctx.log, 'ERR_CALL_REDIRECT_LIMIT', { limit: ctx.settings.maxRequests }, 'too many whisper requests');
       return false;
     }
     let doc: TwimlDocument;
@@ -61,7 +62,7 @@ async function runDocuments(ctx: CallContext, document: WhisperDocument): Promis
       doc = await fetchDocument(ctx, next);
     } catch (err) {
       if (isCallEnded(err)) return false;
-      ctx.log.warn({ code: 'ERR_DIAL_WHISPER_FAILED', cause: toAppError(err).code, url: redactUrl(next.url) },
+      logCode(ctx.log, 'ERR_DIAL_WHISPER_FAILED', { cause: toAppError(err).code, url: redactUrl(next.url) },
         'whisper document failed; the callee is not connected');
       return false;
     }
@@ -111,7 +112,7 @@ async function runWhisper(channel: EslChannel, env: WhisperEnvironment, log: Log
 export async function runWhisperLeg(channel: EslChannel, env: WhisperEnvironment,
   connection: Exclude<LegConnection, { kind: 'call' }>): Promise<void> {
   if (connection.kind === 'stale') {
-    channel.log.warn({ code: 'ERR_DIAL_WHISPER_UNKNOWN', parent: channel.data.variable(WHISPER_PARENT_VARIABLE) },
+    logCode(channel.log, 'ERR_DIAL_WHISPER_UNKNOWN', { parent: channel.data.variable(WHISPER_PARENT_VARIABLE) },
       'a whisper leg this server did not dial; hanging it up');
     await hangupChannel(channel, channel.log, 'NORMAL_CLEARING');
     return;
