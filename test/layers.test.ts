@@ -16,7 +16,7 @@ const ROOT = fileURLToPath(new URL('../../', import.meta.url));
  * src/sim/, src/demo/, src/index.ts...) is above every layer: it may import anything, and no layer imports it.
  */
 const LAYERS: ReadonlyArray<{ readonly layer: string; readonly rank: number; readonly paths: readonly string[] }> = [
-  { layer: 'base', rank: 0, paths: ['src/util/', 'src/errors.ts', 'src/log.ts'] },
+  { layer: 'base', rank: 0, paths: ['src/util/', 'src/errors.ts', 'src/log.ts', 'src/log-code.ts'] },
   { layer: 'config', rank: 1, paths: ['src/config/'] },
   { layer: 'metrics', rank: 1, paths: ['src/metrics/'] },
   { layer: 'esl', rank: 2, paths: ['src/esl/'] },
