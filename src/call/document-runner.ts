@@ -1,0 +1,134 @@
+/**
+ * The one place TwiML documents run: the call's own script, a whisper leg's, the documents of a queued caller
+ * (waitUrl, `<Queue url>`) and of a conference member that waits. Each place describes what it allows as data
+ * (a {@link RunPolicy}) and what happens between documents as a {@link DocumentPlace}; the loops are here only.
+ *
+ * A place whose requests do not count towards `call.maxRequests` runs in a child scope ({@link childScope}): its
+ * documents have their own document base and request count, and the call's are left as they were.
+ */
+import { AppError, toAppError } from '../errors.js';
+import type { TwimlDocument, Verb } from '../twiml/index.js';
+import { redactUrl } from '../webhook/index.js';
+import { ensureAnswered, isCallEnded, throwIfEnded } from './call-actions.js';
+import type { CallContext, CallState } from './call-context.js';
+import { fetchDocument } from './fetch-document.js';
+import { CONTINUE, handlerFor, type Navigation, type VerbHandler, type VerbOutcome, type VerbRegistry } from './verbs/index.js';
+
+/** What a place that runs TwiML allows. */
+export interface RunPolicy {
+  /** The verbs that run here; absent: every verb. */
+  readonly allowed?: ReadonlySet<Verb['kind']>;
+  /** What is logged (warn, with the verb and its line) for a verb that is not allowed; the verb is skipped. */
+  readonly skipped?: { readonly code: string; readonly msg: string };
+  /** Handlers used here in place of the call's own (a waiting conference member hears its prompts through the room). */
+  readonly handlers?: Partial<VerbRegistry>;
+  /**
+   * Whether this place's requests count towards `call.maxRequests` (and move the call's document base). When they
+   * do not, the documents run in a child scope.
+   */
+  readonly countsRequests: boolean;
+}
+
+/** What a place does next: request another document, or stop with its result. */
+export type NextStep<R> = { readonly next: Navigation } | { readonly done: R };
+
+/** How a place goes from one document to the next. */
+export interface DocumentPlace<R> extends RunPolicy {
+  /**
+   * Asked before each request (`fetches` made so far): a result stops the place (a limit was reached). For a place
+   * whose requests count, `call.maxRequests` is checked first (ERR_CALL_REDIRECT_LIMIT, then {@link overLimit}).
+   */
+  beforeRequest?(fetches: number): R | undefined;
+  /** The result when `call.maxRequests` is reached. */
+  readonly overLimit?: R;
+  /** The request actually made for `nav` (a place adds its own parameters). */
+  prepare?(nav: Navigation): Promise<Navigation>;
+  /** When a document cannot be fetched (the call still up): the request to make instead, or the result. */
+  fetchFailed(error: AppError, nav: Navigation): Promise<NextStep<R>>;
+  /** After a document ran (`startedMs`: when it was requested): the next request, or the result. */
+  ran(outcome: VerbOutcome, nav: Navigation, startedMs: number): Promise<NextStep<R>>;
+}
+
+/** The names of the state a child scope keeps for itself. */
+type ScopedKey = 'document' | 'requests';
+
+/**
+ * A view of `ctx` whose document base and request count are its own (starting from the call's), all other state
+ * being the call's: what its documents do to those two is dropped with the scope.
+ */
+export function childScope(ctx: CallContext): CallContext {
+  const own: Pick<CallState, ScopedKey> = { document: ctx.state.document, requests: ctx.state.requests };
+  const scoped = (key: PropertyKey): key is ScopedKey => key === 'document' || key === 'requests';
+  const state = new Proxy(ctx.state, {
+    get: (target, key) => (scoped(key) ? own[key] : Reflect.get(target, key)),
+    set: (target, key, value) => (scoped(key) ? Reflect.set(own, key, value) : Reflect.set(target, key, value)),
+  });
+  return { ...ctx, state };
+}
+
+function handlerOf(verb: Verb, policy: RunPolicy): VerbHandler<Verb> {
+  const own = policy.handlers?.[verb.kind] as VerbHandler<Verb> | undefined;
+  return own ?? handlerFor(verb);
+}
+
+/**
+ * Runs the verbs of `document` in order until one navigates or ends the script (its outcome), answering the call
+ * just before the first verb that needs media; `continue` when the document runs out. Verbs the policy does not
+ * allow are skipped. Throws the call's end (or the reason of the signal of `ctx`) once it has aborted.
+ */
+export async function runDocument(ctx: CallContext, document: TwimlDocument, policy: RunPolicy): Promise<VerbOutcome> {
+  ctx.state.document = document.source;
+  for (const verb of document.verbs) {
+    throwIfEnded(ctx);
+    if (policy.allowed && !policy.allowed.has(verb.kind)) {
+      const skipped = policy.skipped ?? { code: 'ERR_TWIML_SKIPPED', msg: 'verb not allowed here; skipped' };
+      ctx.log.warn({ code: skipped.code, verb: verb.kind, line: verb.position.line }, skipped.msg);
+      continue;
+    }
+    const handler = handlerOf(verb, policy);
+    if (handler.needsAnswer) await ensureAnswered(ctx);
+    ctx.log.debug({ verb: verb.kind, line: verb.position.line }, 'verb');
+    const started = ctx.observer ? performance.now() : 0;
+    try {
+      const outcome = await handler.run(verb, ctx);
+      if (outcome.type !== 'continue') return outcome;
+    } finally {
+      ctx.observer?.verbRun(verb.kind, (performance.now() - started) / 1000);
+    }
+  }
+  return CONTINUE;
+}
+
+/**
+ * Requests and runs documents from `first` on, as `place` says, until it gives its result. Throws when the call
+ * ends (or the signal of `ctx` aborts) while a document is requested or runs.
+ */
+export async function runDocuments<R>(ctx: CallContext, first: Navigation, place: DocumentPlace<R>): Promise<R> {
+  const scope = place.countsRequests ? ctx : childScope(ctx);
+  let next = first;
+  for (let fetches = 0; ; fetches++) {
+    if (place.countsRequests && scope.state.requests >= scope.settings.maxRequests && place.overLimit !== undefined) {
+      scope.log.warn({ code: 'ERR_CALL_REDIRECT_LIMIT', limit: scope.settings.maxRequests, url: redactUrl(next.url) },
+        'too many requests in one call; hanging up');
+      return place.overLimit;
+    }
+    const limited = place.beforeRequest?.(fetches);
+    if (limited !== undefined) return limited;
+    const started = performance.now();
+    const request = place.prepare ? await place.prepare(next) : next;
+    let document: TwimlDocument;
+    try {
+      document = await fetchDocument(scope, request);
+    } catch (err) {
+      if (isCallEnded(err) || scope.signal.aborted) throw err;
+      const step = await place.fetchFailed(toAppError(err), request);
+      if ('done' in step) return step.done;
+      next = step.next;
+      continue;
+    }
+    const outcome = await runDocument(scope, document, place);
+    const step = await place.ran(outcome, request, started);
+    if ('done' in step) return step.done;
+    next = step.next;
+  }
+}
