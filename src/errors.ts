@@ -24,6 +24,7 @@ export const ERROR_CATALOGUE = {
   ERR_CONFIG_RELOAD: { level: 'error', text: 'the configuration could not be reloaded; the running configuration is kept' },
   ERR_ADMIN_LISTEN: { level: 'error', text: 'the admin HTTP server could not listen' },
   ERR_CALL_HANGUP: { level: 'info', text: 'the call was hung up' },
+  ERR_CALL_INTERRUPTED: { level: 'info', text: 'the running document was interrupted from outside the call' },
   ERR_ABORTED: { level: 'debug', text: 'the operation was cancelled by its caller' },
   ERR_SHUTDOWN: { level: 'warn', text: 'the server is shutting down' },
   ERR_NO_CALL_HANDLER: { level: 'error', text: 'no call handler is configured' },
@@ -137,7 +138,8 @@ export class EslError extends AppError {
  */
 export class CallEndedError extends AppError {
   readonly hangupCause: string | undefined;
-  constructor(code: 'ERR_CALL_HANGUP' | 'ERR_ESL_DISCONNECTED' | 'ERR_SHUTDOWN', hangupCause?: string, message?: string) {
+  constructor(code: 'ERR_CALL_HANGUP' | 'ERR_CALL_INTERRUPTED' | 'ERR_ESL_DISCONNECTED' | 'ERR_SHUTDOWN', hangupCause?: string,
+    message?: string) {
     const stackTraceLimit = Error.stackTraceLimit;
     Error.stackTraceLimit = 0;
     super(code, message ?? (hangupCause ? `${ERROR_CATALOGUE[code].text} (${hangupCause})` : undefined));

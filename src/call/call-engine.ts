@@ -38,6 +38,7 @@ import { statusTargetOf } from './status/status-target.js';
 import { classifyConnection } from './whisper/leg-connection.js';
 import { runWhisperLeg } from './whisper/whisper-leg.js';
 import { WhisperRegistry } from './whisper/whisper-registry.js';
+import { CallHandle, type LiveCalls } from './live-calls.js';
 
 /** What the engine is built from. */
 export interface CallEngineDeps {
@@ -57,6 +58,8 @@ export interface CallEngineDeps {
    * same one each time, so that calls in progress stay counted; the handler being built sets its limits.
    */
   readonly limiter?: AccountLimiter;
+  /** Where the calls running their script are registered, so that they can be interrupted from outside; default: nowhere. */
+  readonly calls?: LiveCalls;
   /** Whispers of dialled legs; default: an in-process registry for this handler (a server that rebuilds its handler passes the same one). */
   readonly whispers?: WhisperRegistry;
   /**
@@ -213,7 +216,13 @@ export function createCallHandler(deps: CallEngineDeps): CallHandler {
           hangupRequested: undefined,
         },
       };
-      await runCall(ctx);
+      const handle = new CallHandle(identity.callSid);
+      const unregister = deps.calls?.add(handle);
+      try {
+        await runCall(ctx, handle);
+      } finally {
+        unregister?.();
+      }
     } finally {
       release?.();
       stopWatchingAnswer?.();

@@ -8,10 +8,12 @@
  */
 import { AppError, toAppError } from '../errors.js';
 import type { TwimlDocument, Verb } from '../twiml/index.js';
+import { onAbort } from '../util/abort.js';
 import { redactUrl } from '../webhook/index.js';
 import { ensureAnswered, isCallEnded, throwIfEnded } from './call-actions.js';
 import type { CallContext, CallState } from './call-context.js';
 import { fetchDocument } from './fetch-document.js';
+import type { CallHandle, InterruptedError, Interruption } from './live-calls.js';
 import { CONTINUE, handlerFor, type Navigation, type VerbHandler, type VerbOutcome, type VerbRegistry } from './verbs/index.js';
 
 /** What a place that runs TwiML allows. */
@@ -47,6 +49,11 @@ export interface DocumentPlace<R> extends RunPolicy {
   fetchFailed(error: AppError, nav: Navigation): Promise<NextStep<R>>;
   /** After a document ran (`startedMs`: when it was requested): the next request, or the result. */
   ran(outcome: VerbOutcome, nav: Navigation, startedMs: number): Promise<NextStep<R>>;
+  /**
+   * The call's interruption point (live-calls.ts), opened around each document, and the result when an
+   * interruption ends the call. Absent: the place cannot be interrupted on its own (it is part of a verb).
+   */
+  readonly interrupts?: { readonly handle: CallHandle; readonly hangup: R };
 }
 
 /** The names of the state a child scope keeps for itself. */
@@ -100,6 +107,27 @@ export async function runDocument(ctx: CallContext, document: TwimlDocument, pol
 }
 
 /**
+ * Stops the channel's media (and drops its queued applications) as soon as `point` is interrupted, so that a verb
+ * waiting on an application ends now; returns the function that stops watching.
+ */
+function breakOnInterrupt(ctx: CallContext, point: AbortSignal | undefined): { stop(): void; broken(): Promise<void> } {
+  let breaking: Promise<void> | undefined;
+  const off = onAbort(point, () => {
+    breaking = ctx.channel.breakMedia(true).catch((err: unknown) => {
+      if (!isCallEnded(err)) ctx.log.warn({ code: toAppError(err).code }, 'could not stop the media of an interrupted document');
+    });
+  });
+  return { stop: off, broken: async () => breaking };
+}
+
+/** After an interruption, once the media is stopped: where the call goes. */
+function interruptedTo(ctx: CallContext, point: AbortSignal): Interruption {
+  const { next } = point.reason as InterruptedError;
+  ctx.log.info({ code: 'ERR_CALL_INTERRUPTED', next: next === 'hangup' ? next : redactUrl(next.url) }, 'document interrupted');
+  return next;
+}
+
+/**
  * Requests and runs documents from `first` on, as `place` says, until it gives its result. Throws when the call
  * ends (or the signal of `ctx` aborts) while a document is requested or runs.
  */
@@ -115,18 +143,38 @@ export async function runDocuments<R>(ctx: CallContext, first: Navigation, place
     const limited = place.beforeRequest?.(fetches);
     if (limited !== undefined) return limited;
     const started = performance.now();
-    const request = place.prepare ? await place.prepare(next) : next;
-    let document: TwimlDocument;
+    const point = place.interrupts?.handle.open();
+    const current = point ? { ...scope, signal: AbortSignal.any([scope.signal, point]) } : scope;
+    const media = breakOnInterrupt(scope, point);
+    let request = next;
+    let document: TwimlDocument | undefined;
+    let outcome: VerbOutcome | undefined;
+    let failure: unknown;
     try {
-      document = await fetchDocument(scope, request);
+      request = place.prepare ? await place.prepare(next) : next;
+      document = await fetchDocument(current, request);
+      outcome = await runDocument(current, document, place);
     } catch (err) {
-      if (isCallEnded(err) || scope.signal.aborted) throw err;
-      const step = await place.fetchFailed(toAppError(err), request);
+      failure = err;
+    } finally {
+      place.interrupts?.handle.close();
+      media.stop();
+    }
+    // An interrupted verb may end as on a hangup, or return: either way the call goes where the interruption says.
+    if (point?.aborted && !scope.signal.aborted) {
+      await media.broken();
+      const to = interruptedTo(scope, point);
+      if (to === 'hangup') return place.interrupts!.hangup;
+      next = { url: to.url, method: to.method, extras: {} };
+      continue;
+    }
+    if (outcome === undefined) {
+      if (document !== undefined || isCallEnded(failure) || scope.signal.aborted) throw failure;
+      const step = await place.fetchFailed(toAppError(failure), request);
       if ('done' in step) return step.done;
       next = step.next;
       continue;
     }
-    const outcome = await runDocument(scope, document, place);
     const step = await place.ran(outcome, request, started);
     if ('done' in step) return step.done;
     next = step.next;

@@ -14,6 +14,7 @@ import { hangupCall, isCallEnded } from './call-actions.js';
 import type { CallContext } from './call-context.js';
 import { runDocuments, type DocumentPlace } from './document-runner.js';
 import { failCall } from './fail-call.js';
+import { CallHandle } from './live-calls.js';
 import type { Navigation } from './verbs/index.js';
 
 /** Twilio's numbers for a failure when the error has none of its own: retrieval (11200) or document (12100). */
@@ -33,10 +34,11 @@ function fallbackFor(ctx: CallContext, error: AppError, failed: Navigation): Nav
 }
 
 /** Where the call's own documents run: every verb, every request counted; the fallback URL once on a failure. */
-function callPlace(ctx: CallContext): DocumentPlace<'hangup' | 'failed'> {
+function callPlace(ctx: CallContext, handle: CallHandle): DocumentPlace<'hangup' | 'failed'> {
   return {
     countsRequests: true,
     overLimit: 'hangup',
+    interrupts: { handle, hangup: 'hangup' },
     async fetchFailed(error, failed) {
       const fallback = fallbackFor(ctx, error, failed);
       if (fallback) return { next: fallback };
@@ -49,11 +51,14 @@ function callPlace(ctx: CallContext): DocumentPlace<'hangup' | 'failed'> {
   };
 }
 
-/** Runs the call's script from its first document to the end of the call. Never throws. */
-export async function runCall(ctx: CallContext): Promise<void> {
+/**
+ * Runs the call's script from its first document to the end of the call; `handle` interrupts the running document
+ * from outside (live-calls.ts). Never throws.
+ */
+export async function runCall(ctx: CallContext, handle = new CallHandle(ctx.identity.callSid)): Promise<void> {
   const first: Navigation = { url: ctx.source.voiceUrl, method: ctx.source.method, extras: {} };
   try {
-    const end = await runDocuments(ctx, first, callPlace(ctx));
+    const end = await runDocuments(ctx, first, callPlace(ctx, handle));
     if (end === 'hangup') await hangupCall(ctx, HangupCause.NormalClearing);
   } catch (err) {
     if (isCallEnded(err)) {
