@@ -82,6 +82,14 @@ describe('engine: interrupting a live call from outside its script', () => {
     assert.equal(e.web.to('/enqueued').length, 0);
   });
 
+  it('Dial bridged: the callee is hung up; the Dial action is not requested', async () => {
+    e.web.route('/voice', twiml('<Dial action="/dialed"><Number>5551234</Number></Dial>'));
+    const call = e.call({ bridge: [{ match: '5551234', outcome: { type: 'answer', hangupAfterMs: 3_600_000 } }] });
+    await redirectDuring(call, 'bridge',
+      eventually(() => call.channel.vars.get('signal_bond') !== undefined, 3000, 'the callee to answer'));
+    assert.equal(e.web.to('/dialed').length, 0);
+  });
+
   it('while the document is requested: the request is dropped and the new one made', async () => {
     e.web.route('/voice', { hang: true });
     const call = e.call();
