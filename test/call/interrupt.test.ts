@@ -90,6 +90,15 @@ describe('engine: interrupting a live call from outside its script', () => {
     assert.equal(e.web.to('/dialed').length, 0);
   });
 
+  it('Dial Conference: the member leaves the room; the Dial action is not requested', async () => {
+    e.web.route('/status', { status: 204, body: '', contentType: null });
+    e.web.route('/voice', twiml('<Dial action="/dialed"><Conference statusCallback="/status" statusCallbackEvent="join">' +
+      'room1</Conference></Dial>'));
+    const call = e.call({ variables: { 'ecallmgr_Account-ID': 'acct0001' } });
+    await redirectDuring(call, 'conference', eventually(() => e.web.to('/status').length > 0, 3000, 'the member to join'));
+    assert.equal(e.web.to('/dialed').length, 0);
+  });
+
   it('while the document is requested: the request is dropped and the new one made', async () => {
     e.web.route('/voice', { hang: true });
     const call = e.call();
