@@ -115,11 +115,16 @@ describe('engine: interrupting a live call from outside its script', () => {
     assert.equal(e.web.requests.length, 1);
   });
 
-  it('Redirect and Hangup run to their end at once: between documents nothing is interrupted', async () => {
-    e.web.route('/voice', twiml('<Hangup/>'));
+  it('Redirect, then hangup while its document is requested: the call ends; its handle then does nothing', async () => {
+    e.web.route('/voice', twiml('<Redirect>/slow</Redirect>'));
+    e.web.route('/slow', { hang: true });
     const call = e.call();
+    await eventually(() => e.web.to('/slow').length > 0, 3000, 'the redirect to be requested');
+    const handle = e.calls.get(call.uuid);
+    assert.equal(handle?.interrupt('hangup'), true);
     await e.finish(call);
-    assert.equal(e.calls.get(call.uuid), undefined);
+    assert.equal((await call.ended).hangupCause, 'NORMAL_CLEARING');
+    assert.equal(handle?.interrupt({ url: new URL(e.web.url('/voice')), method: 'POST' }), false);
     assert.equal(e.calls.size, 0);
   });
 });
