@@ -82,6 +82,15 @@ describe('engine: interrupting a live call from outside its script', () => {
     assert.equal(e.web.to('/enqueued').length, 0);
   });
 
+  it('Dial ringing: the ringing leg is hung up; the Dial action is not requested', async () => {
+    e.web.route('/voice', twiml('<Dial action="/dialed" timeout="600"><Number>5551234</Number></Dial>'));
+    const call = e.call({ bridge: [{ match: '5551234', outcome: { type: 'answer', afterMs: 3_600_000 } }] });
+    await redirectDuring(call, 'bridge',
+      eventually(() => call.channel.vars.get('originate_signal_bond') !== undefined, 3000, 'the callee to ring'));
+    assert.equal(call.channel.vars.get('originate_disposition'), 'NORMAL_CLEARING', 'the leg was hung up, not timed out');
+    assert.equal(e.web.to('/dialed').length, 0);
+  });
+
   it('Dial bridged: the callee is hung up; the Dial action is not requested', async () => {
     e.web.route('/voice', twiml('<Dial action="/dialed"><Number>5551234</Number></Dial>'));
     const call = e.call({ bridge: [{ match: '5551234', outcome: { type: 'answer', hangupAfterMs: 3_600_000 } }] });
