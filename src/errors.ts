@@ -50,6 +50,8 @@ export const ERROR_CATALOGUE = {
     action: 'Free the admin port, or change the admin host and port in the configuration.' },
   ERR_CALL_HANGUP: { level: 'info', text: 'the call was hung up',
     action: 'Nothing: it is the signal that stops the work of an ended call, never logged as a failure; the end is logged at info with an `outcome` (`hangup`) and no code.' },
+  ERR_CALL_INTERRUPTED: { level: 'info', text: 'the running document was interrupted from outside the call',
+    action: 'Nothing: the call goes on with the document it was sent to, or ends as asked.' },
   ERR_ABORTED: { level: 'debug', text: 'the operation was cancelled by its caller',
     action: 'Nothing: an operation was cancelled on purpose.' },
   ERR_SHUTDOWN: { level: 'warn', text: 'the server is shutting down',
@@ -240,7 +242,8 @@ export class EslError extends AppError {
  */
 export class CallEndedError extends AppError {
   readonly hangupCause: string | undefined;
-  constructor(code: 'ERR_CALL_HANGUP' | 'ERR_ESL_DISCONNECTED' | 'ERR_SHUTDOWN', hangupCause?: string, message?: string) {
+  constructor(code: 'ERR_CALL_HANGUP' | 'ERR_CALL_INTERRUPTED' | 'ERR_ESL_DISCONNECTED' | 'ERR_SHUTDOWN', hangupCause?: string,
+    message?: string) {
     const stackTraceLimit = Error.stackTraceLimit;
     Error.stackTraceLimit = 0;
     super(code, message ?? (hangupCause ? `${ERROR_CATALOGUE[code].text} (${hangupCause})` : undefined));

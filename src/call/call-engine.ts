@@ -34,6 +34,7 @@ import { classifyConnection } from './whisper/leg-connection.js';
 import { runWhisperLeg } from './whisper/whisper-leg.js';
 import { WhisperRegistry } from './whisper/whisper-registry.js';
 import { logCode } from '../log-code.js';
+import { CallHandle, type LiveCalls } from './live-calls.js';
 
 /** What the engine is built from. */
 export interface CallEngineDeps {
@@ -53,6 +54,8 @@ export interface CallEngineDeps {
    * same one each time, so that calls in progress stay counted; the handler being built sets its limits.
    */
   readonly limiter?: AccountLimiter;
+  /** Where the calls running their script are registered, so that they can be interrupted from outside; default: nowhere. */
+  readonly calls?: LiveCalls;
   /** Whispers of dialled legs; default: an in-process registry for this handler (a server that rebuilds its handler passes the same one). */
   readonly whispers?: WhisperRegistry;
   /**
@@ -80,6 +83,7 @@ interface Engine {
   readonly addresses: AddressChecker;
   readonly observer: Observer | undefined;
   readonly shutdown: AbortSignal | undefined;
+  readonly calls: LiveCalls | undefined;
 }
 
 /**
@@ -121,6 +125,7 @@ function buildEngine(deps: CallEngineDeps): Engine {
     addresses: deps.addresses ?? createAddressChecker(deps.config),
     observer: deps.observer,
     shutdown: deps.shutdown,
+    calls: deps.calls,
   };
 }
 
@@ -152,7 +157,13 @@ async function runInboundCall(channel: EslChannel, engine: Engine): Promise<void
     const source = await sourceOrRefuse(channel, call);
     if (!source) return;
     ctx = callContext(channel, call, engine, source);
-    await runCall(ctx);
+    const handle = new CallHandle(call.identity.callSid);
+    const unregister = engine.calls?.add(handle);
+    try {
+      await runCall(ctx, handle);
+    } finally {
+      unregister?.();
+    }
   } finally {
     release?.();
     status?.completed(ctx);

@@ -9,6 +9,7 @@ import { classifyContentType, parseTwiml, type TwimlDocument } from '../twiml/in
 import { redactUrl } from '../webhook/index.js';
 import { isCallEnded, requestParams } from './call-actions.js';
 import type { CallContext } from './call-context.js';
+import { wasInterrupted } from './live-calls.js';
 import type { Navigation } from './verbs/verb-handler.js';
 import { logCode } from '../log-code.js';
 
@@ -60,6 +61,11 @@ export async function fetchDocument(ctx: CallContext, nav: Navigation): Promise<
  * CallStatus=completed. The reply is not run; the request has its own time limit since the call's signal is over.
  */
 export async function requestAfterHangup(ctx: CallContext, nav: Navigation): Promise<void> {
+  if (wasInterrupted(ctx.signal)) {
+    // The call is up and goes on elsewhere: what the interrupted verb would have reported is not requested.
+    ctx.log.info({ url: redactUrl(nav.url) }, 'verb interrupted; its action is not requested');
+    return;
+  }
   if (ctx.state.requests >= ctx.settings.maxRequests) {
     logCode(ctx.log, 'ERR_CALL_REDIRECT_LIMIT', { url: redactUrl(nav.url) }, 'request limit reached; final request not made');
     return;

@@ -9,6 +9,7 @@ export { compileSettings, type EngineSettings } from './engine-settings.js';
 export { RecordingDeliveryQueue, type RecordingQueueOptions } from './recording/recording-queue.js';
 export { HttpPutRecordingStore, type DeliveryResult, type RecordingFile, type RecordingStatusCallback, type RecordingStore } from './recording/recording-store.js';
 export { runCall } from './run-call.js';
+export { CallHandle, InterruptedError, LiveCalls, type Interruption } from './live-calls.js';
 export { VERBS, type VerbHandler, type VerbOutcome, type VerbRegistry } from './verbs/index.js';
 export { AccountLimiter } from './account-limiter.js';
 export { createRoomServices, type RoomServices } from './rooms/room-services.js';

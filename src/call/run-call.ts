@@ -12,9 +12,9 @@ import { type AppError, toAppError } from '../errors.js';
 import { redactUrl } from '../webhook/index.js';
 import { hangupCall, isCallEnded } from './call-actions.js';
 import type { CallContext } from './call-context.js';
-import { executeDocument } from './execute-document.js';
+import { runDocuments, type DocumentPlace } from './document-runner.js';
 import { failCall } from './fail-call.js';
-import { fetchDocument } from './fetch-document.js';
+import { CallHandle } from './live-calls.js';
 import type { Navigation } from './verbs/index.js';
 import { logCode } from '../log-code.js';
 
@@ -34,35 +34,33 @@ function fallbackFor(ctx: CallContext, error: AppError, failed: Navigation): Nav
   return { url, method: 'POST', extras: { ...failed.extras, extra } };
 }
 
-/** Runs the call's script from its first document to the end of the call. Never throws. */
-export async function runCall(ctx: CallContext): Promise<void> {
-  let next: Navigation = { url: ctx.source.voiceUrl, method: ctx.source.method, extras: {} };
+/** Where the call's own documents run: every verb, every request counted; the fallback URL once on a failure. */
+function callPlace(ctx: CallContext, handle: CallHandle): DocumentPlace<'hangup' | 'failed'> {
+  return {
+    countsRequests: true,
+    overLimit: 'hangup',
+    interrupts: { handle, hangup: 'hangup' },
+    async fetchFailed(error, failed) {
+      const fallback = fallbackFor(ctx, error, failed);
+      if (fallback) return { next: fallback };
+      await failCall(ctx, error);
+      return { done: 'failed' };
+    },
+    async ran(outcome) {
+      return outcome.type === 'navigate' ? { next: outcome } : { done: 'hangup' };
+    },
+  };
+}
+
+/**
+ * Runs the call's script from its first document to the end of the call; `handle` interrupts the running document
+ * from outside (live-calls.ts). Never throws.
+ */
+export async function runCall(ctx: CallContext, handle = new CallHandle(ctx.identity.callSid)): Promise<void> {
+  const first: Navigation = { url: ctx.source.voiceUrl, method: ctx.source.method, extras: {} };
   try {
-    for (;;) {
-      if (ctx.state.requests >= ctx.settings.maxRequests) {
-        logCode(ctx.log, 'ERR_CALL_REDIRECT_LIMIT', { limit: ctx.settings.maxRequests, url: redactUrl(next.url) },
-          'too many requests in one call; hanging up');
-        break;
-      }
-      let document;
-      try {
-        document = await fetchDocument(ctx, next);
-      } catch (err) {
-        if (isCallEnded(err)) throw err;
-        const error = toAppError(err);
-        const fallback = fallbackFor(ctx, error, next);
-        if (fallback) {
-          next = fallback;
-          continue;
-        }
-        await failCall(ctx, error);
-        return;
-      }
-      const outcome = await executeDocument(ctx, document);
-      if (outcome.type !== 'navigate') break;
-      next = outcome;
-    }
-    await hangupCall(ctx, HangupCause.NormalClearing);
+    const end = await runDocuments(ctx, first, callPlace(ctx, handle));
+    if (end === 'hangup') await hangupCall(ctx, HangupCause.NormalClearing);
   } catch (err) {
     if (isCallEnded(err)) {
       ctx.log.info({ ...callEndFields(err), hangupCause: err.hangupCause }, 'call ended during its script');

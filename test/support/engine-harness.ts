@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Agent } from 'undici';
 import type { LookupAddress } from 'node:dns';
-import { createCallHandler, type RecordingStore } from '../../src/call/index.js';
+import { createCallHandler, LiveCalls, type RecordingStore } from '../../src/call/index.js';
 import { createRoomServices, type RoomServices } from '../../src/call/rooms/room-services.js';
 import { loadConfig, type Config } from '../../src/config/index.js';
 import { FsSimulator, type SimCallOptions, type SimulatedCall } from '../../src/sim/index.js';
@@ -27,6 +27,8 @@ export interface EngineHarness {
   readonly spoolDir: string;
   /** The server's conference rooms and queues. */
   readonly rooms: RoomServices;
+  /** The calls running their script, to interrupt them from a test. */
+  readonly calls: LiveCalls;
   /** Places a call whose pivot_voice_url is `/voice` on the web server unless `variables` say otherwise. */
   call(options?: Partial<Omit<SimCallOptions, 'host' | 'port'>>): SimulatedCall;
   /** Waits for the call to end and checks that nothing is left: no call, no pending operation, no listener. */
@@ -70,13 +72,14 @@ export async function startEngine(options: EngineOptions = {}): Promise<EngineHa
   const webhook = createWebhookClient(config, dispatcher);
   const recordings = options.recordings?.(config, webhook);
   const lifetime = new AbortController();
-  const handler = createCallHandler({ config, webhook, timeScale, rooms, addresses, shutdown: lifetime.signal,
+  const calls = new LiveCalls();
+  const handler = createCallHandler({ config, webhook, timeScale, rooms, addresses, calls, shutdown: lifetime.signal,
     ...(recordings && { recordings }) });
   const h = await startServer(handler, options.esl ?? {});
   const sim = new FsSimulator({ timeScale, ...options.sim });
   const web = await TwimlServer.start();
   return {
-    h, sim, web, config, spoolDir, rooms,
+    h, sim, web, config, spoolDir, rooms, calls,
     call(callOptions = {}) {
       return sim.call({
         host: '127.0.0.1',

@@ -13,11 +13,13 @@
  *   (durations.ts).
  */
 import type { DialVerb, RingNoun } from '../../twiml/index.js';
-import { AppError } from '../../errors.js';
+import { AppError, toAppError } from '../../errors.js';
 import type { ExecuteResult } from '../../esl/index.js';
+import { onAbort } from '../../util/abort.js';
 import { isCallEnded } from '../call-actions.js';
 import type { CallContext } from '../call-context.js';
 import { bridgedAtUs, eventTimeUs, wholeSeconds } from '../durations.js';
+import { wasInterrupted } from '../live-calls.js';
 import { dialLegs, type DialLeg, type VarList } from './dial-legs.js';
 import type { DialOutcome } from './dial-outcome.js';
 import { deliverDialRecording, startDialRecording, stopDialRecording } from './dial-recording.js';
@@ -79,8 +81,15 @@ function originateVars(verb: DialVerb, callerId: string | undefined, tone: strin
   return vars;
 }
 
+/** Hangs up the legs of a Dial, ringing or bridged (a leg already gone is not an error). */
+async function hangUpLegs(ctx: CallContext, legs: readonly DialLeg[]): Promise<void> {
+  await Promise.all(legs.map((leg) => ctx.channel.api(`uuid_kill ${leg.uuid} NORMAL_CLEARING`).catch((err: unknown) => {
+    ctx.log.debug({ leg: leg.uuid, err: toAppError(err).message }, 'leg not hung up (gone already)');
+  })));
+}
+
 /** Runs the bridge and watches its events, with the time limit running while it is bridged; never throws for a hangup. */
-async function bridge(arg: string, ctx: CallContext, callbacks: LegCallbacks, limit: BridgeTimeLimit)
+async function bridge(arg: string, ctx: CallContext, legs: readonly DialLeg[], callbacks: LegCallbacks, limit: BridgeTimeLimit)
   : Promise<{ completion: ExecuteResult | undefined; watch: BridgeWatch }> {
   const watch: BridgeWatch = { bridgedUuid: undefined, bridgedAtUs: undefined, endedAtUs: undefined };
   const ended = (atUs: number | undefined): void => {
@@ -98,6 +107,10 @@ async function bridge(arg: string, ctx: CallContext, callbacks: LegCallbacks, li
     ctx.channel.on('unbridge', ({ event }) => ended(eventTimeUs(event))),
     ctx.channel.on('hangup', ({ event }) => { if (watch.bridgedUuid !== undefined) ended(eventTimeUs(event)); }),
   ];
+  // An interrupted document (the call still up) ends the Dial: its legs are hung up, so the bridge returns.
+  offs.push(onAbort(ctx.signal, () => {
+    if (wasInterrupted(ctx.signal)) void hangUpLegs(ctx, legs);
+  }));
   let completion: ExecuteResult | undefined;
   try {
     completion = await ctx.channel.execute('bridge', arg, { completeAfterHangup: true });
@@ -131,7 +144,7 @@ export async function ringNouns(verb: DialVerb, nouns: readonly RingNoun[], ctx:
   const whispers = registerWhispers(ctx, legs, callerId ?? ctx.identity.from, (uuid) => callbacks.answered(uuid));
   let bridged: Awaited<ReturnType<typeof bridge>>;
   try {
-    bridged = await bridge(dialString(originateVars(verb, callerId, tone, legs, ctx), legs), ctx, callbacks,
+    bridged = await bridge(dialString(originateVars(verb, callerId, tone, legs, ctx), legs), ctx, legs, callbacks,
       new BridgeTimeLimit(ctx, verb.timeLimit));
   } finally {
     for (const leg of legs) ctx.whispers?.remove(leg.uuid);

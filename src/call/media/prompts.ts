@@ -18,6 +18,8 @@ export interface MediaStep {
   readonly arg: string;
   /** The customer URL FreeSWITCH fetches for this step: its host is checked before the step runs. */
   readonly url?: URL;
+  /** What a `speak` step says, for players that render it another way (a conference member hears a tts:// path). */
+  readonly speech?: { readonly engine: string; readonly voice: string; readonly text: string };
 }
 
 /** The steps of one prompt. */
@@ -32,7 +34,7 @@ export interface PromptPlan {
 /** Top-level verbs pause with `sleep` (FreeSWITCH keeps media and leaves DTMF queued); Gather prompts with silence. */
 export type PromptMode = 'verb' | 'gather';
 
-/** A run of an endless loop shorter than this (scaled) means the media did not play: the loop stops. */
+/** A run of an endless loop shorter than this (call time) means the media did not play: the loop stops. */
 const MIN_ENDLESS_RUN_MS = 500;
 
 function repeat(ctx: CallContext, loop: number): { times: number; endless: boolean } {
@@ -45,7 +47,8 @@ function planSay(ctx: CallContext, say: SayVerb): PromptPlan | undefined {
   if (tts.fallback) {
     logCode(ctx.log, 'ERR_CALL_VOICE_UNMAPPED', { voice: say.voice, language: say.language }, 'no voice mapping; default voice used');
   }
-  const step: MediaStep = { app: 'speak', arg: speakArg(tts.engine, tts.voice, say.text, ctx.settings.maxTextLength) };
+  const step: MediaStep = { app: 'speak', arg: speakArg(tts.engine, tts.voice, say.text, ctx.settings.maxTextLength),
+    speech: { engine: tts.engine, voice: tts.voice, text: say.text } };
   return { once: [], repeated: step, ...repeat(ctx, say.loop) };
 }
 
@@ -117,31 +120,35 @@ export async function runStep(ctx: CallContext, step: MediaStep): Promise<boolea
 /** Hooks a caller of {@link runPlan} can give. */
 export interface PlanControl {
   /** Asked before each step: true skips the rest (a Gather stops its prompts on input). */
-  shouldStop(): boolean;
+  shouldStop?(): boolean;
   /** Called when a step is sent to FreeSWITCH and when it has completed. */
   onStep?(phase: 'sent' | 'done'): void;
+  /** Plays one step; false stops the plan. Default: the step as an application on the call's channel ({@link runStep}). */
+  play?(step: MediaStep): Promise<boolean>;
+  /** A run of an endless loop shorter than this (call time) stops the loop. Default 500 ms. */
+  minEndlessRunMs?: number;
 }
 
-const NEVER_STOP: PlanControl = { shouldStop: () => false };
-
-/** Runs a plan's steps in order. */
-export async function runPlan(ctx: CallContext, plan: PromptPlan, control: PlanControl = NEVER_STOP): Promise<void> {
+/** Runs a plan's steps in order: the steps run once, then the repeated one, until a step does not play. */
+export async function runPlan(ctx: CallContext, plan: PromptPlan, control: PlanControl = {}): Promise<void> {
+  const play = control.play ?? ((step: MediaStep) => runStep(ctx, step));
   const run = async (step: MediaStep): Promise<boolean> => {
     control.onStep?.('sent');
     try {
-      return await runStep(ctx, step);
+      return await play(step);
     } finally {
       control.onStep?.('done');
     }
   };
+  const stopped = (): boolean => control.shouldStop?.() ?? false;
   for (const step of plan.once) {
-    if (control.shouldStop()) return;
+    if (stopped()) return;
     if (!(await run(step))) return;
   }
   if (!plan.repeated) return;
-  const minRunMs = MIN_ENDLESS_RUN_MS * ctx.settings.timeScale;
+  const minRunMs = (control.minEndlessRunMs ?? MIN_ENDLESS_RUN_MS) * ctx.settings.timeScale;
   for (let i = 0; i < plan.times; i++) {
-    if (control.shouldStop()) return;
+    if (stopped()) return;
     const started = performance.now();
     if (!(await run(plan.repeated))) return;
     if (plan.endless && performance.now() - started < minRunMs) {

@@ -23,6 +23,7 @@ import { isFreeswitchStream, resolveUrl } from '../../twiml/index.js';
 import { redactUrl } from '../../webhook/index.js';
 import { isCallEnded } from '../call-actions.js';
 import type { CallContext } from '../call-context.js';
+import { childScope } from '../document-runner.js';
 import { fetchDocument } from '../fetch-document.js';
 import { freeswitchPathArg } from '../media/fs-args.js';
 import { kazooMediaUrl } from '../media/kazoo-media.js';
@@ -73,20 +74,14 @@ async function playPath(ctx: CallContext, play: PlayVerb, base: URL): Promise<st
   return checkedAudioPath(ctx, resolveUrl(play.url, base));
 }
 
+/** The first `<Play>` of a hold document, fetched in a child scope: it does not count against the call's request limit. */
 async function audioOfDocument(ctx: CallContext, url: URL, method: ConferenceNoun['waitMethod']): Promise<string | undefined> {
-  const requests = ctx.state.requests;
-  const document = ctx.state.document;
-  try {
-    const doc = await fetchDocument(ctx, { url, method, extras: {} });
-    for (const verb of doc.verbs) {
-      if (verb.kind === 'Play') return await playPath(ctx, verb, doc.source);
-    }
-    return undefined;
-  } finally {
-    // Hold documents do not count against the call's request limit, and do not move its document base.
-    ctx.state.requests = requests;
-    ctx.state.document = document;
+  const scope = childScope(ctx);
+  const doc = await fetchDocument(scope, { url, method, extras: {} });
+  for (const verb of doc.verbs) {
+    if (verb.kind === 'Play') return playPath(scope, verb, doc.source);
   }
+  return undefined;
 }
 
 /** What a member that waits for the conference to start hears (see conference-wait.ts). */

@@ -11,15 +11,15 @@
  * The documents do not count against `call.maxRequests` and do not move the call's document base.
  */
 import { AppError, toAppError } from '../../errors.js';
-import type { HttpMethod, TwimlDocument, Verb } from '../../twiml/index.js';
+import type { HttpMethod, PauseVerb, PlayVerb, RedirectVerb, SayVerb, Verb } from '../../twiml/index.js';
 import { resolveUrl } from '../../twiml/index.js';
 import { after, onAbort } from '../../util/abort.js';
 import { redactUrl, type RequestExtras } from '../../webhook/index.js';
 import type { CallContext } from '../call-context.js';
-import { fetchDocument } from '../fetch-document.js';
+import { runDocuments, type DocumentPlace } from '../document-runner.js';
 import { mediaUrlAllowed } from '../media/media-url-guard.js';
-import { planPrompt, type MediaStep, type PromptPlan } from '../media/prompts.js';
-import type { Navigation } from '../verbs/verb-handler.js';
+import { planPrompt, runPlan, type MediaStep } from '../media/prompts.js';
+import { CONTINUE, navigate, type Navigation, type VerbHandler } from '../verbs/verb-handler.js';
 import { ttsPath, type MemberAudio } from './member-audio.js';
 import { logCode } from '../../log-code.js';
 
@@ -61,28 +61,28 @@ function callMs(ctx: CallContext, since: number): number {
 }
 
 /** Plays one step to the member; false when it could not play or was refused (the prompt's loop stops). */
-async function runStep(ctx: CallContext, audio: MemberAudio, step: MediaStep, signal: AbortSignal): Promise<boolean> {
+async function playStep(ctx: CallContext, audio: MemberAudio, step: MediaStep): Promise<boolean> {
   try {
-    return await playStep(ctx, audio, step, signal);
+    return await playToMember(ctx, audio, step);
   } catch (err) {
-    if (!(err instanceof AppError) || err.code !== 'ERR_CALL_MEDIA_REFUSED' || signal.aborted) throw err;
+    if (!(err instanceof AppError) || err.code !== 'ERR_CALL_MEDIA_REFUSED' || ctx.signal.aborted) throw err;
     ctx.log.warn({ code: err.code, app: step.app, err: err.message }, 'wait audio refused; skipped');
     return false;
   }
 }
 
-async function playStep(ctx: CallContext, audio: MemberAudio, step: MediaStep, signal: AbortSignal): Promise<boolean> {
+async function playToMember(ctx: CallContext, audio: MemberAudio, step: MediaStep): Promise<boolean> {
   switch (step.app) {
     case 'speak': {
-      const [engine = '', voice = ''] = step.arg.split('|', 2);
-      const path = ttsPath(engine, voice, step.arg.slice(engine.length + voice.length + 2), ctx.settings.maxTextLength);
-      return path === undefined || (await audio.play(path, signal));
+      const { engine = '', voice = '', text = '' } = step.speech ?? {};
+      const path = ttsPath(engine, voice, text, ctx.settings.maxTextLength);
+      return path === undefined || (await audio.play(path, ctx.signal));
     }
     case 'playback':
       if (step.url && !(await mediaUrlAllowed(ctx, step.url))) return false;
-      return audio.play(step.arg, signal);
+      return audio.play(step.arg, ctx.signal);
     case 'sleep':
-      await pause(ctx, Number(step.arg), signal);
+      await pause(ctx, Number(step.arg), ctx.signal);
       return true;
     case 'send_dtmf':
       ctx.log.debug({ digits: step.arg }, 'Play digits are not sent to a waiting member');
@@ -90,46 +90,25 @@ async function playStep(ctx: CallContext, audio: MemberAudio, step: MediaStep, s
   }
 }
 
-async function runPlan(ctx: CallContext, audio: MemberAudio, plan: PromptPlan, signal: AbortSignal): Promise<void> {
-  for (const step of plan.once) {
-    if (!(await runStep(ctx, audio, step, signal))) return;
-  }
-  if (!plan.repeated) return;
-  for (let i = 0; i < plan.times; i++) {
-    const started = performance.now();
-    if (!(await runStep(ctx, audio, plan.repeated, signal))) return;
-    if (plan.endless && callMs(ctx, started) < MIN_AUDIO_RUN_MS) return;
-  }
+/** Say, Play and Pause as the member hears them: played through the room to it alone. */
+function memberPrompt(audio: MemberAudio): VerbHandler<SayVerb | PlayVerb | PauseVerb> {
+  return {
+    needsAnswer: false,
+    async run(verb, ctx) {
+      const plan = planPrompt(ctx, verb, 'verb');
+      if (plan) await runPlan(ctx, plan, { play: (step) => playStep(ctx, audio, step), minEndlessRunMs: MIN_AUDIO_RUN_MS });
+      return CONTINUE;
+    },
+  };
 }
 
-/** Runs a document's verbs; the Redirect it ends with, if any. */
-async function runDocument(ctx: CallContext, audio: MemberAudio, doc: TwimlDocument, signal: AbortSignal)
-  : Promise<Navigation | undefined> {
-  for (const verb of doc.verbs) {
-    if (signal.aborted) return undefined;
-    if (verb.kind === 'Redirect') return { url: resolveUrl(verb.url, doc.source), method: verb.method, extras: {} };
-    if (verb.kind !== 'Say' && verb.kind !== 'Play' && verb.kind !== 'Pause') {
-      skipped(ctx, verb);
-      continue;
-    }
-    // Play URLs resolve against the wait document; the call's own document base is put back at once.
-    const base = ctx.state.document;
-    ctx.state.document = doc.source;
-    let plan: PromptPlan | undefined;
-    try {
-      plan = planPrompt(ctx, verb, 'verb');
-    } finally {
-      ctx.state.document = base;
-    }
-    if (plan) await runPlan(ctx, audio, plan, signal);
-  }
-  return undefined;
-}
+/** `<Redirect>` in a wait document: the next document (its `<Variable>`s are not the call's). */
+const waitRedirect: VerbHandler<RedirectVerb> = {
+  needsAnswer: false,
+  run: async (verb, ctx) => navigate(resolveUrl(verb.url, ctx.state.document), verb.method),
+};
 
-function skipped(ctx: CallContext, verb: Verb): void {
-  logCode(ctx.log, 'ERR_CONFERENCE_WAIT_VERB', { verb: verb.kind, line: verb.position.line },
-    'verb not played to a waiting conference member; skipped');
-}
+const WAIT_VERBS: ReadonlySet<Verb['kind']> = new Set(['Say', 'Play', 'Pause', 'Redirect']);
 
 /** Plays `path` again each time it ends. */
 async function loopAudio(ctx: CallContext, audio: MemberAudio, path: string, signal: AbortSignal): Promise<void> {
@@ -153,33 +132,36 @@ export interface WaitDocuments {
   readonly params: RequestExtras;
 }
 
+/** Where the wait documents run; resolves when the hold music has taken over. */
+function waitPlace(ctx: CallContext, audio: MemberAudio, first: Navigation): DocumentPlace<'music'> {
+  const prompt = memberPrompt(audio);
+  return {
+    countsRequests: false,
+    allowed: WAIT_VERBS,
+    skipped: { code: 'ERR_CONFERENCE_WAIT_VERB', msg: 'verb not played to a waiting conference member; skipped' },
+    handlers: { Say: prompt, Play: prompt, Pause: prompt, Redirect: waitRedirect },
+    beforeRequest(fetches) {
+      if (fetches < ctx.settings.conference.waitUrlMaxFetches) return undefined;
+      logCode(ctx.log, 'ERR_CONFERENCE_WAIT_URL', { fetches }, 'waitUrl requested as often as allowed; hold music plays');
+      return 'music';
+    },
+    async fetchFailed(error, failed) {
+      logCode(ctx.log, 'ERR_CONFERENCE_WAIT_URL', { url: redactUrl(failed.url), cause: error.code }, 'waitUrl failed; hold music plays');
+      return { done: 'music' };
+    },
+    async ran(outcome, _nav, started) {
+      const next = outcome.type === 'navigate' ? { url: outcome.url, method: outcome.method, extras: first.extras } : first;
+      if (callMs(ctx, started) < MIN_ROUND_MS) await pause(ctx, MIN_ROUND_MS, ctx.signal);
+      return { next };
+    },
+  };
+}
+
 async function loopDocuments(ctx: CallContext, audio: MemberAudio, docs: WaitDocuments, signal: AbortSignal): Promise<void> {
   const first: Navigation = { url: docs.url, method: docs.method, extras: docs.params };
-  const fetchCtx: CallContext = { ...ctx, signal: AbortSignal.any([ctx.signal, signal]) };
-  let next = first;
-  for (let fetches = 0; ; fetches++) {
-    if (fetches >= ctx.settings.conference.waitUrlMaxFetches) {
-      logCode(ctx.log, 'ERR_CONFERENCE_WAIT_URL', { fetches }, 'waitUrl requested as often as allowed; hold music plays');
-      return holdMusic(ctx, audio, signal);
-    }
-    const started = performance.now();
-    const requests = ctx.state.requests;
-    let doc: TwimlDocument;
-    try {
-      doc = await fetchDocument(fetchCtx, next);
-    } catch (err) {
-      if (signal.aborted) throw signal.reason;
-      if (ctx.signal.aborted) throw err;
-      logCode(ctx.log, 'ERR_CONFERENCE_WAIT_URL', { url: redactUrl(next.url), cause: err instanceof AppError ? err.code : undefined },
-        'waitUrl failed; hold music plays');
-      return await holdMusic(ctx, audio, signal);
-    } finally {
-      ctx.state.requests = requests;
-    }
-    const redirect = await runDocument(ctx, audio, doc, signal);
-    next = redirect === undefined ? first : { ...redirect, extras: docs.params };
-    if (callMs(ctx, started) < MIN_ROUND_MS) await pause(ctx, MIN_ROUND_MS, signal);
-  }
+  const waiting: CallContext = { ...ctx, signal: AbortSignal.any([ctx.signal, signal]) };
+  await runDocuments(waiting, first, waitPlace(waiting, audio, first));
+  return holdMusic(ctx, audio, signal);
 }
 
 /**

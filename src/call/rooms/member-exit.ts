@@ -9,18 +9,26 @@
  *   this works with FreeSWITCH's stock profile too (binding `*` to a caller control would need a profile of ours,
  *   and would apply to every member). The member joins with `conference_controls=none` (see dial-conference.ts),
  *   so that a profile's own `*` control (the stock `default` group: deaf and mute) does not act as well.
- * Either way the member leaves with `conference <room> hup <member_id>`: no kicked-sound, the channel stays up, the
+ * - an interruption of the call's document (live-calls.ts) while the member is in.
+ * Each way the member leaves with `conference <room> hup <member_id>`: no kicked-sound, the channel stays up, the
  * `conference` application completes and the call goes on to the Dial's action. {@link MemberExit.end} removes the
  * timer and the DTMF listener and waits for the hup in flight: nothing outlives the member's stay.
  */
-import { toAppError } from '../../errors.js';
-import { afterAtLeast } from '../../util/abort.js';
+import { AppError, toAppError } from '../../errors.js';
+import { afterAtLeast, onAbort } from '../../util/abort.js';
+import { wasInterrupted } from '../live-calls.js';
 import type { CallContext } from '../call-context.js';
 import { hupMember } from './conference-member.js';
 import { logCode } from '../../log-code.js';
 
 /** Why the member was taken out. */
-export type ExitReason = 'time-limit' | 'hangup-on-star';
+export type ExitReason = 'time-limit' | 'hangup-on-star' | 'interrupted';
+
+const EXIT_MESSAGES: { readonly [R in ExitReason]: string } = {
+  'time-limit': 'Dial timeLimit reached; the member leaves the conference',
+  'hangup-on-star': '* pressed; the member leaves the conference',
+  interrupted: 'the document was interrupted; the member leaves the conference',
+};
 
 /** The Dial attributes that take a member out. */
 export interface ExitRules {
@@ -44,6 +52,10 @@ export class MemberExit {
     this.#room = room;
     this.#memberId = memberId;
     this.#disposers.push(afterAtLeast(rules.timeLimit * 1000 * ctx.settings.timeScale, () => this.#leave('time-limit')));
+    // An interrupted document (the call still up, live-calls.ts) ends the Dial as its timeLimit would.
+    this.#disposers.push(onAbort(ctx.signal, () => {
+      if (wasInterrupted(ctx.signal)) this.#leave('interrupted');
+    }));
     if (rules.hangupOnStar) {
       this.#disposers.push(ctx.channel.on('dtmf', (d) => {
         if (d.digit === '*') this.#leave('hangup-on-star');
@@ -66,8 +78,7 @@ export class MemberExit {
     if (this.#reason !== undefined) return;
     this.#reason = reason;
     this.#dispose();
-    this.#ctx.log.info({ room: this.#room, reason }, reason === 'time-limit'
-      ? 'Dial timeLimit reached; the member leaves the conference' : '* pressed; the member leaves the conference');
+    this.#ctx.log.info({ room: this.#room, reason }, EXIT_MESSAGES[reason]);
     this.#removing = hupMember(this.#ctx, this.#room, this.#memberId).catch((err: unknown) => {
       logCode(this.#ctx.log, 'ERR_CONFERENCE_LEAVE_FAILED', { reason, cause: toAppError(err).code,
         err: err instanceof Error ? err.message : String(err) }, 'could not take the member out of the conference');

@@ -96,13 +96,12 @@ async function runEnqueue(verb: EnqueueVerb, ctx: CallContext): Promise<VerbOutc
     return finish(ctx, verb, 'queue-full', queueSid, 0);
   }
   let left = false;
-  const document = ctx.state.document;
   const offHangup = onAbort(ctx.signal, () => void store.remove(key, callSid));
   ctx.state.queueWait = { leave: () => { left = true; } };
   const hold: CallContext = { ...ctx, signal: AbortSignal.any([ctx.signal, stop.signal]) };
   try {
     await holdInQueue(hold, {
-      waitUrl: verb.waitUrl === undefined ? undefined : resolveUrl(verb.waitUrl, document),
+      waitUrl: verb.waitUrl === undefined ? undefined : resolveUrl(verb.waitUrl, ctx.state.document),
       method: verb.waitUrlMethod,
       hasLeft: () => left,
       params: async () => {
@@ -118,7 +117,6 @@ async function runEnqueue(verb: EnqueueVerb, ctx: CallContext): Promise<VerbOutc
   } finally {
     offHangup();
     ctx.state.queueWait = undefined;
-    ctx.state.document = document;
   }
   const queueTime = secondsSince(ctx, enqueuedAtMs);
   if (ctx.signal.aborted && !stop.signal.aborted) return finish(ctx, verb, 'hangup', queueSid, queueTime);

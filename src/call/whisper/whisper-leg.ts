@@ -16,15 +16,14 @@
 import type { EslChannel } from '../../esl/index.js';
 import type { Logger } from '../../log.js';
 import { toAppError } from '../../errors.js';
-import type { TwimlDocument, Verb } from '../../twiml/index.js';
+import type { Verb } from '../../twiml/index.js';
 import { redactUrl } from '../../webhook/index.js';
 import { hangupChannel, isCallEnded } from '../call-actions.js';
 import { callLogIds } from '../call-description.js';
 import type { CallContext } from '../call-context.js';
-import { fetchDocument } from '../fetch-document.js';
+import { runDocuments, type DocumentPlace } from '../document-runner.js';
 import { authTokenFor } from '../engine-settings.js';
 import { WHISPER_PARENT_VARIABLE } from '../dial/whisper-legs.js';
-import { handlerFor, type Navigation, type VerbOutcome } from '../verbs/index.js';
 import type { LegConnection } from './leg-connection.js';
 import type { WhisperDocument, WhisperTask } from './whisper-registry.js';
 import { logCode } from '../../log-code.js';
@@ -35,42 +34,28 @@ export const WHISPER_VERBS: ReadonlySet<Verb['kind']> = new Set(['Say', 'Play', 
 /** What the leg's context is built from besides the channel: the caller's engine pieces. */
 export type WhisperEnvironment = Omit<CallContext, 'channel' | 'log' | 'signal' | 'source' | 'identity' | 'state'>;
 
-async function runAllowed(ctx: CallContext, doc: TwimlDocument): Promise<VerbOutcome> {
-  ctx.state.document = doc.source;
-  for (const verb of doc.verbs) {
-    if (ctx.signal.aborted) break;
-    if (!WHISPER_VERBS.has(verb.kind)) {
-      logCode(ctx.log, 'ERR_DIAL_WHISPER_VERB', { verb: verb.kind, line: verb.position.line }, 'verb not allowed in a whisper; skipped');
-      continue;
-    }
-    const outcome = await handlerFor(verb).run(verb, ctx);
-    if (outcome.type !== 'continue') return outcome;
-  }
-  return { type: 'continue' };
+/** Where a whisper document runs: its verbs, its own request count; true when the documents ran out with the leg up. */
+function whisperPlace(ctx: CallContext): DocumentPlace<boolean> {
+  return {
+    countsRequests: true,
+    overLimit: false,
+    allowed: WHISPER_VERBS,
+    skipped: { code: 'ERR_DIAL_WHISPER_VERB', msg: 'verb not allowed in a whisper; skipped' },
+    async fetchFailed(error, failed) {
+      logCode(ctx.log, 'ERR_DIAL_WHISPER_FAILED', { cause: error.code, url: redactUrl(failed.url) },
+        'whisper document failed; the callee is not connected');
+      return { done: false };
+    },
+    async ran(outcome) {
+      if (ctx.signal.aborted) return { done: false };
+      return outcome.type === 'navigate' ? { next: outcome } : { done: outcome.type === 'continue' };
+    },
+  };
 }
 
 /** Runs the whisper documents; true when they ran out with the leg still up. */
-async function runDocuments(ctx: CallContext, document: WhisperDocument): Promise<boolean> {
-  let next: Navigation = { url: document.url, method: document.method, extras: {} };
-  for (;;) {
-    if (ctx.state.requests >= ctx.settings.maxRequests) {
-      logCode(ctx.log, 'ERR_CALL_REDIRECT_LIMIT', { limit: ctx.settings.maxRequests }, 'too many whisper requests');
-      return false;
-    }
-    let doc: TwimlDocument;
-    try {
-      doc = await fetchDocument(ctx, next);
-    } catch (err) {
-      if (isCallEnded(err)) return false;
-      logCode(ctx.log, 'ERR_DIAL_WHISPER_FAILED', { cause: toAppError(err).code, url: redactUrl(next.url) },
-        'whisper document failed; the callee is not connected');
-      return false;
-    }
-    const outcome = await runAllowed(ctx, doc);
-    if (ctx.signal.aborted) return false;
-    if (outcome.type !== 'navigate') return outcome.type === 'continue';
-    next = outcome;
-  }
+function runDocumentsOf(ctx: CallContext, document: WhisperDocument): Promise<boolean> {
+  return runDocuments(ctx, { url: document.url, method: document.method, extras: {} }, whisperPlace(ctx));
 }
 
 /** Leaves the socket with the leg up, so that FreeSWITCH's originate goes on and bridges it. */
@@ -99,7 +84,7 @@ async function runWhisper(channel: EslChannel, env: WhisperEnvironment, log: Log
   };
   let accepted = false;
   try {
-    accepted = await runDocuments(ctx, document);
+    accepted = await runDocumentsOf(ctx, document);
   } catch (err) {
     if (!isCallEnded(err)) log.error({ code: toAppError(err).code, err }, 'whisper failed; the callee is not connected');
   } finally {

@@ -11,6 +11,8 @@
  * - while bridged, the A-leg's `bridge_terminate_key` digit ends the bridge (B is hung up with
  *   NORMAL_CLEARING), and session recordings waiting for a bridge start;
  * - while bridged, `uuid_kill <B uuid> <cause>` on any socket hangs B up: the bridge ends with that cause;
+ * - while ringing, `uuid_kill <B uuid> <cause>` hangs that leg up; once every leg of the group is gone, the group
+ *   fails with the cause of the last one (then the next group rings, or the bridge ends);
  * - `sched_hangup +N` run on B's answer (`execute_on_answer`) hangs B up in whole seconds of the switch's clock
  *   (sched-hangup.ts).
  */
@@ -234,11 +236,26 @@ async function bridge(ctx: AppContext, arg: string): Promise<undefined> {
     if (rings && wasAnswered) ch.setCallState('RING_WAIT');
     const last = attempts.reduce((x, y) => (y.result.atMs >= x.result.atMs ? y : x));
     const waitMs = winner ? winner.result.atMs : last.result.atMs;
+    // The ringing legs are channels of the switch: `uuid_kill` hangs one up; once none is left ringing, the group fails.
+    const ringing = new Set(attempts);
+    let killed: { readonly attempt: Attempt; readonly cause: string } | undefined;
+    const unlist = attempts.map((x) => ctx.channels.add(x.uuid, (cause) => {
+      ringing.delete(x);
+      if (ringing.size > 0) return;
+      killed = { attempt: x, cause };
+      ctx.media.interrupt();
+    }));
     const o = await ctx.media.wait({ ms: waitMs, onDigit: () => false, breakable: false });
+    for (const off of unlist) off();
     if (ch.up && wasAnswered && ch.callState === 'RING_WAIT') ch.setCallState('ACTIVE');
     if (o.reason === 'hangup') {
       failed(ctx, attempts[0] ?? last, 'ORIGINATOR_CANCEL', undefined, true);
       return undefined;
+    }
+    if (killed !== undefined) {
+      failed(ctx, killed.attempt, killed.cause, undefined, false);
+      lastCause = killed.cause;
+      continue;
     }
     const screening = await screen(ctx, plan, answering);
     if (screening === 'caller-hangup') {
