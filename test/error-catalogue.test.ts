@@ -25,9 +25,9 @@ describe('error catalogue', () => {
       if ('twilio' in entry) assert.ok(row.includes(`[${entry.twilio}](`), `${code} links Twilio ${entry.twilio}`);
     }
     assert.match(doc, /\| `ERR_WEBHOOK_TIMEOUT` \| \[11200\]\(https:\/\/www\.twilio\.com\/docs\/api\/errors\/11200\) \| warn \|/);
-    assert.match(doc, /\| `ERR_TWIML_SKIPPED` \|  \| warn \| a Twilio TwiML verb/);
+    assert.match(doc, /\| `ERR_TWIML_SKIPPED` \| {2}\| warn \| a Twilio TwiML verb/);
     assert.match(doc, /normal end of a call[^]*logged at info with an `outcome`[^]*and no code/);
-    assert.match(doc, /\| `ERR_CALL_HANGUP` \|  \| info \| .*never logged as a failure/);
+    assert.match(doc, /\| `ERR_CALL_HANGUP` \| {2}\| info \| .*never logged as a failure/);
   });
 
   it('every code tells the operator what to do', () => {

@@ -26,12 +26,10 @@ const LAYERS: ReadonlyArray<{ readonly layer: string; readonly rank: number; rea
 ];
 
 /**
- * Cycles known today and left for the change that rewrites the queue's documents: a queue's wait and dequeue
- * documents run verbs, and `<Enqueue>` is one of them. A cycle not in this list fails the test.
+ * Cycles allowed to stand: none. (The verbs that run documents of their own, Dial and Enqueue, reach the verb
+ * handlers through the call's context, not through an import.) A cycle not in this list fails the test.
  */
-const KNOWN_CYCLES: readonly (readonly string[])[] = [
-  ['src/call/rooms/queue-documents.ts', 'src/call/verbs/enqueue.ts', 'src/call/verbs/index.ts'],
-];
+const KNOWN_CYCLES: readonly (readonly string[])[] = [];
 
 function layerOf(file: string): { readonly layer: string; readonly rank: number } {
   const entry = LAYERS.find(({ paths }) => paths.some((p) => (p.endsWith('/') ? file.startsWith(p) : file === p)));

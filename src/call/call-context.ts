@@ -12,6 +12,7 @@ import type { EngineSettings } from './engine-settings.js';
 import type { RecordingStore } from './recording/recording-store.js';
 import type { Observer } from '../metrics/observer.js';
 import type { RoomServices } from './rooms/room-services.js';
+import type { VerbRegistry } from './verbs/index.js';
 import type { WhisperRegistry } from './whisper/whisper-registry.js';
 
 /** What changes during a call. */
@@ -70,4 +71,9 @@ export interface CallContext {
   readonly addresses: AddressChecker;
   /** Whispers of dialled legs, shared by the calls of this server; absent: whispers are not run. */
   readonly whispers?: WhisperRegistry;
+  /**
+   * The handler of each verb. Handed in by the engine rather than imported where documents run: the verbs (Dial,
+   * Enqueue) run documents of their own, so the runner cannot import them without a cycle.
+   */
+  readonly verbs: VerbRegistry;
 }

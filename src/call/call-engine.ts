@@ -33,6 +33,7 @@ import { statusTargetOf } from './status/status-target.js';
 import { classifyConnection } from './whisper/leg-connection.js';
 import { runWhisperLeg } from './whisper/whisper-leg.js';
 import { WhisperRegistry } from './whisper/whisper-registry.js';
+import { VERBS } from './verbs/index.js';
 import { logCode } from '../log-code.js';
 import { CallHandle, type LiveCalls } from './live-calls.js';
 
@@ -102,7 +103,7 @@ export function createCallHandler(deps: CallEngineDeps): CallHandler {
     if (connection.kind === 'call') await runInboundCall(channel, engine);
     else {
       await runWhisperLeg(channel, { settings: engine.settings, webhook: engine.webhook, recordings: engine.recordings,
-        rooms: engine.rooms, whispers: engine.whispers, addresses: engine.addresses,
+        rooms: engine.rooms, whispers: engine.whispers, addresses: engine.addresses, verbs: VERBS,
         ...(engine.observer ? { observer: engine.observer } : {}) }, connection);
     }
   };
@@ -245,7 +246,7 @@ function callContext(channel: EslChannel, call: OpenedCall, engine: Engine, sour
   const { log, settings, webhook, identity, callbacks } = call;
   const { recordings, rooms, whispers, addresses, observer } = engine;
   return {
-    channel, log, settings, webhook, recordings, source, identity, rooms, whispers, addresses,
+    channel, log, settings, webhook, recordings, source, identity, rooms, whispers, addresses, verbs: VERBS,
     signal: channel.signal,
     ...(observer ? { observer } : {}),
     state: {

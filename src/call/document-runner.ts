@@ -6,7 +6,7 @@
  * A place whose requests do not count towards `call.maxRequests` runs in a child scope ({@link childScope}): its
  * documents have their own document base and request count, and the call's are left as they were.
  */
-import { AppError, toAppError, type ErrorCode } from '../errors.js';
+import { type AppError, toAppError, type ErrorCode } from '../errors.js';
 import type { TwimlDocument, Verb } from '../twiml/index.js';
 import { onAbort } from '../util/abort.js';
 import { redactUrl } from '../webhook/index.js';
@@ -14,7 +14,8 @@ import { ensureAnswered, isCallEnded, throwIfEnded } from './call-actions.js';
 import type { CallContext, CallState } from './call-context.js';
 import { fetchDocument } from './fetch-document.js';
 import type { CallHandle, InterruptedError, Interruption } from './live-calls.js';
-import { CONTINUE, handlerFor, type Navigation, type VerbHandler, type VerbOutcome, type VerbRegistry } from './verbs/index.js';
+import { CONTINUE, type Navigation, type VerbHandler, type VerbOutcome } from './verbs/verb-handler.js';
+import type { VerbRegistry } from './verbs/index.js';
 import { logCode } from '../log-code.js';
 
 /** What a place that runs TwiML allows. */
@@ -68,15 +69,15 @@ export function childScope(ctx: CallContext): CallContext {
   const own: Pick<CallState, ScopedKey> = { document: ctx.state.document, requests: ctx.state.requests };
   const scoped = (key: PropertyKey): key is ScopedKey => key === 'document' || key === 'requests';
   const state = new Proxy(ctx.state, {
-    get: (target, key) => (scoped(key) ? own[key] : Reflect.get(target, key)),
+    get: (target, key) => (scoped(key) ? own[key] : Reflect.get(target, key) as unknown),
     set: (target, key, value) => (scoped(key) ? Reflect.set(own, key, value) : Reflect.set(target, key, value)),
   });
   return { ...ctx, state };
 }
 
-function handlerOf(verb: Verb, policy: RunPolicy): VerbHandler<Verb> {
-  const own = policy.handlers?.[verb.kind] as VerbHandler<Verb> | undefined;
-  return own ?? handlerFor(verb);
+function handlerOf(ctx: CallContext, verb: Verb, policy: RunPolicy): VerbHandler<Verb> {
+  const own = policy.handlers?.[verb.kind];
+  return own ?? ctx.verbs[verb.kind];
 }
 
 /**
@@ -93,7 +94,7 @@ export async function runDocument(ctx: CallContext, document: TwimlDocument, pol
       logCode(ctx.log, skipped.code, { verb: verb.kind, line: verb.position.line }, skipped.msg);
       continue;
     }
-    const handler = handlerOf(verb, policy);
+    const handler = handlerOf(ctx, verb, policy);
     if (handler.needsAnswer) await ensureAnswered(ctx);
     ctx.log.debug({ verb: verb.kind, line: verb.position.line }, 'verb');
     const started = ctx.observer ? performance.now() : 0;

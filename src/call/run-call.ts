@@ -16,7 +16,6 @@ import { runDocuments, type DocumentPlace } from './document-runner.js';
 import { failCall } from './fail-call.js';
 import { CallHandle } from './live-calls.js';
 import type { Navigation } from './verbs/index.js';
-import { logCode } from '../log-code.js';
 
 /** Twilio's numbers for a failure when the error has none of its own: retrieval (11200) or document (12100). */
 function errorCodeOf(error: AppError): number {

@@ -134,7 +134,7 @@ async function waitForConnectReply(conn: OutboundConnection, closed: Promise<voi
   Promise<EslEvent | AppError> {
   const result = new Deferred<EslEvent | AppError>();
   const onReady = (): void => {
-    const data = conn.channelData as EslEvent | null;
+    const data = conn.channelData;
     result.resolve(data ?? new EslError('ERR_ESL_PROTOCOL', 'the reply to connect is not CHANNEL_DATA'));
   };
   conn.onReady = onReady;

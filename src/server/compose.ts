@@ -54,7 +54,7 @@ export interface ServerParts {
   /** The admin HTTP server when `admin.enabled`. */
   readonly admin: AdminServer | undefined;
   /** The park-watcher when `park.enabled`, once the outbound socket listens at `address`. */
-  parkWatcher(address: AddressInfo): ParkWatcher | undefined;
+  readonly parkWatcher: (address: AddressInfo) => ParkWatcher | undefined;
 }
 
 /**

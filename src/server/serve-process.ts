@@ -9,7 +9,7 @@
  *   that start from then on; a bad file is logged with its key and the running configuration kept.
  */
 import { loadConfig } from '../config/index.js';
-import { AppError, toAppError } from '../errors.js';
+import { toAppError } from '../errors.js';
 import { createLogger } from '../log.js';
 import { Service } from './running-server.js';
 import { logCode } from '../log-code.js';

@@ -5,7 +5,7 @@ import { join, relative } from 'node:path';
 import { PassThrough } from 'node:stream';
 import { fileURLToPath } from 'node:url';
 import { AppError } from '../../src/errors.js';
-import * as adapter from '../../src/esl/modesl-adapter.js';
+import type * as adapter from '../../src/esl/modesl-adapter.js';
 import {
   assertModeslCompatible, type ConnectionDriver, describeMemberCheck, inspectInstalledModesl, MODESL_MEMBERS,
   openOutboundLink,

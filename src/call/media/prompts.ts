@@ -124,7 +124,7 @@ export interface PlanControl {
   /** Called when a step is sent to FreeSWITCH and when it has completed. */
   onStep?(phase: 'sent' | 'done'): void;
   /** Plays one step; false stops the plan. Default: the step as an application on the call's channel ({@link runStep}). */
-  play?(step: MediaStep): Promise<boolean>;
+  play?: (step: MediaStep) => Promise<boolean>;
   /** A run of an endless loop shorter than this (call time) stops the loop. Default 500 ms. */
   minEndlessRunMs?: number;
 }

@@ -14,7 +14,7 @@
  * `conference` application completes and the call goes on to the Dial's action. {@link MemberExit.end} removes the
  * timer and the DTMF listener and waits for the hup in flight: nothing outlives the member's stay.
  */
-import { AppError, toAppError } from '../../errors.js';
+import { toAppError } from '../../errors.js';
 import { afterAtLeast, onAbort } from '../../util/abort.js';
 import { wasInterrupted } from '../live-calls.js';
 import type { CallContext } from '../call-context.js';
