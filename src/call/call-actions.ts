@@ -2,13 +2,12 @@
 import type { Logger } from 'pino';
 import { AppError, CallEndedError, toAppError } from '../errors.js';
 import type { EslChannel } from '../esl/index.js';
-import { buildCallParams, type Params, type RequestExtras } from '../webhook/index.js';
+import { buildCallParams, withKnownAccount, type Params, type RequestExtras } from '../webhook/index.js';
 import { callStatus } from './call-description.js';
 import type { CallContext } from './call-context.js';
 import { terminatorsArg } from './media/fs-args.js';
 
 /** The account parameter in both namings. */
-const ACCOUNT_NAMES: ReadonlySet<string> = new Set(['AccountSid', 'Account-ID']);
 
 /** How long to wait for FreeSWITCH to report a hangup we asked for. */
 const HANGUP_CONFIRM_MS = 2000;
@@ -64,8 +63,7 @@ export function requestParams(ctx: CallContext, extras: RequestExtras = {}): Par
   };
   const variables = ctx.state.variables.size === 0 ? undefined : [...ctx.state.variables];
   const params = buildCallParams(description, variables ? { ...extras, variables } : extras, ctx.source.format);
-  // An unknown account is left out rather than sent empty.
-  return ctx.identity.accountSid === '' ? params.filter(([name]) => !ACCOUNT_NAMES.has(name)) : params;
+  return withKnownAccount(params, ctx.identity.accountSid);
 }
 
 /** Hangs the call up with `cause` and waits (briefly) until FreeSWITCH reports it. A call already gone is fine. */

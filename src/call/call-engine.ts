@@ -5,13 +5,12 @@
 import type { Config } from '../config/index.js';
 import { CallEndedError, toAppError } from '../errors.js';
 import type { Logger } from 'pino';
-import type { CallHandler, ChannelData, EslChannel } from '../esl/index.js';
+import type { CallHandler, EslChannel } from '../esl/index.js';
 import {
   type AddressChecker,
   type CallWebhook,
   createAddressChecker,
   type DebugLog,
-  type ParamFormat,
   withDebugSink,
   type WebhookClient,
 } from '../webhook/index.js';
@@ -20,7 +19,7 @@ import type { CallContext } from './call-context.js';
 import { callLogIds, describeCall, type CallIdentity } from './call-description.js';
 import type { EndpointResolver } from './dial/endpoint-resolver.js';
 import { AccountLimiter } from './account-limiter.js';
-import { resolveCallSource, SourceVariable, type CallSource } from './call-source.js';
+import { requestFormatOf, resolveCallSource, type CallSource } from './call-source.js';
 import { openDebugLog } from './debug-log.js';
 import { authTokenFor, compileSettings, type EngineSettings } from './engine-settings.js';
 import { HttpPutRecordingStore, type RecordingStore } from './recording/recording-store.js';
@@ -198,7 +197,7 @@ function followStatus(channel: EslChannel, call: OpenedCall, engine: Engine):
   if (!target) return undefined;
   const status = new StatusReporter({
     target, webhook: call.webhook, identity: call.identity, authToken: settings.authToken, log,
-    format: formatOf(channel.data, settings),
+    format: requestFormatOf(channel.data, settings),
     settings: settings.statusCallback,
     track: (sent) => call.callbacks.push(sent),
     ...(engine.shutdown && { shutdown: engine.shutdown }),
@@ -271,12 +270,4 @@ async function settled(callbacks: Promise<unknown>[]): Promise<void> {
     await Promise.allSettled(callbacks.slice(done, batch));
     done = batch;
   }
-}
-
-/** Request parameter naming of a call, as its source would read it (also for calls refused before the source). */
-function formatOf(data: ChannelData, settings: EngineSettings): ParamFormat {
-  const raw = data.variable(SourceVariable.ReqFormat)?.trim().toLowerCase();
-  if (raw === 'kazoo') return 'kazoo';
-  if (raw === 'twiml') return 'twilio';
-  return settings.defaults.reqFormat === 'kazoo' ? 'kazoo' : 'twilio';
 }

@@ -39,6 +39,18 @@ function httpUrl(text: string): URL | undefined {
   }
 }
 
+/**
+ * The request parameter naming of a call: `pivot_req_format` (`twiml` or `kazoo`), else the configured default. An
+ * unknown value is logged when `log` is given, and the default used.
+ */
+export function requestFormatOf(data: ChannelData, settings: EngineSettings, log?: Logger): ParamFormat {
+  const raw = nonEmpty(data.variable(SourceVariable.ReqFormat))?.toLowerCase();
+  if (raw === 'kazoo') return 'kazoo';
+  if (raw === 'twiml') return 'twilio';
+  if (raw !== undefined) log?.warn({ variable: SourceVariable.ReqFormat }, 'unknown request format; the default is used');
+  return settings.defaults.reqFormat === 'kazoo' ? 'kazoo' : 'twilio';
+}
+
 function nonEmpty(value: string | undefined): string | undefined {
   return value === undefined || value.trim() === '' ? undefined : value.trim();
 }
@@ -78,11 +90,7 @@ export function resolveCallSource(data: ChannelData, settings: EngineSettings, l
   if (rawMethod === 'GET' || rawMethod === 'POST') method = rawMethod;
   else if (rawMethod !== undefined) log.warn({ variable: SourceVariable.VoiceMethod }, 'unknown method; the default is used');
 
-  const rawFormat = nonEmpty(data.variable(SourceVariable.ReqFormat))?.toLowerCase();
-  let format: ParamFormat = defaults.reqFormat === 'kazoo' ? 'kazoo' : 'twilio';
-  if (rawFormat === 'kazoo') format = 'kazoo';
-  else if (rawFormat === 'twiml') format = 'twilio';
-  else if (rawFormat !== undefined) log.warn({ variable: SourceVariable.ReqFormat }, 'unknown request format; the default is used');
+  const format = requestFormatOf(data, settings, log);
 
   return {
     voiceUrl,

@@ -41,6 +41,8 @@ export {
   KAZOO_API_VERSION,
   buildCallParams,
   paramValue,
+  rfc2822,
+  withKnownAccount,
   type CallDescription,
   type CallDirection,
   type ParamFormat,

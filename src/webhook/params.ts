@@ -142,3 +142,24 @@ function variablePairs(variables: RequestExtras['variables']): Params {
 export function paramValue(params: Params, name: string): string | undefined {
   return params.find(([n]) => n === name)?.[1];
 }
+
+/** The names an account id goes by (Twilio's and Kazoo's). */
+const ACCOUNT_NAMES: ReadonlySet<string> = new Set(['AccountSid', 'Account-ID']);
+
+/** `params` without the account parameter when the call has no account: an unknown account is left out, not sent empty. */
+export function withKnownAccount(params: Params, accountSid: string): Params {
+  return accountSid === '' ? params.filter(([name]) => !ACCOUNT_NAMES.has(name)) : params;
+}
+
+const DAYS = ['Sun', 'Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat'];
+const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
+
+function two(n: number): string {
+  return String(n).padStart(2, '0');
+}
+
+/** `Timestamp` as Twilio writes it on every callback: RFC 2822 in UTC, `Mon, 23 Nov 2026 10:04:05 +0000`. */
+export function rfc2822(date: Date): string {
+  return `${DAYS[date.getUTCDay()]}, ${two(date.getUTCDate())} ${MONTHS[date.getUTCMonth()]} ${date.getUTCFullYear()} ` +
+    `${two(date.getUTCHours())}:${two(date.getUTCMinutes())}:${two(date.getUTCSeconds())} +0000`;
+}

@@ -97,6 +97,7 @@ describe('engine: Dial Conference', () => {
       `participant-join:${host.uuid}`, `conference-start:`, `participant-join:${guest.uuid}`,
       `participant-leave:${host.uuid}`, `participant-leave:${guest.uuid}`, 'conference-end:',
     ]);
+    for (const r of e.web.to('/status')) assert.match(r.params['Timestamp'] ?? '', / \d{2}:\d{2}:\d{2} \+0000$/);
     const sequence = e.web.to('/status').map((r) => Number(r.params['SequenceNumber']));
     assert.deepEqual(sequence, sequence.map((_, i) => i + 1));
     const end = e.web.to('/status').find((r) => r.params['StatusCallbackEvent'] === 'conference-end')!.params;

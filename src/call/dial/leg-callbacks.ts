@@ -17,7 +17,7 @@
  * CallDuration on completed. Fire-and-forget on the call's callbacks.
  */
 import { resolveUrl, type CallProgressEvent } from '../../twiml/index.js';
-import { API_VERSION, redactUrl, type Params } from '../../webhook/index.js';
+import { rfc2822, API_VERSION, redactUrl, type Params } from '../../webhook/index.js';
 import type { CallContext } from '../call-context.js';
 import type { DialLeg } from './dial-legs.js';
 import type { DialCallStatus } from './dial-outcome.js';
@@ -95,7 +95,7 @@ export class LegCallbacks {
     if (ctx.identity.accountSid !== '') params.push(['AccountSid', ctx.identity.accountSid]);
     params.push(['From', this.#from], ['To', w.to], ['Direction', 'outbound-dial'], ['ParentCallSid', ctx.identity.callSid],
       ['CallStatus', callStatus], ['ApiVersion', API_VERSION], ['CallbackSource', 'call-progress-events'],
-      ['Timestamp', new Date().toUTCString()], ['SequenceNumber', String(w.sequence++)], ...more);
+      ['Timestamp', rfc2822(new Date())], ['SequenceNumber', String(w.sequence++)], ...more);
     const sent = ctx.webhook.notify({ url: w.url, method: w.method, params,
       ...(ctx.settings.authToken === undefined ? {} : { authToken: ctx.settings.authToken }) })
       .then((outcome) => {

@@ -7,7 +7,7 @@
  * CallSidEndingConference. They are fire-and-forget: collected on the call's callbacks, never waited for by a verb.
  */
 import type { ConferenceEvent } from '../../twiml/index.js';
-import { redactUrl, type Params } from '../../webhook/index.js';
+import { rfc2822, redactUrl, type Params } from '../../webhook/index.js';
 import type { CallContext } from '../call-context.js';
 import type { RoomMember, RoomState } from './conference-registry.js';
 import { logCode } from '../../log-code.js';
@@ -45,7 +45,7 @@ export function sendConferenceEvent(ctx: CallContext, state: RoomState, event: C
   const params: Array<readonly [string, string]> = [];
   if (ctx.identity.accountSid !== '') params.push(['AccountSid', ctx.identity.accountSid]);
   params.push(['ConferenceSid', state.conferenceSid], ['FriendlyName', state.friendlyName],
-    ['StatusCallbackEvent', event], ['Timestamp', new Date().toUTCString()],
+    ['StatusCallbackEvent', event], ['Timestamp', rfc2822(new Date())],
     ['SequenceNumber', String(state.sequence += 1)]);
   if (event.startsWith('participant-')) params.push(...participantParams(member));
   if (event === 'conference-end' && state.endedBy !== undefined) {

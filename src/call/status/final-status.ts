@@ -37,16 +37,3 @@ export function finalCallStatus(ending: CallEnding): string {
   if (ending.endReason === undefined || ending.endReason.code !== 'ERR_CALL_HANGUP') return 'failed';
   return 'canceled';
 }
-
-const DAYS = ['Sun', 'Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat'];
-const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
-
-function two(n: number): string {
-  return String(n).padStart(2, '0');
-}
-
-/** An RFC 2822 date in UTC, as Twilio writes `Timestamp`: `Mon, 23 Nov 2026 10:04:05 +0000`. */
-export function rfc2822(date: Date): string {
-  return `${DAYS[date.getUTCDay()]}, ${two(date.getUTCDate())} ${MONTHS[date.getUTCMonth()]} ${date.getUTCFullYear()} ` +
-    `${two(date.getUTCHours())}:${two(date.getUTCMinutes())}:${two(date.getUTCSeconds())} +0000`;
-}

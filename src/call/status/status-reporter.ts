@@ -14,10 +14,12 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Logger } from 'pino';
 import { noop } from '../../util/abort.js';
-import { buildCallParams, redactUrl, type CallWebhook, type ParamFormat, type Params } from '../../webhook/index.js';
+import {
+  buildCallParams, redactUrl, rfc2822, withKnownAccount, type CallWebhook, type ParamFormat, type Params,
+} from '../../webhook/index.js';
 import type { CallIdentity } from '../call-description.js';
 import type { EngineSettings, StatusEvent } from '../engine-settings.js';
-import { finalCallStatus, rfc2822, type CallEnding } from './final-status.js';
+import { finalCallStatus, type CallEnding } from './final-status.js';
 import type { StatusTarget } from './status-target.js';
 import { logCode } from '../../log-code.js';
 
@@ -35,8 +37,6 @@ export interface StatusReporterDeps {
   /** Aborts when the server has stopped: a callback in flight is cancelled and no retry is waited for. */
   readonly shutdown?: AbortSignal;
 }
-
-const ACCOUNT_NAMES: ReadonlySet<string> = new Set(['AccountSid', 'Account-ID']);
 
 /** Sends one call's status callbacks. */
 export class StatusReporter {
@@ -96,7 +96,7 @@ export class StatusReporter {
         ['Timestamp', rfc2822(new Date())],
       ],
     }, format);
-    return identity.accountSid === '' ? params.filter(([name]) => !ACCOUNT_NAMES.has(name)) : params;
+    return withKnownAccount(params, identity.accountSid);
   }
 
   /** Sends one callback with its retries. Never throws. */
