@@ -19,7 +19,7 @@ describe('engine: Dial attributes', () => {
     await e.finish(call);
     const vars = globalVars(bridgeArg(call));
     assert.equal(vars['originate_timeout'], '30');
-    assert.equal(vars['execute_on_answer_pivot_limit'], 'sched_hangup +14401 ALLOTTED_TIMEOUT', 'the backstop');
+    assert.equal(vars['execute_on_answer_pivot_limit'], 'sched_hangup +14402 ALLOTTED_TIMEOUT', 'the backstop');
     assert.equal(vars['origination_caller_id_number'], undefined);
     assert.equal(vars['ignore_early_media'], undefined);
   });
@@ -50,7 +50,7 @@ describe('engine: Dial attributes', () => {
     const call = e.call({ bridge: [{ match: '5551234', outcome: { type: 'answer', hangupAfterMs: 600_000 } }] });
     await e.finish(call);
     const leg = legsOf(bridgeArg(call))[0]?.vars['origination_uuid'];
-    assert.equal(globalVars(bridgeArg(call))['execute_on_answer_pivot_limit'], 'sched_hangup +3 ALLOTTED_TIMEOUT');
+    assert.equal(globalVars(bridgeArg(call))['execute_on_answer_pivot_limit'], 'sched_hangup +4 ALLOTTED_TIMEOUT');
     assert.ok(apiLines(call).includes(`uuid_kill ${leg} ALLOTTED_TIMEOUT`), 'the server hung the callee up');
     const action = e.web.to('/after')[0];
     assert.equal(action?.params['DialCallStatus'], 'completed');

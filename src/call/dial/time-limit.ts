@@ -6,7 +6,8 @@
  * FreeSWITCH's `sched_hangup +N` cannot do it alone: it works in whole seconds of the switch's clock (it is due when
  * the epoch second reaches the current one plus N, so it fires between N-1 and N s after it was run: a 5 s limit
  * cut the bridge at 4.5 s). It stays as the backstop for a server that lost the call's socket, run on the answering
- * leg by `execute_on_answer` with one second more, so that it never fires before this server's timer. (A leg with
+ * leg by `execute_on_answer` with two seconds more: `+N+1` could fall due a millisecond after N s (an answer just
+ * before a second boundary) and race this server's timer, whereas `+N+2` fires between N+1 and N+2 s. (A leg with
  * a whisper answers before it is bridged: its backstop counts the whisper too.)
  */
 import { HangupCause } from '../../esl/index.js';
@@ -16,9 +17,9 @@ import type { CallContext } from '../call-context.js';
 import { ON_ANSWER } from './dial-legs.js';
 import { logCode } from '../../log-code.js';
 
-/** The leg variable of the backstop: `sched_hangup` one second past the limit, run when the leg answers. */
+/** The leg variable of the backstop: `sched_hangup` at least one second past the limit, run when the leg answers. */
 export function timeLimitBackstop(seconds: number): readonly [string, string] {
-  return [`${ON_ANSWER}_limit`, `sched_hangup +${seconds + 1} ${HangupCause.AllottedTimeout}`];
+  return [`${ON_ANSWER}_limit`, `sched_hangup +${seconds + 2} ${HangupCause.AllottedTimeout}`];
 }
 
 /** The timer of one bridge: started when it is bridged, stopped when it ends; no timer outlives the bridge. */
