@@ -73,46 +73,46 @@ describe('drain: SIGTERM in a child process', () => {
     assert.ok(server.lines.some((l) => l.msg === 'stopped'));
   });
 
-  it('the same signal twice at once (Ctrl-C through npm start) counts once: the calls drain; a later one hangs up', async () => {
+  /** A server child with a drain long enough never to end by itself, running one call parked in a 600 s Pause. */
+  async function serverWithLongCall(): Promise<{ child: ServerProcess; call: SimulatedCall }> {
     const config = join(dir, 'config.json');
     writeFileSync(config, JSON.stringify({ esl: { port: 0 }, admin: { port: 0 }, server: { drainMs: 600_000 },
       log: { level: 'info' } }));
-    server = new ServerProcess(config);
-    const ports = await server.ports();
+    const child = new ServerProcess(config);
+    server = child;
+    const ports = await child.ports();
     web.route('/long', twiml('<Pause length="600"/>'));
     const call = sim.call({ host: '127.0.0.1', port: ports.esl, variables: { pivot_voice_url: web.url('/long') } });
     await sleeping(call);
+    return { child, call };
+  }
+
+  it('the same signal twice at once (Ctrl-C through npm start) counts once: the calls drain; a later one hangs up', async () => {
+    const { child, call } = await serverWithLongCall();
     let ended = false;
     void call.ended.then(() => { ended = true; });
-    server.signal('SIGINT');
+    child.signal('SIGINT');
     // As npm forwards the terminal's Ctrl-C: a moment later (two signals sent at once would merge into one).
     await delay(20);
-    server.signal('SIGINT');
-    await server.waitFor((l) => l.msg === 'draining: no new calls accepted');
+    child.signal('SIGINT');
+    await child.waitFor((l) => l.msg === 'draining: no new calls accepted');
     await delay(REPEATED_SIGNAL_MS);
     assert.equal(ended, false, 'the call is still up: draining');
-    assert.ok(!server.lines.some(secondSignal));
-    server.signal('SIGINT');
-    assert.equal(await server.exited, 0);
+    assert.ok(!child.lines.some(secondSignal));
+    child.signal('SIGINT');
+    assert.equal(await child.exited, 0);
     assert.equal((await call.ended).hangupCause, 'SYSTEM_SHUTDOWN');
-    assert.equal(server.lines.filter(secondSignal).length, 1);
+    assert.equal(child.lines.filter(secondSignal).length, 1);
   });
 
   it('a second SIGTERM hangs up at once', async () => {
-    const config = join(dir, 'config.json');
-    writeFileSync(config, JSON.stringify({ esl: { port: 0 }, admin: { port: 0 }, server: { drainMs: 600_000 },
-      log: { level: 'info' } }));
-    server = new ServerProcess(config);
-    const ports = await server.ports();
-    web.route('/long', twiml('<Pause length="600"/>'));
-    const call = sim.call({ host: '127.0.0.1', port: ports.esl, variables: { pivot_voice_url: web.url('/long') } });
-    await sleeping(call);
-    server.signal('SIGTERM');
-    await server.waitFor((l) => l.msg === 'draining: no new calls accepted');
+    const { child, call } = await serverWithLongCall();
+    child.signal('SIGTERM');
+    await child.waitFor((l) => l.msg === 'draining: no new calls accepted');
     await delay(REPEATED_SIGNAL_MS); // sooner, it would be taken as the same signal delivered twice
-    server.signal('SIGTERM');
-    assert.equal(await server.exited, 0);
+    child.signal('SIGTERM');
+    assert.equal(await child.exited, 0);
     assert.equal((await call.ended).hangupCause, 'SYSTEM_SHUTDOWN');
-    assert.equal(server.lines.find(secondSignal)?.code, 'ERR_SHUTDOWN');
+    assert.equal(child.lines.find(secondSignal)?.code, 'ERR_SHUTDOWN');
   });
 });
