@@ -157,8 +157,9 @@ async function runInboundCall(channel: EslChannel, engine: Engine): Promise<void
     const source = await sourceOrRefuse(channel, call);
     if (!source) return;
     ctx = callContext(channel, call, engine, source);
-    const handle = new CallHandle(call.identity.callSid);
-    const unregister = engine.calls?.add(handle);
+    // Interruptible only when registered where it can be reached (see run-call.ts).
+    const handle = engine.calls && new CallHandle(call.identity.callSid);
+    const unregister = handle && engine.calls?.add(handle);
     try {
       await runCall(ctx, handle);
     } finally {

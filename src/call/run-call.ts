@@ -14,7 +14,7 @@ import { hangupCall, isCallEnded } from './call-actions.js';
 import type { CallContext } from './call-context.js';
 import { runDocuments, type DocumentPlace } from './document-runner.js';
 import { failCall } from './fail-call.js';
-import { CallHandle } from './live-calls.js';
+import { type CallHandle } from './live-calls.js';
 import type { Navigation } from './verbs/index.js';
 
 /** Twilio's numbers for a failure when the error has none of its own: retrieval (11200) or document (12100). */
@@ -34,11 +34,11 @@ function fallbackFor(ctx: CallContext, error: AppError, failed: Navigation): Nav
 }
 
 /** Where the call's own documents run: every verb, every request counted; the fallback URL once on a failure. */
-function callPlace(ctx: CallContext, handle: CallHandle): DocumentPlace<'hangup' | 'failed'> {
+function callPlace(ctx: CallContext, handle: CallHandle | undefined): DocumentPlace<'hangup' | 'failed'> {
   return {
     countsRequests: true,
     overLimit: 'hangup',
-    interrupts: { handle, hangup: 'hangup' },
+    ...(handle && { interrupts: { handle, hangup: 'hangup' as const } }),
     async fetchFailed(error, failed) {
       const fallback = fallbackFor(ctx, error, failed);
       if (fallback) return { next: fallback };
@@ -52,10 +52,11 @@ function callPlace(ctx: CallContext, handle: CallHandle): DocumentPlace<'hangup'
 }
 
 /**
- * Runs the call's script from its first document to the end of the call; `handle` interrupts the running document
- * from outside (live-calls.ts). Never throws.
+ * Runs the call's script from its first document to the end of the call; `handle`, when given, interrupts the
+ * running document from outside (live-calls.ts). A call nobody can reach is run without one: each document would
+ * otherwise pay for an interruption point (a signal of its own, a listener per command). Never throws.
  */
-export async function runCall(ctx: CallContext, handle = new CallHandle(ctx.identity.callSid)): Promise<void> {
+export async function runCall(ctx: CallContext, handle?: CallHandle): Promise<void> {
   const first: Navigation = { url: ctx.source.voiceUrl, method: ctx.source.method, extras: {} };
   try {
     const end = await runDocuments(ctx, first, callPlace(ctx, handle));
