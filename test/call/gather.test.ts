@@ -1,21 +1,11 @@
 import assert from 'node:assert/strict';
-import type { SimulatedCall } from '../../src/sim/index.js';
 import { PARK_DIGIT_MS } from '../../src/sim/media/media-control.js';
 import { apiLines, appLines, apps, startEngine, type EngineHarness } from '../support/engine-harness.js';
+import { onPromptEnd, onPromptStart } from '../support/prompt-events.js';
 import { twiml } from '../support/twiml-server.js';
 
 const PROMPT = 'https://cdn.example.com/menu.wav';
 const SHORT = 'https://cdn.example.com/beep.wav';
-
-/** Runs `fn` each time the simulator raises `name` (PLAYBACK_START, PLAYBACK_STOP) on the call. */
-function onEvent(call: SimulatedCall, name: string, fn: () => void): void {
-  call.on('event', (raised: string) => { if (raised === name) fn(); });
-}
-
-/** When the prompts start playing (inside the input application or on their own). */
-const onPromptStart = (call: SimulatedCall, fn: () => void): void => onEvent(call, 'PLAYBACK_START', fn);
-/** When the prompts have stopped: played to the end, or stopped by a key. */
-const onPromptEnd = (call: SimulatedCall, fn: () => void): void => onEvent(call, 'PLAYBACK_STOP', fn);
 
 describe('engine: Gather', () => {
   let e: EngineHarness;

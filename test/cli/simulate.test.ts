@@ -29,7 +29,7 @@ describe('cli: simulate', () => {
       'verb Say "Welcome" (line 1)',
       'fs execute speak flite|rms|Welcome',
       'verb Gather numDigits=3 timeout=5s finishOnKey=# action=POST /digits prompts: Say "Enter your',
-      'fs execute speak flite|rms|Enter your code',
+      "fs execute play_and_get_digits 0 3 1 5000 #D 'tts://flite|rms|Enter your code'",
       'caller presses 123',
       `http POST ${web.url('/digits')}`,
       'Digits=123',
