@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { PARK_DIGIT_MS } from '../../src/sim/media/media-control.js';
-import { apiLines, appLines, apps, startEngine, type EngineHarness } from '../support/engine-harness.js';
+import { apiLines, appLines, apps, loopbackLookup, startEngine, type EngineHarness } from '../support/engine-harness.js';
 import { onPromptEnd, onPromptStart } from '../support/prompt-events.js';
 import { twiml } from '../support/twiml-server.js';
 
@@ -232,6 +232,30 @@ describe('engine: Gather', () => {
       assert.deepEqual(apps(call), ['answer', 'speak']);
       assert.ok(!apiLines(call).some((line) => line.startsWith('uuid_recv_dtmf')));
       assert.equal(e.web.to('/next').length, 1);
+    });
+  });
+
+  describe('a key the park loop took while the Gather prepared its input application', () => {
+    it('completes the input: the action is requested, and no input application is started', async () => {
+      let release = (): void => {};
+      const held = new Promise<void>((resolve) => { release = resolve; });
+      const onLookup: { asked?: () => void } = {};
+      e = await startEngine({ sim: { mediaDurations: { 'https://slow.example.com/menu.wav': 1000 } },
+        lookup: async (host) => {
+          if (host === 'slow.example.com') { onLookup.asked?.(); await held; }
+          return loopbackLookup();
+        } });
+      e.web.route('/voice', twiml('<Gather action="/choice" numDigits="1"><Play>https://slow.example.com/menu.wav</Play></Gather>'));
+      e.web.route('/choice', twiml('<Hangup/>'));
+      const call = e.call();
+      // The key comes while the prompt's host is looked up (the channel idles in the park loop, which reports it);
+      // the lookup ends once the report is out.
+      onLookup.asked = () => call.pressDigits('7');
+      call.on('event', (name: string) => { if (name === 'DTMF') setTimeout(release, 5); });
+      await e.finish(call);
+      assert.equal(e.web.to('/choice')[0]?.params['Digits'], '7');
+      assert.deepEqual(call.digitsTaken.map((d) => `${d.digit} ${d.app ?? 'park'}`), ['7 park']);
+      assert.deepEqual(apps(call), ['answer']);
     });
   });
 

@@ -26,6 +26,7 @@
 import type { GatherVerb } from '../../twiml/index.js';
 import { toAppError } from '../../errors.js';
 import { onAbort } from '../../util/abort.js';
+import { Deferred } from '../../util/deferred.js';
 import { isCallEnded } from '../call-actions.js';
 import type { CallContext } from '../call-context.js';
 
@@ -103,7 +104,9 @@ function stopWhenRunning(ctx: CallContext, started: boolean): void {
 
 /**
  * Reads keys into `input` with the input application until it ends: at `finishOnKey`, at `numDigits`, or after
- * `timeout` without a key. `listen` registers the Gather's handler of each key it took.
+ * `timeout` without a key. `listen` registers the Gather's handler of each key it took. When keys the application
+ * did not read (the park loop took them before it started) complete the input, this returns at once, and the
+ * application is stopped as soon as it runs.
  */
 export async function readKeys(ctx: CallContext, verb: GatherVerb, input: KeyInput, file: string | undefined,
   listen: (onKey: (key: string) => void) => () => void): Promise<void> {
@@ -111,31 +114,33 @@ export async function readKeys(ctx: CallContext, verb: GatherVerb, input: KeyInp
   let started = false;
   let read = 0;
   let stopped = false;
-  let completed = false;
+  const completedElsewhere = new Deferred<void>();
   const stop = (): void => {
     if (stopped) return;
     stopped = true;
     sendStopKey(ctx);
   };
-  // The application ends by itself on a key it read (numDigits, finishOnKey); keys the park loop took before it
-  // started are not its own, so an input they completed has to be ended from here.
   const offExecute = ctx.channel.on('execute', ({ application }) => {
     if (application !== INPUT_APP || started) return;
     started = true;
     if (input.complete) stop();
   });
   const offKey = listen((key) => {
-    if (!started) return;
-    read++;
-    const endsItself = key === verb.finishOnKey || read >= wanted;
-    if (input.complete && !endsItself) stop();
+    if (started) read++;
+    if (!input.complete) return;
+    // The application ends by itself on a key it read that completes the input (numDigits, finishOnKey).
+    if (started && (key === verb.finishOnKey || read >= wanted)) return;
+    if (started) stop();
+    completedElsewhere.resolve();
+  });
+  const running = ctx.channel.execute(INPUT_APP, inputAppArg(verb, wanted, file), { signal: ctx.signal });
+  void running.then(() => true, () => false).then((completed) => {
+    offExecute();
+    if (!completed && !stopped && ctx.signal.aborted && !ctx.channel.signal.aborted) stopWhenRunning(ctx, started);
   });
   try {
-    await ctx.channel.execute(INPUT_APP, inputAppArg(verb, wanted, file), { signal: ctx.signal });
-    completed = true;
+    await Promise.race([running, completedElsewhere.promise]);
   } finally {
-    offExecute();
     offKey();
-    if (!completed && !stopped && ctx.signal.aborted && !ctx.channel.signal.aborted) stopWhenRunning(ctx, started);
   }
 }
