@@ -18,7 +18,7 @@ import { createReadStream } from 'node:fs';
 import { basename, dirname } from 'node:path';
 import type { Logger } from 'pino';
 import { AppError, toAppError } from '../../errors.js';
-import { redactUrl, type CallWebhook } from '../../webhook/index.js';
+import { redactUrl, withRecordingStatus, type CallWebhook } from '../../webhook/index.js';
 import {
   moveToFailed, prepareSpool, removeEntry, scanQueue, spoolDirs, wavPath, writeEntry, type QueueEntry, type SpoolDirs,
 } from './queue-entry.js';
@@ -264,8 +264,7 @@ export class RecordingDeliveryQueue implements RecordingStore {
   #report(entry: QueueEntry, status: 'completed' | 'failed', errorCode: number | undefined): void {
     const callback = entry.statusCallback;
     if (!callback || (status === 'completed' && !callback.reportCompleted)) return;
-    const params = [...callback.params, ['RecordingStatus', status] as const,
-      ...(errorCode === undefined ? [] : [['ErrorCode', String(errorCode)] as const])];
+    const params = withRecordingStatus(callback.params, status, errorCode);
     const authToken = this.#options.authTokenFor(entry.accountSid);
     const url = new URL(callback.url);
     const sent = this.#options.webhook.notify({ url, method: callback.method, params,
