@@ -127,7 +127,7 @@ function buildEngine(deps: CallEngineDeps): Engine {
   return {
     settings,
     webhook: deps.webhook,
-    recordings: deps.recordings ?? new HttpPutRecordingStore(deps.webhook, settings.record.uploadTimeoutMs, settings.authToken),
+    recordings: deps.recordings ?? new HttpPutRecordingStore(settings.record.uploadTimeoutMs),
     limiter,
     rooms: deps.rooms ?? createRoomServices(),
     whispers: deps.whispers ?? new WhisperRegistry(),

@@ -81,7 +81,7 @@ export async function deliverDialRecording(recording: DialRecording, verb: DialV
   const target = recordingUrl(base, ctx.identity.callSid, recording.n);
   const recordingSid = newRecordingSid();
   const delivery = await ctx.recordings.deliver({ path: recording.path, url: target, recordingSid,
-    callSid: ctx.identity.callSid }, ctx.log);
+    callSid: ctx.identity.callSid }, ctx);
   const delivered = { recordingUrl: publicUrl(target), recordingSid, duration: recordingSeconds(ms) };
   const cause = delivery.error?.cause;
   reportStatus(verb, recording, { status: delivery.delivered ? 'completed' : 'failed', recording: delivered,

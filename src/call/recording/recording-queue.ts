@@ -22,7 +22,9 @@ import { redactUrl, withRecordingStatus, type CallWebhook } from '../../webhook/
 import {
   moveToFailed, prepareSpool, removeEntry, scanQueue, spoolDirs, wavPath, writeEntry, type QueueEntry, type SpoolDirs,
 } from './queue-entry.js';
-import { readSmallFile, type DeliveryResult, type RecordingFile, type RecordingStore } from './recording-store.js';
+import {
+  readSmallFile, type DeliveryResult, type RecordingCall, type RecordingFile, type RecordingStore,
+} from './recording-store.js';
 import { prepareSpoolDirectory, type SpoolPermissions } from './spool-directory.js';
 import { abortOrTimeout } from '../../util/abort.js';
 import { setMaxListeners } from 'node:events';
@@ -109,7 +111,11 @@ export class RecordingDeliveryQueue implements RecordingStore {
     await Promise.allSettled([...this.#callbacks]);
   }
 
-  async deliver(file: RecordingFile, log: Logger): Promise<DeliveryResult> {
+  /**
+   * Queues `file` and makes its first attempt. Every attempt, this one included, is signed with the token of the
+   * recording's account (the later ones are made after the call), so the call's requests are not used.
+   */
+  async deliver(file: RecordingFile, { log }: RecordingCall): Promise<DeliveryResult> {
     const entry: QueueEntry = {
       version: 1,
       recordingSid: file.recordingSid,

@@ -137,7 +137,7 @@ async function runRecord(verb: RecordVerb, ctx: CallContext): Promise<VerbOutcom
   const recording = { recordingUrl: publicUrl(target), recordingSid, duration: recordingSeconds(take.ms) };
   const statusCallback = deferredStatusCallback(ctx, verb, recording);
   const delivery = await ctx.recordings.deliver({ path, url: target, recordingSid, callSid: ctx.identity.callSid,
-    accountSid: ctx.identity.accountSid, ...(statusCallback && { statusCallback }) }, ctx.log);
+    accountSid: ctx.identity.accountSid, ...(statusCallback && { statusCallback }) }, ctx);
   // A pending delivery is the store's from now on: it sends the recording status callback once it knows the outcome.
   if (!delivery.pending) {
     reportRecordingStatus(ctx, verb, {
