@@ -241,4 +241,71 @@ describe('simulator: originate on the inbound Event Socket', () => {
     assert.equal(await lastRecord(n).reply, '-ERR SYSTEM_SHUTDOWN\n');
     assert.equal(n.sim.hasChannel(UUID), false);
   });
+
+  it('splits the command on spaces outside quotes: a spaced value needs the call url quoted, an app argument its own quotes', async () => {
+    const n = await start();
+    const client = await RawInboundClient.open(n.port);
+    clients.push(client);
+    const spaced = `{origination_caller_id_name=Pivot Caller}${CALLEE}`;
+    // Unquoted, `{origination_caller_id_name=Pivot` is the call url: its brace never closes.
+    assert.equal(apiBody(await client.api(`originate ${spaced} &park()`)), '-ERR DESTINATION_OUT_OF_ORDER\n');
+    assert.match(apiBody(await client.api(`originate '${spaced}' &park()`)) ?? '', /^\+OK /);
+    assert.equal(lastRecord(n).vars['origination_caller_id_name'], 'Pivot Caller');
+    const socket = `127.0.0.1:${n.outboundPort}`;
+    assert.match(apiBody(await client.api(`originate ${CALLEE} &socket('${socket} async full')`)) ?? '', /^\+OK /);
+    assert.deepEqual(lastRecord(n).request?.target, { kind: 'application', name: 'socket', args: `${socket} async full` });
+    // Unquoted, `async` and `full)` become the dialplan and context: socket runs with the address alone.
+    assert.match(apiBody(await client.api(`originate ${CALLEE} &socket(${socket} async full)`)) ?? '', /^\+OK /);
+    assert.deepEqual(lastRecord(n).request?.target, { kind: 'application', name: 'socket', args: socket });
+  });
+
+  it('runs an execute_on_answer sched_hangup on the answered channel', async () => {
+    const n = await start([], 0.02);
+    const vars = `origination_uuid=${UUID},execute_on_answer_pivot_limit=sched_hangup +2 ALLOTTED_TIMEOUT`;
+    const reply = await n.inbound.bgapi(`originate '{${vars}}${CALLEE}' '&socket(127.0.0.1:${n.outboundPort} async full)'`);
+    assert.equal(reply, `+OK ${UUID}\n`);
+    const conn = await n.outbound.accept();
+    conn.send('connect\n\n');
+    await conn.reader.next();
+    const end = await (await lastRecord(n).answered)?.call?.ended;
+    assert.equal(end?.hangupCause, 'ALLOTTED_TIMEOUT');
+    const at = (name: string): number =>
+      Number(n.events.find((e) => e.name === name && e.header('Unique-ID') === UUID)?.header('Event-Date-Timestamp'));
+    const talkS = (at('CHANNEL_HANGUP') - at('CHANNEL_ANSWER')) / 1e6;
+    assert.ok(talkS > 1 && talkS <= 2.5, `hung up ${talkS} s after the answer`);
+  });
+
+  it('rings parallel legs at once: the first answer wins, the others lose the race', async () => {
+    const n = await start([
+      { match: '/first', outcome: { type: 'answer', afterMs: 1000 } },
+      { match: '/second', outcome: { type: 'answer', afterMs: 3000 } },
+    ]);
+    const reply = await n.inbound.bgapi('originate sofia/gateway/carrier/first,sofia/gateway/carrier/second &park()');
+    const legs = lastRecord(n).legs;
+    assert.equal(legs.length, 2);
+    assert.equal(reply, `+OK ${legs[0]?.uuid}\n`);
+    await eventually(() => namesFor(n, legs[1]?.uuid ?? '').includes('CHANNEL_HANGUP_COMPLETE'), 2000, 'the loser to hang up');
+    assert.equal(legs[1]?.channel.hangupCause, 'LOSE_RACE');
+  });
+
+  it('tries failover groups in turn, and fails with the cause of the first leg when all fail', async () => {
+    const n = await start([
+      { match: '/busy', outcome: { type: 'busy' } },
+      { match: '/rejects', outcome: { type: 'reject', cause: 'CALL_REJECTED', afterMs: 50 } },
+      { match: '/answers', outcome: { type: 'answer', afterMs: 500 } },
+    ]);
+    const won = await n.inbound.bgapi('originate sofia/gateway/c/busy|sofia/gateway/c/answers &park()');
+    assert.equal(won, `+OK ${lastRecord(n).legs[1]?.uuid}\n`);
+    const lost = await n.inbound.bgapi('originate sofia/gateway/c/busy,sofia/gateway/c/rejects &park()');
+    assert.equal(lost, '-ERR USER_BUSY\n');
+  });
+
+  it('keeps a fresh uuid when origination_uuid names a channel that exists (Duplicate UUID)', async () => {
+    const n = await start();
+    assert.equal(await n.inbound.bgapi(`originate {origination_uuid=${UUID}}${CALLEE} &park()`), `+OK ${UUID}\n`);
+    const again = await n.inbound.bgapi(`originate {origination_uuid=${UUID}}${CALLEE} &park()`);
+    assert.match(again, /^\+OK [0-9a-f-]{36}\n$/);
+    assert.notEqual(again, `+OK ${UUID}\n`);
+    assert.equal(lastRecord(n).legs[0]?.vars['origination_uuid'], UUID);
+  });
 });

@@ -62,6 +62,8 @@ export interface OriginationHost {
   readonly factory: EventFactory;
   /** The scripted outcome of a dial-string target. */
   outcome(target: string): BLegOutcome | undefined;
+  /** Whether a channel with this uuid exists on the switch. */
+  exists(uuid: string): boolean;
   /** A leg answered and the originate replied: the application (or extension) runs on its channel. */
   answered(leg: OriginatedLeg, request: OriginateRequest): void;
 }
@@ -117,7 +119,7 @@ export class Origination {
     const sim = this.#host.sim;
     const vars = { ...legVars(leg, plan) };
     const wanted = vars['origination_uuid'];
-    const taken = wanted !== undefined && (sim.hasChannel(wanted) || this.legs.some((l) => l.uuid === wanted));
+    const taken = wanted !== undefined && (this.#host.exists(wanted) || this.legs.some((l) => l.uuid === wanted));
     const uuid = wanted !== undefined && !taken ? wanted : randomUUID();
     if (!taken) delete vars['origination_uuid'];
     const { callerIdName, callerIdNumber } = this.request;
