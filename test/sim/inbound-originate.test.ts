@@ -159,16 +159,17 @@ describe('simulator: originate on the inbound Event Socket', () => {
   });
 
   it('the timeout argument applies without originate_timeout, and 60 s without either', async () => {
-    const n = await start([{ match: '+1555987', outcome: { type: 'answer', afterMs: 45_000 } }], 0.002);
+    const n = await start([{ match: '+1555987', outcome: { type: 'answer', afterMs: 45_000 } }]);
     const endpoint = 'sofia/gateway/carrier/+15559870001';
-    const app = 'undef';
-    const short = await n.inbound.bgapi(`originate {a=b}${endpoint} &park() XML default ${app} ${app} 3`);
+    const short = await n.inbound.bgapi(`originate {a=b}${endpoint} &park() XML default undef undef 3`);
     assert.equal(short, '-ERR NO_ANSWER\n');
-    const started = n.sim.clock.nowUs();
     const long = await n.inbound.bgapi(`originate {a=b}${endpoint} &park()`);
     assert.match(long, /^\+OK [0-9a-f-]{36}\n$/);
-    const elapsedS = (n.sim.clock.nowUs() - started) / 1e6;
-    assert.ok(elapsedS >= 45 && elapsedS < 60, `answered after ${elapsedS} s`);
+    const uuid = long.slice(4, -1);
+    const at = (name: string): number =>
+      Number(n.events.find((e) => e.name === name && e.header('Unique-ID') === uuid)?.header('Event-Date-Timestamp'));
+    const ringS = (at('CHANNEL_ANSWER') - at('CHANNEL_CREATE')) / 1e6;
+    assert.ok(ringS >= 45 && ringS < 60, `answered after ${ringS} s`);
   });
 
   it('uuid_kill of the ringing leg cancels the originate with the kill\'s cause', async () => {
@@ -229,6 +230,12 @@ describe('simulator: originate on the inbound Event Socket', () => {
     assert.equal(apiBody(await client.api(`originate {a=b${CALLEE} &park()`)), '-ERR DESTINATION_OUT_OF_ORDER\n');
     assert.equal(apiBody(await client.api(`originate {a=b}[c=d ${'&park()'}`)), '-ERR DESTINATION_OUT_OF_ORDER\n');
     assert.equal(apiBody(await client.api('originate {a=b} &park()')), '-ERR DESTINATION_OUT_OF_ORDER\n');
+    assert.equal(apiBody(await client.api("originate 'unclosed &park()")), usage);
+    assert.equal(apiBody(await client.api('originate {{{{}}} &park(')), '-ERR DESTINATION_OUT_OF_ORDER\n');
+    // FreeSWITCH reads at most 128 legs of a group.
+    const many = Array.from({ length: 500 }, () => 'error/USER_BUSY').join(',');
+    assert.equal(apiBody(await client.api(`originate ${many} &park()`)), '-ERR USER_BUSY\n');
+    assert.equal(lastRecord(n).legs.length, 128);
     assert.match(apiBody(await client.api(`originate ${CALLEE} &park()`)) ?? '', /^\+OK /);
   });
 
@@ -260,7 +267,7 @@ describe('simulator: originate on the inbound Event Socket', () => {
   });
 
   it('runs an execute_on_answer sched_hangup on the answered channel', async () => {
-    const n = await start([], 0.02);
+    const n = await start([], 0.1);
     const vars = `origination_uuid=${UUID},execute_on_answer_pivot_limit=sched_hangup +2 ALLOTTED_TIMEOUT`;
     const reply = await n.inbound.bgapi(`originate '{${vars}}${CALLEE}' '&socket(127.0.0.1:${n.outboundPort} async full)'`);
     assert.equal(reply, `+OK ${UUID}\n`);
@@ -307,5 +314,17 @@ describe('simulator: originate on the inbound Event Socket', () => {
     assert.match(again, /^\+OK [0-9a-f-]{36}\n$/);
     assert.notEqual(again, `+OK ${UUID}\n`);
     assert.equal(lastRecord(n).legs[0]?.vars['origination_uuid'], UUID);
+  });
+
+  it('the scripted callee drives its side of the socket session, and error/ endpoints fail with their cause', async () => {
+    const n = await start([{ match: '+15559870000', outcome: { type: 'answer', callee: { hangupAtMs: 500 } } }]);
+    assert.equal(await n.inbound.bgapi(`originate ${originateArgs(n, `origination_uuid=${UUID}`)}`), `+OK ${UUID}\n`);
+    const conn = await n.outbound.accept();
+    conn.send('connect\n\n');
+    await conn.reader.next();
+    const end = await (await lastRecord(n).answered)?.call?.ended;
+    assert.equal(end?.hangupCause, 'NORMAL_CLEARING');
+    assert.equal(await n.inbound.bgapi('originate error/user_busy &park()'), '-ERR USER_BUSY\n');
+    assert.equal(await n.inbound.bgapi('uuid_kill'), '-USAGE: <uuid> [cause]\n');
   });
 });
