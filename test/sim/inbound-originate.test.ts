@@ -327,4 +327,14 @@ describe('simulator: originate on the inbound Event Socket', () => {
     assert.equal(await n.inbound.bgapi('originate error/user_busy &park()'), '-ERR USER_BUSY\n');
     assert.equal(await n.inbound.bgapi('uuid_kill'), '-USAGE: <uuid> [cause]\n');
   });
+
+  it('the switch closing ends a ringing originate with SYSTEM_SHUTDOWN and hangs its leg up', async () => {
+    const n = await start([{ match: '+15559870000', outcome: { type: 'no-answer' } }]);
+    const pending = n.inbound.bgapi(`originate ${originateArgs(n, `origination_uuid=${UUID}`)}`);
+    await eventually(() => namesFor(n, UUID).includes('CHANNEL_PROGRESS'), 2000, 'the leg to ring');
+    await n.sim.close();
+    assert.equal(await pending, '-ERR SYSTEM_SHUTDOWN\n');
+    assert.deepEqual(namesFor(n, UUID).slice(-2), ['CHANNEL_HANGUP', 'CHANNEL_HANGUP_COMPLETE']);
+    assert.equal(n.sim.hasChannel(UUID), false);
+  });
 });

@@ -116,6 +116,7 @@ export class SimInboundServer extends EventEmitter {
   #closed = false;
   #server: Server | undefined;
   #stopListening: (() => void) | undefined;
+  #stopWithSwitch: (() => void) | undefined;
   #sequence = 5000;
 
   constructor(sim: FsSimulator, options: SimInboundOptions = {}) {
@@ -132,6 +133,8 @@ export class SimInboundServer extends EventEmitter {
     const server = createServer((socket) => this.#accept(socket));
     this.#server = server;
     this.#stopListening ??= this.#sim.events.listen((ev) => this.#broadcast(ev));
+    // The switch stopping ends the originations that ring on it, listener or not.
+    this.#stopWithSwitch ??= this.#sim.onClose(() => this.#stopOriginations());
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);
       server.listen(port, host, () => {
@@ -155,16 +158,22 @@ export class SimInboundServer extends EventEmitter {
     this.#stopListening = undefined;
     this.#closed = true;
     for (const session of this.#sessions) session.drop();
-    // Pending originations end as the switch hangs every channel up (SYSTEM_SHUTDOWN); nobody hears their reply.
-    for (const origination of this.#originations) origination.stop('SYSTEM_SHUTDOWN');
-    for (const clock of this.#deadlines) clock.clearAll();
-    this.#deadlines.clear();
+    this.#stopWithSwitch?.();
+    this.#stopWithSwitch = undefined;
+    this.#stopOriginations();
     this.#parked.clear();
     if (server) await new Promise<void>((resolve) => server.close(() => resolve()));
     await Promise.all([...this.#sockets].map((s) => new Promise<void>((resolve) => {
       if (s.destroyed) resolve();
       else s.once('close', () => resolve());
     })));
+  }
+
+  /** Pending originations end as the switch hangs every channel up (SYSTEM_SHUTDOWN); nobody hears their reply. */
+  #stopOriginations(): void {
+    for (const origination of this.#originations) origination.stop('SYSTEM_SHUTDOWN');
+    for (const clock of this.#deadlines) clock.clearAll();
+    this.#deadlines.clear();
   }
 
   /** Ends the outbound calls this node placed (after a test). */
@@ -218,11 +227,12 @@ export class SimInboundServer extends EventEmitter {
     this.#publish('CHANNEL_PARK', parked);
   }
 
-  /** The parked caller hangs up: CHANNEL_HANGUP_COMPLETE, and the uuid is gone. */
+  /** The parked caller hangs up: CHANNEL_HANGUP, CHANNEL_HANGUP_COMPLETE, and the uuid is gone. */
   hangup(parked: ParkedCall, cause = 'NORMAL_CLEARING'): void {
     if (!this.#parked.delete(parked.uuid)) return;
     parked.channel.setAnswerState('hangup');
     parked.channel.setHangupCause(cause);
+    this.#publish('CHANNEL_HANGUP', parked);
     this.#publish('CHANNEL_HANGUP_COMPLETE', parked, [['Hangup-Cause', cause]]);
   }
 
