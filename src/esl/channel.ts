@@ -1,15 +1,15 @@
 import { randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
-import { AppError, CallEndedError, EslError } from '../errors.js';
+import { AppError, CallEndedError, EslError, toAppError } from '../errors.js';
 import { after, noop, onAbort } from '../util/abort.js';
 import { Deferred } from '../util/deferred.js';
 import type { ChannelData } from './channel-data.js';
-import { type ChannelEventName, type ChannelEvents, toDomainEvent } from './channel-events.js';
+import { type ChannelEventName, type ChannelEvents, ON_DEMAND_EVENTS, toDomainEvent } from './channel-events.js';
 import type { EslEvent } from './event.js';
 import type { EslRoundTrip, Observer } from '../metrics/observer.js';
 import type { OutboundConnection } from './outbound-connection.js';
 import { PendingExecute, type Settleable } from './pending-execute.js';
-import { ContentType, EVENT_FORMAT, EventName, HangupCause, SUBSCRIBED_EVENTS } from './protocol.js';
+import { ContentType, EVENT_FORMAT, EventName, HangupCause, SUBSCRIBED_EVENTS, UNUSED_MYEVENTS } from './protocol.js';
 import { logCode } from '../log-code.js';
 
 /** The completion of an executed application: its CHANNEL_EXECUTE_COMPLETE. */
@@ -71,6 +71,8 @@ export class EslChannel {
   readonly #jobs = new Map<string, Deferred<string>>();
   readonly #replies = new Set<Deferred<EslEvent>>();
   readonly #listeners = new Map<ChannelEventName, Set<Listener<never>>>();
+  /** Listeners per FreeSWITCH event subscribed on demand (ON_DEMAND_EVENTS). */
+  readonly #demand = new Map<string, number>();
   readonly #hangupComplete = new Deferred<EslEvent | undefined>();
   #answered: boolean;
   #closed = false;
@@ -103,10 +105,15 @@ export class EslChannel {
     return this.#hangupComplete.promise;
   }
 
-  /** Subscribes the connection (`myevents`, the events the verbs need, `linger`): three commands sent at once. */
+  /**
+   * Subscribes the connection: `myevents` (this channel's events only), `nixevent` of what `myevents` turns on that
+   * no call reads, `event` for what it lacks, and `linger`: four commands sent at once. Events some verbs read only
+   * while they run are subscribed while something listens to them (see {@link on}).
+   */
   async subscribe(lingerSeconds: number): Promise<void> {
     await Promise.all([
       this.command(`myevents ${EVENT_FORMAT}`),
+      this.command(`nixevent ${UNUSED_MYEVENTS.join(' ')}`),
       this.command(`event ${EVENT_FORMAT} ${SUBSCRIBED_EVENTS.join(' ')}`),
       this.command(lingerSeconds > 0 ? `linger ${lingerSeconds}` : 'nolinger'),
     ]);
@@ -128,7 +135,8 @@ export class EslChannel {
     const eventUuid = randomUUID();
     const entry = new PendingExecute<ExecuteResult>(this.#pending, eventUuid, app, opts.completeAfterHangup === true);
     guard(entry, this.#foreign(opts.signal), opts.timeoutMs, () => `${app} did not complete in ${opts.timeoutMs} ms`);
-    this.#sendExecute(eventUuid, app, arg, opts.loops).catch((err: unknown) => entry.reject(err));
+    this.#sendExecute(eventUuid, app, arg, opts.loops).then(() => { entry.started = true; },
+      (err: unknown) => entry.reject(err));
     return entry.promise;
   }
 
@@ -187,6 +195,9 @@ export class EslChannel {
   async hangup(cause: string = HangupCause.NormalClearing): Promise<void> {
     if (!/^[A-Z_0-9]+$/.test(cause)) throw new EslError('ERR_ESL_COMMAND_FAILED', `invalid hangup cause ${cause}`);
     if (this.#closed) return;
+    // No application waits for its completion: the ones the hangup still brings (the `socket` application's) are
+    // not needed, and FreeSWITCH need not build them. Sent first, so it is in place before the channel goes down.
+    if (this.#pending.size === 0 && !this.signal.aborted) this.#subscription(`nixevent ${EventName.ChannelExecuteComplete}`);
     await this.api(`uuid_kill ${this.uuid} ${cause}`);
   }
 
@@ -196,13 +207,19 @@ export class EslChannel {
     await this.api(`uuid_break ${this.uuid}${all ? ' all' : ''}`);
   }
 
-  /** Listens to a domain event; returns the function that removes the listener. */
+  /**
+   * Listens to a domain event; returns the function that removes the listener. The FreeSWITCH events of an
+   * on-demand domain event (ON_DEMAND_EVENTS) are subscribed when its first listener comes and unsubscribed when its
+   * last one leaves: the command is sent at once, so it reaches FreeSWITCH before any application sent after it.
+   */
   on<K extends ChannelEventName>(name: K, listener: Listener<K>): () => void {
     let set = this.#listeners.get(name);
     if (!set) this.#listeners.set(name, (set = new Set()));
+    const before = set.size;
     set.add(listener);
+    if (set.size > before) this.#demandChanged(name, 1);
     return () => {
-      set.delete(listener);
+      if (set.delete(listener)) this.#demandChanged(name, -1);
       if (set.size === 0 && this.#listeners.get(name) === set) this.#listeners.delete(name);
     };
   }
@@ -311,6 +328,29 @@ export class EslChannel {
       this.#emit(name, payload);
     }
     this.#emit('event', event);
+  }
+
+  /** Counts the listeners of an on-demand domain event; subscribes or unsubscribes what went from or to none. */
+  #demandChanged(name: ChannelEventName, delta: 1 | -1): void {
+    const events = ON_DEMAND_EVENTS[name];
+    if (events === undefined) return;
+    const changed: string[] = [];
+    for (const event of events) {
+      const count = (this.#demand.get(event) ?? 0) + delta;
+      if (count === 0) this.#demand.delete(event);
+      else this.#demand.set(event, count);
+      if (count === (delta > 0 ? 1 : 0)) changed.push(event);
+    }
+    if (changed.length === 0 || this.signal.aborted) return;
+    this.#subscription(delta > 0 ? `event ${EVENT_FORMAT} ${changed.join(' ')}` : `nixevent ${changed.join(' ')}`);
+  }
+
+  /** Sends a subscription change nobody waits for (the reply still takes its place in line). */
+  #subscription(text: string): void {
+    if (this.#closed) return;
+    this.command(text).catch((err: unknown) => {
+      this.log.debug({ code: toAppError(err).code, command: text.split(' ', 1)[0] }, 'subscription change failed');
+    });
   }
 
   #emit<K extends ChannelEventName>(name: K, payload: ChannelEvents[K]): void {
