@@ -84,6 +84,25 @@ describe('event subscription', () => {
     peer.socket.destroy();
   });
 
+  it('an execute FreeSWITCH has taken gets its completion after a hangup, with no CHANNEL_EXECUTE subscribed', async () => {
+    let recordMs: string | undefined;
+    body = async (channel) => {
+      const result = await channel.execute('record', '/tmp/r.wav 60', { completeAfterHangup: true });
+      recordMs = result.event.variable('record_ms');
+    };
+    const peer = await subscribedRawCall(h.port, 'taken-1');
+    const exec = await peer.command(FIRST_CALL_COMMAND);
+    const appUuid = exec.headers['event-uuid'] as string;
+    peer.write(commandReply('+OK'));
+    await eventually(() => h.channels[0]?.pendingCount === 1, 2000, 'the sendmsg reply');
+    peer.write(jsonEvent({ 'Event-Name': 'CHANNEL_HANGUP', 'Unique-ID': 'taken-1', 'Hangup-Cause': 'NORMAL_CLEARING' }));
+    peer.write(jsonEvent({ 'Event-Name': 'CHANNEL_EXECUTE_COMPLETE', 'Unique-ID': 'taken-1', Application: 'record',
+      'Application-Response': '_none_', 'Application-UUID': appUuid, variable_record_ms: '4200' }));
+    await eventually(() => recordMs !== undefined, 2000, 'the recording\'s completion');
+    assert.equal(recordMs, '4200');
+    peer.socket.destroy();
+  });
+
   it('turns completions off before its own hangup when no application waits, not while one does', async () => {
     body = async (channel) => {
       await channel.hangup();
