@@ -2,6 +2,8 @@
  * What FreeSWITCH wrote on the Event Socket of one call: its bytes, and its event frames by name. Computed from the
  * simulator's own writes (SimulatedCall transcript), so it is what the switch must build, serialise and send.
  */
+import { toDomainEvent } from '../src/esl/channel-events.js';
+import { FrameParser } from '../src/esl/frame-parser.js';
 
 /** Event frames of one name: how many, and their bytes on the wire (outer frame headers included). */
 export interface EventTally {
@@ -10,6 +12,8 @@ export interface EventTally {
 }
 
 export interface SwitchWrites {
+  /** The bytes themselves, in order. */
+  readonly written: Buffer;
   /** Every byte written: the connect reply, command replies, api responses, events, disconnect notices. */
   readonly bytes: number;
   /** Event frames (`text/event-*`). */
@@ -59,10 +63,33 @@ export function switchWritesOf(out: readonly Buffer[]): SwitchWrites {
     }
     at = next;
   }
-  return { bytes: all.length, events, eventBytes, byEvent };
+  return { written: all, bytes: all.length, events, eventBytes, byEvent };
 }
 
 /** `NAME count×avg` for each event name, for a report line. */
 export function describeEvents(writes: SwitchWrites): string {
   return [...writes.byEvent].map(([name, t]) => `${name} ${t.count}x${Math.round(t.bytes / t.count)}`).join(', ');
+}
+
+/**
+ * The server's CPU, in microseconds per call, to read what the switch wrote for one call: the frames parsed as the
+ * connection parses them, each turned into its domain event with the headers a channel reads (Unique-ID, and for a
+ * completion a variable), `iterations` times over (after as many to warm up), the bytes fed in 1,400-byte reads.
+ */
+export function readCpuUsPerCall(all: Buffer, iterations: number): number {
+  const reads: Buffer[] = [];
+  for (let at = 0; at < all.length; at += 1400) reads.push(all.subarray(at, at + 1400));
+  let seen = 0;
+  const parser = new FrameParser((message) => {
+    seen += message.header('Unique-ID') === undefined ? 0 : 1;
+    const domain = toDomainEvent(message);
+    if (domain?.[0] === 'executeComplete') seen += message.variable('record_ms') === undefined ? 0 : 1;
+  }, (err) => { throw err; });
+  const run = (): void => { for (const read of reads) parser.push(read); };
+  for (let i = 0; i < iterations; i++) run();
+  const before = process.cpuUsage();
+  for (let i = 0; i < iterations; i++) run();
+  const used = process.cpuUsage(before);
+  if (seen === 0) throw new Error('no event was read');
+  return (used.user + used.system) / iterations;
 }
