@@ -73,6 +73,10 @@ export class EslChannel {
   readonly #listeners = new Map<ChannelEventName, Set<Listener<never>>>();
   /** Listeners per FreeSWITCH event subscribed on demand (ON_DEMAND_EVENTS). */
   readonly #demand = new Map<string, number>();
+  /** On-demand events wanted but not yet subscribed, and subscribed but no longer wanted: sent by the next flush. */
+  readonly #toSubscribe = new Set<string>();
+  readonly #toUnsubscribe = new Set<string>();
+  #flushScheduled = false;
   readonly #hangupComplete = new Deferred<EslEvent | undefined>();
   #answered: boolean;
   #closed = false;
@@ -209,8 +213,9 @@ export class EslChannel {
 
   /**
    * Listens to a domain event; returns the function that removes the listener. The FreeSWITCH events of an
-   * on-demand domain event (ON_DEMAND_EVENTS) are subscribed when its first listener comes and unsubscribed when its
-   * last one leaves: the command is sent at once, so it reaches FreeSWITCH before any application sent after it.
+   * on-demand domain event (ON_DEMAND_EVENTS) are subscribed while it has listeners: the change is sent at the end
+   * of the current tick, or before the next command if one is sent first, so it reaches FreeSWITCH before any
+   * application sent after the listener came; a listener that comes and goes within one tick costs nothing.
    */
   on<K extends ChannelEventName>(name: K, listener: Listener<K>): () => void {
     let set = this.#listeners.get(name);
@@ -330,19 +335,34 @@ export class EslChannel {
     this.#emit('event', event);
   }
 
-  /** Counts the listeners of an on-demand domain event; subscribes or unsubscribes what went from or to none. */
+  /** Counts the listeners of an on-demand domain event; what went from or to none is to be (un)subscribed. */
   #demandChanged(name: ChannelEventName, delta: 1 | -1): void {
     const events = ON_DEMAND_EVENTS[name];
     if (events === undefined) return;
-    const changed: string[] = [];
     for (const event of events) {
       const count = (this.#demand.get(event) ?? 0) + delta;
       if (count === 0) this.#demand.delete(event);
       else this.#demand.set(event, count);
-      if (count === (delta > 0 ? 1 : 0)) changed.push(event);
+      // Wanted again before its nixevent left, or unwanted before its event left: nothing to send.
+      if (delta > 0 && count === 1 && !this.#toUnsubscribe.delete(event)) this.#toSubscribe.add(event);
+      if (delta < 0 && count === 0 && !this.#toSubscribe.delete(event)) this.#toUnsubscribe.add(event);
     }
-    if (changed.length === 0 || this.signal.aborted) return;
-    this.#subscription(delta > 0 ? `event ${EVENT_FORMAT} ${changed.join(' ')}` : `nixevent ${changed.join(' ')}`);
+    if (this.#flushScheduled || (this.#toSubscribe.size === 0 && this.#toUnsubscribe.size === 0)) return;
+    this.#flushScheduled = true;
+    process.nextTick(() => this.#flushSubscriptions());
+  }
+
+  /** Sends the pending on-demand subscription changes (`nixevent`, then `event`). */
+  #flushSubscriptions(): void {
+    this.#flushScheduled = false;
+    if (this.#toSubscribe.size === 0 && this.#toUnsubscribe.size === 0) return;
+    const off = [...this.#toUnsubscribe];
+    const on = [...this.#toSubscribe];
+    this.#toUnsubscribe.clear();
+    this.#toSubscribe.clear();
+    if (this.signal.aborted) return;
+    if (off.length > 0) this.#subscription(`nixevent ${off.join(' ')}`);
+    if (on.length > 0) this.#subscription(`event ${EVENT_FORMAT} ${on.join(' ')}`);
   }
 
   /** Sends a subscription change nobody waits for (the reply still takes its place in line). */
@@ -372,6 +392,8 @@ export class EslChannel {
 
   #request(send: (cb: (reply: EslEvent) => void) => void, opts: CommandOptions, kind: EslRoundTrip): Promise<EslEvent> {
     if (this.#closed) return Promise.reject(new CallEndedError('ERR_ESL_DISCONNECTED'));
+    // Subscription changes of this tick go first: FreeSWITCH handles a socket's commands in order.
+    this.#flushSubscriptions();
     const deferred = new Deferred<EslEvent>();
     this.#replies.add(deferred);
     const timeoutMs = opts.timeoutMs ?? this.#timings.commandTimeoutMs;

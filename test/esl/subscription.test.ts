@@ -84,6 +84,26 @@ describe('event subscription', () => {
     peer.socket.destroy();
   });
 
+  it('a listener that comes and goes within one tick sends nothing; one that stays sends its event once, in that tick', async () => {
+    body = async (channel) => {
+      channel.on('progress', () => undefined)();
+      const offExecute = channel.on('execute', () => undefined);
+      channel.on('playbackStart', () => undefined)();
+      await new Promise((resolve) => setTimeout(resolve, 20));
+      offExecute();
+      channel.on('execute', () => undefined)();
+      await channel.waitFor('hangup');
+    };
+    const peer = await subscribedRawCall(h.port, 'same-tick');
+    assert.equal((await peer.command(FIRST_CALL_COMMAND)).line, 'event json CHANNEL_EXECUTE');
+    peer.write(commandReply('+OK event listener enabled json'));
+    assert.equal((await peer.command(FIRST_CALL_COMMAND + 1)).line, 'nixevent CHANNEL_EXECUTE');
+    peer.write(commandReply('+OK events nixed'));
+    await new Promise((resolve) => setTimeout(resolve, 30));
+    assert.equal(peer.commands.length, FIRST_CALL_COMMAND + 2, 'no other command');
+    peer.socket.destroy();
+  });
+
   it('an execute FreeSWITCH has taken gets its completion after a hangup, with no CHANNEL_EXECUTE subscribed', async () => {
     let recordMs: string | undefined;
     body = async (channel) => {
