@@ -46,7 +46,7 @@ describe('cli: simulate', () => {
 
   it('GET, Kazoo names, numbers, and keys at fixed times', async () => {
     const run = await runCliProcess(['simulate', '--url', web.url('/voice'), '--method', 'get', '--format', 'kazoo',
-      '--from', '1000', '--to', '2000', '--digits', '4', '--digits-at-ms', '4000', '--digits', '56', '--digits-at-ms', '4500',
+      '--from', '1000', '--to', '2000', '--digits', '4', '--digits-at-ms', '6000', '--digits', '56', '--digits-at-ms', '6500',
       '--time-scale', '0.05']);
     assert.equal(run.code, 0, run.stderr);
     const [first, second] = web.requests;
