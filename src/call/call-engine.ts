@@ -35,6 +35,9 @@ import { WhisperRegistry } from './whisper/whisper-registry.js';
 import { VERBS } from './verbs/index.js';
 import { logCode } from '../log-code.js';
 import { CallHandle, type LiveCalls } from './live-calls.js';
+import type { CallLifecycleObserver } from './call-lifecycle.js';
+import { reportLifecycle } from './status/lifecycle-report.js';
+import type { CallEnding } from './status/final-status.js';
 
 /** What the engine is built from. */
 export interface CallEngineDeps {
@@ -56,6 +59,8 @@ export interface CallEngineDeps {
   readonly limiter?: AccountLimiter;
   /** Where the calls running their script are registered, so that they can be interrupted from outside; default: nowhere. */
   readonly calls?: LiveCalls;
+  /** Told when each call starts, is answered and ends (the registry of calls behind the Calls API); default: nobody. */
+  readonly lifecycle?: CallLifecycleObserver;
   /** Whispers of dialled legs; default: an in-process registry for this handler (a server that rebuilds its handler passes the same one). */
   readonly whispers?: WhisperRegistry;
   /**
@@ -84,6 +89,7 @@ interface Engine {
   readonly observer: Observer | undefined;
   readonly shutdown: AbortSignal | undefined;
   readonly calls: LiveCalls | undefined;
+  readonly lifecycle: CallLifecycleObserver | undefined;
 }
 
 /**
@@ -126,6 +132,7 @@ function buildEngine(deps: CallEngineDeps): Engine {
     observer: deps.observer,
     shutdown: deps.shutdown,
     calls: deps.calls,
+    lifecycle: deps.lifecycle,
   };
 }
 
@@ -147,6 +154,7 @@ interface OpenedCall {
 async function runInboundCall(channel: EslChannel, engine: Engine): Promise<void> {
   const call = openCall(channel, engine);
   const status = followStatus(channel, call, engine);
+  const life = engine.lifecycle && reportLifecycle(channel, call.identity, engine.lifecycle, call.settings.timeScale);
   const release = engine.limiter.acquire(call.identity.accountSid);
   let ctx: CallContext | undefined;
   try {
@@ -168,6 +176,7 @@ async function runInboundCall(channel: EslChannel, engine: Engine): Promise<void
   } finally {
     release?.();
     status?.completed(ctx);
+    life?.ended(callEnding(channel, ctx));
     await settled(call.callbacks);
     await call.debugLog?.flush();
   }
@@ -210,13 +219,18 @@ function followStatus(channel: EslChannel, call: OpenedCall, engine: Engine):
     completed: (ctx) => {
       stopWatchingAnswer();
       times.dispose();
-      status.completed({
-        answered: ctx ? ctx.state.answered || channel.answered : channel.answered,
-        failed: ctx ? ctx.state.failed : true,
-        requestedCause: ctx?.state.hangupRequested,
-        endReason: channel.signal.reason instanceof CallEndedError ? channel.signal.reason : undefined,
-      }, times.seconds());
+      status.completed(callEnding(channel, ctx), times.seconds());
     },
+  };
+}
+
+/** How the call ended, from its context (undefined: refused before its script). */
+function callEnding(channel: EslChannel, ctx: CallContext | undefined): CallEnding {
+  return {
+    answered: ctx ? ctx.state.answered || channel.answered : channel.answered,
+    failed: ctx ? ctx.state.failed : true,
+    requestedCause: ctx?.state.hangupRequested,
+    endReason: channel.signal.reason instanceof CallEndedError ? channel.signal.reason : undefined,
   };
 }
 
