@@ -174,6 +174,7 @@ async function runInboundCall(channel: EslChannel, engine: Engine): Promise<void
     try {
       await runCall(ctx, handle);
     } finally {
+      handle.end();
       unregister();
     }
   } finally {
