@@ -3,11 +3,14 @@
  * the engine's live calls (call/live-calls.ts), create through the origination of calls (created-calls.ts).
  *
  * Update, as Twilio does it:
- * - `Url` (+`Method`) or `Twiml` on an in-progress call interrupts the running verb at once and runs the new
- *   document; inline TwiML is parsed and checked (relative URLs: 15004) before anything happens to the call;
- * - `Status=completed` hangs an in-progress call up, and cancels a queued or ringing created call;
- * - `Status=canceled` cancels a queued or ringing created call; on an in-progress call it is 21220;
- * - anything on a call that has ended, or a redirect of a call not answered yet: 21220;
+ * - `Url` (+`Method`) or `Twiml` on a call whose script runs here interrupts the running verb at once and runs
+ *   the new document; inline TwiML is parsed and checked (relative URLs: 15004, a recording without an action:
+ *   11100) before anything happens to the call. An arriving call whose script runs unanswered (a `<Pause>` first)
+ *   is ringing, and can be redirected too, as Twilio runs the TwiML of a ringing incoming call;
+ * - `Status=completed` hangs a call up whose script runs here, and cancels a queued or ringing created call;
+ * - `Status=canceled` cancels a queued or ringing call (a created one through its origination); on an in-progress
+ *   call it is 21220;
+ * - anything on a call that has ended, or a redirect of a created call not answered yet: 21220;
  * - a call this account does not have here (another account's, or one another server runs): 20404.
  * `StatusCallback` on update is not applied: the call's status callbacks keep going where they went.
  */
@@ -81,9 +84,12 @@ export class LocalCallsService implements CallsService {
   /** Ends the call as `status` asks. */
   async #end(call: CallResource, status: 'completed' | 'canceled'): Promise<CallResource> {
     if (isEndedStatus(call.status)) throw notInProgress(call, `the call has ended (${call.status})`);
-    if (call.status === 'queued' || call.status === 'ringing') return this.#cancel(call);
-    if (status === 'canceled') throw notInProgress(call, 'only a queued or ringing call can be canceled; complete it instead');
     const handle = this.#handleOf(call);
+    // A created call not answered yet is not on this server's socket: its origination cancels it.
+    if (handle === undefined && (call.status === 'queued' || call.status === 'ringing')) return this.#cancel(call);
+    if (status === 'canceled' && call.status === 'in-progress') {
+      throw notInProgress(call, 'only a queued or ringing call can be canceled; complete it instead');
+    }
     if (handle === undefined || !handle.interrupt('hangup')) throw notInProgress(call, 'the call is ending');
     this.#deps.log.info({ callSid: call.sid }, 'call completed through the Calls API');
     // The call as it ended, once its script is over (the registry has its end by then), if that is soon.
@@ -104,9 +110,10 @@ export class LocalCallsService implements CallsService {
   }
 
   async #redirect(call: CallResource, next: Interruption, document: TwimlDocument | undefined): Promise<CallResource> {
-    if (call.status !== 'in-progress') throw notInProgress(call, `the call is ${call.status}, not in progress`);
-    const handle = this.#handleOf(call);
-    if (handle === undefined || !handle.interrupt(next)) throw notInProgress(call, 'the call is ending');
+    // A call whose script runs can be redirected, answered or not yet (an arriving call's `<Pause>` before any answer).
+    const handle = isEndedStatus(call.status) ? undefined : this.#handleOf(call);
+    if (handle === undefined) throw notInProgress(call, `the call is ${call.status}, not in progress`);
+    if (!handle.interrupt(next)) throw notInProgress(call, 'the call is ending');
     this.#deps.log.info({ callSid: call.sid, inline: document !== undefined }, 'call redirected through the Calls API');
     return { ...call, dateUpdated: new Date() };
   }
