@@ -69,7 +69,8 @@ export class EslChannel {
   readonly #abort = new AbortController();
   readonly #pending = new Map<string, PendingExecute<ExecuteResult>>();
   readonly #jobs = new Map<string, Deferred<string>>();
-  readonly #replies = new Set<Deferred<EslEvent>>();
+  /** Each reply awaited, with the scope it was asked for under (see {@link openScope}), if any. */
+  readonly #replies = new Map<Deferred<EslEvent>, AbortSignal | undefined>();
   readonly #listeners = new Map<ChannelEventName, Set<Listener<never>>>();
   /** Listeners per FreeSWITCH event subscribed on demand (ON_DEMAND_EVENTS). */
   readonly #demand = new Map<string, number>();
@@ -80,6 +81,10 @@ export class EslChannel {
   readonly #hangupComplete = new Deferred<EslEvent | undefined>();
   #answered: boolean;
   #closed = false;
+  /** The interruptible scope (the document the call runs); kept from one document to the next until interrupted. */
+  #scope: AbortController | undefined;
+  /** Whether the scope is open: interrupting a closed one does nothing. */
+  #scopeOpen = false;
 
   constructor(conn: OutboundConnection, data: ChannelData, log: Logger, timings: ChannelTimings) {
     this.#conn = conn;
@@ -93,6 +98,44 @@ export class EslChannel {
 
   get signal(): AbortSignal {
     return this.#abort.signal;
+  }
+
+  /**
+   * Opens an interruptible scope (the document the call runs now) in place of any open one: returns its signal,
+   * which aborts when the call ends (with the call's reason) or when {@link interruptScope} is called. Operations
+   * of this channel given the scope's signal cost what those given the call's own signal cost (no listener each,
+   * see {@link execute}): interrupting settles those still pending at once, as the end of the call does.
+   */
+  openScope(): AbortSignal {
+    // One scope serves document after document until one is interrupted: no signal is made per document.
+    let scope = this.#scope;
+    if (scope === undefined || scope.signal.aborted) {
+      scope = new AbortController();
+      if (this.signal.aborted) scope.abort(this.signal.reason);
+      this.#scope = scope;
+    }
+    this.#scopeOpen = true;
+    return scope.signal;
+  }
+
+  /** Closes the scope of `signal` if it is the open one: interrupting does nothing until a scope opens again. */
+  closeScope(signal: AbortSignal): void {
+    if (this.#scope?.signal === signal) this.#scopeOpen = false;
+  }
+
+  /**
+   * Aborts the open scope with `reason` (the call itself goes on) and rejects with it every operation of the scope
+   * still pending (the applications keep running in FreeSWITCH: break them with `breakMedia`). False when no scope
+   * is open, or it has aborted already.
+   */
+  interruptScope(reason: CallEndedError): boolean {
+    const scope = this.#scope;
+    if (scope === undefined || !this.#scopeOpen || scope.signal.aborted) return false;
+    scope.abort(reason);
+    const signal = scope.signal;
+    for (const entry of [...this.#pending.values()]) if (entry.scope === signal) entry.reject(reason);
+    for (const [reply, owner] of this.#replies) if (owner === signal) reply.reject(reason);
+    return true;
   }
 
   get answered(): boolean {
@@ -138,6 +181,7 @@ export class EslChannel {
     }
     const eventUuid = randomUUID();
     const entry = new PendingExecute<ExecuteResult>(this.#pending, eventUuid, app, opts.completeAfterHangup === true);
+    entry.scope = this.#scoped(opts.signal);
     guard(entry, this.#foreign(opts.signal), opts.timeoutMs, () => `${app} did not complete in ${opts.timeoutMs} ms`);
     this.#sendExecute(eventUuid, app, arg, opts.loops).then(() => { entry.started = true; },
       (err: unknown) => entry.reject(err));
@@ -157,7 +201,7 @@ export class EslChannel {
     const jobUuid = randomUUID();
     const job = new Deferred<string>();
     this.#jobs.set(jobUuid, job);
-    guard(job, this.#foreign(opts.signal), opts.timeoutMs, () => `bgapi ${command.split(' ')[0]} did not finish in time`);
+    guard(job, opts.signal === this.#abort.signal ? undefined : opts.signal, opts.timeoutMs, () => `bgapi ${command.split(' ')[0]} did not finish in time`);
     try {
       await this.command(`bgapi ${command}`, { 'Job-UUID': jobUuid }, opts);
       return await job.promise;
@@ -233,9 +277,11 @@ export class EslChannel {
   waitFor<K extends ChannelEventName>(name: K, match: (payload: ChannelEvents[K]) => boolean = () => true,
     opts: CommandOptions = {}): Promise<ChannelEvents[K]> {
     const deferred = new Deferred<ChannelEvents[K]>();
+    // The open scope's signal aborts with the call's end too: one listener either way.
+    const ends = this.#scoped(opts.signal) ?? this.signal;
     const disposers = [
       this.on(name, (payload) => { if (match(payload)) deferred.resolve(payload); }),
-      onAbort(this.signal, (reason) => deferred.reject(reason)),
+      onAbort(ends, (reason) => deferred.reject(reason)),
     ];
     guard(deferred, this.#foreign(opts.signal), opts.timeoutMs, () => `no ${name} event in ${opts.timeoutMs} ms`);
     return deferred.promise.finally(() => { for (const dispose of disposers) dispose(); });
@@ -257,6 +303,7 @@ export class EslChannel {
   abort(reason: CallEndedError): void {
     if (this.#abort.signal.aborted) return;
     this.#abort.abort(reason);
+    if (this.#scope && !this.#scope.signal.aborted) this.#scope.abort(reason);
     for (const [, entry] of this.#pending) {
       if (entry.started && entry.completeAfterHangup && !this.#closed) {
         const dispose = after(this.#timings.completeGraceMs, () => entry.reject(reason));
@@ -266,7 +313,7 @@ export class EslChannel {
       }
     }
     for (const job of this.#jobs.values()) job.reject(reason);
-    for (const reply of this.#replies) reply.reject(reason);
+    for (const reply of this.#replies.keys()) reply.reject(reason);
   }
 
   /** Handles a message that is not a command reply: events and disconnect notices. */
@@ -291,7 +338,7 @@ export class EslChannel {
     const reason = new CallEndedError('ERR_ESL_DISCONNECTED');
     this.abort(reason);
     for (const entry of [...this.#pending.values()]) entry.reject(this.signal.reason ?? reason);
-    for (const reply of this.#replies) reply.reject(reason);
+    for (const reply of this.#replies.keys()) reply.reject(reason);
     this.#hangupComplete.resolve(undefined);
   }
 
@@ -385,9 +432,18 @@ export class EslChannel {
     }
   }
 
-  /** `signal` unless it is the call's own, whose end `abort` settles everything with anyway (no listener each). */
+  /**
+   * `signal` unless it is the call's own or the open scope's, whose ends `abort` and `interruptScope` settle what
+   * waits on them with anyway (no listener each).
+   */
   #foreign(signal: AbortSignal | undefined): AbortSignal | undefined {
-    return signal === this.#abort.signal ? undefined : signal;
+    return signal === this.#abort.signal || this.#scoped(signal) !== undefined ? undefined : signal;
+  }
+
+  /** `signal` when it is the open scope's (and has not aborted), else undefined. */
+  #scoped(signal: AbortSignal | undefined): AbortSignal | undefined {
+    const scope = this.#scope?.signal;
+    return signal !== undefined && signal === scope && !signal.aborted ? signal : undefined;
   }
 
   #request(send: (cb: (reply: EslEvent) => void) => void, opts: CommandOptions, kind: EslRoundTrip): Promise<EslEvent> {
@@ -395,7 +451,7 @@ export class EslChannel {
     // Subscription changes of this tick go first: FreeSWITCH handles a socket's commands in order.
     this.#flushSubscriptions();
     const deferred = new Deferred<EslEvent>();
-    this.#replies.add(deferred);
+    this.#replies.set(deferred, this.#scoped(opts.signal));
     const timeoutMs = opts.timeoutMs ?? this.#timings.commandTimeoutMs;
     guard(deferred, this.#foreign(opts.signal), timeoutMs, () => `no reply from FreeSWITCH in ${timeoutMs} ms`);
     // The reply callback stays in the connection's reply FIFO even after a timeout, so that later replies still line up.

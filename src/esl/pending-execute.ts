@@ -18,6 +18,8 @@ export class PendingExecute<T> implements Settleable<T> {
    * subscribed): a hangup may still be followed by its completion.
    */
   started = false;
+  /** The channel's interruptible scope it was started under, which rejects it when interrupted (channel.ts). */
+  scope: AbortSignal | undefined = undefined;
   readonly app: string;
   readonly completeAfterHangup: boolean;
   readonly #table: Map<string, PendingExecute<T>>;
