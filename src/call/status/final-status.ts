@@ -26,8 +26,11 @@ export interface CallEnding {
 
 const NO_ANSWER_CAUSES: ReadonlySet<string> = new Set(['NO_ANSWER', 'NO_USER_RESPONSE', 'ALLOTTED_TIMEOUT', 'CALL_REJECTED']);
 
+/** The status a call ended with, as Twilio reports it. */
+export type FinalCallStatus = 'completed' | 'busy' | 'no-answer' | 'canceled' | 'failed';
+
 /** The final CallStatus of a call. */
-export function finalCallStatus(ending: CallEnding): string {
+export function finalCallStatus(ending: CallEnding): FinalCallStatus {
   if (ending.answered) return 'completed';
   if (ending.failed) return 'failed';
   const cause = ending.requestedCause ?? ending.endReason?.hangupCause;
