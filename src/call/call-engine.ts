@@ -35,6 +35,11 @@ import { WhisperRegistry } from './whisper/whisper-registry.js';
 import { VERBS } from './verbs/index.js';
 import { logCode } from '../log-code.js';
 import { CallHandle, type LiveCalls } from './live-calls.js';
+import type { CreatedCall, CreatedCalls } from './created-calls.js';
+import { startCreatedCall } from './created-call-start.js';
+import { type CallEnding, finalCallStatus } from './status/final-status.js';
+import { noop } from '../util/abort.js';
+import { settleAll } from '../util/settle-all.js';
 
 /** What the engine is built from. */
 export interface CallEngineDeps {
@@ -70,6 +75,8 @@ export interface CallEngineDeps {
   readonly shutdown?: AbortSignal;
   /** Where `<User>` and `<Device>` ids ring; default: the configured templates (call.dial.userTemplate, deviceTemplate). */
   readonly endpointResolver?: EndpointResolver;
+  /** Calls created through the API: a channel found there runs as it was created; default: none. */
+  readonly created?: CreatedCalls;
 }
 
 /** What every call of one engine shares: its settings and the parts built once. */
@@ -84,6 +91,7 @@ interface Engine {
   readonly observer: Observer | undefined;
   readonly shutdown: AbortSignal | undefined;
   readonly calls: LiveCalls | undefined;
+  readonly created: CreatedCalls | undefined;
 }
 
 /**
@@ -99,7 +107,7 @@ export function createCallHandler(deps: CallEngineDeps): CallHandler {
   const engine = buildEngine(deps);
   return async (channel) => {
     const connection = classifyConnection(channel.data, engine.whispers);
-    if (connection.kind === 'call') await runInboundCall(channel, engine);
+    if (connection.kind === 'call') await runInboundCall(channel, engine, engine.created?.claim(channel.uuid));
     else {
       await runWhisperLeg(channel, { settings: engine.settings, webhook: engine.webhook, recordings: engine.recordings,
         rooms: engine.rooms, whispers: engine.whispers, addresses: engine.addresses, verbs: VERBS,
@@ -126,6 +134,7 @@ function buildEngine(deps: CallEngineDeps): Engine {
     observer: deps.observer,
     shutdown: deps.shutdown,
     calls: deps.calls,
+    created: deps.created,
   };
 }
 
@@ -142,21 +151,24 @@ interface OpenedCall {
 
 /**
  * Runs a call handed over by FreeSWITCH: the account's slot, the script's source, then the script, with its
- * status callbacks on every path.
+ * status callbacks on every path. A call created through the API (`created`) holds its slot already and brings its
+ * description, source and status callbacks; its SendDigits are sent and its TimeLimit starts before the script.
  */
-async function runInboundCall(channel: EslChannel, engine: Engine): Promise<void> {
-  const call = openCall(channel, engine);
-  const status = followStatus(channel, call, engine);
-  const release = engine.limiter.acquire(call.identity.accountSid);
+async function runInboundCall(channel: EslChannel, engine: Engine, created?: CreatedCall): Promise<void> {
+  const call = openCall(channel, engine, created);
+  const status = created ? carryStatus(channel, call, created) : followStatus(channel, call, engine);
+  const release = created ? noop : engine.limiter.acquire(call.identity.accountSid);
   let ctx: CallContext | undefined;
+  let limit: (() => void) | undefined;
   try {
     if (!release) {
       await refuseOverLimit(channel, call, engine.limiter);
       return;
     }
-    const source = await sourceOrRefuse(channel, call);
+    const source = created ? created.source : await sourceOrRefuse(channel, call);
     if (!source) return;
     ctx = callContext(channel, call, engine, source);
+    if (created) limit = await startCreatedCall(ctx, created);
     // Interruptible only when registered where it can be reached (see run-call.ts).
     const handle = engine.calls && new CallHandle(call.identity.callSid);
     const unregister = handle && engine.calls?.add(handle);
@@ -166,17 +178,19 @@ async function runInboundCall(channel: EslChannel, engine: Engine): Promise<void
       unregister?.();
     }
   } finally {
+    limit?.();
     release?.();
     status?.completed(ctx);
-    await settled(call.callbacks);
+    // Those that others started while they finished (a recording's status) included.
+    await settleAll(call.callbacks);
     await call.debugLog?.flush();
   }
 }
 
 /** The call's ids, its account's token, its log bound to its ids, and its debug log when asked for. */
-function openCall(channel: EslChannel, engine: Engine): OpenedCall {
+function openCall(channel: EslChannel, engine: Engine, created?: CreatedCall): OpenedCall {
   const shared = engine.settings;
-  const identity = describeCall(channel.data, shared);
+  const identity = created?.identity ?? describeCall(channel.data, shared);
   const authToken = authTokenFor(shared, identity.accountSid);
   const settings: EngineSettings = authToken === shared.authToken ? shared : { ...shared, authToken };
   // The Event Socket layer may have bound the call's ids already (see server/compose.ts); bind them only once.
@@ -184,7 +198,24 @@ function openCall(channel: EslChannel, engine: Engine): OpenedCall {
     : channel.log.child(callLogIds(identity.callSid, identity.accountSid));
   const debugLog = openDebugLog(channel.data, settings, identity.callSid, log);
   const webhook: CallWebhook = debugLog ? withDebugSink(engine.webhook, (record) => debugLog.write(record)) : engine.webhook;
-  return { identity, settings, log, webhook, debugLog, callbacks: [] };
+  return { identity, settings, log, webhook, debugLog, callbacks: created?.callbacks ?? [] };
+}
+
+/**
+ * The status of a created call from the moment it reached the engine: its own reporter goes on (`answered`), and
+ * its owner learns how it ended, with the call's duration (its `completed` callback).
+ */
+function carryStatus(channel: EslChannel, call: OpenedCall, created: CreatedCall): { completed(ctx: CallContext | undefined): void } {
+  if (channel.answered) created.status?.answered();
+  const stopWatchingAnswer = channel.on('answer', () => created.status?.answered());
+  const times = new CallTimes(channel, call.settings.timeScale);
+  return {
+    completed: (ctx) => {
+      stopWatchingAnswer();
+      times.dispose();
+      created.ended(finalCallStatus(endingOf(channel, ctx)), times.seconds());
+    },
+  };
 }
 
 /**
@@ -210,13 +241,18 @@ function followStatus(channel: EslChannel, call: OpenedCall, engine: Engine):
     completed: (ctx) => {
       stopWatchingAnswer();
       times.dispose();
-      status.completed({
-        answered: ctx ? ctx.state.answered || channel.answered : channel.answered,
-        failed: ctx ? ctx.state.failed : true,
-        requestedCause: ctx?.state.hangupRequested,
-        endReason: channel.signal.reason instanceof CallEndedError ? channel.signal.reason : undefined,
-      }, times.seconds());
+      status.completed(endingOf(channel, ctx), times.seconds());
     },
+  };
+}
+
+/** How the call ended, as its status callbacks report it. */
+function endingOf(channel: EslChannel, ctx: CallContext | undefined): CallEnding {
+  return {
+    answered: ctx ? ctx.state.answered || channel.answered : channel.answered,
+    failed: ctx ? ctx.state.failed : true,
+    requestedCause: ctx?.state.hangupRequested,
+    endReason: channel.signal.reason instanceof CallEndedError ? channel.signal.reason : undefined,
   };
 }
 
@@ -262,13 +298,4 @@ function callContext(channel: EslChannel, call: OpenedCall, engine: Engine, sour
       hangupRequested: undefined,
     },
   };
-}
-
-/** Resolves once every callback has settled, those that others started while they finished (a recording's status) included. */
-async function settled(callbacks: Promise<unknown>[]): Promise<void> {
-  for (let done = 0; done < callbacks.length;) {
-    const batch = callbacks.length;
-    await Promise.allSettled(callbacks.slice(done, batch));
-    done = batch;
-  }
 }
