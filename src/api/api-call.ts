@@ -5,7 +5,7 @@
  * creation to the end, so that SequenceNumber goes on from the originate to the script.
  */
 import type { Logger } from 'pino';
-import type { CallIdentity, CallSource, CreatedCall, FinalCallStatus, StatusReporter } from '../call/index.js';
+import type { CallIdentity, CallSource, CreatedCall, CallEndStatus, StatusReporter } from '../call/index.js';
 import { Deferred } from '../util/deferred.js';
 import { settleAll } from '../util/settle-all.js';
 import type { ApiCallStatus, CallResource, CreateCallRequest } from './calls-service.js';
@@ -132,7 +132,7 @@ export class ApiCall implements CreatedCall {
     this.answered();
   }
 
-  ended(status: FinalCallStatus, seconds: number): void {
+  ended(status: CallEndStatus, seconds: number): void {
     if (this.over) return;
     this.#endTime = this.#now();
     this.#duration = status === 'completed' ? seconds : 0;

@@ -13,7 +13,7 @@
  * (through the same session) ends it, and the originate's result ends the call. An answered call whose channel hangs
  * up before it reached the engine (rare: the socket connection failed) ends `completed` after a short grace.
  */
-import { failedOriginateStatus, type DialEndpoint, type FinalCallStatus } from '../call/index.js';
+import { failedOriginateStatus, type DialEndpoint, type CallEndStatus } from '../call/index.js';
 import { toAppError } from '../errors.js';
 import { type EslEvent, EventName, HangupCause, type InboundSession } from '../esl/index.js';
 import { logCode } from '../log-code.js';
@@ -140,7 +140,7 @@ export class Originator {
 
   /** Sends the originate; undefined when it was answered, else the status its cause ends the call with. */
   async #originate(call: ApiCall, placement: Placement, session: InboundSession):
-    Promise<{ readonly cause: string; readonly status: FinalCallStatus } | undefined> {
+    Promise<{ readonly cause: string; readonly status: CallEndStatus } | undefined> {
     const { request } = call;
     const command = originateCommand({
       uuid: call.uuid, endpoint: placement.endpoint, callerId: placement.callerId, timeoutSeconds: request.timeoutSeconds,
@@ -177,7 +177,7 @@ export class Originator {
 }
 
 /** The status a call ends with when it was ended before its answer: canceled by the API, failed by a shutdown. */
-function cancelStatus(call: ApiCall): FinalCallStatus {
+function cancelStatus(call: ApiCall): CallEndStatus {
   const reason = call.cancelSignal.reason as CancelReason;
   return reason === 'shutdown' ? 'failed' : 'canceled';
 }

@@ -40,6 +40,8 @@ import { startCreatedCall } from './created-call-start.js';
 import { type CallEnding, finalCallStatus } from './status/final-status.js';
 import { noop } from '../util/abort.js';
 import { settleAll } from '../util/settle-all.js';
+import type { CallLifecycleObserver } from './call-lifecycle.js';
+import { reportLifecycle } from './status/lifecycle-report.js';
 
 /** What the engine is built from. */
 export interface CallEngineDeps {
@@ -61,6 +63,8 @@ export interface CallEngineDeps {
   readonly limiter?: AccountLimiter;
   /** Where the calls running their script are registered, so that they can be interrupted from outside; default: nowhere. */
   readonly calls?: LiveCalls;
+  /** Told when each call starts, is answered and ends (the registry of calls behind the Calls API); default: nobody. */
+  readonly lifecycle?: CallLifecycleObserver;
   /** Whispers of dialled legs; default: an in-process registry for this handler (a server that rebuilds its handler passes the same one). */
   readonly whispers?: WhisperRegistry;
   /**
@@ -92,6 +96,7 @@ interface Engine {
   readonly shutdown: AbortSignal | undefined;
   readonly calls: LiveCalls | undefined;
   readonly created: CreatedCalls | undefined;
+  readonly lifecycle: CallLifecycleObserver | undefined;
 }
 
 /**
@@ -135,6 +140,7 @@ function buildEngine(deps: CallEngineDeps): Engine {
     shutdown: deps.shutdown,
     calls: deps.calls,
     created: deps.created,
+    lifecycle: deps.lifecycle,
   };
 }
 
@@ -157,6 +163,7 @@ interface OpenedCall {
 async function runInboundCall(channel: EslChannel, engine: Engine, created?: CreatedCall): Promise<void> {
   const call = openCall(channel, engine, created);
   const status = created ? carryStatus(channel, call, created) : followStatus(channel, call, engine);
+  const life = engine.lifecycle && reportLifecycle(channel, call.identity, engine.lifecycle, call.settings.timeScale);
   const release = created ? noop : engine.limiter.acquire(call.identity.accountSid);
   let ctx: CallContext | undefined;
   let limit: (() => void) | undefined;
@@ -181,6 +188,7 @@ async function runInboundCall(channel: EslChannel, engine: Engine, created?: Cre
     limit?.();
     release?.();
     status?.completed(ctx);
+    life?.ended(callEnding(channel, ctx));
     // Those that others started while they finished (a recording's status) included.
     await settleAll(call.callbacks);
     await call.debugLog?.flush();
@@ -213,7 +221,7 @@ function carryStatus(channel: EslChannel, call: OpenedCall, created: CreatedCall
     completed: (ctx) => {
       stopWatchingAnswer();
       times.dispose();
-      created.ended(finalCallStatus(endingOf(channel, ctx)), times.seconds());
+      created.ended(finalCallStatus(callEnding(channel, ctx)), times.seconds());
     },
   };
 }
@@ -241,13 +249,13 @@ function followStatus(channel: EslChannel, call: OpenedCall, engine: Engine):
     completed: (ctx) => {
       stopWatchingAnswer();
       times.dispose();
-      status.completed(endingOf(channel, ctx), times.seconds());
+      status.completed(callEnding(channel, ctx), times.seconds());
     },
   };
 }
 
-/** How the call ended, as its status callbacks report it. */
-function endingOf(channel: EslChannel, ctx: CallContext | undefined): CallEnding {
+/** How the call ended, from its context (undefined: refused before its script). */
+function callEnding(channel: EslChannel, ctx: CallContext | undefined): CallEnding {
   return {
     answered: ctx ? ctx.state.answered || channel.answered : channel.answered,
     failed: ctx ? ctx.state.failed : true,

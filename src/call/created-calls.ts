@@ -6,10 +6,9 @@
  */
 import type { CallIdentity } from './call-description.js';
 import type { CallSource } from './call-source.js';
-import type { FinalCallStatus } from './status/final-status.js';
+import type { CallEndStatus } from './call-lifecycle.js';
 import type { StatusReporter } from './status/status-reporter.js';
 
-export type { FinalCallStatus } from './status/final-status.js';
 
 /** What the engine runs a created call from, and what it tells the call's owner. */
 export interface CreatedCall {
@@ -29,7 +28,7 @@ export interface CreatedCall {
   /** The engine runs the call now. */
   running(): void;
   /** The engine is done with the call: it ended with `status`, answered for `seconds` (its `completed` callback). */
-  ended(status: FinalCallStatus, seconds: number): void;
+  ended(status: CallEndStatus, seconds: number): void;
 }
 
 /** The created calls whose channel has not reached the engine yet, by uuid. */

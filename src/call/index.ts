@@ -10,6 +10,7 @@ export { RecordingDeliveryQueue, type RecordingQueueOptions } from './recording/
 export { HttpPutRecordingStore, type DeliveryResult, type RecordingFile, type RecordingStatusCallback, type RecordingStore } from './recording/recording-store.js';
 export { runCall } from './run-call.js';
 export { CallHandle, InterruptedError, LiveCalls, type Interruption } from './live-calls.js';
+export type { CallEndStatus, CallLifecycleObserver, CallOrigin, EndedCall, StartedCall } from './call-lifecycle.js';
 export { VERBS, type VerbHandler, type VerbOutcome, type VerbRegistry } from './verbs/index.js';
 export { AccountLimiter } from './account-limiter.js';
 export { createRoomServices, type RoomServices } from './rooms/room-services.js';
@@ -20,7 +21,7 @@ export type {
 export { fillTemplate, TemplateResolver, type DirectoryTemplates, type EndpointResolver, type ResolveRequest } from './dial/endpoint-resolver.js';
 export { authTokenFor } from './engine-settings.js';
 export { WhisperRegistry } from './whisper/whisper-registry.js';
-export { CreatedCalls, type CreatedCall, type FinalCallStatus } from './created-calls.js';
+export { CreatedCalls, type CreatedCall } from './created-calls.js';
 export { StatusReporter, type StatusReporterDeps } from './status/status-reporter.js';
 export type { StatusTarget } from './status/status-target.js';
 export { numberEndpoint, sipEndpoint, type DialEndpoint, type VarList } from './dial/dial-endpoints.js';
