@@ -2,14 +2,17 @@
  * The composition root: the one place where the server's parts are built from the configuration and wired
  * together. Every layer below takes its parts as arguments; only this file decides which ones: the webhook
  * dispatcher and its address check, the recording delivery queue, the Prometheus metrics and the observed parts
- * that feed them, the TwiML engine (rebuilt on reload), the Event Socket server's options, the admin server and
- * the park-watcher. `RunningServer` (running-server.ts) starts and stops what this builds; the simulator, the demo,
+ * that feed them, the TwiML engine (rebuilt on reload), the Event Socket server's options, the admin server, the
+ * Calls API server and the park-watcher. `RunningServer` (running-server.ts) starts and stops what this builds; the simulator, the demo,
  * the tests and the benchmarks build their servers here too.
  */
 import type { AddressInfo } from 'node:net';
 import type { Logger } from 'pino';
 import type { Dispatcher } from 'undici';
 import { AdminServer } from '../admin/admin-server.js';
+import { apiTokenLookup } from '../api/basic-auth.js';
+import { CallsApiServer } from '../api/calls-api-server.js';
+import type { CallsService } from '../api/calls-service.js';
 import {
   AccountLimiter, authTokenFor, compileSettings, createCallHandler, createRoomServices, type EndpointResolver,
   type QueueStore, RecordingDeliveryQueue, type RecordingStore, type RoomServices, WhisperRegistry,
@@ -39,6 +42,8 @@ export interface ServerDeps {
   readonly queueStore?: QueueStore;
   /** Where `<User>` and `<Device>` ids ring (default: the configured templates). */
   readonly endpointResolver?: EndpointResolver;
+  /** What the Calls API serves when `api.enabled`: the service that creates, finds and controls calls. */
+  readonly callsService?: CallsService;
 }
 
 /** The parts of a whole server, built and not started. */
@@ -53,6 +58,8 @@ export interface ServerParts {
   readonly server: EslServer;
   /** The admin HTTP server when `admin.enabled`. */
   readonly admin: AdminServer | undefined;
+  /** The Calls API HTTP server when `api.enabled`. */
+  readonly api: CallsApiServer | undefined;
   /** The park-watcher when `park.enabled`, once the outbound socket listens at `address`. */
   readonly parkWatcher: (address: AddressInfo) => ParkWatcher | undefined;
 }
@@ -60,10 +67,11 @@ export interface ServerParts {
 /**
  * Builds a whole server: one address check shared by the dispatcher and the engine's media URL check, the
  * recording queue, the metrics, the engine, the Event Socket server, and the admin server (answering `ready()` on
- * /readyz). `shutdown` aborts once the server has stopped: status callbacks still waiting for a retry give up.
+ * /readyz), and the Calls API server (whose auth tokens are read from `config()`, the configuration in force).
+ * `shutdown` aborts once the server has stopped: status callbacks still waiting for a retry give up.
  */
-export function composeServer(deps: ServerDeps, lifetime: { readonly ready: () => boolean; readonly shutdown: AbortSignal }):
-  ServerParts {
+export function composeServer(deps: ServerDeps, lifetime: { readonly ready: () => boolean; readonly shutdown: AbortSignal;
+  readonly config?: () => Readonly<Config> }): ServerParts {
   const { config, log } = deps;
   const addresses = createAddressChecker(config, deps.lookup);
   const dispatcher = deps.dispatcher ?? createWebhookDispatcher({ addresses });
@@ -76,8 +84,9 @@ export function composeServer(deps: ServerDeps, lifetime: { readonly ready: () =
   });
   const server = createCallServer({ config, log, handler: engine.handler, observer: metrics.observer });
   const admin = config.admin.enabled ? new AdminServer(config.admin, metrics, lifetime.ready, log) : undefined;
+  const api = config.api.enabled ? createCallsApi(deps, lifetime.config ?? (() => config)) : undefined;
   return {
-    dispatcher, ownsDispatcher: deps.dispatcher === undefined, recordings, metrics, engine, server, admin,
+    dispatcher, ownsDispatcher: deps.dispatcher === undefined, recordings, metrics, engine, server, admin, api,
     parkWatcher: (address) => {
       if (!config.park.enabled) return undefined;
       const watcher = new ParkWatcher(config, socketTarget(address.address, address.port), log,
@@ -87,6 +96,16 @@ export function composeServer(deps: ServerDeps, lifetime: { readonly ready: () =
       return watcher;
     },
   };
+}
+
+/** The Calls API server over `deps.callsService`; its tokens are those of the configuration `config()` gives. */
+function createCallsApi(deps: ServerDeps, config: () => Readonly<Config>): CallsApiServer {
+  if (!deps.callsService) {
+    throw new AppError('ERR_API_LISTEN', 'api.enabled is set but the server was built without a calls service');
+  }
+  const { api } = deps.config;
+  return new CallsApiServer({ host: api.host, port: api.port, maxBodyBytes: api.maxBodyBytes },
+    { service: deps.callsService, tokenFor: (accountSid) => apiTokenLookup(config().webhook)(accountSid), log: deps.log });
 }
 
 /** What an outbound Event Socket server that runs calls is built from. */
