@@ -26,6 +26,8 @@ export interface CallSource {
   /** Request parameter naming. */
   readonly format: ParamFormat;
   readonly fallbackUrl: URL | undefined;
+  /** The method of the fallback request (default POST). */
+  readonly fallbackMethod?: HttpMethod;
   /** Carried for the status callbacks of the call. */
   readonly statusCallback: URL | undefined;
 }

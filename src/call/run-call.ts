@@ -30,7 +30,7 @@ function fallbackFor(ctx: CallContext, error: AppError, failed: Navigation): Nav
   const extra = [...(failed.extras.extra ?? []), ['ErrorCode', String(errorCodeOf(error))] as const,
     ['ErrorUrl', redactUrl(failed.url)] as const];
   ctx.log.info({ url: redactUrl(url), code: error.code }, 'trying the fallback URL');
-  return { url, method: 'POST', extras: { ...failed.extras, extra } };
+  return { url, method: ctx.source.fallbackMethod ?? 'POST', extras: { ...failed.extras, extra } };
 }
 
 /** Where the call's own documents run: every verb, every request counted; the fallback URL once on a failure. */
