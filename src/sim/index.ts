@@ -11,7 +11,7 @@ export {
   type ExecutedApp,
   type TranscriptEntry,
 } from './sim/simulated-call.js';
-export type { BLegOutcome, CallerScript, FsSimulatorOptions, SimCallOptions } from './sim/options.js';
+export type { BLegOutcome, CallerScript, FsSimulatorOptions, OutcomeRule, SimCallOptions } from './sim/options.js';
 export { urlEncodeLikeFreeSwitch } from './wire/fs-url-encode.js';
 export { quoteJsonLikeCJson } from './wire/json-string.js';
 export {
@@ -38,4 +38,14 @@ export {
 export { CommandParser, headerOf, type ParsedCommand } from './wire/command-parser.js';
 export { separateArgs } from './util/arg-split.js';
 export { readDialString, type ParsedDialString, type ParsedLeg } from './apps/dial-syntax.js';
-export { SimInboundServer, ParkedCall, type ParkOptions, type TransferRecord } from './inbound/inbound-server.js';
+export {
+  SimInboundServer,
+  ParkedCall,
+  type AnsweredOriginate,
+  type OriginateRecord,
+  type ParkOptions,
+  type SimInboundOptions,
+  type TransferRecord,
+} from './inbound/inbound-server.js';
+export { ORIGINATE_SYNTAX, type OriginateRequest, type OriginateTarget } from './inbound/originate-command.js';
+export type { OriginatedLeg } from './inbound/origination.js';

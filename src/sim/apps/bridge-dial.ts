@@ -10,7 +10,7 @@
  * clock reaches the epoch second of the answer plus N.
  */
 import { causeName, causeOfSipStatus, sipPhrase } from '../channel/hangup-causes.js';
-import type { BLegOutcome } from '../sim/options.js';
+import type { BLegOutcome, OutcomeRule } from '../sim/options.js';
 import { readDialString, type ParsedLeg } from './dial-syntax.js';
 import { parseSchedHangup, type SchedHangup } from './sched-hangup.js';
 
@@ -38,6 +38,11 @@ function leg(parsed: ParsedLeg): DialLeg {
   const vars = parsed.vars;
   const parts = target.split('/');
   const sip = parts[0] === 'sofia';
+  if (sip && parts[1] === 'gateway') {
+    // sofia/gateway/<gateway>/<number>: the number is what follows the gateway's name.
+    const user = (parts.slice(3).join('/') || '').replace(/^sips?:/, '').split('@')[0] ?? '';
+    return { target, vars, sip, number: user, calleeNumber: user, channelName: target };
+  }
   if (sip) {
     const userHost = (parts.slice(2).join('/') || '').replace(/^sips?:/, '');
     const user = userHost.split('@')[0] ?? '';
@@ -59,6 +64,14 @@ export function parseDialString(dial: string): DialPlan {
     vars: parsed.vars,
     groups: parsed.groups.map((g) => g.filter((l) => l.endpoint !== '').map(leg)).filter((g) => g.length > 0),
   };
+}
+
+/** The outcome the first rule matching a dial-string target scripts, if any. */
+export function scriptedOutcome(rules: readonly OutcomeRule[] | undefined, target: string): BLegOutcome | undefined {
+  for (const rule of rules ?? []) {
+    if (typeof rule.match === 'string' ? target.includes(rule.match) : rule.match.test(target)) return rule.outcome;
+  }
+  return undefined;
 }
 
 /** What one leg resolves to, in FreeSWITCH milliseconds from the start of the originate. */

@@ -8,12 +8,15 @@ import type { Channel } from '../channel/channel.js';
 import { SIP_CODEC } from '../channel/profile-templates.js';
 import type { AppContext } from './app-context.js';
 
+/** What the answer-state transitions use of a call: any channel with a way to raise its events. */
+export type ChannelOpsContext = Pick<AppContext, 'channel' | 'fire' | 'nowUs'>;
+
 const LOCAL_SDP =
   'v=0\r\no=FreeSWITCH 1795440690 1795440691 IN IP4 127.0.0.1\r\ns=FreeSWITCH\r\nc=IN IP4 127.0.0.1\r\n' +
   't=0 0\r\nm=audio 22440 RTP/AVP 0 101\r\na=rtpmap:0 PCMU/8000\r\na=rtpmap:101 telephone-event/8000\r\n' +
   'a=fmtp:101 0-15\r\na=ptime:20\r\na=sendrecv\r\n';
 
-function sipMediaUp(ctx: AppContext): void {
+function sipMediaUp(ctx: ChannelOpsContext): void {
   const v = ctx.channel.vars;
   const set = (k: string, val: string): void => v.set(k, val);
   set('rtp_use_codec_string', 'OPUS,G722,PCMU,PCMA,H264,VP8');
@@ -48,7 +51,7 @@ function sipMediaUp(ctx: AppContext): void {
 }
 
 /** 183 with media: CHANNEL_PROGRESS_MEDIA, Answer-State early. No-op unless ringing. */
-export function preAnswer(ctx: AppContext): void {
+export function preAnswer(ctx: ChannelOpsContext): void {
   const ch = ctx.channel;
   if (!ch.up || ch.answerState !== 'ringing') return;
   if (ch.kind === 'sip') sipMediaUp(ctx);
@@ -60,7 +63,7 @@ export function preAnswer(ctx: AppContext): void {
 }
 
 /** 200 OK: CHANNEL_ANSWER the first time, then Channel-Call-State ACTIVE. */
-export function answer(ctx: AppContext): void {
+export function answer(ctx: ChannelOpsContext): void {
   const ch = ctx.channel;
   if (!ch.up || ch.answered) return;
   if (ch.kind === 'sip') {
@@ -76,7 +79,7 @@ export function answer(ctx: AppContext): void {
 }
 
 /** 180: CHANNEL_PROGRESS once, while ringing. */
-export function ringReady(ctx: AppContext): void {
+export function ringReady(ctx: ChannelOpsContext): void {
   const ch = ctx.channel;
   if (!ch.up || ch.answerState !== 'ringing' || ch.profileField('Channel-Progress-Time') !== '0') return;
   ch.setProfileField('Channel-Progress-Time', String(ctx.nowUs()));

@@ -17,11 +17,17 @@ import { createServer, type AddressInfo, type Server, type Socket } from 'node:n
 import { EventFactory, type SimEvent } from '../channel/event-factory.js';
 import { createChannel } from '../channel/profile-templates.js';
 import type { Channel } from '../channel/channel.js';
-import type { FsSimulator, SocketTarget } from '../sim/fs-simulator.js';
-import type { SimCallOptions } from '../sim/options.js';
+import type { FsSimulator } from '../sim/fs-simulator.js';
+import { scriptedOutcome } from '../apps/bridge-dial.js';
+import { readDialString } from '../apps/dial-syntax.js';
+import { causeName } from '../channel/hangup-causes.js';
+import type { BLegOutcome, OutcomeRule, SimCallOptions } from '../sim/options.js';
 import type { SimulatedCall } from '../sim/simulated-call.js';
 import { separateArgs } from '../util/arg-split.js';
 import { type InboundHost, SimInboundSession } from './inbound-session.js';
+import { readOriginate, type OriginateRequest } from './originate-command.js';
+import { Origination, type OriginatedLeg } from './origination.js';
+import { socketAppTarget, transferSocketTarget } from './socket-target.js';
 
 /** A call to park: the options of the call it becomes once transferred, without the socket address. */
 export interface ParkOptions extends Omit<SimCallOptions, 'host' | 'port' | 'socketArg'> {
@@ -55,12 +61,45 @@ export interface TransferRecord {
   readonly reply: string;
 }
 
+/** What the answered channel of an originate runs. */
+export interface AnsweredOriginate {
+  readonly uuid: string;
+  /** The `socket` application's connection (`&socket(...)`). */
+  readonly call?: SimulatedCall;
+  /** The parked channel (`&park()`, and anything else: the simulator has no dialplan). */
+  readonly parked?: ParkedCall;
+}
+
+/** One `originate` the node received. */
+export interface OriginateRecord {
+  /** The command's arguments as received. */
+  readonly args: string;
+  /** The command read; undefined when it was answered with the usage. */
+  readonly request: OriginateRequest | undefined;
+  /** The call url's `{}` (and `<>`) variables, as given (origination_uuid included). */
+  readonly vars: Readonly<Record<string, string>>;
+  /** The legs it created (filled in as they are). */
+  readonly legs: readonly OriginatedLeg[];
+  readonly reply: Promise<string>;
+  /** Resolves once the answered channel runs its application; undefined when the originate failed. */
+  readonly answered: Promise<AnsweredOriginate | undefined>;
+}
+
+/** Options of the simulated node. */
+export interface SimInboundOptions {
+  readonly password?: string;
+  /** What the endpoints an `originate` dials do, first matching rule (default: they answer at once). */
+  readonly originate?: readonly OutcomeRule[];
+}
+
 /**
- * Emits `session` when a connection opens, `auth` (password, accepted) on each `auth`, `transfer` (TransferRecord).
+ * Emits `session` when a connection opens, `auth` (password, accepted) on each `auth`, `transfer` (TransferRecord),
+ * `originate` (OriginateRecord) as each `originate` arrives.
  */
 export class SimInboundServer extends EventEmitter {
   readonly password: string;
   readonly transfers: TransferRecord[] = [];
+  readonly originates: OriginateRecord[] = [];
   readonly authAttempts: Array<{ readonly password: string; readonly accepted: boolean }> = [];
   readonly #sim: FsSimulator;
   readonly #factory: EventFactory;
@@ -68,19 +107,24 @@ export class SimInboundServer extends EventEmitter {
   readonly #sockets = new Set<Socket>();
   readonly #parked = new Map<string, ParkedCall>();
   readonly #calls = new Set<SimulatedCall>();
+  readonly #originations = new Set<Origination>();
+  readonly #originateRules: OutcomeRule[];
+  #closed = false;
   #server: Server | undefined;
   #stopListening: (() => void) | undefined;
   #sequence = 5000;
 
-  constructor(sim: FsSimulator, options: { password?: string } = {}) {
+  constructor(sim: FsSimulator, options: SimInboundOptions = {}) {
     super();
     this.#sim = sim;
     this.password = options.password ?? 'ClueCon';
+    this.#originateRules = [...(options.originate ?? [])];
     this.#factory = new EventFactory(sim.options, () => ++this.#sequence, () => sim.clock.nowUs());
   }
 
   /** Starts listening on loopback (port 0: a free one); resolves with the port. */
   async listen(port = 0, host = '127.0.0.1'): Promise<number> {
+    this.#closed = false;
     const server = createServer((socket) => this.#accept(socket));
     this.#server = server;
     this.#stopListening ??= this.#sim.events.listen((ev) => this.#broadcast(ev));
@@ -105,7 +149,10 @@ export class SimInboundServer extends EventEmitter {
     this.#server = undefined;
     this.#stopListening?.();
     this.#stopListening = undefined;
+    this.#closed = true;
     for (const session of this.#sessions) session.drop();
+    // Pending originations end as the switch hangs every channel up (SYSTEM_SHUTDOWN); nobody hears their reply.
+    for (const origination of this.#originations) origination.stop('SYSTEM_SHUTDOWN');
     this.#parked.clear();
     if (server) await new Promise<void>((resolve) => server.close(() => resolve()));
     await Promise.all([...this.#sockets].map((s) => new Promise<void>((resolve) => {
@@ -142,12 +189,22 @@ export class SimInboundServer extends EventEmitter {
       variables: options.variables ?? {},
       fullSize: options.fullSizeEvents ?? true,
     });
+    return this.#parkChannel(channel, options);
+  }
+
+  /** Runs `park` on a channel. */
+  #parkChannel(channel: Channel, options: ParkOptions): ParkedCall {
     channel.vars.set('current_application', 'park');
-    const parked = new ParkedCall(uuid, options, channel);
-    this.#parked.set(uuid, parked);
+    const parked = new ParkedCall(channel.uuid, options, channel);
+    this.#parked.set(channel.uuid, parked);
     this.#publish('CHANNEL_EXECUTE', parked, [['Application', 'park'], ['Application-UUID', parked.parkAppUuid]]);
     this.announce(parked);
     return parked;
+  }
+
+  /** Scripts what the endpoints an `originate` dials do: targets containing `match` (or matching it) get `outcome`. */
+  scriptOriginate(match: string | RegExp, outcome: BLegOutcome): void {
+    this.#originateRules.push({ match, outcome });
   }
 
   /** Sends the call's CHANNEL_PARK (again). */
@@ -193,7 +250,98 @@ export class SimInboundServer extends EventEmitter {
   }
 
   async #api(command: string, args: string): Promise<string> {
-    if (command !== 'uuid_transfer') return `-ERR ${command} Command not found!\n`;
+    switch (command) {
+      case 'originate':
+        return this.#originate(args);
+      case 'uuid_kill':
+        return this.#kill(args);
+      case 'uuid_transfer':
+        return this.#uuidTransfer(args);
+      default:
+        return `-ERR ${command} Command not found!\n`;
+    }
+  }
+
+  /**
+   * `uuid_kill <uuid> [cause]` (mod_commands.c kill_function: the cause is what follows the first space, default
+   * NORMAL_CLEARING): a ringing originated leg, a parked call, or a channel a `socket` application runs.
+   */
+  #kill(args: string): string {
+    if (args.trim() === '') return '-USAGE: <uuid> [cause]\n';
+    const space = args.indexOf(' ');
+    const uuid = space < 0 ? args : args.slice(0, space);
+    const cause = causeName(space < 0 ? undefined : args.slice(space + 1));
+    const parked = this.#parked.get(uuid);
+    if (parked) {
+      this.hangup(parked, cause);
+      return '+OK\n';
+    }
+    return this.#sim.killChannel(uuid, cause) ? '+OK\n' : '-ERR No such channel!\n';
+  }
+
+  #originate(args: string): Promise<string> {
+    const request = readOriginate(args);
+    if (typeof request === 'string') {
+      const record: OriginateRecord = {
+        args, request: undefined, vars: {}, legs: [], reply: Promise.resolve(request), answered: Promise.resolve(undefined),
+      };
+      this.originates.push(record);
+      this.emit('originate', record);
+      return record.reply;
+    }
+    let resolveAnswered!: (answered: AnsweredOriginate | undefined) => void;
+    const answered = new Promise<AnsweredOriginate | undefined>((resolve) => { resolveAnswered = resolve; });
+    const origination = new Origination({
+      sim: this.#sim,
+      factory: this.#factory,
+      outcome: (target) => scriptedOutcome(this.#originateRules, target),
+      answered: (leg, req) => resolveAnswered(this.#runAnswered(leg, req)),
+    }, request);
+    if (this.#closed) origination.stop('SYSTEM_SHUTDOWN');
+    this.#originations.add(origination);
+    const reply = origination.reply.finally(() => this.#originations.delete(origination));
+    void reply.then((text) => { if (!text.startsWith('+OK')) resolveAnswered(undefined); });
+    const vars = readDialString(request.dialString)?.vars ?? {};
+    const record: OriginateRecord = { args, request, vars, legs: origination.legs, reply, answered };
+    this.originates.push(record);
+    this.emit('originate', record);
+    return reply;
+  }
+
+  /**
+   * The answered channel runs the originate's application: `socket` connects to the server's outbound socket as the
+   * simulator's calls do (the callee's side scripted by the outcome's `callee`); `park` parks it. The simulator has
+   * no dialplan: an extension, or any other application, leaves the channel parked too.
+   */
+  #runAnswered(leg: OriginatedLeg, request: OriginateRequest): AnsweredOriginate | undefined {
+    const channel = leg.channel;
+    if (this.#closed || !channel.up) return undefined;
+    const target = request.target;
+    const socket = target.kind === 'application' && target.name === 'socket' ? socketAppTarget(target.args) : undefined;
+    if (socket) {
+      const call = this.#sim.runSocket(channel, {
+        ...socket,
+        uuid: leg.uuid,
+        profile: channel.kind,
+        direction: 'outbound',
+        ...(leg.outcome?.type === 'answer' && leg.outcome.callee ? { caller: leg.outcome.callee } : {}),
+      });
+      this.#track(call);
+      return { uuid: leg.uuid, call };
+    }
+    if (target.kind === 'application' && target.name === 'socket') {
+      // The `socket` application without an address fails at once; nothing else runs, so the channel hangs up.
+      channel.setAnswerState('hangup');
+      channel.setHangupCause('NORMAL_CLEARING');
+      this.#sim.events.publish(this.#factory.channel('CHANNEL_HANGUP', channel));
+      this.#sim.events.publish(this.#factory.channel('CHANNEL_HANGUP_COMPLETE', channel));
+      return undefined;
+    }
+    const parked = this.#parkChannel(channel, { uuid: leg.uuid, direction: 'outbound', profile: channel.kind });
+    return { uuid: leg.uuid, parked };
+  }
+
+  #uuidTransfer(args: string): string {
     const words = separateArgs(args);
     const [uuid = '', destination = '', dialplan = ''] = words;
     const reply = this.#transfer(uuid, destination, dialplan);
@@ -208,7 +356,7 @@ export class SimInboundServer extends EventEmitter {
     if (parked?.options.hangsUpBeforeTransfer) this.hangup(parked);
     const stillParked = parked !== undefined && this.#parked.has(uuid);
     if (!stillParked && !this.#sim.socketCall(uuid)?.channel.up) return '-ERR No such channel!\n';
-    const target = socketTargetOf(destination);
+    const target = transferSocketTarget(destination);
     if (dialplan !== 'inline' || !target) return '-ERR invalid transfer destination\n';
     if (stillParked) {
       this.#parked.delete(uuid);
@@ -227,16 +375,4 @@ export class SimInboundServer extends EventEmitter {
     this.#calls.add(call);
     void call.ended.then(() => this.#calls.delete(call));
   }
-}
-
-/** The `socket` application of a transfer destination `socket:<host>:<port>[|...] async full`. */
-function socketTargetOf(destination: string): SocketTarget | undefined {
-  const target = /^socket:(\S+)\s+async\s+full$/i.exec(destination);
-  if (!target?.[1]) return undefined;
-  // Failover hosts (`h1:p|h2:p`) are tried in turn by FreeSWITCH; the simulator takes the first.
-  const first = target[1].split('|')[0] ?? '';
-  const colon = first.lastIndexOf(':');
-  const port = Number(first.slice(colon + 1));
-  if (colon <= 0 || !Number.isInteger(port)) return undefined;
-  return { host: first.slice(0, colon), port, socketArg: `${target[1]} async full` };
 }

@@ -2,13 +2,11 @@
 import type { AppContext } from '../apps/app-context.js';
 import type { BLegOutcome, CallerScript } from '../sim/options.js';
 import type { CallEngine } from './call-engine.js';
+import { scriptedOutcome } from '../apps/bridge-dial.js';
 
 /** The scripted B-leg outcome of a dial string (first matching rule). */
 export function bridgeOutcomeFor(engine: CallEngine, dial: string): BLegOutcome | undefined {
-  for (const rule of engine.call.bridge ?? []) {
-    if (typeof rule.match === 'string' ? dial.includes(rule.match) : rule.match.test(dial)) return rule.outcome;
-  }
-  return undefined;
+  return scriptedOutcome(engine.call.bridge, dial);
 }
 
 /** The view of the call an application gets. */

@@ -114,6 +114,33 @@ export class FsSimulator {
     return this.#runSocket(channel, opts, true);
   }
 
+  /** The next `session_id`: FreeSWITCH counts the sessions it created since start-up. */
+  nextSessionId(): number {
+    return this.#sessionId++;
+  }
+
+  /**
+   * Lists a channel that no `socket` application runs (a ringing originated leg), so that `uuid_kill` on any socket
+   * reaches it; returns the function that removes it.
+   */
+  listChannel(uuid: string, hangup: (cause: string) => void): () => void {
+    return this.#channels.add(uuid, hangup);
+  }
+
+  /** Whether a channel with this uuid exists: one a `socket` application runs, or a listed one. */
+  hasChannel(uuid: string): boolean {
+    return this.#channels.has(uuid) || this.#running.get(uuid)?.channel.up === true;
+  }
+
+  /** `uuid_kill <uuid> <cause>`: hangs the channel up; false when no channel has this uuid. */
+  killChannel(uuid: string, cause: string): boolean {
+    if (this.#channels.hangup(uuid, cause)) return true;
+    const call = this.#running.get(uuid);
+    if (!call?.channel.up) return false;
+    call.kill(cause);
+    return true;
+  }
+
   /** Runs the `socket` application on a channel that exists already (a call parked on the node). */
   runSocket(channel: Channel, opts: SimCallOptions): SimulatedCall {
     return this.#runSocket(channel, opts, true);

@@ -15,6 +15,12 @@ export type BLegOutcome =
   /** Nothing listens: an immediate local 503, NORMAL_TEMPORARY_FAILURE. */
   | { readonly type: 'unreachable' };
 
+/** A scripted endpoint: dial-string targets that contain `match` (or that it tests true) get `outcome`. */
+export interface OutcomeRule {
+  readonly match: string | RegExp;
+  readonly outcome: BLegOutcome;
+}
+
 /** The scripted caller. Times are FreeSWITCH milliseconds from the `connect` reply. */
 export interface CallerScript {
   readonly digits?: ReadonlyArray<{ readonly atMs: number; readonly digits: string }>;
@@ -42,7 +48,7 @@ export interface SimCallOptions {
   /** Extra channel variables (no `variable_` prefix); a template variable of the same name is replaced in place. */
   readonly variables?: Readonly<Record<string, string>>;
   readonly caller?: CallerScript;
-  readonly bridge?: ReadonlyArray<{ readonly match: string | RegExp; readonly outcome: BLegOutcome }>;
+  readonly bridge?: ReadonlyArray<OutcomeRule>;
   readonly unsolicitedPark?: 'never' | 'after-event' | 'after-linger' | 'after-first-sendmsg';
   /** Events as big as FreeSWITCH sends them (all template variables); false keeps only the essential ones. */
   readonly fullSizeEvents?: boolean;

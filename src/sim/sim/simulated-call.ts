@@ -217,6 +217,11 @@ export class SimulatedCall extends EventEmitter {
     this.#engine.hangup(causeName(cause ?? 'NORMAL_CLEARING'));
   }
 
+  /** `uuid_kill` of the channel: hung up by the switch (the linger notice comes at once, as after `uuid_kill`). */
+  kill(cause?: string): void {
+    this.#engine.hangup(causeName(cause ?? 'NORMAL_CLEARING'), true);
+  }
+
   /** Destroys the TCP connection abruptly, with no notice. */
   drop(): void {
     this.#closedBy ??= 'simulator';
