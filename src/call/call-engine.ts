@@ -34,7 +34,7 @@ import { runWhisperLeg } from './whisper/whisper-leg.js';
 import { WhisperRegistry } from './whisper/whisper-registry.js';
 import { VERBS } from './verbs/index.js';
 import { logCode } from '../log-code.js';
-import { CallHandle, type LiveCalls } from './live-calls.js';
+import { CallHandle, LiveCalls } from './live-calls.js';
 import type { CreatedCall, CreatedCalls } from './created-calls.js';
 import { startCreatedCall } from './created-call-start.js';
 import { type CallEnding, finalCallStatus } from './status/final-status.js';
@@ -61,7 +61,11 @@ export interface CallEngineDeps {
    * same one each time, so that calls in progress stay counted; the handler being built sets its limits.
    */
   readonly limiter?: AccountLimiter;
-  /** Where the calls running their script are registered, so that they can be interrupted from outside; default: nowhere. */
+  /**
+   * Where the calls running their script are registered, so that they can be interrupted from outside (the Calls
+   * API); default: a registry of this handler's own. Every call is registered: an interruption point costs a
+   * document nothing per command (see live-calls.ts).
+   */
   readonly calls?: LiveCalls;
   /** Told when each call starts, is answered and ends (the registry of calls behind the Calls API); default: nobody. */
   readonly lifecycle?: CallLifecycleObserver;
@@ -94,7 +98,7 @@ interface Engine {
   readonly addresses: AddressChecker;
   readonly observer: Observer | undefined;
   readonly shutdown: AbortSignal | undefined;
-  readonly calls: LiveCalls | undefined;
+  readonly calls: LiveCalls;
   readonly created: CreatedCalls | undefined;
   readonly lifecycle: CallLifecycleObserver | undefined;
 }
@@ -138,7 +142,7 @@ function buildEngine(deps: CallEngineDeps): Engine {
     addresses: deps.addresses ?? createAddressChecker(deps.config),
     observer: deps.observer,
     shutdown: deps.shutdown,
-    calls: deps.calls,
+    calls: deps.calls ?? new LiveCalls(),
     created: deps.created,
     lifecycle: deps.lifecycle,
   };
@@ -176,13 +180,12 @@ async function runInboundCall(channel: EslChannel, engine: Engine, created?: Cre
     if (!source) return;
     ctx = callContext(channel, call, engine, source);
     if (created) limit = await startCreatedCall(ctx, created);
-    // Interruptible only when registered where it can be reached (see run-call.ts).
-    const handle = engine.calls && new CallHandle(call.identity.callSid);
-    const unregister = handle && engine.calls?.add(handle);
+    const handle = new CallHandle(call.identity.callSid, channel);
+    const unregister = engine.calls.add(handle);
     try {
       await runCall(ctx, handle);
     } finally {
-      unregister?.();
+      unregister();
     }
   } finally {
     limit?.();

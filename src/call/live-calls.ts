@@ -1,15 +1,27 @@
 /**
  * Live calls, reachable from outside their coroutines: each call's handle can interrupt the document it runs, to
- * request another one instead (a redirect of a live call) or to end the call. The document runner
- * (document-runner.ts) opens an interruption point around each document of the call; interrupting aborts the
- * signal its verbs run under, so the running verb stops as it would on a hangup (waits settled, listeners
- * removed, no request of its own made), then the runner breaks the channel's media and goes on as told.
+ * run another one instead (a redirect of a live call, to a URL or to a document given inline) or to end the call.
+ * The document runner (document-runner.ts) opens an interruption point around each document of the call: the
+ * channel's interruptible scope (esl/channel.ts), whose signal the document's request and verbs run under.
+ * Interrupting aborts it, so the running verb stops as it would on a hangup (waits settled, listeners removed, no
+ * request of its own made), then the runner breaks the channel's media and goes on as told.
+ *
+ * The scope is the channel's, not a signal combined with the call's per document: the channel settles the
+ * operations of an interrupted scope itself, as it settles them all at a hangup, so a command given the
+ * document's signal adds no listener. Every call can therefore be registered at no measurable cost.
  */
 import { CallEndedError } from '../errors.js';
-import type { HttpMethod } from '../twiml/index.js';
+import type { EslChannel } from '../esl/index.js';
+import type { HttpMethod, TwimlDocument } from '../twiml/index.js';
 
-/** Where an interrupted call goes: another document, or the end of the call. */
-export type Interruption = { readonly url: URL; readonly method: HttpMethod } | 'hangup';
+/**
+ * Where an interrupted call goes: the document at a URL, a document given inline (parsed already, see
+ * twiml/inline.ts), or the end of the call.
+ */
+export type Interruption =
+  | { readonly url: URL; readonly method: HttpMethod }
+  | { readonly document: TwimlDocument }
+  | 'hangup';
 
 /**
  * The reason the signal of an interrupted document aborts with. It is a CallEndedError for the verbs (their
@@ -27,21 +39,22 @@ export function wasInterrupted(signal: AbortSignal): boolean {
   return signal.aborted && signal.reason instanceof InterruptedError;
 }
 
-/** The interruption point of one call: the document running now, if any. */
+/** The interruption point of one call: the document its channel runs now, if any. */
 export class CallHandle {
-  #current: AbortController | undefined;
+  readonly #channel: EslChannel;
 
-  constructor(readonly callSid: string) {}
+  constructor(readonly callSid: string, channel: EslChannel) {
+    this.#channel = channel;
+  }
 
   /** Opens the point for the next document (its request and its verbs); returns the signal they run under. */
   open(): AbortSignal {
-    this.#current = new AbortController();
-    return this.#current.signal;
+    return this.#channel.openScope();
   }
 
-  /** Closes the point: interrupting now does nothing until the next document. */
-  close(): void {
-    this.#current = undefined;
+  /** Closes the point of `signal`: interrupting now does nothing until the next document. */
+  close(signal: AbortSignal): void {
+    this.#channel.closeScope(signal);
   }
 
   /**
@@ -49,10 +62,7 @@ export class CallHandle {
    * call is between documents, or over) or it was interrupted already.
    */
   interrupt(next: Interruption): boolean {
-    const current = this.#current;
-    if (current === undefined || current.signal.aborted) return false;
-    current.abort(new InterruptedError(next));
-    return true;
+    return this.#channel.interruptScope(new InterruptedError(next));
   }
 }
 
