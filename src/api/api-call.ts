@@ -45,6 +45,7 @@ export class ApiCall implements CreatedCall {
   readonly #onChange: (call: ApiCall) => void;
   readonly #now: () => Date;
   readonly #ended = new Deferred<void>();
+  readonly #taken = new Deferred<void>();
   readonly #cancel = new AbortController();
   readonly #created: Date;
   #updated: Date;
@@ -130,6 +131,12 @@ export class ApiCall implements CreatedCall {
   running(): void {
     this.#running = true;
     this.answered();
+    this.#taken.resolve();
+  }
+
+  /** Resolves once the engine runs the call. */
+  get taken(): Promise<void> {
+    return this.#taken.promise;
   }
 
   ended(status: CallEndStatus, seconds: number): void {

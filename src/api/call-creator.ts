@@ -19,11 +19,11 @@
  */
 import type { Logger } from 'pino';
 import {
-  type AccountLimiter, callerIdNumber, type CallIdentity, type CallSource, type CreatedCalls, type DialEndpoint,
+  type AccountLimiter, authTokenFor, callerIdNumber, type CallIdentity, type CallSource, type CreatedCalls, type DialEndpoint,
   type EngineSettings, numberEndpoint, sipEndpoint, StatusReporter,
 } from '../call/index.js';
 import { AppError } from '../errors.js';
-import { logCode } from '../log-code.js';
+import { parseInlineTwiml } from '../twiml/index.js';
 import type { CallWebhook } from '../webhook/index.js';
 import { ApiCall } from './api-call.js';
 import type { CallRegistry } from './call-registry.js';
@@ -137,7 +137,7 @@ export class CallCreator implements CallPlacer, PendingCalls {
       webhook: this.#deps.webhook(),
       identity,
       format: 'twilio',
-      authToken: settings.accountAuthTokens.get(identity.accountSid) ?? settings.authToken,
+      authToken: authTokenFor(settings, identity.accountSid),
       settings: settings.statusCallback,
       log,
       track: (sent) => callbacks.push(sent),
@@ -170,11 +170,17 @@ function callerIdOf(from: string): string {
   }
 }
 
-/** The script of the call: its Url and Method, its fallback, its status callback. */
+/**
+ * The script of the call: its Url and Method, or its Twiml parsed and checked as every inline document is
+ * (twiml/inline.ts: refused with Twilio's number, 12100, 12200, 15004...); its fallback, its status callback.
+ */
 function sourceOf(request: CreateCallRequest): CallSource {
-  if (request.url === undefined) throw new AppError('ERR_API_URL_INVALID', 'Url is required.');
+  const document = request.twiml === undefined ? undefined : parseInlineTwiml(request.twiml);
+  const voiceUrl = document?.source ?? request.url;
+  if (voiceUrl === undefined) throw new AppError('ERR_API_URL_INVALID', 'Either Url or Twiml is required.');
   return {
-    voiceUrl: request.url,
+    voiceUrl,
+    ...(document && { document }),
     method: request.method,
     format: 'twilio',
     fallbackUrl: request.fallbackUrl,
@@ -192,9 +198,4 @@ function engineAccount(settings: EngineSettings, accountSid: string): string {
   const hex = accountHex(accountSid);
   const known = [...settings.accountAuthTokens.keys(), ...settings.limits.accounts.keys(), settings.defaults.accountSid ?? ''];
   return known.find((key) => key !== '' && accountHex(key) === hex) ?? accountSid;
-}
-
-/** Logs a refused creation (the HTTP layer answers it). */
-export function logRefused(log: Logger, err: AppError): void {
-  logCode(log, err.code, { err: err.message }, 'call not created');
 }

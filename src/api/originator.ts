@@ -121,7 +121,7 @@ export class Originator {
       const result = await this.#originate(call, placement, session);
       if (result === undefined) {
         // Answered: the engine runs it from here; the node's session may still see its hangup.
-        await Promise.race([call.done, session.closed.then(() => this.#endUnclaimed(call, 0))]);
+        await Promise.race([call.done, call.taken, session.closed.then(() => this.#endUnclaimed(call, 0))]);
         return;
       }
       log.info({ cause: result.cause, status: result.status }, 'created call not answered');

@@ -13,8 +13,11 @@ import { AdminServer } from '../admin/admin-server.js';
 import { apiTokenLookup } from '../api/basic-auth.js';
 import { CallsApiServer } from '../api/calls-api-server.js';
 import type { CallsService } from '../api/calls-service.js';
+import { MemoryCallRegistry, type CallRegistry } from '../api/call-registry.js';
+import { Origination } from '../api/origination.js';
 import {
-  AccountLimiter, authTokenFor, compileSettings, createCallHandler, createRoomServices, type EndpointResolver,
+  AccountLimiter, authTokenFor, compileSettings, createCallHandler, CreatedCalls, createRoomServices,
+  type EndpointResolver, type EngineSettings,
   type QueueStore, RecordingDeliveryQueue, type RecordingStore, type RoomServices, WhisperRegistry,
 } from '../call/index.js';
 import { ACCOUNT_ID_VARIABLE, callLogIds } from '../call/call-description.js';
@@ -44,6 +47,8 @@ export interface ServerDeps {
   readonly endpointResolver?: EndpointResolver;
   /** What the Calls API serves when `api.enabled`: the service that creates, finds and controls calls. */
   readonly callsService?: CallsService;
+  /** The registry of calls behind the Calls API (default: in memory, bounded by `api.history`). */
+  readonly callRegistry?: CallRegistry;
 }
 
 /** The parts of a whole server, built and not started. */
@@ -60,6 +65,10 @@ export interface ServerParts {
   readonly admin: AdminServer | undefined;
   /** The Calls API HTTP server when `api.enabled`. */
   readonly api: CallsApiServer | undefined;
+  /** The registry of calls behind the Calls API. */
+  readonly registry: CallRegistry;
+  /** Placing the calls created through the API, when `api.enabled`: started once the outbound socket listens. */
+  readonly origination: Origination | undefined;
   /** The park-watcher when `park.enabled`, once the outbound socket listens at `address`. */
   readonly parkWatcher: (address: AddressInfo) => ParkWatcher | undefined;
 }
@@ -77,16 +86,21 @@ export function composeServer(deps: ServerDeps, lifetime: { readonly ready: () =
   const dispatcher = deps.dispatcher ?? createWebhookDispatcher({ addresses });
   const recordings = createRecordingQueue(config, createWebhookClient(config, dispatcher), log);
   const metrics = createMetrics({ recordingsPending: () => recordings.pending });
+  const created = new CreatedCalls();
   const engine = createReloadableEngine(config, dispatcher, metrics.observer, recordings, {
-    addresses, shutdown: lifetime.shutdown,
+    addresses, shutdown: lifetime.shutdown, created,
     ...(deps.queueStore && { queueStore: deps.queueStore }),
     ...(deps.endpointResolver && { endpointResolver: deps.endpointResolver }),
   });
   const server = createCallServer({ config, log, handler: engine.handler, observer: metrics.observer });
   const admin = config.admin.enabled ? new AdminServer(config.admin, metrics, lifetime.ready, log) : undefined;
   const api = config.api.enabled ? createCallsApi(deps, lifetime.config ?? (() => config)) : undefined;
+  const registry = deps.callRegistry ?? new MemoryCallRegistry(config.api.history);
+  const origination = config.api.enabled ? new Origination({ config, log, settings: engine.settings,
+    webhook: engine.webhook, limiter: engine.limiter, created, registry, shutdown: lifetime.shutdown }) : undefined;
   return {
     dispatcher, ownsDispatcher: deps.dispatcher === undefined, recordings, metrics, engine, server, admin, api,
+    registry, origination,
     parkWatcher: (address) => {
       if (!config.park.enabled) return undefined;
       const watcher = new ParkWatcher(config, socketTarget(address.address, address.port), log,
@@ -146,6 +160,12 @@ export function createCallServer(deps: CallServerDeps): EslServer {
 export interface ReloadableEngine {
   /** What the server runs for each call: the engine built from the configuration in force when the call came in. */
   readonly handler: CallHandler;
+  /** The settings of the engine in force. */
+  settings(): EngineSettings;
+  /** The webhook client of the engine in force. */
+  webhook(): CallWebhook;
+  /** The counts of calls per account every engine shares. */
+  readonly limiter: AccountLimiter;
   /** Rebuilds the engine from `config`; calls in progress keep the settings they started with. */
   reload(config: Readonly<Config>): void;
   /** The conference rooms and queues every engine shares. */
@@ -164,6 +184,8 @@ export interface ServerLifetime {
   readonly queueStore?: QueueStore;
   /** Where `<User>` and `<Device>` ids ring (default: the configured templates). */
   readonly endpointResolver?: EndpointResolver;
+  /** Calls created through the API, run as they were created when their channel arrives. */
+  readonly created?: CreatedCalls;
 }
 
 /**
@@ -180,15 +202,19 @@ export function createReloadableEngine(config: Readonly<Config>, dispatcher: Dis
   const limiter = new AccountLimiter({ maxCallsPerAccount: 0, accounts: new Map() });
   const whispers = new WhisperRegistry();
   const store = observeRecordings(recordings, observer);
-  const build = (c: Readonly<Config>): CallHandler => {
+  const build = (c: Readonly<Config>): { handler: CallHandler; webhook: CallWebhook; settings: EngineSettings } => {
     const webhook = observeWebhook(webhookClientOptions(c, dispatcher), observer);
-    return createCallHandler({ config: c, webhook, recordings: store, observer, rooms, limiter, whispers, ...shared,
-      ...(endpointResolver && { endpointResolver }) });
+    const handler = createCallHandler({ config: c, webhook, recordings: store, observer, rooms, limiter, whispers,
+      ...shared, ...(endpointResolver && { endpointResolver }) });
+    return { handler, webhook, settings: compileSettings(c) };
   };
   let current = build(config);
   return {
-    handler: (channel) => current(channel),
+    handler: (channel) => current.handler(channel),
     reload: (next) => { current = build(next); },
+    settings: () => current.settings,
+    webhook: () => current.webhook,
+    limiter,
     rooms,
   };
 }
