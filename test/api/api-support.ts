@@ -63,7 +63,7 @@ export async function startApi(options: { webhook?: Record<string, unknown>; max
 }
 
 /** Twilio's RequestClient with the origin of every request replaced by the listener's. */
-class LoopbackRequestClient extends twilio.RequestClient {
+export class LoopbackRequestClient extends twilio.RequestClient {
   readonly #origin: string;
   constructor(origin: string) {
     super({ keepAlive: false });

@@ -1,0 +1,138 @@
+/**
+ * A whole server with the Calls API on (free loopback ports), a simulated FreeSWITCH node whose inbound Event Socket
+ * answers `originate` (api.nodes), the customer's web app, and Twilio's Node client talking to the API. The calls
+ * service joins the server's creator of calls and its registry (create, fetch, list, cancel), as the server's own
+ * service does.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import twilio from 'twilio';
+import type {
+  CallListFilter, CallPage, CallResource, CallsService, CreateCallRequest, UpdateCallRequest,
+} from '../../src/api/calls-service.js';
+import { callUuidOf } from '../../src/api/sids.js';
+import { loadConfig } from '../../src/config/index.js';
+import { AppError } from '../../src/errors.js';
+import { createLogger } from '../../src/log.js';
+import { Service } from '../../src/server/running-server.js';
+import { FsSimulator, SimInboundServer, type OutcomeRule } from '../../src/sim/index.js';
+import { eventually, FAST_ESL, LogCapture } from '../support/harness.js';
+import { TwimlServer } from '../support/twiml-server.js';
+import { ACCOUNT_A, LoopbackRequestClient, TOKEN_A } from './api-support.js';
+
+export { ACCOUNT_A, TOKEN_A };
+
+export interface CreateHarness {
+  readonly service: Service;
+  readonly sim: FsSimulator;
+  readonly node: SimInboundServer;
+  readonly nodePort: number;
+  readonly web: TwimlServer;
+  readonly logs: LogCapture;
+  /** Twilio's client of account A. */
+  readonly client: twilio.Twilio;
+  close(): Promise<void>;
+}
+
+export interface CreateOptions {
+  /** What the endpoints the node dials do (default: they answer at once). */
+  readonly originate?: readonly OutcomeRule[];
+  /** More configuration (deep keys replace the harness's). */
+  readonly overrides?: Record<string, unknown>;
+  /** Nodes placed before the simulated one (e.g. one that is down). */
+  readonly nodesBefore?: ReadonlyArray<{ host: string; port: number }>;
+}
+
+/** Joins the server's creator of calls and registry into the service the API serves. */
+class ServerCallsService implements CallsService {
+  service: Service | undefined;
+
+  #origination(): NonNullable<Service['origination']> {
+    const origination = this.service?.origination;
+    if (!origination) throw new AppError('ERR_INTERNAL', 'no origination');
+    return origination;
+  }
+
+  create(request: CreateCallRequest): Promise<CallResource> {
+    return this.#origination().creator.place(request);
+  }
+
+  async fetch(accountSid: string, callSid: string): Promise<CallResource | undefined> {
+    return this.service?.registry.get(accountSid, callSid);
+  }
+
+  async list(accountSid: string, filter: CallListFilter, page: number, pageSize: number): Promise<CallPage> {
+    return this.service?.registry.list(accountSid, filter, page, pageSize) ?? { calls: [], more: false };
+  }
+
+  async update(accountSid: string, callSid: string, request: UpdateCallRequest): Promise<CallResource> {
+    const uuid = callUuidOf(callSid);
+    const known = await this.fetch(accountSid, callSid);
+    if (!known || uuid === undefined) throw new AppError('ERR_API_NOT_FOUND');
+    if (request.status === undefined || !await this.#origination().creator.cancel(uuid)) {
+      throw new AppError('ERR_API_CALL_NOT_IN_PROGRESS');
+    }
+    return await this.fetch(accountSid, callSid) ?? known;
+  }
+}
+
+export async function startCreate(options: CreateOptions = {}): Promise<CreateHarness> {
+  const spoolDir = mkdtempSync(join(tmpdir(), 'pivot-api-'));
+  const sim = new FsSimulator({ timeScale: 1 });
+  const node = new SimInboundServer(sim, { originate: options.originate ?? [] });
+  const nodePort = await node.listen();
+  const web = await TwimlServer.start();
+  const config = loadConfig({
+    env: {},
+    overrides: {
+      esl: { port: 0, ...FAST_ESL, commandTimeoutMs: 2000 },
+      admin: { enabled: false },
+      log: { level: 'debug' },
+      api: { enabled: true, port: 0, nodes: [...options.nodesBefore ?? [], { host: '127.0.0.1', port: nodePort }] },
+      park: { reconnectMinMs: 50, reconnectMaxMs: 200 },
+      webhook: { accountAuthTokens: [{ accountSid: ACCOUNT_A, authToken: TOKEN_A }] },
+      call: { record: { spoolDir } },
+      ...options.overrides,
+    },
+  });
+  const logs = new LogCapture();
+  const calls = new ServerCallsService();
+  const service = new Service({ config, log: createLogger('debug', logs), env: {}, callsService: calls,
+    lookup: async () => [{ address: '127.0.0.1', family: 4 }] });
+  calls.service = service;
+  await service.start();
+  const origin = `http://127.0.0.1:${service.apiAddress?.port ?? 0}`;
+  const client = twilio(ACCOUNT_A, TOKEN_A, { httpClient: new LoopbackRequestClient(origin) });
+  return {
+    service, sim, node, nodePort, web, logs, client,
+    async close() {
+      await service.stop(0);
+      await eventually(() => service.server.activeCalls === 0, 2000, 'no call left');
+      await node.dropCalls();
+      await node.close();
+      await sim.close();
+      await web.close();
+      rmSync(spoolDir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** The status callbacks the web app received at `path`, as `CallStatus:SequenceNumber`, in arrival order. */
+export function callbacks(web: TwimlServer, path: string): string[] {
+  return web.requests.filter((r) => r.path === path).map((r) => `${r.params['CallStatus']}:${r.params['SequenceNumber']}`);
+}
+
+/** Polls `check` (which may be asynchronous) until it holds, or fails after `timeoutMs`. */
+export async function until(check: () => Promise<boolean> | boolean, timeoutMs: number, what: string): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!await check()) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}
+
+/** Waits until fetch shows the call with `status`. */
+export async function statusOf(c: CreateHarness, sid: string, status: string, timeoutMs = 5000): Promise<void> {
+  await until(async () => (await c.client.calls(sid).fetch()).status === status, timeoutMs, `the call to be ${status}`);
+}
