@@ -1,15 +1,18 @@
 /**
  * The `originate` of a call created through the API, as one `bgapi` line:
  *
- *   originate {origination_uuid=<uuid>,origination_caller_id_number=<from>,originate_timeout=<s>,
- *     ignore_early_media=true[,execute_on_answer_pivot_limit=sched_hangup +N+2 ALLOTTED_TIMEOUT]}[leg vars]<endpoint>
+ *   originate '{origination_uuid=<uuid>,origination_caller_id_number=<from>,originate_timeout=<s>,
+ *     ignore_early_media=true[,execute_on_answer_pivot_limit=sched_hangup +N+2 ALLOTTED_TIMEOUT]}[leg vars]<endpoint>'
  *     '&socket(<this server's outbound socket> async full)'
  *
  * The endpoint and its leg variables come from the `call.dial.*` templates and the same checks as `<Dial>`
  * (dial-endpoints.ts); the variable lists are written by the dial-string writer, which escapes or refuses every
  * value; nothing from the request becomes FreeSWITCH syntax. `ignore_early_media` makes the originate return on
  * the answer only (early media would otherwise count as one), so the socket application starts on an answered call.
- * The `&socket(...)` word is quoted, as mod_commands splits the originate line on spaces outside single quotes.
+ * mod_commands splits the originate line on spaces outside single quotes (switch_separate_string, which removes the
+ * quotes and leaves `\,` alone): the call url, whose values may hold spaces (the backstop's), and the `&socket(...)`
+ * word are each quoted whole. Neither can hold a quote: values with one are refused (var-list-value.ts), and so
+ * are endpoints (dial-values.ts).
  */
 import { type DialEndpoint, dialString, timeLimitBackstop, type VarList } from '../call/index.js';
 import { AppError } from '../errors.js';
@@ -49,5 +52,5 @@ export function originateCommand(spec: OriginateSpec): string {
     ['ignore_early_media', 'true'],
     ...(spec.timeLimitSeconds === undefined ? [] : [timeLimitBackstop(Number(integer(spec.timeLimitSeconds)))]),
   ];
-  return `originate ${dialString(vars, [spec.endpoint])} '&socket(${spec.socket} async full)'`;
+  return `originate '${dialString(vars, [spec.endpoint])}' '&socket(${spec.socket} async full)'`;
 }

@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { appLines } from '../support/engine-harness.js';
 import { eventually } from '../support/harness.js';
 import { twiml } from '../support/twiml-server.js';
-import { ACCOUNT_A, callbacks, startCreate, statusOf, type CreateHarness } from './create-support.js';
+import { ACCOUNT_A, callbacks, startCreate, statusOf, until, type CreateHarness } from './create-support.js';
 
 const TO = '+15559870000';
 const FROM = '+15551230000';
@@ -68,6 +68,24 @@ describe('Calls API: creating calls', function () {
     assert.ok(appLines(answered.call).includes('speak flite|rms|Inline'));
     assert.equal(c.web.requests.length, 0);
     await statusOf(c, created.sid, 'completed', 3000);
+  });
+
+  it('SendDigits are sent once answered, before the first request; TimeLimit hangs the call up', async () => {
+    c = await startCreate();
+    c.web.route('/voice', twiml('<Pause length="20"/>'));
+    const started = Date.now();
+    const created = await c.client.calls.create({ to: TO, from: FROM, url: c.web.url('/voice'), sendDigits: '12w#',
+      timeLimit: 1 });
+    await until(() => c.node.originates.length === 1, 3000, 'the originate');
+    const answered = await c.node.originates[0]?.answered;
+    assert.ok(answered?.call);
+    await answered.call.ended;
+    assert.deepEqual(appLines(answered.call).slice(0, 1), ['send_dtmf 12w#']);
+    assert.ok(Date.now() - started < 5000, 'the call ended at its TimeLimit, not after its 20 s pause');
+    assert.equal(c.node.originates[0]?.vars['execute_on_answer_pivot_limit'], 'sched_hangup +3 ALLOTTED_TIMEOUT');
+    await statusOf(c, created.sid, 'completed');
+    const call = await c.client.calls(created.sid).fetch();
+    assert.equal(call.duration, '1');
   });
 
   it('status callbacks: the events asked for, SequenceNumber going on from the originate to the script', async () => {

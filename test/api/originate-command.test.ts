@@ -12,10 +12,10 @@ function spec(over: Partial<OriginateSpec> = {}): OriginateSpec {
 }
 
 describe('Calls API: the originate command', () => {
-  it('a number: the uuid, caller id, ring timeout and answer-only variables, the templated endpoint, the quoted socket word', () => {
+  it('a number: the uuid, caller id, ring timeout and answer-only variables, the templated endpoint; both words quoted', () => {
     assert.equal(originateCommand(spec()),
-      `originate {origination_uuid=${UUID},origination_caller_id_number=+15551230000,originate_timeout=30,` +
-      "ignore_early_media=true}loopback/+15559870000/context_2 '&socket(127.0.0.1:8084 async full)'");
+      `originate '{origination_uuid=${UUID},origination_caller_id_number=+15551230000,originate_timeout=30,` +
+      "ignore_early_media=true}loopback/+15559870000/context_2' '&socket(127.0.0.1:8084 async full)'");
   });
 
   it('a TimeLimit adds FreeSWITCH\'s backstop on answer; a failover socket list is kept', () => {
@@ -28,7 +28,7 @@ describe('Calls API: the originate command', () => {
     const endpoint = sipEndpoint('sip:alice@example.com;transport=tcp?X-Ref=a%2Cb&Subject=x', TEMPLATES);
     assert.deepEqual(endpoint.dropped, ['Subject']);
     const command = originateCommand(spec({ endpoint }));
-    assert.ok(command.includes('}[sip_h_X-Ref=a\\,b]sofia/sipinterface_1/sip:alice@example.com;transport=tcp '), command);
+    assert.ok(command.includes("}[sip_h_X-Ref=a\\,b]sofia/sipinterface_1/sip:alice@example.com;transport=tcp' "), command);
   });
 
   it('refuses what was not checked: a uuid, a socket target or a number of seconds that could carry syntax', () => {
