@@ -174,4 +174,3 @@ export class ApiCall implements CreatedCall {
     this.#onChange(this);
   }
 }
-

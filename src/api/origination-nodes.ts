@@ -14,6 +14,7 @@ import { toAppError } from '../errors.js';
 import {
   type EslEvent, EventName, InboundSession, type InboundSessionOptions, type InboundTarget,
 } from '../esl/index.js';
+import { logCode } from '../log-code.js';
 import { Backoff } from '../park/index.js';
 
 /** The channel events a placed call is followed with. */
@@ -102,7 +103,7 @@ export class OriginationNode {
     this.#session = session;
     void session.closed.then(() => {
       if (this.#session === session) this.#session = undefined;
-      if (!this.#closed) this.#log.warn({ code: 'ERR_ESL_DISCONNECTED' }, 'originator lost its FreeSWITCH connection');
+      if (!this.#closed) logCode(this.#log, 'ERR_ESL_DISCONNECTED', {}, 'originator lost its FreeSWITCH connection');
     });
     this.#log.info('originator connected');
     return session;

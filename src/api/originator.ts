@@ -129,8 +129,8 @@ export class Originator {
     } catch (err) {
       const error = toAppError(err);
       logCode(log, 'ERR_API_ORIGINATE_FAILED', { cause: error.code, err: error.message }, 'created call could not be placed');
-      // A timeout leaves the phone ringing: it is hung up (a lost session cannot, FreeSWITCH ends it on its own).
-      void session.bgapi(`uuid_kill ${call.uuid} ${HangupCause.OriginatorCancel}`).catch(noop);
+      // The phone may still ring (a timeout, a lost session): it is hung up, through a new session if need be.
+      void node.session().then((now) => now?.bgapi(`uuid_kill ${call.uuid} ${HangupCause.OriginatorCancel}`)).catch(noop);
       call.ended(call.cancelSignal.aborted ? cancelStatus(call) : 'failed', 0);
     } finally {
       if (this.#placed.get(call.uuid)?.call === call) this.#placed.delete(call.uuid);

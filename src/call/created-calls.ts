@@ -9,7 +9,6 @@ import type { CallSource } from './call-source.js';
 import type { CallEndStatus } from './call-lifecycle.js';
 import type { StatusReporter } from './status/status-reporter.js';
 
-
 /** What the engine runs a created call from, and what it tells the call's owner. */
 export interface CreatedCall {
   /** The channel's uuid (`origination_uuid`). */

@@ -161,9 +161,9 @@ export interface ReloadableEngine {
   /** What the server runs for each call: the engine built from the configuration in force when the call came in. */
   readonly handler: CallHandler;
   /** The settings of the engine in force. */
-  settings(): EngineSettings;
+  readonly settings: () => EngineSettings;
   /** The webhook client of the engine in force. */
-  webhook(): CallWebhook;
+  readonly webhook: () => CallWebhook;
   /** The counts of calls per account every engine shares. */
   readonly limiter: AccountLimiter;
   /** Rebuilds the engine from `config`; calls in progress keep the settings they started with. */

@@ -183,6 +183,16 @@ describe('Calls API: creating calls', function () {
     assert.ok(c.logs.lines.some((l) => l.node === '127.0.0.1:1' && l.code === 'ERR_ESL_CONNECT'));
   });
 
+  it('the node\'s connection lost while the phone rings: failed, and the ringing leg hung up through a new session', async () => {
+    c = await startCreate({ originate: [{ match: TO, outcome: { type: 'no-answer' } }] });
+    const created = await c.client.calls.create({ to: TO, from: FROM, url: c.web.url('/voice'), timeout: 30 });
+    await statusOf(c, created.sid, 'ringing');
+    for (const session of c.sessions) session.drop();
+    await statusOf(c, created.sid, 'failed');
+    assert.equal(c.logs.withCode('ERR_API_ORIGINATE_FAILED').length, 1);
+    assert.equal(await c.node.originates[0]?.reply, '-ERR ORIGINATOR_CANCEL\n');
+  });
+
   it('the server stopping: a ringing call ends failed, its callback sent before the server has stopped', async () => {
     c = await startCreate({ originate: [{ match: TO, outcome: { type: 'no-answer' } }] });
     c.web.route('/status', '');

@@ -17,6 +17,7 @@ import { AppError } from '../../src/errors.js';
 import { createLogger } from '../../src/log.js';
 import { Service } from '../../src/server/running-server.js';
 import { FsSimulator, SimInboundServer, type OutcomeRule } from '../../src/sim/index.js';
+import type { SimInboundSession } from '../../src/sim/inbound/inbound-session.js';
 import { eventually, FAST_ESL, LogCapture } from '../support/harness.js';
 import { TwimlServer } from '../support/twiml-server.js';
 import { ACCOUNT_A, LoopbackRequestClient, TOKEN_A } from './api-support.js';
@@ -30,6 +31,8 @@ export interface CreateHarness {
   readonly nodePort: number;
   readonly web: TwimlServer;
   readonly logs: LogCapture;
+  /** The inbound Event Socket sessions the node accepted, in order. */
+  readonly sessions: readonly SimInboundSession[];
   /** Twilio's client of account A. */
   readonly client: twilio.Twilio;
   close(): Promise<void>;
@@ -82,6 +85,8 @@ export async function startCreate(options: CreateOptions = {}): Promise<CreateHa
   const sim = new FsSimulator({ timeScale: 1 });
   const node = new SimInboundServer(sim, { originate: options.originate ?? [] });
   const nodePort = await node.listen();
+  const sessions: SimInboundSession[] = [];
+  node.on('session', (session: SimInboundSession) => sessions.push(session));
   const web = await TwimlServer.start();
   const config = loadConfig({
     env: {},
@@ -105,7 +110,7 @@ export async function startCreate(options: CreateOptions = {}): Promise<CreateHa
   const origin = `http://127.0.0.1:${service.apiAddress?.port ?? 0}`;
   const client = twilio(ACCOUNT_A, TOKEN_A, { httpClient: new LoopbackRequestClient(origin) });
   return {
-    service, sim, node, nodePort, web, logs, client,
+    service, sim, node, nodePort, web, logs, sessions, client,
     async close() {
       await service.stop(0);
       await eventually(() => service.server.activeCalls === 0, 2000, 'no call left');
