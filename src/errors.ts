@@ -26,6 +26,8 @@ export const ERROR_CATALOGUE = {
     action: 'Fix the arguments; `pivot-esl <command> --help` lists them.' },
   ERR_CLI_READ: { level: 'error', text: 'pivot-esl check could not read the document it was given (a file or standard input; exit code 1)',
     action: 'Check the path and that the file is readable.' },
+  ERR_CLI_API: { level: 'error', text: 'pivot-esl call could not create or follow its call: the Calls API answered an error (exit code 3) or could not be reached (exit code 1)',
+    action: 'Read Twilio\'s code and message printed with it; check --api, --account and the token.' },
   ERR_ESL_SOURCE_DENIED: { level: 'warn', text: 'a connection came from an address that is not an allowed FreeSWITCH',
     action: 'If the address is one of your FreeSWITCH nodes, add it to `esl.allowedSources`; otherwise find what is connecting to the Event Socket port.' },
   ERR_ESL_PROTOCOL: { level: 'error', text: 'the Event Socket peer sent something that is not valid Event Socket',
