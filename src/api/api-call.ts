@@ -5,9 +5,9 @@
  * creation to the end, so that SequenceNumber goes on from the originate to the script.
  */
 import type { Logger } from 'pino';
-import type { CallIdentity, CallSource, CreatedCall, CallEndStatus, StatusReporter } from '../call/index.js';
+import type { CallEndStatus, CallSetup, CreatedCall, StatusReporter } from '../call/index.js';
+import type { CallRequests } from '../webhook/index.js';
 import { Deferred } from '../util/deferred.js';
-import { settleAll } from '../util/settle-all.js';
 import type { ApiCallStatus, CallResource, CreateCallRequest } from './calls-service.js';
 
 /** What a created call is made of. */
@@ -15,10 +15,9 @@ export interface ApiCallInit {
   readonly sid: string;
   readonly uuid: string;
   readonly request: CreateCallRequest;
-  readonly identity: CallIdentity;
-  readonly source: CallSource;
+  readonly setup: CallSetup;
+  readonly requests: CallRequests;
   readonly status: StatusReporter | undefined;
-  readonly callbacks: Promise<unknown>[];
   /** Gives the account's slot back. */
   readonly release: () => void;
   /** Told every change of the call's state. */
@@ -33,12 +32,11 @@ export type CancelReason = 'canceled' | 'shutdown';
 export class ApiCall implements CreatedCall {
   readonly sid: string;
   readonly uuid: string;
-  readonly identity: CallIdentity;
-  readonly source: CallSource;
+  readonly setup: CallSetup;
+  readonly requests: CallRequests;
   readonly sendDigits: string | undefined;
   readonly timeLimitSeconds: number | undefined;
   readonly status: StatusReporter | undefined;
-  readonly callbacks: Promise<unknown>[];
   readonly request: CreateCallRequest;
   readonly log: Logger;
   readonly #release: () => void;
@@ -58,13 +56,12 @@ export class ApiCall implements CreatedCall {
   constructor(init: ApiCallInit) {
     this.sid = init.sid;
     this.uuid = init.uuid;
-    this.identity = init.identity;
-    this.source = init.source;
+    this.setup = init.setup;
+    this.requests = init.requests;
     this.request = init.request;
     this.sendDigits = init.request.sendDigits;
     this.timeLimitSeconds = init.request.timeLimitSeconds;
     this.status = init.status;
-    this.callbacks = init.callbacks;
     this.log = init.log;
     this.#release = init.release;
     this.#onChange = init.onChange;
@@ -95,7 +92,7 @@ export class ApiCall implements CreatedCall {
 
   /** Resolves once the call has ended and its callbacks have settled. */
   get finished(): Promise<void> {
-    return this.#ended.promise.then(() => settleAll(this.callbacks));
+    return this.#ended.promise.then(() => this.requests.settled());
   }
 
   /** Aborts when the call is to be ended before its answer; the reason is a {@link CancelReason}. */

@@ -19,12 +19,12 @@
  */
 import type { Logger } from 'pino';
 import {
-  type AccountLimiter, authTokenFor, callerIdNumber, type CallIdentity, type CallSource, type CreatedCalls, type DialEndpoint,
-  type EngineSettings, numberEndpoint, sipEndpoint, StatusReporter,
+  type AccountLimiter, authTokenFor, callerIdNumber, type CallIdentity, type CallSetup, type CallSource, type CreatedCalls,
+  type DialEndpoint, type EngineSettings, numberEndpoint, sipEndpoint, StatusReporter, type StatusTarget,
 } from '../call/index.js';
 import { AppError } from '../errors.js';
 import { parseInlineTwiml } from '../twiml/index.js';
-import type { CallWebhook } from '../webhook/index.js';
+import { CallRequests, type CallWebhook } from '../webhook/index.js';
 import { ApiCall } from './api-call.js';
 import type { CallRegistry } from './call-registry.js';
 import type { CallResource, CreateCallRequest } from './calls-service.js';
@@ -107,16 +107,24 @@ export class CallCreator implements CallPlacer, PendingCalls {
 
   #newCall(request: CreateCallRequest, account: string, source: CallSource, release: () => void): ApiCall {
     const { sid, uuid } = newCallSid();
+    const settings = this.#deps.settings();
     const identity: CallIdentity = {
       callSid: sid, accountSid: account, from: request.from, to: request.to, direction: 'outbound-api',
       callerNumber: request.callerId ?? request.from,
     };
     const log = this.#deps.log.child({ callSid: sid, accountSid: request.accountSid });
-    const callbacks: Promise<unknown>[] = [];
-    const status = this.#statusReporter(request, identity, log, callbacks);
+    const statusTarget: StatusTarget | undefined = request.statusCallback === undefined ? undefined
+      : { url: request.statusCallback, method: request.statusCallbackMethod, events: request.statusCallbackEvents };
+    const setup: CallSetup = { identity, source, format: 'twilio', statusTarget, debug: false, realm: settings.dial.realm };
+    // The call's requests from now on: signed with its account's token, its callbacks tracked until it ends.
+    const requests = new CallRequests({ client: this.#deps.webhook(), authToken: authTokenFor(settings, account),
+      format: 'twilio', accountSid: account, log });
+    const shutdown = this.#deps.shutdown;
+    const status = statusTarget && new StatusReporter({ target: statusTarget, requests, identity, log,
+      settings: settings.statusCallback, ...(shutdown && { shutdown }) });
     const registry = this.#deps.registry;
     return new ApiCall({
-      sid, uuid, request, identity, source, status, callbacks, release, log,
+      sid, uuid, request, setup, requests, status, release, log,
       onChange: (changed) => {
         const { status: state, startTime, endTime, duration } = changed.resource();
         registry.update(sid, { status: state, ...(startTime && { startTime }), ...(endTime && { endTime }),
@@ -124,24 +132,6 @@ export class CallCreator implements CallPlacer, PendingCalls {
           log.warn({ err: (err as Error).message }, 'the registry of calls could not record a change');
         });
       },
-    });
-  }
-
-  #statusReporter(request: CreateCallRequest, identity: CallIdentity, log: Logger, callbacks: Promise<unknown>[]):
-    StatusReporter | undefined {
-    if (request.statusCallback === undefined) return undefined;
-    const settings = this.#deps.settings();
-    const shutdown = this.#deps.shutdown;
-    return new StatusReporter({
-      target: { url: request.statusCallback, method: request.statusCallbackMethod, events: request.statusCallbackEvents },
-      webhook: this.#deps.webhook(),
-      identity,
-      format: 'twilio',
-      authToken: authTokenFor(settings, identity.accountSid),
-      settings: settings.statusCallback,
-      log,
-      track: (sent) => callbacks.push(sent),
-      ...(shutdown && { shutdown }),
     });
   }
 }
@@ -182,10 +172,8 @@ function sourceOf(request: CreateCallRequest): CallSource {
     voiceUrl,
     ...(document && { document }),
     method: request.method,
-    format: 'twilio',
     fallbackUrl: request.fallbackUrl,
     fallbackMethod: request.fallbackMethod,
-    statusCallback: request.statusCallback,
   };
 }
 

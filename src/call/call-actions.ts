@@ -2,12 +2,10 @@
 import type { Logger } from 'pino';
 import { AppError, CallEndedError, toAppError } from '../errors.js';
 import type { EslChannel } from '../esl/index.js';
-import { buildCallParams, withKnownAccount, type Params, type RequestExtras } from '../webhook/index.js';
+import type { Params, RequestExtras } from '../webhook/index.js';
 import { callStatus } from './call-description.js';
 import type { CallContext } from './call-context.js';
 import { terminatorsArg } from './media/fs-args.js';
-
-/** The account parameter in both namings. */
 
 /** How long to wait for FreeSWITCH to report a hangup we asked for. */
 const HANGUP_CONFIRM_MS = 2000;
@@ -62,8 +60,7 @@ export function requestParams(ctx: CallContext, extras: RequestExtras = {}): Par
     callStatus: callStatus({ answered: ctx.state.answered || ctx.channel.answered, ended: ctx.signal.aborted }),
   };
   const variables = ctx.state.variables.size === 0 ? undefined : [...ctx.state.variables];
-  const params = buildCallParams(description, variables ? { ...extras, variables } : extras, ctx.source.format);
-  return withKnownAccount(params, ctx.identity.accountSid);
+  return ctx.requests.callParams(description, variables ? { ...extras, variables } : extras);
 }
 
 /** Hangs the call up with `cause` and waits (briefly) until FreeSWITCH reports it. A call already gone is fine. */

@@ -5,7 +5,7 @@
 import type { LookupAddress } from 'node:dns';
 import type { Logger } from 'pino';
 import type { EslChannel } from '../esl/index.js';
-import type { AddressChecker, CallWebhook } from '../webhook/index.js';
+import type { AddressChecker, CallRequests } from '../webhook/index.js';
 import type { CallIdentity } from './call-description.js';
 import type { CallSource } from './call-source.js';
 import type { EngineSettings } from './engine-settings.js';
@@ -31,11 +31,6 @@ export interface CallState {
   readonly variables: Map<string, string>;
   /** Whether the fallback URL has been used (it is tried once per call). */
   fallbackUsed: boolean;
-  /**
-   * Callbacks sent while the call goes on (they never hold it up); the call's coroutine waits for them before it
-   * ends, so none outlives the call. Each is bounded by the webhook client's callback time limit and never throws.
-   */
-  readonly callbacks: Promise<unknown>[];
   /** Set while the call waits in a queue (`<Enqueue>`): `<Leave>` in its waitUrl document calls `leave`. */
   queueWait?: { leave(): void } | undefined;
   /** True when the script could not go on (the error prompt was due): the status callbacks report it. */
@@ -57,11 +52,16 @@ export interface CallContext {
   /** Aborts when the call ends (hangup, disconnect, shutdown); its reason is a CallEndedError. */
   readonly signal: AbortSignal;
   readonly settings: EngineSettings;
-  /** The shared webhook client, or a view of it that also writes the call's debug log. */
-  readonly webhook: CallWebhook;
+  /**
+   * Every request of the call: document fetches, callbacks and uploads, signed with the call's token, in its request
+   * format, seen by its debug log. Callbacks sent through it are tracked: the call waits for them before it ends.
+   */
+  readonly requests: CallRequests;
   readonly recordings: RecordingStore;
   readonly source: CallSource;
   readonly identity: CallIdentity;
+  /** The realm `<User>` and `<Device>` endpoints ring in ('' when unknown), from the call's setup. */
+  readonly realm: string;
   readonly state: CallState;
   /** Where verb timings are reported (metrics); absent: nowhere. */
   readonly observer?: Observer;

@@ -2,6 +2,7 @@
  * The call as the customer's web server sees it: the request parameters that describe the call itself. The
  * fixed part is read once from the channel data; CallStatus follows the call.
  */
+import type { Logger } from 'pino';
 import type { ChannelData } from '../esl/index.js';
 import type { CallDescription } from '../webhook/index.js';
 import type { EngineSettings } from './engine-settings.js';
@@ -20,7 +21,7 @@ function nonEmpty(value: string | undefined): string | undefined {
 }
 
 /**
- * Describes the call from the reply to `connect`.
+ * Describes the call from the reply to `connect` (called by call-setup.ts, once per call).
  *
  * CallSid is the channel uuid, which is also Kazoo's Call-ID for this leg. AccountSid is Kazoo's account id,
  * else the configured default, else empty (and then left out of requests).
@@ -53,6 +54,13 @@ export function describeCall(data: ChannelData, settings: EngineSettings): CallI
 /** The ids every log line of a call carries besides its uuid: CallSid, and AccountSid when the call has one. */
 export function callLogIds(callSid: string, accountSid: string | undefined): { callSid: string; accountSid?: string } {
   return accountSid ? { callSid, accountSid } : { callSid };
+}
+
+/**
+ * `log` bound to the call's ids, unless it is already: the Event Socket layer may have bound them (server/compose.ts).
+ */
+export function callLog(log: Logger, identity: Pick<CallIdentity, 'callSid' | 'accountSid'>): Logger {
+  return 'callSid' in log.bindings() ? log : log.child(callLogIds(identity.callSid, identity.accountSid));
 }
 
 /**

@@ -3,23 +3,23 @@
  * client and recording store shared by every call), it turns each channel into a call context and runs it.
  */
 import type { Config } from '../config/index.js';
-import { CallEndedError, toAppError } from '../errors.js';
+import { AppError, CallEndedError } from '../errors.js';
 import type { Logger } from 'pino';
 import type { CallHandler, EslChannel } from '../esl/index.js';
 import {
   type AddressChecker,
-  type CallWebhook,
+  CallRequests,
   createAddressChecker,
   type DebugLog,
-  withDebugSink,
   type WebhookClient,
 } from '../webhook/index.js';
 import { hangupChannel } from './call-actions.js';
 import type { CallContext } from './call-context.js';
-import { callLogIds, describeCall, type CallIdentity } from './call-description.js';
+import { callLog } from './call-description.js';
+import { readCallSetup, type CallSetup } from './call-setup.js';
+import type { CallSource } from './call-source.js';
 import type { EndpointResolver } from './dial/endpoint-resolver.js';
 import { AccountLimiter } from './account-limiter.js';
-import { requestFormatOf, resolveCallSource, type CallSource } from './call-source.js';
 import { openDebugLog } from './debug-log.js';
 import { authTokenFor, compileSettings, type EngineSettings } from './engine-settings.js';
 import { HttpPutRecordingStore, type RecordingStore } from './recording/recording-store.js';
@@ -28,7 +28,6 @@ import { createRoomServices, type RoomServices } from './rooms/room-services.js'
 import { runCall } from './run-call.js';
 import { CallTimes } from './status/call-times.js';
 import { StatusReporter } from './status/status-reporter.js';
-import { statusTargetOf } from './status/status-target.js';
 import { classifyConnection } from './whisper/leg-connection.js';
 import { runWhisperLeg } from './whisper/whisper-leg.js';
 import { WhisperRegistry } from './whisper/whisper-registry.js';
@@ -39,7 +38,6 @@ import type { CreatedCall, CreatedCalls } from './created-calls.js';
 import { startCreatedCall } from './created-call-start.js';
 import { type CallEnding, finalCallStatus } from './status/final-status.js';
 import { noop } from '../util/abort.js';
-import { settleAll } from '../util/settle-all.js';
 import type { CallLifecycleObserver } from './call-lifecycle.js';
 import { reportLifecycle } from './status/lifecycle-report.js';
 
@@ -85,6 +83,13 @@ export interface CallEngineDeps {
   readonly endpointResolver?: EndpointResolver;
   /** Calls created through the API: a channel found there runs as it was created; default: none. */
   readonly created?: CreatedCalls;
+  /**
+   * The setup of a call this server placed itself, which does not describe itself in channel variables (a call
+   * placed through a REST API: its source URL, direction `outbound-api`, its status callback and events, its own
+   * AccountSid); undefined for any other channel, whose setup is then read from its variables (call-setup.ts).
+   * Default: every setup is read from the channel.
+   */
+  readonly setupOf?: (channel: EslChannel) => CallSetup | undefined;
 }
 
 /** What every call of one engine shares: its settings and the parts built once. */
@@ -101,11 +106,13 @@ interface Engine {
   readonly calls: LiveCalls;
   readonly created: CreatedCalls | undefined;
   readonly lifecycle: CallLifecycleObserver | undefined;
+  readonly setupOf: ((channel: EslChannel) => CallSetup | undefined) | undefined;
 }
 
 /**
- * Builds the call handler. Per call it takes a slot of the call's account (a call over the account's limit is
- * refused unanswered), reads the script's source from the channel (or configuration), refuses the call unanswered
+ * Builds the call handler. Per call it takes the call's setup (`deps.setupOf`, else read from the channel once, see
+ * call-setup.ts), opens the call's requests (call-requests.ts: its token, format and debug log), takes a slot of
+ * the call's account (a call over the account's limit is refused unanswered), refuses the call unanswered
  * when there is no usable voice URL, and otherwise runs it. Status callbacks follow the call on every path, and
  * the call ends only once they (and its debug log) are done. A channel that is the callee leg of a `<Dial>` with
  * a whisper runs that whisper instead.
@@ -116,8 +123,11 @@ export function createCallHandler(deps: CallEngineDeps): CallHandler {
   const engine = buildEngine(deps);
   return async (channel) => {
     const connection = classifyConnection(channel.data, engine.whispers);
-    if (connection.kind === 'call') await runInboundCall(channel, engine, engine.created?.claim(channel.uuid));
-    else {
+    if (connection.kind === 'call') {
+      const created = engine.created?.claim(channel.uuid);
+      const setup = created?.setup ?? engine.setupOf?.(channel) ?? readCallSetup(channel.data, engine.settings, channel.log);
+      await runInboundCall(channel, engine, setup, created);
+    } else {
       await runWhisperLeg(channel, { settings: engine.settings, webhook: engine.webhook, recordings: engine.recordings,
         rooms: engine.rooms, whispers: engine.whispers, addresses: engine.addresses, verbs: VERBS,
         ...(engine.observer ? { observer: engine.observer } : {}) }, connection);
@@ -135,7 +145,7 @@ function buildEngine(deps: CallEngineDeps): Engine {
   return {
     settings,
     webhook: deps.webhook,
-    recordings: deps.recordings ?? new HttpPutRecordingStore(deps.webhook, settings.record.uploadTimeoutMs, settings.authToken),
+    recordings: deps.recordings ?? new HttpPutRecordingStore(settings.record.uploadTimeoutMs),
     limiter,
     rooms: deps.rooms ?? createRoomServices(),
     whispers: deps.whispers ?? new WhisperRegistry(),
@@ -145,46 +155,47 @@ function buildEngine(deps: CallEngineDeps): Engine {
     calls: deps.calls ?? new LiveCalls(),
     created: deps.created,
     lifecycle: deps.lifecycle,
+    setupOf: deps.setupOf,
   };
 }
 
-/** One call as its own account sees it: its ids, its settings (the account's token), its log and webhook. */
+/** One call as its own account sees it: its setup, its log, its requests (its account's token) and debug log. */
 interface OpenedCall {
-  readonly identity: CallIdentity;
-  readonly settings: EngineSettings;
+  readonly setup: CallSetup;
   readonly log: Logger;
-  readonly webhook: CallWebhook;
+  readonly requests: CallRequests;
   readonly debugLog: DebugLog | undefined;
-  /** The callbacks sent while the call goes on; the call ends once they have. */
-  readonly callbacks: Promise<unknown>[];
 }
 
 /**
- * Runs a call handed over by FreeSWITCH: the account's slot, the script's source, then the script, with its
- * status callbacks on every path. A call created through the API (`created`) holds its slot already and brings its
- * description, source and status callbacks; its SendDigits are sent and its TimeLimit starts before the script.
+ * Runs a call handed over by FreeSWITCH from its `setup`: the account's slot, the script's source, then the
+ * script, with its status callbacks on every path. A call created through the API (`created`) holds its slot
+ * already and brings its requests and status callbacks, which go on; its SendDigits are sent and its TimeLimit
+ * starts before the script.
  */
-async function runInboundCall(channel: EslChannel, engine: Engine, created?: CreatedCall): Promise<void> {
-  const call = openCall(channel, engine, created);
-  const status = created ? carryStatus(channel, call, created) : followStatus(channel, call, engine);
-  const life = engine.lifecycle && reportLifecycle(channel, call.identity, engine.lifecycle, call.settings.timeScale);
-  const release = created ? noop : engine.limiter.acquire(call.identity.accountSid);
+async function runInboundCall(channel: EslChannel, engine: Engine, setup: CallSetup, created?: CreatedCall): Promise<void> {
+  const call = openCall(channel, engine, setup, created);
+  const status = created ? carryStatus(channel, engine, created) : followStatus(channel, call, engine);
+  const life = engine.lifecycle && reportLifecycle(channel, setup.identity, engine.lifecycle, engine.settings.timeScale);
+  const release = created ? noop : engine.limiter.acquire(setup.identity.accountSid);
   let ctx: CallContext | undefined;
   let limit: (() => void) | undefined;
   try {
     if (!release) {
-      await refuseOverLimit(channel, call, engine.limiter);
+      await refuseOverLimit(channel, call, engine);
       return;
     }
-    const source = created ? created.source : await sourceOrRefuse(channel, call);
+    const source = await sourceOrRefuse(channel, call, engine.settings);
     if (!source) return;
     ctx = callContext(channel, call, engine, source);
     if (created) limit = await startCreatedCall(ctx, created);
-    const handle = new CallHandle(call.identity.callSid, channel);
+    // Registered by its channel's uuid, which a created call's `CA` sid names too (sids.ts).
+    const handle = new CallHandle(channel.uuid, channel);
     const unregister = engine.calls.add(handle);
     try {
       await runCall(ctx, handle);
     } finally {
+      handle.end();
       unregister();
     }
   } finally {
@@ -192,34 +203,37 @@ async function runInboundCall(channel: EslChannel, engine: Engine, created?: Cre
     release?.();
     status?.completed(ctx);
     life?.ended(callEnding(channel, ctx));
-    // Those that others started while they finished (a recording's status) included.
-    await settleAll(call.callbacks);
+    await call.requests.settled();
     await call.debugLog?.flush();
   }
 }
 
-/** The call's ids, its account's token, its log bound to its ids, and its debug log when asked for. */
-function openCall(channel: EslChannel, engine: Engine, created?: CreatedCall): OpenedCall {
-  const shared = engine.settings;
-  const identity = created?.identity ?? describeCall(channel.data, shared);
-  const authToken = authTokenFor(shared, identity.accountSid);
-  const settings: EngineSettings = authToken === shared.authToken ? shared : { ...shared, authToken };
-  // The Event Socket layer may have bound the call's ids already (see server/compose.ts); bind them only once.
-  const log = 'callSid' in channel.log.bindings() ? channel.log
-    : channel.log.child(callLogIds(identity.callSid, identity.accountSid));
-  const debugLog = openDebugLog(channel.data, settings, identity.callSid, log);
-  const webhook: CallWebhook = debugLog ? withDebugSink(engine.webhook, (record) => debugLog.write(record)) : engine.webhook;
-  return { identity, settings, log, webhook, debugLog, callbacks: created?.callbacks ?? [] };
+/** The call's log bound to its ids, its debug log when asked for, and its requests (signed with its account's token). */
+function openCall(channel: EslChannel, engine: Engine, setup: CallSetup, created?: CreatedCall): OpenedCall {
+  const { identity } = setup;
+  const log = callLog(channel.log, identity);
+  // A created call's requests were opened when it was created: its callbacks so far are tracked there.
+  if (created) return { setup, log, requests: created.requests, debugLog: undefined };
+  const debugLog = openDebugLog(setup.debug, engine.settings, identity.callSid, log);
+  const requests = new CallRequests({
+    client: engine.webhook,
+    authToken: authTokenFor(engine.settings, identity.accountSid),
+    format: setup.format,
+    accountSid: identity.accountSid,
+    log,
+    ...(debugLog && { debug: (record) => debugLog.write(record) }),
+  });
+  return { setup, log, requests, debugLog };
 }
 
 /**
  * The status of a created call from the moment it reached the engine: its own reporter goes on (`answered`), and
  * its owner learns how it ended, with the call's duration (its `completed` callback).
  */
-function carryStatus(channel: EslChannel, call: OpenedCall, created: CreatedCall): { completed(ctx: CallContext | undefined): void } {
+function carryStatus(channel: EslChannel, engine: Engine, created: CreatedCall): { completed(ctx: CallContext | undefined): void } {
   if (channel.answered) created.status?.answered();
   const stopWatchingAnswer = channel.on('answer', () => created.status?.answered());
-  const times = new CallTimes(channel, call.settings.timeScale);
+  const times = new CallTimes(channel, engine.settings.timeScale);
   return {
     completed: (ctx) => {
       stopWatchingAnswer();
@@ -235,14 +249,13 @@ function carryStatus(channel: EslChannel, call: OpenedCall, created: CreatedCall
  */
 function followStatus(channel: EslChannel, call: OpenedCall, engine: Engine):
   { completed(ctx: CallContext | undefined): void } | undefined {
-  const { settings, log } = call;
-  const target = statusTargetOf(channel.data, settings, log);
+  const { setup, log } = call;
+  const target = setup.statusTarget;
   if (!target) return undefined;
+  const { settings } = engine;
   const status = new StatusReporter({
-    target, webhook: call.webhook, identity: call.identity, authToken: settings.authToken, log,
-    format: requestFormatOf(channel.data, settings),
+    target, requests: call.requests, identity: setup.identity, log,
     settings: settings.statusCallback,
-    track: (sent) => call.callbacks.push(sent),
     ...(engine.shutdown && { shutdown: engine.shutdown }),
   });
   status.started(channel.answered);
@@ -268,32 +281,32 @@ function callEnding(channel: EslChannel, ctx: CallContext | undefined): CallEndi
 }
 
 /** A call over its account's limit of calls: refused unanswered. */
-async function refuseOverLimit(channel: EslChannel, call: OpenedCall, limiter: AccountLimiter): Promise<void> {
-  const { log, settings } = call;
-  logCode(log, 'ERR_CALL_ACCOUNT_LIMIT', { limit: limiter.limitOf(call.identity.accountSid),
+async function refuseOverLimit(channel: EslChannel, call: OpenedCall, engine: Engine): Promise<void> {
+  const { log } = call;
+  const { settings, limiter } = engine;
+  logCode(log, 'ERR_CALL_ACCOUNT_LIMIT', { limit: limiter.limitOf(call.setup.identity.accountSid),
     cause: settings.limits.rejectCause }, 'call refused unanswered: the account is at its limit of calls');
   await hangupChannel(channel, log, settings.limits.rejectCause);
 }
 
 /** The script's source of the call; a call without a usable one is refused unanswered (undefined). */
-async function sourceOrRefuse(channel: EslChannel, call: OpenedCall): Promise<CallSource | undefined> {
-  const { log, settings } = call;
-  try {
-    return resolveCallSource(channel.data, settings, log);
-  } catch (err) {
-    const error = toAppError(err);
-    log.error({ code: error.code, err: error.message, cause: settings.rejectCause }, 'call refused unanswered');
-    await hangupChannel(channel, log, settings.rejectCause);
-    return undefined;
-  }
+async function sourceOrRefuse(channel: EslChannel, call: OpenedCall, settings: EngineSettings):
+Promise<CallSource | undefined> {
+  const { log } = call;
+  const { source } = call.setup;
+  if (!(source instanceof AppError)) return source;
+  log.error({ code: source.code, err: source.message, cause: settings.rejectCause }, 'call refused unanswered');
+  await hangupChannel(channel, log, settings.rejectCause);
+  return undefined;
 }
 
 /** The context every verb of the call is handed, with the call's state at its start. */
 function callContext(channel: EslChannel, call: OpenedCall, engine: Engine, source: CallSource): CallContext {
-  const { log, settings, webhook, identity, callbacks } = call;
-  const { recordings, rooms, whispers, addresses, observer } = engine;
+  const { log, requests, setup } = call;
+  const { settings, recordings, rooms, whispers, addresses, observer } = engine;
   return {
-    channel, log, settings, webhook, recordings, source, identity, rooms, whispers, addresses, verbs: VERBS,
+    channel, log, settings, requests, recordings, source, identity: setup.identity, realm: setup.realm, rooms, whispers,
+    addresses, verbs: VERBS,
     signal: channel.signal,
     ...(observer ? { observer } : {}),
     state: {
@@ -304,7 +317,6 @@ function callContext(channel: EslChannel, call: OpenedCall, engine: Engine, sour
       terminators: undefined,
       variables: new Map(),
       fallbackUsed: false,
-      callbacks,
       failed: false,
       hangupRequested: undefined,
     },

@@ -4,8 +4,8 @@
  * was created with (its source, To/From, AccountSid, Direction=outbound-api, status callback, SendDigits, TimeLimit).
  * A created call takes its account's slot when it is created; the engine does not take another one.
  */
-import type { CallIdentity } from './call-description.js';
-import type { CallSource } from './call-source.js';
+import type { CallRequests } from '../webhook/index.js';
+import type { CallSetup } from './call-setup.js';
 import type { CallEndStatus } from './call-lifecycle.js';
 import type { StatusReporter } from './status/status-reporter.js';
 
@@ -13,17 +13,19 @@ import type { StatusReporter } from './status/status-reporter.js';
 export interface CreatedCall {
   /** The channel's uuid (`origination_uuid`). */
   readonly uuid: string;
-  /** CallSid (`CA` + the uuid's digits), AccountSid, To/From as created, Direction `outbound-api`. */
-  readonly identity: CallIdentity;
-  readonly source: CallSource;
+  /**
+   * Its setup: CallSid (`CA` + the uuid's digits), AccountSid, To/From as created, Direction `outbound-api`; its
+   * source (Url or inline Twiml, fallback), Twilio's request naming, its status callback.
+   */
+  readonly setup: CallSetup;
+  /** The call's requests since its creation (its account's token; the callbacks sent so far are tracked there). */
+  readonly requests: CallRequests;
   /** DTMF sent once the call is answered, before the first request (`w`: half a second's pause). */
   readonly sendDigits?: string | undefined;
   /** The longest the call may last once answered, in seconds. */
   readonly timeLimitSeconds?: number | undefined;
   /** Its status callbacks, from creation to the end (one sequence); undefined without a status callback. */
   readonly status: StatusReporter | undefined;
-  /** The callbacks sent so far; the engine adds its own and waits for every one before the call ends. */
-  readonly callbacks: Promise<unknown>[];
   /** The engine runs the call now. */
   running(): void;
   /** The engine is done with the call: it ended with `status`, answered for `seconds` (its `completed` callback). */

@@ -3,17 +3,14 @@
  * configuration must name a directory (`webhook.debugDir`).
  */
 import type { Logger } from 'pino';
-import type { ChannelData } from '../esl/index.js';
 import { DebugLog } from '../webhook/index.js';
-import { parseFlag } from '../util/flag-words.js';
 import type { EngineSettings } from './engine-settings.js';
 import { logCode } from '../log-code.js';
 
 export const DEBUG_VARIABLE = 'pivot_debug';
 
-/** The call's debug log, or undefined when it keeps none. */
-export function openDebugLog(data: ChannelData, settings: EngineSettings, callSid: string, log: Logger): DebugLog | undefined {
-  const wanted = parseFlag(data.variable(DEBUG_VARIABLE) ?? '') === true;
+/** The call's debug log when it is `wanted` (see call-setup.ts), or undefined when it keeps none. */
+export function openDebugLog(wanted: boolean, settings: EngineSettings, callSid: string, log: Logger): DebugLog | undefined {
   if (!wanted) return undefined;
   const dir = settings.debug.dir;
   if (dir === undefined) {

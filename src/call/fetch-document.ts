@@ -33,12 +33,7 @@ export async function fetchDocument(ctx: CallContext, nav: Navigation): Promise<
   const line = { url: redactUrl(nav.url), method: nav.method, request: ctx.state.requests };
   let status: number | undefined;
   try {
-    const res = await ctx.webhook.fetchTwiml({
-      url: nav.url,
-      method: nav.method,
-      params,
-      ...(ctx.settings.authToken === undefined ? {} : { authToken: ctx.settings.authToken }),
-    }, ctx.signal);
+    const res = await ctx.requests.fetchDocument({ url: nav.url, method: nav.method, params }, ctx.signal);
     status = res.status;
     const kind = classifyContentType(res.contentType, res.body);
     if (kind !== 'twiml') throw kind;
@@ -76,12 +71,8 @@ export async function requestAfterHangup(ctx: CallContext, nav: Navigation): Pro
     return;
   }
   ctx.state.requests++;
-  const outcome = await ctx.webhook.notify({
-    url: nav.url,
-    method: nav.method,
-    params: requestParams(ctx, nav.extras),
-    ...(ctx.settings.authToken === undefined ? {} : { authToken: ctx.settings.authToken }),
-  }, { timeoutMs: ctx.settings.postHangupTimeoutMs });
+  const outcome = await ctx.requests.notify({ url: nav.url, method: nav.method, params: requestParams(ctx, nav.extras) },
+    { timeoutMs: ctx.settings.postHangupTimeoutMs });
   const line = { url: redactUrl(nav.url), method: nav.method, request: ctx.state.requests, status: outcome.status,
     durationMs: outcome.debug.timing.totalMs };
   if (outcome.ok) ctx.log.info(line, 'final request made after hangup');

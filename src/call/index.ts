@@ -5,9 +5,13 @@ export {
 export type { CallContext, CallState } from './call-context.js';
 export { callLogIds, callStatus, describeCall, type CallIdentity } from './call-description.js';
 export { resolveCallSource, SourceVariable, type CallSource } from './call-source.js';
+export { readCallSetup, REALM_VARIABLE, type CallSetup } from './call-setup.js';
 export { compileSettings, type EngineSettings } from './engine-settings.js';
 export { RecordingDeliveryQueue, type RecordingQueueOptions } from './recording/recording-queue.js';
-export { HttpPutRecordingStore, type DeliveryResult, type RecordingFile, type RecordingStatusCallback, type RecordingStore } from './recording/recording-store.js';
+export {
+  HttpPutRecordingStore, type DeliveryResult, type RecordingCall, type RecordingFile, type RecordingStatusCallback,
+  type RecordingStore,
+} from './recording/recording-store.js';
 export { runCall } from './run-call.js';
 export { CallHandle, InterruptedError, LiveCalls, type Interruption } from './live-calls.js';
 export type { CallEndStatus, CallLifecycleObserver, CallOrigin, EndedCall, StartedCall } from './call-lifecycle.js';

@@ -12,6 +12,7 @@
  */
 import { CallEndedError } from '../errors.js';
 import type { EslChannel } from '../esl/index.js';
+import { Deferred } from '../util/deferred.js';
 import type { HttpMethod, TwimlDocument } from '../twiml/index.js';
 
 /**
@@ -39,9 +40,20 @@ export function wasInterrupted(signal: AbortSignal): boolean {
   return signal.aborted && signal.reason instanceof InterruptedError;
 }
 
-/** The interruption point of one call: the document its channel runs now, if any. */
+/**
+ * The interruption point of one call: the document its channel runs now, if any. Between two documents (the short
+ * moment after one ends and before the next is requested), an interruption waits for the next document and stops
+ * it at once.
+ */
 export class CallHandle {
   readonly #channel: EslChannel;
+  /** The signal of the point open now. */
+  #open: AbortSignal | undefined;
+  /** An interruption that came between two documents. */
+  #waiting: Interruption | undefined;
+  #over = false;
+  /** Made when someone waits for the end of the script (see {@link finished}). */
+  #finished: Deferred<void> | undefined;
 
   constructor(readonly callSid: string, channel: EslChannel) {
     this.#channel = channel;
@@ -49,20 +61,44 @@ export class CallHandle {
 
   /** Opens the point for the next document (its request and its verbs); returns the signal they run under. */
   open(): AbortSignal {
-    return this.#channel.openScope();
+    const signal = this.#channel.openScope();
+    this.#open = signal;
+    const waiting = this.#waiting;
+    this.#waiting = undefined;
+    if (waiting !== undefined) this.#channel.interruptScope(new InterruptedError(waiting));
+    return signal;
   }
 
-  /** Closes the point of `signal`: interrupting now does nothing until the next document. */
+  /** Closes the point of `signal`: an interruption now waits for the next document. */
   close(signal: AbortSignal): void {
     this.#channel.closeScope(signal);
+    if (this.#open === signal) this.#open = undefined;
+  }
+
+  /** The call's script is over: interrupting does nothing any more. */
+  end(): void {
+    this.#over = true;
+    this.#waiting = undefined;
+    this.#finished?.resolve();
+  }
+
+  /** Resolves once the call's script is over (the call has ended, or is being hung up). */
+  finished(): Promise<void> {
+    if (this.#over) return Promise.resolve();
+    this.#finished ??= new Deferred<void>();
+    return this.#finished.promise;
   }
 
   /**
-   * Stops the running document: the call goes on with `next` (or ends). False when no document is running (the
-   * call is between documents, or over) or it was interrupted already.
+   * Stops the running document (or the next one, between two): the call goes on with `next` (or ends). False when
+   * the call's script is over, or its document was interrupted already.
    */
   interrupt(next: Interruption): boolean {
-    return this.#channel.interruptScope(new InterruptedError(next));
+    if (this.#over || this.#channel.signal.aborted) return false;
+    if (this.#open !== undefined) return this.#channel.interruptScope(new InterruptedError(next));
+    if (this.#waiting !== undefined) return false;
+    this.#waiting = next;
+    return true;
   }
 }
 

@@ -2,8 +2,7 @@
  * Instruments built around the engine's own parts, so that the engine's code does not change: a webhook client
  * that times its document requests, and a recording store that counts the uploads under way.
  */
-import type { Logger } from 'pino';
-import type { DeliveryResult, RecordingFile, RecordingStore } from '../call/index.js';
+import type { DeliveryResult, RecordingCall, RecordingFile, RecordingStore } from '../call/index.js';
 import { toAppError } from '../errors.js';
 import { type TwimlResponse, WebhookClient, type WebhookClientOptions, type WebhookRequest } from '../webhook/index.js';
 import type { Observer } from '../metrics/index.js';
@@ -44,10 +43,10 @@ export function observeWebhook(options: WebhookClientOptions, observer: Observer
 /** Wraps a recording store so that the uploads under way are counted. */
 export function observeRecordings(store: RecordingStore, observer: Observer): RecordingStore {
   return {
-    async deliver(file: RecordingFile, log: Logger): Promise<DeliveryResult> {
+    async deliver(file: RecordingFile, call: RecordingCall): Promise<DeliveryResult> {
       observer.recordingsPending(1);
       try {
-        return await store.deliver(file, log);
+        return await store.deliver(file, call);
       } finally {
         observer.recordingsPending(-1);
       }

@@ -12,13 +12,16 @@ import type { Dispatcher } from 'undici';
 import { AdminServer } from '../admin/admin-server.js';
 import { apiTokenLookup } from '../api/basic-auth.js';
 import { CallsApiServer } from '../api/calls-api-server.js';
+import { type CallRegistry, MemoryCallRegistry } from '../api/call-registry.js';
 import type { CallsService } from '../api/calls-service.js';
-import { MemoryCallRegistry, type CallRegistry } from '../api/call-registry.js';
+import type { CallPlacer, PendingCalls } from '../api/created-calls.js';
+import { LocalCallsService } from '../api/local-calls-service.js';
 import { Origination } from '../api/origination.js';
+import { registryObserver } from '../api/registry-observer.js';
 import {
-  AccountLimiter, authTokenFor, compileSettings, createCallHandler, CreatedCalls, createRoomServices,
-  type EndpointResolver, type EngineSettings,
-  type QueueStore, RecordingDeliveryQueue, type RecordingStore, type RoomServices, WhisperRegistry,
+  AccountLimiter, authTokenFor, type CallLifecycleObserver, compileSettings, createCallHandler, CreatedCalls,
+  createRoomServices, type EndpointResolver, type EngineSettings, LiveCalls, type QueueStore, RecordingDeliveryQueue,
+  type RecordingStore, type RoomServices, WhisperRegistry,
 } from '../call/index.js';
 import { ACCOUNT_ID_VARIABLE, callLogIds } from '../call/call-description.js';
 import type { Config } from '../config/index.js';
@@ -45,10 +48,22 @@ export interface ServerDeps {
   readonly queueStore?: QueueStore;
   /** Where `<User>` and `<Device>` ids ring (default: the configured templates). */
   readonly endpointResolver?: EndpointResolver;
-  /** What the Calls API serves when `api.enabled`: the service that creates, finds and controls calls. */
+  /**
+   * What the Calls API serves when `api.enabled`: the service that creates, finds and controls calls. Default: this
+   * server's own (local-calls-service.ts) over its registry of calls and its live calls.
+   */
   readonly callsService?: CallsService;
-  /** The registry of calls behind the Calls API (default: in memory, bounded by `api.history`). */
-  readonly callRegistry?: CallRegistry;
+  /**
+   * Builds what places the calls the default service creates and cancels them until they answer (origination),
+   * over the server's calls; absent: the default service refuses to create calls.
+   */
+  readonly callPlacer?: (calls: CallsOfServer) => CallPlacer & PendingCalls;
+}
+
+/** The calls a server knows: those that run their script (interruptible) and the registry of recent ones. */
+export interface CallsOfServer {
+  readonly live: LiveCalls;
+  readonly registry: CallRegistry;
 }
 
 /** The parts of a whole server, built and not started. */
@@ -65,8 +80,8 @@ export interface ServerParts {
   readonly admin: AdminServer | undefined;
   /** The Calls API HTTP server when `api.enabled`. */
   readonly api: CallsApiServer | undefined;
-  /** The registry of calls behind the Calls API. */
-  readonly registry: CallRegistry;
+  /** Every call the engine runs is registered in both, whether the Calls API is enabled or not. */
+  readonly calls: CallsOfServer;
   /** Placing the calls created through the API, when `api.enabled`: started once the outbound socket listens. */
   readonly origination: Origination | undefined;
   /** The park-watcher when `park.enabled`, once the outbound socket listens at `address`. */
@@ -86,21 +101,23 @@ export function composeServer(deps: ServerDeps, lifetime: { readonly ready: () =
   const dispatcher = deps.dispatcher ?? createWebhookDispatcher({ addresses });
   const recordings = createRecordingQueue(config, createWebhookClient(config, dispatcher), log);
   const metrics = createMetrics({ recordingsPending: () => recordings.pending });
+  const calls: CallsOfServer = { live: new LiveCalls(), registry: new MemoryCallRegistry(config.api.history) };
   const created = new CreatedCalls();
   const engine = createReloadableEngine(config, dispatcher, metrics.observer, recordings, {
-    addresses, shutdown: lifetime.shutdown, created,
+    addresses, shutdown: lifetime.shutdown, calls: calls.live, lifecycle: registryObserver(calls.registry, log), created,
     ...(deps.queueStore && { queueStore: deps.queueStore }),
     ...(deps.endpointResolver && { endpointResolver: deps.endpointResolver }),
   });
   const server = createCallServer({ config, log, handler: engine.handler, observer: metrics.observer });
   const admin = config.admin.enabled ? new AdminServer(config.admin, metrics, lifetime.ready, log) : undefined;
-  const api = config.api.enabled ? createCallsApi(deps, lifetime.config ?? (() => config)) : undefined;
-  const registry = deps.callRegistry ?? new MemoryCallRegistry(config.api.history);
-  const origination = config.api.enabled ? new Origination({ config, log, settings: engine.settings,
-    webhook: engine.webhook, limiter: engine.limiter, created, registry, shutdown: lifetime.shutdown }) : undefined;
+  const origination = config.api.enabled && !deps.callPlacer ? new Origination({ config, log,
+    settings: engine.settings, webhook: engine.webhook, limiter: engine.limiter, created, registry: calls.registry,
+    shutdown: lifetime.shutdown }) : undefined;
+  const service = config.api.enabled ? deps.callsService ?? localCallsService(deps, calls, origination?.creator) : undefined;
+  const api = service && createCallsApi(deps, service, lifetime.config ?? (() => config));
   return {
-    dispatcher, ownsDispatcher: deps.dispatcher === undefined, recordings, metrics, engine, server, admin, api,
-    registry, origination,
+    dispatcher, ownsDispatcher: deps.dispatcher === undefined, recordings, metrics, engine, server, admin, api, calls,
+    origination,
     parkWatcher: (address) => {
       if (!config.park.enabled) return undefined;
       const watcher = new ParkWatcher(config, socketTarget(address.address, address.port), log,
@@ -112,14 +129,20 @@ export function composeServer(deps: ServerDeps, lifetime: { readonly ready: () =
   };
 }
 
-/** The Calls API server over `deps.callsService`; its tokens are those of the configuration `config()` gives. */
-function createCallsApi(deps: ServerDeps, config: () => Readonly<Config>): CallsApiServer {
-  if (!deps.callsService) {
-    throw new AppError('ERR_API_LISTEN', 'api.enabled is set but the server was built without a calls service');
-  }
+/** This server's own Calls service: its registry, its live calls, and the placer `deps` gives. */
+/** This server's own calls service; calls are placed by `deps.callPlacer`, else by this server's origination. */
+function localCallsService(deps: ServerDeps, calls: CallsOfServer, origination: (CallPlacer & PendingCalls) | undefined):
+  CallsService {
+  const placer = deps.callPlacer?.(calls) ?? origination;
+  return new LocalCallsService({ registry: calls.registry, calls: calls.live, log: deps.log,
+    ...(placer && { placer, pending: placer }) });
+}
+
+/** The Calls API server over `service`; its tokens are those of the configuration `config()` gives. */
+function createCallsApi(deps: ServerDeps, service: CallsService, config: () => Readonly<Config>): CallsApiServer {
   const { api } = deps.config;
   return new CallsApiServer({ host: api.host, port: api.port, maxBodyBytes: api.maxBodyBytes },
-    { service: deps.callsService, tokenFor: (accountSid) => apiTokenLookup(config().webhook)(accountSid), log: deps.log });
+    { service, tokenFor: (accountSid) => apiTokenLookup(config().webhook)(accountSid), log: deps.log });
 }
 
 /** What an outbound Event Socket server that runs calls is built from. */
@@ -184,6 +207,10 @@ export interface ServerLifetime {
   readonly queueStore?: QueueStore;
   /** Where `<User>` and `<Device>` ids ring (default: the configured templates). */
   readonly endpointResolver?: EndpointResolver;
+  /** Where every call is registered while its script runs, to be interrupted (default: the engine's own). */
+  readonly calls?: LiveCalls;
+  /** Told of each call's start, answer and end (default: nobody). */
+  readonly lifecycle?: CallLifecycleObserver;
   /** Calls created through the API, run as they were created when their channel arrives. */
   readonly created?: CreatedCalls;
 }

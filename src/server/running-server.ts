@@ -73,7 +73,7 @@ export class Service {
     this.#admin = parts.admin;
     this.#api = parts.api;
     this.origination = parts.origination;
-    this.registry = parts.registry;
+    this.registry = parts.calls.registry;
     this.#parkWatcher = parts.parkWatcher;
   }
 

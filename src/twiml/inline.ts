@@ -48,12 +48,15 @@ export function parseInlineTwiml(text: string, limits?: Partial<TwimlLimits>): T
   return document;
 }
 
+/** What starts an absolute URL (a scheme; FreeSWITCH streams such as `tone_stream:` too): without one, a reference is relative. */
+const SCHEME = /^[a-z][a-z0-9+._-]*:/i;
+
 /** The first relative URL in `node` or the nouns and verbs it holds. */
 function relativeUrlIn(node: object): string | undefined {
   for (const [key, value] of Object.entries(node)) {
     if (typeof value === 'string') {
       const ref = value.trim();
-      if (URL_FIELDS.has(key) && ref !== '' && !URL.canParse(ref)) return ref;
+      if (URL_FIELDS.has(key) && ref !== '' && !SCHEME.test(ref)) return ref;
     } else if (Array.isArray(value)) {
       for (const item of value as unknown[]) {
         const found = item !== null && typeof item === 'object' ? relativeUrlIn(item) : undefined;

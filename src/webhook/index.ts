@@ -31,6 +31,9 @@ export {
   type RetryCondition,
 } from './connection-overrides.js';
 export { withDebugSink, type CallWebhook } from './call-webhook.js';
+export {
+  CallRequests, type CallbackFailure, type CallRequest, type CallRequestsOptions,
+} from './call-requests.js';
 export { DebugLog, debugLogPath, type DebugLogLine } from './debug-log.js';
 export { redactDebugRecord } from './debug-redact.js';
 export { REDACTED } from '../util/secrets.js';
@@ -40,11 +43,21 @@ export {
   API_VERSION,
   KAZOO_API_VERSION,
   buildCallParams,
+  callProgressParams,
+  conferenceEventParams,
+  legProgressParams,
   paramValue,
+  recordingStatusExtras,
   rfc2822,
   withKnownAccount,
+  withRecordingStatus,
   type CallDescription,
   type CallDirection,
+  type CallProgress,
+  type ConferenceEventReport,
+  type ConferenceParticipant,
+  type DialledLeg,
+  type RecordingReport,
   type ParamFormat,
   type Params,
   type RequestExtras,

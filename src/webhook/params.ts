@@ -163,3 +163,129 @@ export function rfc2822(date: Date): string {
   return `${DAYS[date.getUTCDay()]}, ${two(date.getUTCDate())} ${MONTHS[date.getUTCMonth()]} ${date.getUTCFullYear()} ` +
     `${two(date.getUTCHours())}:${two(date.getUTCMinutes())}:${two(date.getUTCSeconds())} +0000`;
 }
+
+/*
+ * The callbacks' parameter lists. Each is built here and nowhere else; the account parameter is always written
+ * (possibly empty) and left out by the call's requests when the call has no account (see call-requests.ts).
+ */
+
+/** Twilio's `CallbackSource` of the call progress events (status callbacks of a call or of a dialled leg). */
+const CALL_PROGRESS = 'call-progress-events';
+
+/** One status callback of a call (a call progress event): its number in sending order and when it was made. */
+export interface CallProgress {
+  readonly sequence: number;
+  readonly at: Date;
+  /**
+   * On the final callback: the seconds the call was answered for, and whether it was (CallStatus=completed). An
+   * answered call sends CallDuration and Duration (minutes, rounded up); any other CallDuration=0.
+   */
+  readonly ended?: { readonly seconds: number; readonly answered: boolean };
+}
+
+/**
+ * The parameters of a call's status callback: the call's own (CallStatus per event) in its naming, then
+ * CallDuration/Duration on the final one, CallbackSource, SequenceNumber and Timestamp.
+ */
+export function callProgressParams(call: CallDescription, progress: CallProgress, format: ParamFormat = 'twilio'): Params {
+  const extra: Array<readonly [string, string]> = [];
+  if (progress.ended?.answered) {
+    extra.push(['CallDuration', String(progress.ended.seconds)], ['Duration', String(Math.ceil(progress.ended.seconds / 60))]);
+  } else if (progress.ended) {
+    extra.push(['CallDuration', '0']);
+  }
+  extra.push(['CallbackSource', CALL_PROGRESS], ['SequenceNumber', String(progress.sequence)],
+    ['Timestamp', rfc2822(progress.at)]);
+  return buildCallParams(call, { extra }, format);
+}
+
+/** A leg a `<Dial>` rang, as its status callbacks describe it (Twilio names only: Kazoo has no such callback). */
+export interface DialledLeg {
+  readonly callSid: string;
+  readonly accountSid: string;
+  readonly from: string;
+  readonly to: string;
+  readonly parentCallSid: string;
+}
+
+/** The parameters of a dialled leg's status callback; CallDuration on `completed` only. */
+export function legProgressParams(leg: DialledLeg, callStatus: string, progress: { readonly sequence: number;
+  readonly at: Date; readonly callDuration?: number }): Params {
+  const params: Array<readonly [string, string]> = [['CallSid', leg.callSid], ['AccountSid', leg.accountSid],
+    ['From', leg.from], ['To', leg.to], ['Direction', 'outbound-dial'], ['ParentCallSid', leg.parentCallSid],
+    ['CallStatus', callStatus], ['ApiVersion', API_VERSION], ['CallbackSource', CALL_PROGRESS],
+    ['Timestamp', rfc2822(progress.at)], ['SequenceNumber', String(progress.sequence)]];
+  if (progress.callDuration !== undefined) params.push(['CallDuration', String(progress.callDuration)]);
+  return params;
+}
+
+/** A participant of a conference, as its callbacks describe it. */
+export interface ConferenceParticipant {
+  readonly callSid: string;
+  readonly muted: boolean;
+  readonly endConferenceOnExit: boolean;
+  readonly startConferenceOnEnter: boolean;
+}
+
+/** One conference status callback (Twilio names only). */
+export interface ConferenceEventReport {
+  readonly accountSid: string;
+  readonly conferenceSid: string;
+  readonly friendlyName: string;
+  /** conference-start, conference-end, participant-join, participant-leave, participant-mute, participant-unmute. */
+  readonly event: string;
+  readonly sequence: number;
+  readonly at: Date;
+  /** The participant a `participant-*` event is about. */
+  readonly participant?: ConferenceParticipant;
+  /** Why the conference ended, on conference-end. */
+  readonly ended?: { readonly reason: string; readonly callSid: string };
+}
+
+/** The parameters of a conference status callback. */
+export function conferenceEventParams(report: ConferenceEventReport): Params {
+  const params: Array<readonly [string, string]> = [['AccountSid', report.accountSid],
+    ['ConferenceSid', report.conferenceSid], ['FriendlyName', report.friendlyName],
+    ['StatusCallbackEvent', report.event], ['Timestamp', rfc2822(report.at)], ['SequenceNumber', String(report.sequence)]];
+  const p = report.participant;
+  if (p) {
+    params.push(['CallSid', p.callSid], ['Muted', String(p.muted)], ['Hold', 'false'], ['Coaching', 'false'],
+      ['EndConferenceOnExit', String(p.endConferenceOnExit)], ['StartConferenceOnEnter', String(p.startConferenceOnEnter)]);
+  }
+  if (report.ended) params.push(['ReasonConferenceEnded', report.ended.reason], ['CallSidEndingConference', report.ended.callSid]);
+  return params;
+}
+
+/** What a recording status callback reports (Twilio names; sent with the call's own parameters). */
+export interface RecordingReport {
+  /** completed, failed or absent; absent when a store that delivers later adds it itself ({@link withRecordingStatus}). */
+  readonly status?: 'completed' | 'failed' | 'absent';
+  readonly channels: 1 | 2;
+  /** RecordVerb or DialVerb. */
+  readonly source: string;
+  readonly recordingUrl?: string;
+  readonly recordingSid?: string;
+  /** Whole seconds. */
+  readonly duration?: number;
+  /** Twilio's error number of a failed delivery. */
+  readonly errorCode?: number | undefined;
+}
+
+/** The request extras of a recording status callback: RecordingUrl/Sid/Duration, RecordingStatus, -Channels, -Source, ErrorCode. */
+export function recordingStatusExtras(report: RecordingReport): RequestExtras {
+  const extra: Array<readonly [string, string]> = [];
+  if (report.status !== undefined) extra.push(['RecordingStatus', report.status]);
+  extra.push(['RecordingChannels', String(report.channels)], ['RecordingSource', report.source]);
+  if (report.errorCode !== undefined) extra.push(['ErrorCode', String(report.errorCode)]);
+  return {
+    ...(report.recordingUrl === undefined ? {} : { recordingUrl: report.recordingUrl }),
+    ...(report.recordingSid === undefined ? {} : { recordingSid: report.recordingSid }),
+    ...(report.duration === undefined ? {} : { recordingDuration: report.duration }),
+    extra,
+  };
+}
+
+/** A recording status callback's parameters built without its outcome, with RecordingStatus and ErrorCode added last. */
+export function withRecordingStatus(params: Params, status: 'completed' | 'failed', errorCode: number | undefined): Params {
+  return [...params, ['RecordingStatus', status], ...(errorCode === undefined ? [] : [['ErrorCode', String(errorCode)] as const])];
+}

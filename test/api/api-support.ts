@@ -57,9 +57,14 @@ export async function startApi(options: { webhook?: Record<string, unknown>; max
   const origin = `http://127.0.0.1:${address.port}`;
   return {
     service, logs, origin, server,
-    client: (account, token) => twilio(account, token, { httpClient: new LoopbackRequestClient(origin) }),
+    client: (account, token) => loopbackClient(origin, account, token),
     close: () => server.close(),
   };
+}
+
+/** Twilio's client for `account` with `token`, its requests sent to the listener at `origin`. */
+export function loopbackClient(origin: string, account: string, token: string): twilio.Twilio {
+  return twilio(account, token, { httpClient: new LoopbackRequestClient(origin) });
 }
 
 /** Twilio's RequestClient with the origin of every request replaced by the listener's. */

@@ -140,6 +140,21 @@ describe('Calls API: creating calls', function () {
     assert.deepEqual(callbacks(c.web, '/status'), ['ringing:0', 'canceled:1']);
   });
 
+  it('Status=completed on a ringing call cancels it, as Twilio does; Url on an answered one redirects it', async () => {
+    c = await startCreate({ originate: [{ match: '+15550000001', outcome: { type: 'no-answer' } }] });
+    const ringing = await c.client.calls.create({ to: '+15550000001', from: FROM, url: c.web.url('/voice'), timeout: 30 });
+    await statusOf(c, ringing.sid, 'ringing');
+    assert.equal((await c.client.calls(ringing.sid).update({ status: 'completed' })).status, 'canceled');
+    c.web.route('/voice', twiml('<Pause length="20"/>'));
+    c.web.route('/next', twiml('<Say>Redirected</Say>'));
+    const answered = await c.client.calls.create({ to: TO, from: FROM, url: c.web.url('/voice') });
+    await until(() => c.web.requests.some((r) => r.path === '/voice'), 5000, 'the first request');
+    await c.client.calls(answered.sid).update({ url: c.web.url('/next') });
+    await statusOf(c, answered.sid, 'completed');
+    const next = c.web.requests.find((r) => r.path === '/next');
+    assert.equal(next?.params['CallSid'], answered.sid);
+  });
+
   it('refuses a hostile To or From before anything is dialled (21211, 21212)', async () => {
     c = await startCreate();
     const url = c.web.url('/voice');

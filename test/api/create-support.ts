@@ -1,19 +1,13 @@
 /**
  * A whole server with the Calls API on (free loopback ports), a simulated FreeSWITCH node whose inbound Event Socket
- * answers `originate` (api.nodes), the customer's web app, and Twilio's Node client talking to the API. The calls
- * service joins the server's creator of calls and its registry (create, fetch, list, cancel), as the server's own
- * service does.
+ * answers `originate` (api.nodes), the customer's web app, and Twilio's Node client talking to the API (the
+ * server's own calls service).
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import twilio from 'twilio';
-import type {
-  CallListFilter, CallPage, CallResource, CallsService, CreateCallRequest, UpdateCallRequest,
-} from '../../src/api/calls-service.js';
-import { callUuidOf } from '../../src/api/sids.js';
 import { loadConfig } from '../../src/config/index.js';
-import { AppError } from '../../src/errors.js';
 import { createLogger } from '../../src/log.js';
 import { Service } from '../../src/server/running-server.js';
 import { FsSimulator, SimInboundServer, type OutcomeRule } from '../../src/sim/index.js';
@@ -47,39 +41,6 @@ export interface CreateOptions {
   readonly nodesBefore?: ReadonlyArray<{ host: string; port: number }>;
 }
 
-/** Joins the server's creator of calls and registry into the service the API serves. */
-class ServerCallsService implements CallsService {
-  service: Service | undefined;
-
-  #origination(): NonNullable<Service['origination']> {
-    const origination = this.service?.origination;
-    if (!origination) throw new AppError('ERR_INTERNAL', 'no origination');
-    return origination;
-  }
-
-  create(request: CreateCallRequest): Promise<CallResource> {
-    return this.#origination().creator.place(request);
-  }
-
-  async fetch(accountSid: string, callSid: string): Promise<CallResource | undefined> {
-    return this.service?.registry.get(accountSid, callSid);
-  }
-
-  async list(accountSid: string, filter: CallListFilter, page: number, pageSize: number): Promise<CallPage> {
-    return this.service?.registry.list(accountSid, filter, page, pageSize) ?? { calls: [], more: false };
-  }
-
-  async update(accountSid: string, callSid: string, request: UpdateCallRequest): Promise<CallResource> {
-    const uuid = callUuidOf(callSid);
-    const known = await this.fetch(accountSid, callSid);
-    if (!known || uuid === undefined) throw new AppError('ERR_API_NOT_FOUND');
-    if (request.status === undefined || !await this.#origination().creator.cancel(uuid)) {
-      throw new AppError('ERR_API_CALL_NOT_IN_PROGRESS');
-    }
-    return await this.fetch(accountSid, callSid) ?? known;
-  }
-}
-
 export async function startCreate(options: CreateOptions = {}): Promise<CreateHarness> {
   const spoolDir = mkdtempSync(join(tmpdir(), 'pivot-api-'));
   const sim = new FsSimulator({ timeScale: 1 });
@@ -102,10 +63,8 @@ export async function startCreate(options: CreateOptions = {}): Promise<CreateHa
     },
   });
   const logs = new LogCapture();
-  const calls = new ServerCallsService();
-  const service = new Service({ config, log: createLogger('debug', logs), env: {}, callsService: calls,
+  const service = new Service({ config, log: createLogger('debug', logs), env: {},
     lookup: async () => [{ address: '127.0.0.1', family: 4 }] });
-  calls.service = service;
   await service.start();
   const origin = `http://127.0.0.1:${service.apiAddress?.port ?? 0}`;
   const client = twilio(ACCOUNT_A, TOKEN_A, { httpClient: new LoopbackRequestClient(origin) });

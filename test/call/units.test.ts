@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pino from 'pino';
-import { callStatus, compileSettings, describeCall, resolveCallSource } from '../../src/call/index.js';
+import { callStatus, compileSettings, readCallSetup, type CallSetup, type EngineSettings } from '../../src/call/index.js';
 import {
   dtmfArg, freeswitchPathArg, speakArg, speechText, terminatorsArg, urlArg,
 } from '../../src/call/media/fs-args.js';
@@ -89,41 +89,53 @@ describe('engine: call source and description', () => {
   });
   const settings = compileSettings(config);
 
+  function setup(data: ChannelData, engine: EngineSettings = settings): CallSetup {
+    return readCallSetup(data, engine, silent);
+  }
+
+  function sourceOf(data: ChannelData, engine: EngineSettings = settings): Exclude<CallSetup['source'], AppError> {
+    const { source } = setup(data, engine);
+    if (source instanceof AppError) throw source;
+    return source;
+  }
+
   it('channel variables come first', () => {
-    const source = resolveCallSource(channelData({
+    const data = channelData({
       pivot_voice_url: ' https://app.example.com/v ', pivot_voice_method: 'get', pivot_req_format: 'kazoo',
       pivot_fallback_url: 'https://app.example.com/fb', pivot_status_callback: 'https://app.example.com/status',
-    }), settings, silent);
+    });
+    const source = sourceOf(data);
     assert.equal(source.voiceUrl.href, 'https://app.example.com/v');
     assert.equal(source.method, 'GET');
-    assert.equal(source.format, 'kazoo');
+    assert.equal(setup(data).format, 'kazoo');
     assert.equal(source.fallbackUrl?.href, 'https://app.example.com/fb');
-    assert.equal(source.statusCallback?.href, 'https://app.example.com/status');
+    assert.equal(setup(data).statusTarget?.url.href, 'https://app.example.com/status');
   });
 
   it('then a destination route, then the defaults; bad optional values fall back with a warning', () => {
-    const routed = resolveCallSource(channelData({}), settings, silent);
+    const routed = sourceOf(channelData({}));
     assert.equal(routed.voiceUrl.href, 'https://tollfree.example.com/ivr');
     assert.equal(routed.method, 'GET');
-    const plain = resolveCallSource(channelData({ pivot_voice_method: 'PUT', pivot_req_format: 'json',
-      pivot_fallback_url: 'javascript:alert(1)' }, { destinationNumber: '2001' }), settings, silent);
+    const data = channelData({ pivot_voice_method: 'PUT', pivot_req_format: 'json',
+      pivot_fallback_url: 'javascript:alert(1)' }, { destinationNumber: '2001' });
+    const plain = sourceOf(data);
     assert.equal(plain.voiceUrl.href, 'https://default.example.com/voice');
     assert.equal(plain.method, 'POST');
-    assert.equal(plain.format, 'twilio');
+    assert.equal(setup(data).format, 'twilio');
     assert.equal(plain.fallbackUrl?.href, 'https://fb.example.com/');
   });
 
   it('refuses an invalid voice URL, and a call without any', () => {
-    refused(() => resolveCallSource(channelData({ pivot_voice_url: 'not a url' }), settings, silent), 'ERR_CALL_BAD_URL');
+    refused(() => sourceOf(channelData({ pivot_voice_url: 'not a url' })), 'ERR_CALL_BAD_URL');
     const bare = compileSettings(loadConfig({ env: {} }));
-    refused(() => resolveCallSource(channelData({}), bare, silent), 'ERR_CALL_NO_URL');
+    refused(() => sourceOf(channelData({}), bare), 'ERR_CALL_NO_URL');
   });
 
   it('describes the call; CallStatus follows it', () => {
-    const inbound = describeCall(channelData({ 'ecallmgr_Account-ID': 'acc' }), settings);
+    const inbound = setup(channelData({ 'ecallmgr_Account-ID': 'acc' })).identity;
     assert.deepEqual([inbound.callSid, inbound.accountSid, inbound.from, inbound.to, inbound.direction, inbound.callerName],
       ['u-1', 'acc', '+1555', '8001234', 'inbound', 'Ann']);
-    const outbound = describeCall(channelData({}, { direction: 'outbound' }), settings);
+    const outbound = setup(channelData({}, { direction: 'outbound' })).identity;
     assert.equal(outbound.direction, 'outbound');
     assert.equal(outbound.accountSid, 'ACdefault');
     assert.equal(callStatus({ answered: false, ended: false }), 'ringing');

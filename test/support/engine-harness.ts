@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Agent } from 'undici';
 import type { LookupAddress } from 'node:dns';
-import { createCallHandler, LiveCalls, type RecordingStore } from '../../src/call/index.js';
+import { createCallHandler, LiveCalls, type CallEngineDeps, type RecordingStore } from '../../src/call/index.js';
 import { createRoomServices, type RoomServices } from '../../src/call/rooms/room-services.js';
 import { loadConfig, type Config } from '../../src/config/index.js';
 import { FsSimulator, type SimCallOptions, type SimulatedCall } from '../../src/sim/index.js';
@@ -51,6 +51,8 @@ export interface EngineOptions {
   readonly spoolDir?: string;
   /** The recording store of the engine (default: the engine's own). */
   readonly recordings?: (config: Readonly<Config>, webhook: WebhookClient) => RecordingStore;
+  /** The setups of calls the server placed itself (default: every setup is read from the channel). */
+  readonly setupOf?: CallEngineDeps['setupOf'];
 }
 
 /** Starts everything on loopback ports. */
@@ -74,7 +76,7 @@ export async function startEngine(options: EngineOptions = {}): Promise<EngineHa
   const lifetime = new AbortController();
   const calls = new LiveCalls();
   const handler = createCallHandler({ config, webhook, timeScale, rooms, addresses, calls, shutdown: lifetime.signal,
-    ...(recordings && { recordings }) });
+    ...(recordings && { recordings }), ...(options.setupOf && { setupOf: options.setupOf }) });
   const h = await startServer(handler, options.esl ?? {});
   const sim = new FsSimulator({ timeScale, ...options.sim });
   const web = await TwimlServer.start();

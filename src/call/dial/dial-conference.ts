@@ -47,7 +47,7 @@ async function deliverRecording(ctx: CallContext, state: RoomState): Promise<voi
   const recording = state.recording;
   if (recording === undefined) return;
   await ctx.recordings.deliver({ path: recording.path, url: recording.url, recordingSid: recording.recordingSid,
-    callSid: ctx.identity.callSid }, ctx.log);
+    callSid: ctx.identity.callSid }, ctx);
 }
 
 function outcomeExtras(noun: ConferenceNoun, state: RoomState): DialOutcome['extras'] {

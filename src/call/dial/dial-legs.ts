@@ -54,15 +54,10 @@ function sipLegs(noun: SipNoun, ctx: CallContext): DialLeg[] {
   return [leg(noun, target.endpoint, target.vars, legWhisper(noun, ctx))];
 }
 
-/** The realm of User and Device endpoints. */
-function realmOf(ctx: CallContext): string {
-  return ctx.settings.dial.realm || ctx.channel.data.variable('ecallmgr_Realm') || ctx.identity.toRealm || '';
-}
-
 async function directoryLegs(noun: UserNoun | DeviceNoun, ctx: CallContext): Promise<DialLeg[]> {
   const id = directoryId(noun.id);
   const endpoints = await ctx.settings.dial.resolver.resolve({ kind: noun.kind, id, account: ctx.identity.accountSid,
-    realm: realmOf(ctx) });
+    realm: ctx.realm });
   return endpoints.map((endpoint) => leg(noun, endpoint));
 }
 

@@ -9,14 +9,13 @@
  */
 import { AppError } from '../../errors.js';
 import { resolveUrl, type DialVerb } from '../../twiml/index.js';
-import { redactUrl, type RequestExtras } from '../../webhook/index.js';
+import { recordingStatusExtras, type RequestExtras } from '../../webhook/index.js';
 import { isCallEnded, requestParams } from '../call-actions.js';
 import type { CallContext } from '../call-context.js';
 import { recordingSeconds } from '../durations.js';
 import {
   discardRecording, newRecordingSid, publicUrl, recordingPath, recordingUrl, wavDurationMs,
 } from '../recording/recording-file.js';
-import { logCode } from '../../log-code.js';
 
 /** A recording under way. */
 export interface DialRecording {
@@ -51,7 +50,7 @@ export async function stopDialRecording(recording: DialRecording, ctx: CallConte
 
 interface StatusReport {
   readonly status: 'completed' | 'failed' | 'absent';
-  readonly extras?: RequestExtras;
+  readonly recording?: { readonly recordingUrl: string; readonly recordingSid: string; readonly duration: number };
   readonly errorCode?: number | undefined;
 }
 
@@ -60,19 +59,10 @@ function reportStatus(verb: DialVerb, recording: DialRecording, report: StatusRe
   if (verb.recordingStatusCallback === undefined) return;
   if (report.status !== 'failed' && !verb.recordingStatusCallbackEvent.includes(report.status)) return;
   const url = resolveUrl(verb.recordingStatusCallback, ctx.state.document);
-  const extra: Array<readonly [string, string]> = [['RecordingStatus', report.status],
-    ['RecordingChannels', recording.dual ? '2' : '1'], ['RecordingSource', 'DialVerb']];
-  if (report.errorCode !== undefined) extra.push(['ErrorCode', String(report.errorCode)]);
-  const params = requestParams(ctx, { ...report.extras, extra });
-  const sent = ctx.webhook.notify({ url, method: verb.recordingStatusCallbackMethod, params,
-    ...(ctx.settings.authToken === undefined ? {} : { authToken: ctx.settings.authToken }) })
-    .then((outcome) => {
-      if (!outcome.ok) {
-        logCode(ctx.log, outcome.error?.code ?? 'ERR_WEBHOOK_HTTP_STATUS', { status: outcome.status, url: redactUrl(url) },
-          'recording status callback failed');
-      }
-    });
-  ctx.state.callbacks.push(sent);
+  const params = requestParams(ctx, recordingStatusExtras({ ...report.recording, status: report.status,
+    channels: recording.dual ? 2 : 1, source: 'DialVerb', errorCode: report.errorCode }));
+  ctx.requests.sendCallback({ url, method: verb.recordingStatusCallbackMethod, params },
+    { msg: 'recording status callback failed' });
 }
 
 /**
@@ -91,10 +81,10 @@ export async function deliverDialRecording(recording: DialRecording, verb: DialV
   const target = recordingUrl(base, ctx.identity.callSid, recording.n);
   const recordingSid = newRecordingSid();
   const delivery = await ctx.recordings.deliver({ path: recording.path, url: target, recordingSid,
-    callSid: ctx.identity.callSid }, ctx.log);
-  const extras = { recordingUrl: publicUrl(target), recordingDuration: recordingSeconds(ms), recordingSid };
+    callSid: ctx.identity.callSid }, ctx);
+  const delivered = { recordingUrl: publicUrl(target), recordingSid, duration: recordingSeconds(ms) };
   const cause = delivery.error?.cause;
-  reportStatus(verb, recording, { status: delivery.delivered ? 'completed' : 'failed', extras,
+  reportStatus(verb, recording, { status: delivery.delivered ? 'completed' : 'failed', recording: delivered,
     errorCode: delivery.error?.twilioCode ?? (cause instanceof AppError ? cause.twilioCode : undefined) }, ctx);
-  return extras;
+  return { recordingUrl: delivered.recordingUrl, recordingDuration: delivered.duration, recordingSid };
 }

@@ -17,7 +17,7 @@
  * CallDuration on completed. Fire-and-forget on the call's callbacks.
  */
 import { resolveUrl, type CallProgressEvent } from '../../twiml/index.js';
-import { rfc2822, API_VERSION, redactUrl, type Params } from '../../webhook/index.js';
+import { legProgressParams } from '../../webhook/index.js';
 import type { CallContext } from '../call-context.js';
 import type { DialLeg } from './dial-legs.js';
 import type { DialCallStatus } from './dial-outcome.js';
@@ -84,26 +84,17 @@ export class LegCallbacks {
       else if (bridgedUuid !== undefined) callStatus = 'canceled';
       else callStatus = status === 'completed' || status === 'answered' ? 'failed' : status;
       const seconds = w.leg.uuid === bridgedUuid ? duration ?? 0 : 0;
-      this.#send(w, 'completed', callStatus, [['CallDuration', String(seconds)]]);
+      this.#send(w, 'completed', callStatus, seconds);
     }
   }
 
-  #send(w: Watched, event: CallProgressEvent, callStatus: string, more: Params = []): void {
+  #send(w: Watched, event: CallProgressEvent, callStatus: string, callDuration?: number): void {
     if (!w.events.includes(event)) return;
-    const ctx = this.#ctx;
-    const params: Array<readonly [string, string]> = [['CallSid', w.leg.uuid]];
-    if (ctx.identity.accountSid !== '') params.push(['AccountSid', ctx.identity.accountSid]);
-    params.push(['From', this.#from], ['To', w.to], ['Direction', 'outbound-dial'], ['ParentCallSid', ctx.identity.callSid],
-      ['CallStatus', callStatus], ['ApiVersion', API_VERSION], ['CallbackSource', 'call-progress-events'],
-      ['Timestamp', rfc2822(new Date())], ['SequenceNumber', String(w.sequence++)], ...more);
-    const sent = ctx.webhook.notify({ url: w.url, method: w.method, params,
-      ...(ctx.settings.authToken === undefined ? {} : { authToken: ctx.settings.authToken }) })
-      .then((outcome) => {
-        if (!outcome.ok) {
-          logCode(ctx.log, 'ERR_DIAL_LEG_CALLBACK', { cause: outcome.error?.code, status: outcome.status,
-            url: redactUrl(w.url), event }, 'leg status callback failed');
-        }
-      });
-    ctx.state.callbacks.push(sent);
+    const { identity, requests } = this.#ctx;
+    const params = legProgressParams({ callSid: w.leg.uuid, accountSid: identity.accountSid, from: this.#from, to: w.to,
+      parentCallSid: identity.callSid }, callStatus, { sequence: w.sequence++, at: requests.now(),
+      ...(callDuration === undefined ? {} : { callDuration }) });
+    requests.sendCallback({ url: w.url, method: w.method, params },
+      { code: 'ERR_DIAL_LEG_CALLBACK', fields: { event }, msg: 'leg status callback failed' });
   }
 }

@@ -26,7 +26,7 @@ export function registerWhispers(ctx: CallContext, legs: readonly DialLeg[], fro
   const out: RegisteredWhisper[] = [];
   if (ctx.whispers === undefined || !legs.some((leg) => leg.whisper !== undefined)) return out;
   for (const leg of legs) {
-    const task: WhisperTask = { ...(leg.whisper === undefined ? {} : { document: leg.whisper }), format: ctx.source.format,
+    const task: WhisperTask = { ...(leg.whisper === undefined ? {} : { document: leg.whisper }), format: ctx.requests.format,
       parent: ctx.identity, from, to: legTo(leg), result: 'pending', onAnswer: () => onAnswer(leg.uuid) };
     ctx.whispers.add(leg.uuid, task);
     out.push({ legUuid: leg.uuid, task });

@@ -18,11 +18,13 @@ import { createReadStream } from 'node:fs';
 import { basename, dirname } from 'node:path';
 import type { Logger } from 'pino';
 import { AppError, toAppError } from '../../errors.js';
-import { redactUrl, type CallWebhook } from '../../webhook/index.js';
+import { redactUrl, withRecordingStatus, type CallWebhook } from '../../webhook/index.js';
 import {
   moveToFailed, prepareSpool, removeEntry, scanQueue, spoolDirs, wavPath, writeEntry, type QueueEntry, type SpoolDirs,
 } from './queue-entry.js';
-import { readSmallFile, type DeliveryResult, type RecordingFile, type RecordingStore } from './recording-store.js';
+import {
+  readSmallFile, type DeliveryResult, type RecordingCall, type RecordingFile, type RecordingStore,
+} from './recording-store.js';
 import { prepareSpoolDirectory, type SpoolPermissions } from './spool-directory.js';
 import { abortOrTimeout } from '../../util/abort.js';
 import { setMaxListeners } from 'node:events';
@@ -109,7 +111,11 @@ export class RecordingDeliveryQueue implements RecordingStore {
     await Promise.allSettled([...this.#callbacks]);
   }
 
-  async deliver(file: RecordingFile, log: Logger): Promise<DeliveryResult> {
+  /**
+   * Queues `file` and makes its first attempt. Every attempt, this one included, is signed with the token of the
+   * recording's account (the later ones are made after the call), so the call's requests are not used.
+   */
+  async deliver(file: RecordingFile, { log }: RecordingCall): Promise<DeliveryResult> {
     const entry: QueueEntry = {
       version: 1,
       recordingSid: file.recordingSid,
@@ -264,8 +270,7 @@ export class RecordingDeliveryQueue implements RecordingStore {
   #report(entry: QueueEntry, status: 'completed' | 'failed', errorCode: number | undefined): void {
     const callback = entry.statusCallback;
     if (!callback || (status === 'completed' && !callback.reportCompleted)) return;
-    const params = [...callback.params, ['RecordingStatus', status] as const,
-      ...(errorCode === undefined ? [] : [['ErrorCode', String(errorCode)] as const])];
+    const params = withRecordingStatus(callback.params, status, errorCode);
     const authToken = this.#options.authTokenFor(entry.accountSid);
     const url = new URL(callback.url);
     const sent = this.#options.webhook.notify({ url, method: callback.method, params,

@@ -8,7 +8,7 @@ import { closeSync, createReadStream, fstatSync, openSync, readSync } from 'node
 import { readFile, unlink } from 'node:fs/promises';
 import type { Logger } from 'pino';
 import { AppError, toAppError } from '../../errors.js';
-import { redactUrl, type Params, type WebhookClient } from '../../webhook/index.js';
+import { redactUrl, type CallRequests, type Params } from '../../webhook/index.js';
 import { logCode } from '../../log-code.js';
 
 /** A recording waiting to be delivered. */
@@ -49,27 +49,32 @@ export interface DeliveryResult {
   readonly pending?: boolean;
 }
 
+/** The call a recording belongs to: its log, and its requests (an upload made during the call is one of them). */
+export interface RecordingCall {
+  readonly log: Logger;
+  readonly requests: CallRequests;
+}
+
 /** Delivers recordings. `deliver` never throws; it reports. */
 export interface RecordingStore {
-  deliver(file: RecordingFile, log: Logger): Promise<DeliveryResult>;
+  deliver(file: RecordingFile, call: RecordingCall): Promise<DeliveryResult>;
 }
 
 /** Files above this size are streamed instead of read into memory (a stream is sent once, without retries). */
 const STREAM_ABOVE_BYTES = 8 * 1024 * 1024;
 
-/** The default store: HTTP PUT through the webhook client, with its own time limit (the call may be over). */
+/**
+ * The default store: HTTP PUT as one of the call's requests (signed with its token, seen by its debug log), with its
+ * own time limit (the call may be over).
+ */
 export class HttpPutRecordingStore implements RecordingStore {
-  readonly #webhook: WebhookClient;
   readonly #timeoutMs: number;
-  readonly #authToken: string | undefined;
 
-  constructor(webhook: WebhookClient, timeoutMs: number, authToken?: string) {
-    this.#webhook = webhook;
+  constructor(timeoutMs: number) {
     this.#timeoutMs = timeoutMs;
-    this.#authToken = authToken;
   }
 
-  async deliver(file: RecordingFile, log: Logger): Promise<DeliveryResult> {
+  async deliver(file: RecordingFile, { log, requests }: RecordingCall): Promise<DeliveryResult> {
     const started = performance.now();
     const url = redactUrl(file.url);
     let size: number;
@@ -82,12 +87,8 @@ export class HttpPutRecordingStore implements RecordingStore {
     }
     try {
       const body = contents ?? createReadStream(file.path);
-      const result = await this.#webhook.put({
-        url: file.url,
-        body,
-        headers: { 'content-type': 'audio/wav' },
-        ...(this.#authToken === undefined ? {} : { authToken: this.#authToken }),
-      }, AbortSignal.timeout(this.#timeoutMs));
+      const result = await requests.put({ url: file.url, body, headers: { 'content-type': 'audio/wav' } },
+        AbortSignal.timeout(this.#timeoutMs));
       log.info({ url, method: 'PUT', status: result.status, durationMs: ms(started), bytes: size }, 'recording uploaded');
       await unlink(file.path).catch(ignoreMissing);
       return { delivered: true, error: undefined };

@@ -14,9 +14,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Logger } from 'pino';
 import { noop } from '../../util/abort.js';
-import {
-  buildCallParams, redactUrl, rfc2822, withKnownAccount, type CallWebhook, type ParamFormat, type Params,
-} from '../../webhook/index.js';
+import { callProgressParams, redactUrl, type CallProgress, type CallRequests, type Params } from '../../webhook/index.js';
 import type { CallIdentity } from '../call-description.js';
 import type { EngineSettings, StatusEvent } from '../engine-settings.js';
 import { finalCallStatus, type CallEnding } from './final-status.js';
@@ -26,14 +24,11 @@ import { logCode } from '../../log-code.js';
 /** What a reporter is built from. */
 export interface StatusReporterDeps {
   readonly target: StatusTarget;
-  readonly webhook: CallWebhook;
+  /** The call's requests: they sign and name the callbacks, and the call waits for those they track. */
+  readonly requests: CallRequests;
   readonly identity: CallIdentity;
-  readonly format: ParamFormat;
-  readonly authToken: string | undefined;
   readonly settings: EngineSettings['statusCallback'];
   readonly log: Logger;
-  /** Receives the promise of every callback sent, for the call to wait on. */
-  readonly track: (sent: Promise<void>) => void;
   /** Aborts when the server has stopped: a callback in flight is cancelled and no retry is waited for. */
   readonly shutdown?: AbortSignal;
 }
@@ -89,39 +84,22 @@ export class StatusReporter {
   ended(status: string, seconds: number): void {
     if (this.#completed) return;
     this.#completed = true;
-    const extra: Array<readonly [string, string]> = [];
-    if (status === 'completed') {
-      extra.push(['CallDuration', String(seconds)], ['Duration', String(Math.ceil(seconds / 60))]);
-    } else {
-      extra.push(['CallDuration', '0']);
-    }
-    this.#send('completed', status, extra);
+    this.#send('completed', status, { seconds, answered: status === 'completed' });
   }
 
-  #send(event: StatusEvent, callStatus: string, extra: Params = []): void {
-    if (!this.#deps.target.events.has(event)) return;
-    const params = this.#params(callStatus, extra);
+  #send(event: StatusEvent, callStatus: string, ended?: CallProgress['ended']): void {
+    const { target, requests, identity } = this.#deps;
+    if (!target.events.has(event)) return;
+    const params = callProgressParams({ ...identity, callStatus }, { sequence: this.#sequence++, at: requests.now(),
+      ...(ended && { ended }) }, requests.format);
     const next = this.#chain.then(() => this.#deliver(event, params));
     this.#chain = next;
-    this.#deps.track(next);
-  }
-
-  #params(callStatus: string, extra: Params): Params {
-    const { identity, format } = this.#deps;
-    const params = buildCallParams({ ...identity, callStatus }, {
-      extra: [
-        ...extra,
-        ['CallbackSource', 'call-progress-events'],
-        ['SequenceNumber', String(this.#sequence++)],
-        ['Timestamp', rfc2822(new Date())],
-      ],
-    }, format);
-    return withKnownAccount(params, identity.accountSid);
+    requests.track(next);
   }
 
   /** Sends one callback with its retries. Never throws. */
   async #deliver(event: StatusEvent, params: Params): Promise<void> {
-    const { target, webhook, settings, log, authToken, shutdown } = this.#deps;
+    const { target, requests, settings, log, shutdown } = this.#deps;
     const url = redactUrl(target.url);
     for (let attempt = 0; ; attempt++) {
       if (shutdown?.aborted) {
@@ -129,12 +107,8 @@ export class StatusReporter {
           'status callback abandoned: the server has stopped');
         return;
       }
-      const outcome = await webhook.notify({
-        url: target.url,
-        method: target.method,
-        params,
-        ...(authToken === undefined ? {} : { authToken }),
-      }, { timeoutMs: settings.timeoutMs, ...(shutdown && { signal: shutdown }) });
+      const outcome = await requests.notify({ url: target.url, method: target.method, params },
+        { timeoutMs: settings.timeoutMs, ...(shutdown && { signal: shutdown }) });
       if (outcome.ok) {
         log.debug({ url, event, status: outcome.status, attempt: attempt + 1 }, 'status callback sent');
         return;

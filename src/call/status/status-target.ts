@@ -1,10 +1,9 @@
 /**
  * Where a call's status callbacks go: the channel variables `pivot_status_callback`,
  * `pivot_status_callback_method` and `pivot_status_callback_event` (space- or comma-separated events), else the
- * configured defaults.
+ * configured defaults. The variables are read by call-setup.ts; this module makes sense of their values.
  */
 import type { Logger } from 'pino';
-import type { ChannelData } from '../../esl/index.js';
 import type { HttpMethod } from '../../twiml/index.js';
 import type { EngineSettings, StatusEvent } from '../engine-settings.js';
 import { logCode } from '../../log-code.js';
@@ -16,6 +15,13 @@ export const StatusVariable = {
 } as const;
 
 const EVENTS: ReadonlySet<string> = new Set(['initiated', 'ringing', 'answered', 'completed']);
+
+/** The raw values of {@link StatusVariable} (undefined: not set), read by call-setup.ts. */
+export interface StatusValues {
+  readonly url: string | undefined;
+  readonly method: string | undefined;
+  readonly events: string | undefined;
+}
 
 /** A call's status callback. */
 export interface StatusTarget {
@@ -29,10 +35,10 @@ function trimmed(value: string | undefined): string | undefined {
 }
 
 /** The call's status callback, or undefined when it has none. Invalid values are reported and replaced. */
-export function statusTargetOf(data: ChannelData, settings: EngineSettings, log: Logger): StatusTarget | undefined {
+export function statusTargetOf(values: StatusValues, settings: EngineSettings, log: Logger): StatusTarget | undefined {
   const defaults = settings.statusCallback;
   let url = defaults.url;
-  const rawUrl = trimmed(data.variable(StatusVariable.Url));
+  const rawUrl = trimmed(values.url);
   if (rawUrl !== undefined) {
     try {
       const parsed = new URL(rawUrl);
@@ -45,12 +51,12 @@ export function statusTargetOf(data: ChannelData, settings: EngineSettings, log:
   if (url === undefined) return undefined;
 
   let method = defaults.method;
-  const rawMethod = trimmed(data.variable(StatusVariable.Method))?.toUpperCase();
+  const rawMethod = trimmed(values.method)?.toUpperCase();
   if (rawMethod === 'GET' || rawMethod === 'POST') method = rawMethod;
   else if (rawMethod !== undefined) log.warn({ variable: StatusVariable.Method }, 'unknown method; the default is used');
 
   let events = new Set<StatusEvent>(defaults.events);
-  const rawEvents = trimmed(data.variable(StatusVariable.Events));
+  const rawEvents = trimmed(values.events);
   if (rawEvents !== undefined) {
     const names = rawEvents.toLowerCase().split(/[\s,]+/).filter(Boolean);
     const unknown = names.filter((name) => !EVENTS.has(name));

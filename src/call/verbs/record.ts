@@ -14,7 +14,7 @@ import { resolveUrl } from '../../twiml/index.js';
 import { AppError } from '../../errors.js';
 import type { ExecuteResult } from '../../esl/index.js';
 import { afterPreparing, isCallEnded, prepareRecordingKeys, requestParams, setTerminators } from '../call-actions.js';
-import { redactUrl, type Params } from '../../webhook/index.js';
+import { recordingStatusExtras, type RecordingReport } from '../../webhook/index.js';
 import type { CallContext } from '../call-context.js';
 import { recordingSeconds } from '../durations.js';
 import type { RecordingStatusCallback } from '../recording/recording-store.js';
@@ -25,7 +25,6 @@ import {
   discardRecording, newRecordingSid, publicUrl, recordingPath, recordingUrl, wavDurationMs,
 } from '../recording/recording-file.js';
 import { CONTINUE, END, navigate, type VerbHandler, type VerbOutcome } from './verb-handler.js';
-import { logCode } from '../../log-code.js';
 
 /** Frames of slack when deciding that a recording stopped by silence held nothing but silence. */
 const SILENCE_SLACK_MS = 100;
@@ -74,12 +73,12 @@ function twilioCodeOf(error: AppError | undefined): number | undefined {
   return error.twilioCode ?? (error.cause instanceof AppError ? error.cause.twilioCode : undefined);
 }
 
-interface RecordingStatus {
-  readonly status: 'completed' | 'failed' | 'absent';
-  readonly recordingUrl?: string;
-  readonly recordingSid?: string;
-  readonly durationS?: number;
-  readonly errorCode?: number | undefined;
+/** What a Record's recording status callback reports (its channels and source are always the same). */
+type RecordingStatus = Omit<RecordingReport, 'channels' | 'source'>;
+
+/** The report of a Record's recording: one channel, RecordingSource=RecordVerb. */
+function recordReport(report: RecordingStatus): RecordingReport {
+  return { ...report, channels: 1, source: 'RecordVerb' };
 }
 
 /**
@@ -87,33 +86,14 @@ interface RecordingStatus {
  * RecordingChannels, RecordingSource, ErrorCode) when the verb asked for the event. `failed` is sent whenever a
  * completed recording could not be delivered. The call does not wait for it; the call's coroutine collects it.
  */
-function reportRecordingStatus(ctx: CallContext, verb: RecordVerb, report: RecordingStatus): void {
+function reportRecordingStatus(ctx: CallContext, verb: RecordVerb, report: RecordingStatus & { readonly status: NonNullable<RecordingReport['status']> }): void {
   if (verb.recordingStatusCallback === undefined) return;
   const wanted = report.status === 'failed' || verb.recordingStatusCallbackEvent.includes(report.status);
   if (!wanted) return;
   const url = resolveUrl(verb.recordingStatusCallback, ctx.state.document);
-  const extra: Array<readonly [string, string]> = [['RecordingStatus', report.status], ['RecordingChannels', '1'],
-    ['RecordingSource', 'RecordVerb']];
-  if (report.errorCode !== undefined) extra.push(['ErrorCode', String(report.errorCode)]);
-  const params = recordingStatusParams(ctx, report, extra);
-  const sent = ctx.webhook.notify({ url, method: verb.recordingStatusCallbackMethod, params,
-    ...(ctx.settings.authToken === undefined ? {} : { authToken: ctx.settings.authToken }) })
-    .then((outcome) => {
-      if (!outcome.ok) {
-        logCode(ctx.log, outcome.error?.code ?? 'ERR_WEBHOOK_HTTP_STATUS', { status: outcome.status,
-          url: redactUrl(url) }, 'recording status callback failed');
-      }
-    });
-  ctx.state.callbacks.push(sent);
-}
-
-function recordingStatusParams(ctx: CallContext, report: Omit<RecordingStatus, 'status'>, extra: Params): Params {
-  return requestParams(ctx, {
-    ...(report.recordingUrl === undefined ? {} : { recordingUrl: report.recordingUrl }),
-    ...(report.recordingSid === undefined ? {} : { recordingSid: report.recordingSid }),
-    ...(report.durationS === undefined ? {} : { recordingDuration: report.durationS }),
-    extra,
-  });
+  const params = requestParams(ctx, recordingStatusExtras(recordReport(report)));
+  ctx.requests.sendCallback({ url, method: verb.recordingStatusCallbackMethod, params },
+    { msg: 'recording status callback failed' });
 }
 
 /** The recording status callback for a store that delivers the recording later and reports it itself. */
@@ -123,7 +103,7 @@ RecordingStatusCallback | undefined {
   return {
     url: resolveUrl(verb.recordingStatusCallback, ctx.state.document),
     method: verb.recordingStatusCallbackMethod,
-    params: recordingStatusParams(ctx, report, [['RecordingChannels', '1'], ['RecordingSource', 'RecordVerb']]),
+    params: requestParams(ctx, recordingStatusExtras(recordReport(report))),
     reportCompleted: verb.recordingStatusCallbackEvent.includes('completed'),
   };
 }
@@ -154,10 +134,10 @@ async function runRecord(verb: RecordVerb, ctx: CallContext): Promise<VerbOutcom
   const target = recordingUrl(verb.recordingUrl === undefined ? action : resolveUrl(verb.recordingUrl, document),
     ctx.identity.callSid, n);
   const recordingSid = newRecordingSid();
-  const recording = { recordingUrl: publicUrl(target), recordingSid, durationS: recordingSeconds(take.ms) };
+  const recording = { recordingUrl: publicUrl(target), recordingSid, duration: recordingSeconds(take.ms) };
   const statusCallback = deferredStatusCallback(ctx, verb, recording);
   const delivery = await ctx.recordings.deliver({ path, url: target, recordingSid, callSid: ctx.identity.callSid,
-    accountSid: ctx.identity.accountSid, ...(statusCallback && { statusCallback }) }, ctx.log);
+    accountSid: ctx.identity.accountSid, ...(statusCallback && { statusCallback }) }, ctx);
   // A pending delivery is the store's from now on: it sends the recording status callback once it knows the outcome.
   if (!delivery.pending) {
     reportRecordingStatus(ctx, verb, {

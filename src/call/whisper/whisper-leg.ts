@@ -17,7 +17,7 @@ import type { EslChannel } from '../../esl/index.js';
 import type { Logger } from '../../log.js';
 import { toAppError } from '../../errors.js';
 import type { Verb } from '../../twiml/index.js';
-import { redactUrl } from '../../webhook/index.js';
+import { CallRequests, redactUrl, type CallWebhook } from '../../webhook/index.js';
 import { hangupChannel, isCallEnded } from '../call-actions.js';
 import { callLogIds } from '../call-description.js';
 import type { CallContext } from '../call-context.js';
@@ -31,8 +31,9 @@ import { logCode } from '../../log-code.js';
 /** Verbs a whisper document may use. */
 export const WHISPER_VERBS: ReadonlySet<Verb['kind']> = new Set(['Say', 'Play', 'Pause', 'Gather', 'Redirect', 'Hangup', 'Reject']);
 
-/** What the leg's context is built from besides the channel: the caller's engine pieces. */
-export type WhisperEnvironment = Omit<CallContext, 'channel' | 'log' | 'signal' | 'source' | 'identity' | 'state'>;
+/** What the leg's context is built from besides the channel: the caller's engine pieces and the shared webhook client. */
+export type WhisperEnvironment = Omit<CallContext, 'channel' | 'log' | 'signal' | 'source' | 'identity' | 'realm' | 'state'
+  | 'requests'> & { readonly webhook: CallWebhook };
 
 /** Where a whisper document runs: its verbs, its own request count; true when the documents ran out with the leg up. */
 function whisperPlace(ctx: CallContext): DocumentPlace<boolean> {
@@ -68,19 +69,21 @@ async function release(channel: EslChannel): Promise<void> {
 async function runWhisper(channel: EslChannel, env: WhisperEnvironment, log: Logger, task: WhisperTask,
   document: WhisperDocument): Promise<boolean> {
   const parent = task.parent;
-  // Signed as the parent call's requests are: with its account's token.
-  const authToken = authTokenFor(env.settings, parent.accountSid);
+  const { webhook, ...shared } = env;
   const ctx: CallContext = {
-    ...env,
-    settings: authToken === env.settings.authToken ? env.settings : { ...env.settings, authToken },
+    ...shared,
+    // Signed and named as the parent call's requests are: with its account's token, in its format.
+    requests: new CallRequests({ client: webhook, authToken: authTokenFor(env.settings, parent.accountSid),
+      format: task.format, accountSid: parent.accountSid, log }),
     channel,
     log,
     signal: channel.signal,
-    source: { voiceUrl: document.url, method: document.method, format: task.format, fallbackUrl: undefined, statusCallback: undefined },
+    source: { voiceUrl: document.url, method: document.method, fallbackUrl: undefined },
     identity: { callSid: channel.uuid, accountSid: parent.accountSid, from: task.from, to: task.to, direction: 'outbound-dial',
       parentCallSid: parent.callSid },
+    realm: '',
     state: { document: document.url, answered: true, requests: 0, recordings: 0, terminators: undefined, variables: new Map(),
-      fallbackUsed: false, callbacks: [], failed: false, hangupRequested: undefined },
+      fallbackUsed: false, failed: false, hangupRequested: undefined },
   };
   let accepted = false;
   try {
@@ -88,7 +91,7 @@ async function runWhisper(channel: EslChannel, env: WhisperEnvironment, log: Log
   } catch (err) {
     if (!isCallEnded(err)) log.error({ code: toAppError(err).code, err }, 'whisper failed; the callee is not connected');
   } finally {
-    await Promise.allSettled(ctx.state.callbacks);
+    await ctx.requests.settled();
   }
   return accepted;
 }
