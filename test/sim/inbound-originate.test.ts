@@ -159,16 +159,17 @@ describe('simulator: originate on the inbound Event Socket', () => {
   });
 
   it('the timeout argument applies without originate_timeout, and 60 s without either', async () => {
-    const n = await start([{ match: '+1555987', outcome: { type: 'answer', afterMs: 45_000 } }], 0.002);
+    const n = await start([{ match: '+1555987', outcome: { type: 'answer', afterMs: 45_000 } }]);
     const endpoint = 'sofia/gateway/carrier/+15559870001';
-    const app = 'undef';
-    const short = await n.inbound.bgapi(`originate {a=b}${endpoint} &park() XML default ${app} ${app} 3`);
+    const short = await n.inbound.bgapi(`originate {a=b}${endpoint} &park() XML default undef undef 3`);
     assert.equal(short, '-ERR NO_ANSWER\n');
-    const started = n.sim.clock.nowUs();
     const long = await n.inbound.bgapi(`originate {a=b}${endpoint} &park()`);
     assert.match(long, /^\+OK [0-9a-f-]{36}\n$/);
-    const elapsedS = (n.sim.clock.nowUs() - started) / 1e6;
-    assert.ok(elapsedS >= 45 && elapsedS < 60, `answered after ${elapsedS} s`);
+    const uuid = long.slice(4, -1);
+    const at = (name: string): number =>
+      Number(n.events.find((e) => e.name === name && e.header('Unique-ID') === uuid)?.header('Event-Date-Timestamp'));
+    const ringS = (at('CHANNEL_ANSWER') - at('CHANNEL_CREATE')) / 1e6;
+    assert.ok(ringS >= 45 && ringS < 60, `answered after ${ringS} s`);
   });
 
   it('uuid_kill of the ringing leg cancels the originate with the kill\'s cause', async () => {
@@ -229,6 +230,12 @@ describe('simulator: originate on the inbound Event Socket', () => {
     assert.equal(apiBody(await client.api(`originate {a=b${CALLEE} &park()`)), '-ERR DESTINATION_OUT_OF_ORDER\n');
     assert.equal(apiBody(await client.api(`originate {a=b}[c=d ${'&park()'}`)), '-ERR DESTINATION_OUT_OF_ORDER\n');
     assert.equal(apiBody(await client.api('originate {a=b} &park()')), '-ERR DESTINATION_OUT_OF_ORDER\n');
+    assert.equal(apiBody(await client.api("originate 'unclosed &park()")), usage);
+    assert.equal(apiBody(await client.api('originate {{{{}}} &park(')), '-ERR DESTINATION_OUT_OF_ORDER\n');
+    // FreeSWITCH reads at most 128 legs of a group.
+    const many = Array.from({ length: 500 }, () => 'error/USER_BUSY').join(',');
+    assert.equal(apiBody(await client.api(`originate ${many} &park()`)), '-ERR USER_BUSY\n');
+    assert.equal(lastRecord(n).legs.length, 128);
     assert.match(apiBody(await client.api(`originate ${CALLEE} &park()`)) ?? '', /^\+OK /);
   });
 
@@ -239,6 +246,95 @@ describe('simulator: originate on the inbound Event Socket', () => {
     await n.node.close();
     await assert.rejects(pending, { code: 'ERR_ESL_DISCONNECTED' });
     assert.equal(await lastRecord(n).reply, '-ERR SYSTEM_SHUTDOWN\n');
+    assert.equal(n.sim.hasChannel(UUID), false);
+  });
+
+  it('splits the command on spaces outside quotes: a spaced value needs the call url quoted, an app argument its own quotes', async () => {
+    const n = await start();
+    const client = await RawInboundClient.open(n.port);
+    clients.push(client);
+    const spaced = `{origination_caller_id_name=Pivot Caller}${CALLEE}`;
+    // Unquoted, `{origination_caller_id_name=Pivot` is the call url: its brace never closes.
+    assert.equal(apiBody(await client.api(`originate ${spaced} &park()`)), '-ERR DESTINATION_OUT_OF_ORDER\n');
+    assert.match(apiBody(await client.api(`originate '${spaced}' &park()`)) ?? '', /^\+OK /);
+    assert.equal(lastRecord(n).vars['origination_caller_id_name'], 'Pivot Caller');
+    const socket = `127.0.0.1:${n.outboundPort}`;
+    assert.match(apiBody(await client.api(`originate ${CALLEE} &socket('${socket} async full')`)) ?? '', /^\+OK /);
+    assert.deepEqual(lastRecord(n).request?.target, { kind: 'application', name: 'socket', args: `${socket} async full` });
+    // Unquoted, `async` and `full)` become the dialplan and context: socket runs with the address alone.
+    assert.match(apiBody(await client.api(`originate ${CALLEE} &socket(${socket} async full)`)) ?? '', /^\+OK /);
+    assert.deepEqual(lastRecord(n).request?.target, { kind: 'application', name: 'socket', args: socket });
+  });
+
+  it('runs an execute_on_answer sched_hangup on the answered channel', async () => {
+    const n = await start([], 0.1);
+    const vars = `origination_uuid=${UUID},execute_on_answer_pivot_limit=sched_hangup +2 ALLOTTED_TIMEOUT`;
+    const reply = await n.inbound.bgapi(`originate '{${vars}}${CALLEE}' '&socket(127.0.0.1:${n.outboundPort} async full)'`);
+    assert.equal(reply, `+OK ${UUID}\n`);
+    const conn = await n.outbound.accept();
+    conn.send('connect\n\n');
+    await conn.reader.next();
+    const end = await (await lastRecord(n).answered)?.call?.ended;
+    assert.equal(end?.hangupCause, 'ALLOTTED_TIMEOUT');
+    const at = (name: string): number =>
+      Number(n.events.find((e) => e.name === name && e.header('Unique-ID') === UUID)?.header('Event-Date-Timestamp'));
+    const talkS = (at('CHANNEL_HANGUP') - at('CHANNEL_ANSWER')) / 1e6;
+    assert.ok(talkS > 1 && talkS <= 2.5, `hung up ${talkS} s after the answer`);
+  });
+
+  it('rings parallel legs at once: the first answer wins, the others lose the race', async () => {
+    const n = await start([
+      { match: '/first', outcome: { type: 'answer', afterMs: 1000 } },
+      { match: '/second', outcome: { type: 'answer', afterMs: 3000 } },
+    ]);
+    const reply = await n.inbound.bgapi('originate sofia/gateway/carrier/first,sofia/gateway/carrier/second &park()');
+    const legs = lastRecord(n).legs;
+    assert.equal(legs.length, 2);
+    assert.equal(reply, `+OK ${legs[0]?.uuid}\n`);
+    await eventually(() => namesFor(n, legs[1]?.uuid ?? '').includes('CHANNEL_HANGUP_COMPLETE'), 2000, 'the loser to hang up');
+    assert.equal(legs[1]?.channel.hangupCause, 'LOSE_RACE');
+  });
+
+  it('tries failover groups in turn, and fails with the cause of the first leg when all fail', async () => {
+    const n = await start([
+      { match: '/busy', outcome: { type: 'busy' } },
+      { match: '/rejects', outcome: { type: 'reject', cause: 'CALL_REJECTED', afterMs: 50 } },
+      { match: '/answers', outcome: { type: 'answer', afterMs: 500 } },
+    ]);
+    const won = await n.inbound.bgapi('originate sofia/gateway/c/busy|sofia/gateway/c/answers &park()');
+    assert.equal(won, `+OK ${lastRecord(n).legs[1]?.uuid}\n`);
+    const lost = await n.inbound.bgapi('originate sofia/gateway/c/busy,sofia/gateway/c/rejects &park()');
+    assert.equal(lost, '-ERR USER_BUSY\n');
+  });
+
+  it('keeps a fresh uuid when origination_uuid names a channel that exists (Duplicate UUID)', async () => {
+    const n = await start();
+    assert.equal(await n.inbound.bgapi(`originate {origination_uuid=${UUID}}${CALLEE} &park()`), `+OK ${UUID}\n`);
+    const again = await n.inbound.bgapi(`originate {origination_uuid=${UUID}}${CALLEE} &park()`);
+    assert.match(again, /^\+OK [0-9a-f-]{36}\n$/);
+    assert.notEqual(again, `+OK ${UUID}\n`);
+    assert.equal(lastRecord(n).legs[0]?.vars['origination_uuid'], UUID);
+  });
+
+  it('the scripted callee drives its side of the socket session, and error/ endpoints fail with their cause', async () => {
+    const n = await start([{ match: '+15559870000', outcome: { type: 'answer', callee: { hangupAtMs: 500 } } }]);
+    assert.equal(await n.inbound.bgapi(`originate ${originateArgs(n, `origination_uuid=${UUID}`)}`), `+OK ${UUID}\n`);
+    const conn = await n.outbound.accept();
+    conn.send('connect\n\n');
+    await conn.reader.next();
+    const end = await (await lastRecord(n).answered)?.call?.ended;
+    assert.equal(end?.hangupCause, 'NORMAL_CLEARING');
+    assert.equal(await n.inbound.bgapi('originate error/user_busy &park()'), '-ERR USER_BUSY\n');
+    assert.equal(await n.inbound.bgapi('uuid_kill'), '-USAGE: <uuid> [cause]\n');
+  });
+
+  it('the switch closing ends a ringing originate with SYSTEM_SHUTDOWN and hangs its leg up', async () => {
+    const n = await start([{ match: '+15559870000', outcome: { type: 'no-answer' } }]);
+    const pending = n.inbound.bgapi(`originate ${originateArgs(n, `origination_uuid=${UUID}`)}`);
+    await eventually(() => namesFor(n, UUID).includes('CHANNEL_PROGRESS'), 2000, 'the leg to ring');
+    await n.sim.close();
+    assert.equal(await pending, '-ERR SYSTEM_SHUTDOWN\n');
+    assert.deepEqual(namesFor(n, UUID).slice(-2), ['CHANNEL_HANGUP', 'CHANNEL_HANGUP_COMPLETE']);
     assert.equal(n.sim.hasChannel(UUID), false);
   });
 });

@@ -18,12 +18,14 @@ import { EventFactory, type SimEvent } from '../channel/event-factory.js';
 import { createChannel } from '../channel/profile-templates.js';
 import type { Channel } from '../channel/channel.js';
 import type { FsSimulator } from '../sim/fs-simulator.js';
-import { scriptedOutcome } from '../apps/bridge-dial.js';
+import { answerLimit, scriptedOutcome } from '../apps/bridge-dial.js';
+import { schedHangupDueUs } from '../apps/sched-hangup.js';
 import { readDialString } from '../apps/dial-syntax.js';
 import { causeName } from '../channel/hangup-causes.js';
 import type { BLegOutcome, OutcomeRule, SimCallOptions } from '../sim/options.js';
 import type { SimulatedCall } from '../sim/simulated-call.js';
 import { separateArgs } from '../util/arg-split.js';
+import { Clock } from '../util/clock.js';
 import { type InboundHost, SimInboundSession } from './inbound-session.js';
 import { readOriginate, type OriginateRequest } from './originate-command.js';
 import { Origination, type OriginatedLeg } from './origination.js';
@@ -109,9 +111,12 @@ export class SimInboundServer extends EventEmitter {
   readonly #calls = new Set<SimulatedCall>();
   readonly #originations = new Set<Origination>();
   readonly #originateRules: OutcomeRule[];
+  /** The clocks of the `sched_hangup` that answered originated channels run. */
+  readonly #deadlines = new Set<Clock>();
   #closed = false;
   #server: Server | undefined;
   #stopListening: (() => void) | undefined;
+  #stopWithSwitch: (() => void) | undefined;
   #sequence = 5000;
 
   constructor(sim: FsSimulator, options: SimInboundOptions = {}) {
@@ -128,6 +133,8 @@ export class SimInboundServer extends EventEmitter {
     const server = createServer((socket) => this.#accept(socket));
     this.#server = server;
     this.#stopListening ??= this.#sim.events.listen((ev) => this.#broadcast(ev));
+    // The switch stopping ends the originations that ring on it, listener or not.
+    this.#stopWithSwitch ??= this.#sim.onClose(() => this.#stopOriginations());
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);
       server.listen(port, host, () => {
@@ -151,14 +158,22 @@ export class SimInboundServer extends EventEmitter {
     this.#stopListening = undefined;
     this.#closed = true;
     for (const session of this.#sessions) session.drop();
-    // Pending originations end as the switch hangs every channel up (SYSTEM_SHUTDOWN); nobody hears their reply.
-    for (const origination of this.#originations) origination.stop('SYSTEM_SHUTDOWN');
+    this.#stopWithSwitch?.();
+    this.#stopWithSwitch = undefined;
+    this.#stopOriginations();
     this.#parked.clear();
     if (server) await new Promise<void>((resolve) => server.close(() => resolve()));
     await Promise.all([...this.#sockets].map((s) => new Promise<void>((resolve) => {
       if (s.destroyed) resolve();
       else s.once('close', () => resolve());
     })));
+  }
+
+  /** Pending originations end as the switch hangs every channel up (SYSTEM_SHUTDOWN); nobody hears their reply. */
+  #stopOriginations(): void {
+    for (const origination of this.#originations) origination.stop('SYSTEM_SHUTDOWN');
+    for (const clock of this.#deadlines) clock.clearAll();
+    this.#deadlines.clear();
   }
 
   /** Ends the outbound calls this node placed (after a test). */
@@ -212,11 +227,12 @@ export class SimInboundServer extends EventEmitter {
     this.#publish('CHANNEL_PARK', parked);
   }
 
-  /** The parked caller hangs up: CHANNEL_HANGUP_COMPLETE, and the uuid is gone. */
+  /** The parked caller hangs up: CHANNEL_HANGUP, CHANNEL_HANGUP_COMPLETE, and the uuid is gone. */
   hangup(parked: ParkedCall, cause = 'NORMAL_CLEARING'): void {
     if (!this.#parked.delete(parked.uuid)) return;
     parked.channel.setAnswerState('hangup');
     parked.channel.setHangupCause(cause);
+    this.#publish('CHANNEL_HANGUP', parked);
     this.#publish('CHANNEL_HANGUP_COMPLETE', parked, [['Hangup-Cause', cause]]);
   }
 
@@ -295,6 +311,7 @@ export class SimInboundServer extends EventEmitter {
       sim: this.#sim,
       factory: this.#factory,
       outcome: (target) => scriptedOutcome(this.#originateRules, target),
+      exists: (uuid) => this.#parked.has(uuid) || this.#sim.hasChannel(uuid),
       answered: (leg, req) => resolveAnswered(this.#runAnswered(leg, req)),
     }, request);
     if (this.#closed) origination.stop('SYSTEM_SHUTDOWN');
@@ -316,6 +333,7 @@ export class SimInboundServer extends EventEmitter {
   #runAnswered(leg: OriginatedLeg, request: OriginateRequest): AnsweredOriginate | undefined {
     const channel = leg.channel;
     if (this.#closed || !channel.up) return undefined;
+    this.#runOnAnswer(leg);
     const target = request.target;
     const socket = target.kind === 'application' && target.name === 'socket' ? socketAppTarget(target.args) : undefined;
     if (socket) {
@@ -339,6 +357,23 @@ export class SimInboundServer extends EventEmitter {
     }
     const parked = this.#parkChannel(channel, { uuid: leg.uuid, direction: 'outbound', profile: channel.kind });
     return { uuid: leg.uuid, parked };
+  }
+
+  /**
+   * An `execute_on_answer*` variable holding `sched_hangup +N [cause]` hangs the answered channel up when the
+   * switch's clock reaches the epoch second of the answer plus N (sched-hangup.ts), whatever runs on it.
+   */
+  #runOnAnswer(leg: OriginatedLeg): void {
+    const limit = answerLimit(leg.vars);
+    if (limit === undefined) return;
+    const answeredUs = Number(leg.channel.profileField('Channel-Answered-Time') ?? '0');
+    const clock = new Clock(this.#sim.clock);
+    this.#deadlines.add(clock);
+    clock.after((schedHangupDueUs(answeredUs, limit) - this.#sim.clock.nowUs()) / 1000, () => {
+      this.#deadlines.delete(clock);
+      clock.clearAll();
+      if (leg.channel.up) this.#kill(`${leg.uuid} ${limit.cause}`);
+    });
   }
 
   #uuidTransfer(args: string): string {

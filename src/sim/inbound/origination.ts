@@ -42,6 +42,12 @@ const ORIGINATE_SITES: Readonly<Record<string, CallingSite>> = {
   CHANNEL_ORIGINATE: ['switch_core_state_machine.c', 'switch_core_session_run', '632'],
 };
 
+/**
+ * switch_ivr_originate.c reads at most MAX_PEERS (128) failover groups, and as many legs per group (the last piece
+ * keeps the rest of the text); the simulator rings the first 128 of each and drops the rest.
+ */
+const MAX_PEERS = 128;
+
 /** FreeSWITCH's caller id when neither the variables nor the command give one (switch_types.h). */
 const DEFAULT_CID_NUMBER = '0000000000';
 
@@ -62,6 +68,8 @@ export interface OriginationHost {
   readonly factory: EventFactory;
   /** The scripted outcome of a dial-string target. */
   outcome(target: string): BLegOutcome | undefined;
+  /** Whether a channel with this uuid exists on the switch. */
+  exists(uuid: string): boolean;
   /** A leg answered and the originate replied: the application (or extension) runs on its channel. */
   answered(leg: OriginatedLeg, request: OriginateRequest): void;
 }
@@ -100,9 +108,9 @@ export class Origination {
   async #run(): Promise<string> {
     const plan = parseDialString(this.request.dialString);
     let cause = 'DESTINATION_OUT_OF_ORDER';
-    for (const group of plan.groups) {
+    for (const group of plan.groups.slice(0, MAX_PEERS)) {
       if (this.#stopped !== undefined) return `-ERR ${this.#stopped}\n`;
-      const end = await this.#ring(plan, group);
+      const end = await this.#ring(plan, group.slice(0, MAX_PEERS));
       if ('winner' in end) {
         this.#connect(end.winner);
         return `+OK ${end.winner.uuid}\n`;
@@ -117,7 +125,7 @@ export class Origination {
     const sim = this.#host.sim;
     const vars = { ...legVars(leg, plan) };
     const wanted = vars['origination_uuid'];
-    const taken = wanted !== undefined && (sim.hasChannel(wanted) || this.legs.some((l) => l.uuid === wanted));
+    const taken = wanted !== undefined && (this.#host.exists(wanted) || this.legs.some((l) => l.uuid === wanted));
     const uuid = wanted !== undefined && !taken ? wanted : randomUUID();
     if (!taken) delete vars['origination_uuid'];
     const { callerIdName, callerIdNumber } = this.request;

@@ -52,6 +52,7 @@ export class FsSimulator {
   readonly #running = new Map<string, SimulatedCall>();
   readonly #record: boolean;
   readonly #gate = new ConnectGate(64);
+  readonly #closing = new Set<() => void>();
   #sequence = 1000;
   #sessionId: number;
 
@@ -201,8 +202,15 @@ export class FsSimulator {
     return call;
   }
 
+  /** Runs `fn` when the switch closes; returns the function that cancels it. */
+  onClose(fn: () => void): () => void {
+    this.#closing.add(fn);
+    return () => this.#closing.delete(fn);
+  }
+
   /** Ends every call abruptly and clears every timer. */
   async close(): Promise<void> {
+    for (const fn of [...this.#closing]) fn();
     const calls = [...this.#calls];
     for (const c of calls) c.drop();
     await Promise.all(calls.map((c) => c.ended));
