@@ -4,6 +4,7 @@
  * status callbacks), cancel, refusals before anything is dialled, limits, nodes that are down, and a server that stops.
  */
 import assert from 'node:assert/strict';
+import { createServer, type AddressInfo } from 'node:net';
 import { appLines } from '../support/engine-harness.js';
 import { eventually } from '../support/harness.js';
 import { twiml } from '../support/twiml-server.js';
@@ -138,6 +139,25 @@ describe('Calls API: creating calls', function () {
     assert.equal(updated.status, 'canceled');
     await eventually(() => callbacks(c.web, '/status').length === 2, 3000, 'the callbacks');
     assert.deepEqual(callbacks(c.web, '/status'), ['ringing:0', 'canceled:1']);
+  });
+
+  it('canceled while queued: dropped before its originate is sent', async () => {
+    // The first node accepts connections and never greets: placing a call waits there for the connect timeout.
+    const silent = createServer(() => {});
+    await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
+    try {
+      c = await startCreate({ nodesBefore: [{ host: '127.0.0.1', port: (silent.address() as AddressInfo).port }] });
+      // Past the first attempt and its backoff, the silent node is tried again by the next call.
+      await until(() => c.logs.lines.some((l) => l.code === 'ERR_ESL_TIMEOUT' || l.code === 'ERR_ESL_CONNECT'), 3000, 'the first attempt');
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      const created = await c.client.calls.create({ to: TO, from: FROM, url: c.web.url('/voice') });
+      assert.equal((await c.client.calls(created.sid).fetch()).status, 'queued');
+      assert.equal((await c.client.calls(created.sid).update({ status: 'canceled' })).status, 'canceled');
+      await new Promise((resolve) => setTimeout(resolve, 500));
+      assert.equal(c.node.originates.length, 0);
+    } finally {
+      silent.close();
+    }
   });
 
   it('Status=completed on a ringing call cancels it, as Twilio does; Url on an answered one redirects it', async () => {
