@@ -309,6 +309,7 @@ function callContext(channel: EslChannel, call: OpenedCall, engine: Engine, sour
     addresses, verbs: VERBS,
     signal: channel.signal,
     ...(observer ? { observer } : {}),
+    ...(engine.lifecycle && { lifecycle: engine.lifecycle }),
     state: {
       document: source.voiceUrl,
       answered: channel.answered,
