@@ -16,10 +16,12 @@ import { type CallRegistry, MemoryCallRegistry } from '../api/call-registry.js';
 import type { CallsService } from '../api/calls-service.js';
 import type { CallPlacer, PendingCalls } from '../api/created-calls.js';
 import { LocalCallsService } from '../api/local-calls-service.js';
+import { Origination } from '../api/origination.js';
 import { registryObserver } from '../api/registry-observer.js';
 import {
-  AccountLimiter, authTokenFor, type CallLifecycleObserver, compileSettings, createCallHandler, createRoomServices,
-  type EndpointResolver, LiveCalls, type QueueStore, RecordingDeliveryQueue, type RecordingStore, type RoomServices, WhisperRegistry,
+  AccountLimiter, authTokenFor, type CallLifecycleObserver, compileSettings, createCallHandler, CreatedCalls,
+  createRoomServices, type EndpointResolver, type EngineSettings, LiveCalls, type QueueStore, RecordingDeliveryQueue,
+  type RecordingStore, type RoomServices, WhisperRegistry,
 } from '../call/index.js';
 import { ACCOUNT_ID_VARIABLE, callLogIds } from '../call/call-description.js';
 import type { Config } from '../config/index.js';
@@ -80,6 +82,8 @@ export interface ServerParts {
   readonly api: CallsApiServer | undefined;
   /** Every call the engine runs is registered in both, whether the Calls API is enabled or not. */
   readonly calls: CallsOfServer;
+  /** Placing the calls created through the API, when `api.enabled`: started once the outbound socket listens. */
+  readonly origination: Origination | undefined;
   /** The park-watcher when `park.enabled`, once the outbound socket listens at `address`. */
   readonly parkWatcher: (address: AddressInfo) => ParkWatcher | undefined;
 }
@@ -98,17 +102,22 @@ export function composeServer(deps: ServerDeps, lifetime: { readonly ready: () =
   const recordings = createRecordingQueue(config, createWebhookClient(config, dispatcher), log);
   const metrics = createMetrics({ recordingsPending: () => recordings.pending });
   const calls: CallsOfServer = { live: new LiveCalls(), registry: new MemoryCallRegistry(config.api.history) };
+  const created = new CreatedCalls();
   const engine = createReloadableEngine(config, dispatcher, metrics.observer, recordings, {
-    addresses, shutdown: lifetime.shutdown, calls: calls.live, lifecycle: registryObserver(calls.registry, log),
+    addresses, shutdown: lifetime.shutdown, calls: calls.live, lifecycle: registryObserver(calls.registry, log), created,
     ...(deps.queueStore && { queueStore: deps.queueStore }),
     ...(deps.endpointResolver && { endpointResolver: deps.endpointResolver }),
   });
   const server = createCallServer({ config, log, handler: engine.handler, observer: metrics.observer });
   const admin = config.admin.enabled ? new AdminServer(config.admin, metrics, lifetime.ready, log) : undefined;
-  const service = config.api.enabled ? deps.callsService ?? localCallsService(deps, calls) : undefined;
+  const origination = config.api.enabled && !deps.callPlacer ? new Origination({ config, log,
+    settings: engine.settings, webhook: engine.webhook, limiter: engine.limiter, created, registry: calls.registry,
+    shutdown: lifetime.shutdown }) : undefined;
+  const service = config.api.enabled ? deps.callsService ?? localCallsService(deps, calls, origination?.creator) : undefined;
   const api = service && createCallsApi(deps, service, lifetime.config ?? (() => config));
   return {
     dispatcher, ownsDispatcher: deps.dispatcher === undefined, recordings, metrics, engine, server, admin, api, calls,
+    origination,
     parkWatcher: (address) => {
       if (!config.park.enabled) return undefined;
       const watcher = new ParkWatcher(config, socketTarget(address.address, address.port), log,
@@ -121,8 +130,10 @@ export function composeServer(deps: ServerDeps, lifetime: { readonly ready: () =
 }
 
 /** This server's own Calls service: its registry, its live calls, and the placer `deps` gives. */
-function localCallsService(deps: ServerDeps, calls: CallsOfServer): CallsService {
-  const placer = deps.callPlacer?.(calls);
+/** This server's own calls service; calls are placed by `deps.callPlacer`, else by this server's origination. */
+function localCallsService(deps: ServerDeps, calls: CallsOfServer, origination: (CallPlacer & PendingCalls) | undefined):
+  CallsService {
+  const placer = deps.callPlacer?.(calls) ?? origination;
   return new LocalCallsService({ registry: calls.registry, calls: calls.live, log: deps.log,
     ...(placer && { placer, pending: placer }) });
 }
@@ -172,6 +183,12 @@ export function createCallServer(deps: CallServerDeps): EslServer {
 export interface ReloadableEngine {
   /** What the server runs for each call: the engine built from the configuration in force when the call came in. */
   readonly handler: CallHandler;
+  /** The settings of the engine in force. */
+  readonly settings: () => EngineSettings;
+  /** The webhook client of the engine in force. */
+  readonly webhook: () => CallWebhook;
+  /** The counts of calls per account every engine shares. */
+  readonly limiter: AccountLimiter;
   /** Rebuilds the engine from `config`; calls in progress keep the settings they started with. */
   reload(config: Readonly<Config>): void;
   /** The conference rooms and queues every engine shares. */
@@ -194,6 +211,8 @@ export interface ServerLifetime {
   readonly calls?: LiveCalls;
   /** Told of each call's start, answer and end (default: nobody). */
   readonly lifecycle?: CallLifecycleObserver;
+  /** Calls created through the API, run as they were created when their channel arrives. */
+  readonly created?: CreatedCalls;
 }
 
 /**
@@ -210,15 +229,19 @@ export function createReloadableEngine(config: Readonly<Config>, dispatcher: Dis
   const limiter = new AccountLimiter({ maxCallsPerAccount: 0, accounts: new Map() });
   const whispers = new WhisperRegistry();
   const store = observeRecordings(recordings, observer);
-  const build = (c: Readonly<Config>): CallHandler => {
+  const build = (c: Readonly<Config>): { handler: CallHandler; webhook: CallWebhook; settings: EngineSettings } => {
     const webhook = observeWebhook(webhookClientOptions(c, dispatcher), observer);
-    return createCallHandler({ config: c, webhook, recordings: store, observer, rooms, limiter, whispers, ...shared,
-      ...(endpointResolver && { endpointResolver }) });
+    const handler = createCallHandler({ config: c, webhook, recordings: store, observer, rooms, limiter, whispers,
+      ...shared, ...(endpointResolver && { endpointResolver }) });
+    return { handler, webhook, settings: compileSettings(c) };
   };
   let current = build(config);
   return {
-    handler: (channel) => current(channel),
+    handler: (channel) => current.handler(channel),
     reload: (next) => { current = build(next); },
+    settings: () => current.settings,
+    webhook: () => current.webhook,
+    limiter,
     rooms,
   };
 }
