@@ -3,14 +3,19 @@
  * engine: it plays back the server's own actions, as recorded in the template, for each call: on each frame
  * (indexOf framing, JSON.parse of events) it checks whether it is the trigger of the next action, then sends the
  * next command (the recorded text with this call's uuid and a fresh Event-UUID) or makes the next HTTP request
- * with undici (a fixed form body; the recording read from disk and PUT, then removed). Run as a child process;
- * it reports like load-server-child.ts.
+ * with undici (a fixed form body; the recording read from disk and PUT, then removed); an action recorded as sent
+ * along with the previous one follows it at once, and the reply to a subscription change triggers nothing, as in
+ * the server (bench-calls-triggers.ts). So it runs the IVR as the server does, on the same events: the Gather is
+ * the same `play_and_get_digits` (its prompt as the file), its completion after the key requests the action, and
+ * the subscription changes are the server's (the replayed switch checks every command against the recording).
+ * Run as a child process; it reports like load-server-child.ts.
  */
 import { randomUUID } from 'node:crypto';
 import { readFile, rm } from 'node:fs/promises';
 import { createServer, type Socket } from 'node:net';
 import { Agent, request } from 'undici';
 import type { ServerAction } from './bench-calls-template.js';
+import { isSubscriptionChange } from './bench-calls-triggers.js';
 import { CallsProbe } from './bench-calls-probe.js';
 import type { ProbeRequest, ProbeStats } from './load-server-child.js';
 
@@ -31,6 +36,8 @@ function driveCall(socket: Socket, s: FloorScript): void {
   let pendingApp = '';
   let recordingPath = '';
   let buffer: Buffer = Buffer.alloc(0);
+  /** Per command sent whose reply has not come: whether that reply triggers nothing. */
+  const replies: boolean[] = [];
 
   const perform = (): void => {
     const action = s.actions[at];
@@ -46,12 +53,14 @@ function driveCall(socket: Socket, s: FloorScript): void {
       if (text.startsWith('sendmsg') && text.includes('execute-app-name: record')) {
         recordingPath = /execute-app-arg: (\S+)/.exec(text)?.[1] ?? '';
       }
+      replies.push(isSubscriptionChange(text));
       socket.write(text.includes('\n\n') ? text : `${text}\n`);
-      return;
+    } else {
+      void httpAction(action.method, action.path.replaceAll(s.uuid, uuid)).then(() => {
+        if (s.actions[at]?.trigger === 'http') perform();
+      }, () => socket.destroy());
     }
-    void httpAction(action.method, action.path.replaceAll(s.uuid, uuid)).then(() => {
-      if (s.actions[at]?.trigger === 'http') perform();
-    }, () => socket.destroy());
+    if (s.actions[at]?.trigger === 'previous') perform();
   };
 
   const httpAction = async (method: string, path: string): Promise<void> => {
@@ -79,6 +88,7 @@ function driveCall(socket: Socket, s: FloorScript): void {
       kind = event['Event-Name'] ?? '';
       if (kind === 'CHANNEL_EXECUTE_COMPLETE' && event['Application-UUID'] !== pendingApp) return;
     } else if (head.includes('text/disconnect-notice')) kind = 'disconnect';
+    if (kind === 'reply' && replies.shift() === true) return;
     if (kind === wanted) perform();
   };
 

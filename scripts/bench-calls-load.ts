@@ -6,10 +6,13 @@
  * the application's events `paceMs` ± 50 % later (0: at once), the caller's key another pace later. A `record`
  * command writes the recorded WAV file where the command says, as FreeSWITCH would, before its completion is sent.
  *
- * With the IVR web app's observer it times what the server adds (the load generator's own scheduling included):
- * - eslToHttp: the last Event Socket bytes written to a call -> that call's HTTP request received;
+ * With the IVR web app's observer it times what the server adds (the load generator's own scheduling included),
+ * on the same intervals as the server's probe (bench-calls-probe.ts): from the latest events written to a call
+ * (command replies start nothing) or HTTP response, to the call's first HTTP request and first command after it:
+ * - eslToHttp: events written -> the call's HTTP request received (a recording's completion -> its upload);
  * - httpToEsl: an HTTP response written -> the call's next command received;
- * - dtmfToAction: the key's DTMF event written -> the Gather action request received;
+ * - dtmfToAction: the key's DTMF event (and the input application's completion it brings) written -> the Gather
+ *   action request received;
  * - httpToHttp: an HTTP response written -> the call's next HTTP request (after an upload, after a Redirect).
  */
 import { writeFile } from 'node:fs/promises';
@@ -37,12 +40,18 @@ export interface CallOutcome {
   readonly mismatch?: string;
 }
 
+/** The latest start of an interval: events written (`esl`, `dtmf` with a key) or an HTTP response (`http`). */
+interface Since {
+  readonly at: number;
+  readonly from: 'esl' | 'dtmf' | 'http';
+  timedHttp: boolean;
+  timedEsl: boolean;
+}
+
 interface CallState {
   readonly uuid: string;
   readonly socket: Socket;
-  lastEslAt: number;
-  lastHttpAt: number;
-  lastWasDtmf: boolean;
+  since: Since | undefined;
 }
 
 const MAX_CONNECTING = 64;
@@ -83,18 +92,15 @@ export class ReplayLoad {
   /** Timing hooks for the IVR web app. */
   readonly observer: WebObserver = {
     request: (callSid) => {
-      const call = this.#calls.get(callSid);
-      if (!call) return;
-      const now = performance.now();
-      if (this.measuring) {
-        if (call.lastEslAt > call.lastHttpAt) {
-          this.samples[call.lastWasDtmf ? 'dtmfToAction' : 'eslToHttp'].push(now - call.lastEslAt);
-        } else if (call.lastHttpAt > 0) this.samples.httpToHttp.push(now - call.lastHttpAt);
-      }
+      const since = this.#calls.get(callSid)?.since;
+      if (!since || since.timedHttp) return;
+      since.timedHttp = true;
+      const kind = since.from === 'http' ? 'httpToHttp' : since.from === 'dtmf' ? 'dtmfToAction' : 'eslToHttp';
+      if (this.measuring) this.samples[kind].push(performance.now() - since.at);
     },
     responded: (callSid) => {
       const call = this.#calls.get(callSid);
-      if (call) call.lastHttpAt = performance.now();
+      if (call) call.since = { at: performance.now(), from: 'http', timedHttp: false, timedEsl: false };
     },
   };
 
@@ -118,7 +124,7 @@ export class ReplayLoad {
   #open(uuid: string): void {
     this.#connecting++;
     const socket = connect({ host: this.#options.host, port: this.#options.port, noDelay: true });
-    const call: CallState = { uuid, socket, lastEslAt: 0, lastHttpAt: 0, lastWasDtmf: false };
+    const call: CallState = { uuid, socket, since: undefined };
     this.#calls.set(uuid, call);
     let connected = false;
     const connectDone = (): void => {
@@ -166,7 +172,11 @@ export class ReplayLoad {
           return;
         }
         step++;
-        if (this.measuring && call.lastHttpAt > call.lastEslAt) this.samples.httpToEsl.push(performance.now() - call.lastHttpAt);
+        const since = call.since;
+        if (since && !since.timedEsl) {
+          since.timedEsl = true;
+          if (this.measuring && since.from === 'http') this.samples.httpToEsl.push(performance.now() - since.at);
+        }
         this.#answer(call, expected.bursts, text, expected.key, () => {
           if (!expected.closeAfter) return;
           finished = true;
@@ -182,8 +192,10 @@ export class ReplayLoad {
     const write = (burst: Burst): void => {
       if (call.socket.destroyed) return;
       call.socket.write(patch(burst, call.uuid, appUuid));
-      call.lastEslAt = performance.now();
-      call.lastWasDtmf = burst.dtmf;
+      // Events (stamped, as the server's probe sees them) start an interval; a command's reply does not.
+      if (burst.stampAt.length > 0) {
+        call.since = { at: performance.now(), from: burst.dtmf ? 'dtmf' : 'esl', timedHttp: false, timedEsl: false };
+      }
     };
     const [first, ...later] = bursts;
     if (first) write(first);

@@ -4,7 +4,8 @@
  * load stamps what it writes: each replayed FreeSWITCH event carries its write time in the channel variable
  * `bench_sent_ns` (a placeholder of fixed width in the recording, patched in place), and each IVR response its
  * write time in the `x-bench-sent-ns` header. The probe keeps each call's latest stamp and times, against it, the
- * call's next HTTP request (eslToHttp, dtmfToAction after a DTMF event, httpToHttp after a response) and its next
+ * call's next HTTP request (eslToHttp, dtmfToAction after a DTMF event and the completion of the input application
+ * that read the key, written together, httpToHttp after a response) and its next
  * Event Socket command (httpToEsl after a response, eslToEsl after an event). Loopback and the time a stamped
  * message waited in the server (behind other calls, or a garbage collection) are in it; the load generator's own
  * delays are not. Nothing in the server is changed: sockets are seen through the `net.server.socket` diagnostics
@@ -26,7 +27,7 @@ export interface AddedReply { type: 'added'; samples: AddedSamples }
 
 interface Stamp {
   readonly ns: bigint;
-  readonly from: 'esl' | 'dtmf' | 'http';
+  from: 'esl' | 'dtmf' | 'http';
   timedHttp: boolean;
   timedEsl: boolean;
 }
@@ -96,6 +97,12 @@ export class CallsProbe {
         return;
       }
       const dtmf = chunk.includes('"Event-Name":"DTMF"');
+      const last = this.#last.get(uuid);
+      if (last?.ns === ns) {
+        // The rest of one burst (the load stamps a burst's events alike), read in another chunk.
+        if (dtmf) last.from = 'dtmf';
+        return;
+      }
       this.#last.set(uuid, { ns, from: dtmf ? 'dtmf' : 'esl', timedHttp: false, timedEsl: false });
     });
     socket.once('close', () => { if (uuid !== '') this.#last.delete(uuid); });

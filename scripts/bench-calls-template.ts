@@ -4,8 +4,10 @@
  *
  * - for each command the server sent, the simulator's bytes that followed it until the next command, in bursts:
  *   the first burst is what FreeSWITCH writes at once (the reply), the next ones what it writes once the
- *   application has run; a DTMF event is a burst of its own (the caller presses the key later);
- * - the server's actions in order (commands and HTTP requests), each with the frame that triggered it.
+ *   application has run; a DTMF event starts a burst of its own (the caller presses the key later), with what
+ *   follows it in the step: the key ends the input application, and FreeSWITCH writes the DTMF event and the
+ *   application's completion at once (esl-captures/more/pagd-max-digits: one timestamp);
+ * - the server's actions in order (commands and HTTP requests), each with what triggered it (bench-calls-triggers.ts).
  *
  * Only the call uuid and the Application-UUID differ from call to call; both are 36 characters, so their places in
  * the bytes are recorded once and patched per call (every Content-Length holds).
@@ -17,10 +19,14 @@ import { createCallServer } from '../src/server/compose.js';
 import { loadConfig } from '../src/config/index.js';
 import { createLogger } from '../src/log.js';
 import { FsSimulator, type SimulatedCall } from '../src/sim/index.js';
+import { INPUT_APP as GATHER_INPUT_APP } from '../src/call/verbs/gather-input.js';
 import { createWebhookDispatcher } from '../src/webhook/index.js';
 import type { IvrWebApp } from './bench-calls-web.js';
 import { STAMP_MARK, STAMP_PLACEHOLDER, STAMP_VARIABLE } from './bench-stamp.js';
 import { switchWritesOf, type SwitchWrites } from './bench-switch-writes.js';
+import { TriggerTracker, triggerOf, type Trigger } from './bench-calls-triggers.js';
+
+export type { Trigger } from './bench-calls-triggers.js';
 
 /** Bytes with the places where the call uuid and the Application-UUID go. */
 export interface Burst {
@@ -40,12 +46,6 @@ export interface ReplayStep {
   /** The simulator closed the socket after this step (the call's end). */
   readonly closeAfter: boolean;
 }
-
-/**
- * What triggers a server action: `'connect'` (the connection opened), `'reply'` (the reply to a command), `'http'`
- * (an HTTP response), or an event by name (`'disconnect'` for the disconnect notice).
- */
-export type Trigger = string;
 
 /** One thing the server did, in order. */
 export type ServerAction =
@@ -86,7 +86,7 @@ function withDtmfStamp(bytes: Buffer): Buffer {
 }
 
 function burstOf(chunks: Buffer[], uuid: string, appUuid: string): Burst {
-  const bytes = withDtmfStamp(Buffer.concat(chunks));
+  const bytes = Buffer.concat(chunks.map(withDtmfStamp));
   const text = bytes.toString('latin1');
   return { bytes, uuidAt: placesOf(bytes, uuid), appUuidAt: placesOf(bytes, appUuid),
     stampAt: placesOf(bytes, STAMP_MARK).map((at) => at + STAMP_MARK.length),
@@ -103,16 +103,6 @@ export function commandKey(text: string): string {
   return firstLine.split(' ').slice(0, 2).join(' ');
 }
 
-/** What an out write of the simulator triggers in a server: the reply, or the event's name. */
-function triggerOf(chunk: Buffer | undefined): Trigger {
-  if (!chunk) return 'connect';
-  const text = chunk.toString('latin1', 0, Math.min(chunk.length, 4096));
-  const name = /"Event-Name":\s*"([^"]+)"/.exec(text)?.[1];
-  if (name !== undefined) return name;
-  if (text.startsWith('Content-Type: text/disconnect-notice')) return 'disconnect';
-  return 'reply';
-}
-
 interface Mark { key: string; text: string; eventUuid: string; start: number; immediateEnd: number }
 
 /** Cuts the recorded call into steps. */
@@ -123,17 +113,14 @@ function stepsOf(call: SimulatedCall, marks: Mark[], closedBySim: boolean): Repl
     const immediateEnd = Math.min(mark.immediateEnd, end);
     const bursts: Burst[] = [burstOf(writes.slice(mark.start, immediateEnd).map((w) => w.data), call.uuid, mark.eventUuid)];
     let group: Buffer[] = [];
+    let afterKey = false;
     for (const write of writes.slice(immediateEnd, end)) {
-      const isDtmf = triggerOf(write.data) === 'DTMF';
-      if (isDtmf && group.length > 0) {
-        bursts.push(burstOf(group, call.uuid, mark.eventUuid));
+      if (!afterKey && triggerOf(write.data) === 'DTMF') {
+        if (group.length > 0) bursts.push(burstOf(group, call.uuid, mark.eventUuid));
         group = [];
+        afterKey = true;
       }
       group.push(write.data);
-      if (isDtmf) {
-        bursts.push(burstOf(group, call.uuid, mark.eventUuid));
-        group = [];
-      }
     }
     if (group.length > 0) bursts.push(burstOf(group, call.uuid, mark.eventUuid));
     return { key: mark.key, bursts, closeAfter: closedBySim && i === marks.length - 1 };
@@ -156,34 +143,36 @@ export async function recordIvrTemplate(web: IvrWebApp, spoolDir: string, path =
   const sim = new FsSimulator({ timeScale });
   const call = sim.call({ host: '127.0.0.1', port, profile,
     variables: { pivot_voice_url: web.url(path), [STAMP_VARIABLE]: STAMP_PLACEHOLDER } });
+  const outs = (): Buffer[] => call.transcript.filter((e) => e.dir === 'out').map((e) => e.data);
   const outWrites = (): number => call.transcript.filter((e) => e.dir === 'out').length;
-  const lastOut = (): Buffer | undefined => call.transcript.filter((e) => e.dir === 'out').at(-1)?.data;
+  const triggers = new TriggerTracker(outs);
   const marks: Mark[] = [];
   const actions: ServerAction[] = [];
-  let outAtLastResponse = -1;
-  const trigger = (): Trigger => (outWrites() === outAtLastResponse ? 'http' : triggerOf(lastOut()));
   call.on('command', (cmd: { command: string; headers: Record<string, string>; body?: string }) => {
     const text = `${cmd.command}\n${Object.entries(cmd.headers).map(([k, v]) => `${k}: ${v}\n`).join('')}` +
       (cmd.body === undefined ? '' : `\n${cmd.body}`);
     const mark: Mark = { key: commandKey(text), text, eventUuid: cmd.headers['Event-UUID'] ?? '', start: outWrites(),
       immediateEnd: Number.MAX_SAFE_INTEGER };
     marks.push(mark);
-    actions.push({ type: 'command', trigger: trigger(), text });
+    actions.push({ type: 'command', trigger: triggers.command(text), text });
     process.nextTick(() => { mark.immediateEnd = outWrites(); });
   });
-  // Press the key shortly after the Gather's prompt has played, as a caller would.
-  call.on('complete', (app: string, arg: string) => {
-    if (app === 'speak' && arg.includes('press 1')) setTimeout(() => call.pressDigits('1'), 5);
-  });
+  // Press the key shortly after the Gather's prompt has played, as a caller would: the input application plays the
+  // prompt and then waits for the key (PLAYBACK_STOP is raised whether or not the server listens to it).
+  let running = '';
   call.on('execute', (app: string) => {
+    running = app;
     if (app === hangupOnApp) setTimeout(() => call.hangup(), 20);
+  });
+  call.on('event', (name: string) => {
+    if (name === 'PLAYBACK_STOP' && running === GATHER_INPUT_APP) setTimeout(() => call.pressDigits('1'), 5);
   });
   web.observer = {
     request: (callSid, method, requestPath) => {
-      if (callSid === call.uuid) actions.push({ type: 'http', trigger: trigger(), method, path: requestPath });
+      if (callSid === call.uuid) actions.push({ type: 'http', trigger: triggers.request(), method, path: requestPath });
     },
     responded: (callSid) => {
-      if (callSid === call.uuid) outAtLastResponse = outWrites();
+      if (callSid === call.uuid) triggers.responded();
     },
   };
   const end = await call.ended;

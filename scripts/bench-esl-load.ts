@@ -4,8 +4,10 @@
  * The full simulator models every application and encodes every event afresh, which costs more CPU per round trip
  * than the server it drives: on two cores it saturates first and its own queueing swamps the server's latency.
  * Here each call sends the bytes the simulator produced for one call (the connect reply, then for each sendmsg the
- * reply, CHANNEL_EXECUTE and CHANNEL_EXECUTE_COMPLETE, full size), with only the call uuid and the
- * Application-UUID rewritten (same length, so every Content-Length holds).
+ * reply and the events the server is subscribed to: CHANNEL_EXECUTE_COMPLETE, full size; CHANNEL_EXECUTE only
+ * while a verb listens, which `set` does not), with only the call uuid and the Application-UUID rewritten (same
+ * length, so every Content-Length holds). Subscription commands (`myevents`, `nixevent`, `event`, `linger`) are
+ * answered as FreeSWITCH answers them.
  */
 import { connect, type Socket } from 'node:net';
 import { createCallServer } from '../src/server/compose.js';
@@ -19,7 +21,7 @@ export interface CallTemplate {
   uuid: string;
   connectReply: Buffer;
   /**
-   * Reply to sendmsg, CHANNEL_EXECUTE and CHANNEL_EXECUTE_COMPLETE of one execute whose Event-UUID was `appUuid`.
+   * Reply to sendmsg and the events of one execute whose Event-UUID was `appUuid` (see above).
    * The reply is sent at once, the events when the execute has "run".
    */
   roundTrip: Buffer;
@@ -137,6 +139,7 @@ export class ReplayLoad {
           }
         } else if (command === 'connect') socket.write(connectReply);
         else if (command.startsWith('myevents')) socket.write(OK('+OK Events Enabled'));
+        else if (command.startsWith('nixevent ')) socket.write(OK('+OK events nixed'));
         else if (command.startsWith('event ')) socket.write(OK('+OK event listener enabled json'));
         else if (command.startsWith('linger')) socket.write(OK('+OK will linger'));
         else if (command === 'nolinger') socket.write(OK('+OK will not linger'));
