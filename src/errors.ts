@@ -8,6 +8,8 @@ export interface CatalogueEntry {
   readonly level: ErrorLevel;
   /** Twilio's error number for the same failure, where Twilio documents one. */
   readonly twilio?: number;
+  /** The HTTP status the Calls API answers with when a request fails with this code. */
+  readonly http?: number;
   /** What the code means. */
   readonly text: string;
   /** What the operator does when it is logged. */
@@ -48,6 +50,28 @@ export const ERROR_CATALOGUE = {
     action: 'Fix the configuration the message names and reload again; the server keeps running on the old one.' },
   ERR_ADMIN_LISTEN: { level: 'error', text: 'the admin HTTP server could not listen',
     action: 'Free the admin port, or change the admin host and port in the configuration.' },
+  ERR_API_LISTEN: { level: 'error', text: 'the Calls API HTTP server could not listen',
+    action: 'Free the API port, or change `api.host` and `api.port` in the configuration.' },
+  ERR_API_AUTH: { level: 'warn', twilio: 20003, http: 401, text: 'a Calls API request had no valid credentials for the account in its path',
+    action: 'Nothing, unless it recurs: the client must send its AccountSid and that account\'s auth token (HTTP Basic); an account without a token cannot use the API.' },
+  ERR_API_NOT_FOUND: { level: 'info', twilio: 20404, http: 404, text: 'the Calls API has no such resource (an unknown path, or a call this account does not have on this server)',
+    action: 'Nothing: the client asked for something that is not here; with several servers, the call may run on another one.' },
+  ERR_API_METHOD: { level: 'info', twilio: 20004, http: 405, text: 'the Calls API resource does not allow the request\'s method',
+    action: 'Nothing: the client used a method the resource does not serve (the Allow header lists them).' },
+  ERR_API_BODY_INVALID: { level: 'info', http: 400, text: 'a Calls API request body is not application/x-www-form-urlencoded, or cannot be read as such',
+    action: 'Nothing: the client must send form-encoded parameters, as Twilio\'s clients do.' },
+  ERR_API_BODY_TOO_LARGE: { level: 'warn', http: 413, text: 'a Calls API request body is larger than api.maxBodyBytes',
+    action: 'Nothing, unless legitimate requests are that large (a long Twiml): raise `api.maxBodyBytes`.' },
+  ERR_API_TO_MISSING: { level: 'info', twilio: 21201, http: 400, text: 'a call was created without To',
+    action: 'Nothing: the client must give the number or address to call.' },
+  ERR_API_FROM_MISSING: { level: 'info', twilio: 21213, http: 400, text: 'a call was created without From',
+    action: 'Nothing: the client must give the caller id.' },
+  ERR_API_URL_INVALID: { level: 'info', twilio: 21205, http: 400, text: 'a Calls API request has no Url nor Twiml, both, or a Url (or FallbackUrl, StatusCallback) that is not an absolute http(s) URL',
+    action: 'Nothing: the client must give one absolute http(s) Url, or inline Twiml.' },
+  ERR_API_PARAM_INVALID: { level: 'info', twilio: 21200, http: 400, text: 'a Calls API parameter has a value the resource does not accept (a method, Timeout, StatusCallbackEvent, Status, a filter or a page)',
+    action: 'Nothing: the client must fix the parameter the message names.' },
+  ERR_API_CALL_NOT_IN_PROGRESS: { level: 'info', twilio: 21220, http: 400, text: 'the call is not in a state that allows the change asked for (e.g. redirecting a call that has ended)',
+    action: 'Nothing: the call has moved on (ended, or not answered yet) before the request.' },
   ERR_CALL_HANGUP: { level: 'info', text: 'the call was hung up',
     action: 'Nothing: it is the signal that stops the work of an ended call, never logged as a failure; the end is logged at info with an `outcome` (`hangup`) and no code.' },
   ERR_CALL_INTERRUPTED: { level: 'info', text: 'the running document was interrupted from outside the call',
@@ -84,6 +108,10 @@ export const ERROR_CATALOGUE = {
     action: 'Add the missing text or attribute.' },
   ERR_TWIML_INVALID_URL: { level: 'warn', twilio: 12200, text: 'a URL in the TwiML document is not a valid http(s) URL',
     action: 'Use an absolute or relative http(s) URL.' },
+  ERR_TWIML_RELATIVE_URL: { level: 'warn', twilio: 15004, text: 'TwiML given inline (Calls API `Twiml`) has a relative URL: it has no document URL to resolve it against',
+    action: 'Use absolute URLs in TwiML given inline.' },
+  ERR_TWIML_INLINE_NO_ACTION: { level: 'warn', twilio: 11100, text: 'TwiML given inline records without an action URL, the place its recording is uploaded to',
+    action: 'Give the `<Record>` (or the recording `<Dial>`) of TwiML given inline an absolute `action`.' },
   ERR_TWIML_UNKNOWN_ATTRIBUTE: { level: 'warn', twilio: 12200, text: 'an attribute is unknown and is ignored',
     action: 'Remove or correct the attribute; the verb runs without it.' },
   ERR_TWIML_UNSUPPORTED: { level: 'warn', text: 'a TwiML feature is accepted but not carried out by this server',
@@ -223,6 +251,12 @@ export class AppError extends Error {
   get twilioCode(): number | undefined {
     const entry: CatalogueEntry = ERROR_CATALOGUE[this.code];
     return entry.twilio;
+  }
+
+  /** The HTTP status the Calls API answers this error with, when the catalogue gives one. */
+  get httpStatus(): number | undefined {
+    const entry: CatalogueEntry = ERROR_CATALOGUE[this.code];
+    return entry.http;
   }
 }
 

@@ -33,7 +33,10 @@ import { runWhisperLeg } from './whisper/whisper-leg.js';
 import { WhisperRegistry } from './whisper/whisper-registry.js';
 import { VERBS } from './verbs/index.js';
 import { logCode } from '../log-code.js';
-import { CallHandle, type LiveCalls } from './live-calls.js';
+import { CallHandle, LiveCalls } from './live-calls.js';
+import type { CallLifecycleObserver } from './call-lifecycle.js';
+import { reportLifecycle } from './status/lifecycle-report.js';
+import type { CallEnding } from './status/final-status.js';
 
 /** What the engine is built from. */
 export interface CallEngineDeps {
@@ -53,8 +56,14 @@ export interface CallEngineDeps {
    * same one each time, so that calls in progress stay counted; the handler being built sets its limits.
    */
   readonly limiter?: AccountLimiter;
-  /** Where the calls running their script are registered, so that they can be interrupted from outside; default: nowhere. */
+  /**
+   * Where the calls running their script are registered, so that they can be interrupted from outside (the Calls
+   * API); default: a registry of this handler's own. Every call is registered: an interruption point costs a
+   * document nothing per command (see live-calls.ts).
+   */
   readonly calls?: LiveCalls;
+  /** Told when each call starts, is answered and ends (the registry of calls behind the Calls API); default: nobody. */
+  readonly lifecycle?: CallLifecycleObserver;
   /** Whispers of dialled legs; default: an in-process registry for this handler (a server that rebuilds its handler passes the same one). */
   readonly whispers?: WhisperRegistry;
   /**
@@ -89,8 +98,9 @@ interface Engine {
   readonly addresses: AddressChecker;
   readonly observer: Observer | undefined;
   readonly shutdown: AbortSignal | undefined;
-  readonly calls: LiveCalls | undefined;
+  readonly calls: LiveCalls;
   readonly setupOf: ((channel: EslChannel) => CallSetup | undefined) | undefined;
+  readonly lifecycle: CallLifecycleObserver | undefined;
 }
 
 /**
@@ -134,8 +144,9 @@ function buildEngine(deps: CallEngineDeps): Engine {
     addresses: deps.addresses ?? createAddressChecker(deps.config),
     observer: deps.observer,
     shutdown: deps.shutdown,
-    calls: deps.calls,
+    calls: deps.calls ?? new LiveCalls(),
     setupOf: deps.setupOf,
+    lifecycle: deps.lifecycle,
   };
 }
 
@@ -154,6 +165,7 @@ interface OpenedCall {
 async function runInboundCall(channel: EslChannel, engine: Engine, setup: CallSetup): Promise<void> {
   const call = openCall(channel, engine, setup);
   const status = followStatus(channel, call, engine);
+  const life = engine.lifecycle && reportLifecycle(channel, setup.identity, engine.lifecycle, engine.settings.timeScale);
   const release = engine.limiter.acquire(setup.identity.accountSid);
   let ctx: CallContext | undefined;
   try {
@@ -164,17 +176,18 @@ async function runInboundCall(channel: EslChannel, engine: Engine, setup: CallSe
     const source = await sourceOrRefuse(channel, call, engine.settings);
     if (!source) return;
     ctx = callContext(channel, call, engine, source);
-    // Interruptible only when registered where it can be reached (see run-call.ts).
-    const handle = engine.calls && new CallHandle(setup.identity.callSid);
-    const unregister = handle && engine.calls?.add(handle);
+    const handle = new CallHandle(setup.identity.callSid, channel);
+    const unregister = engine.calls.add(handle);
     try {
       await runCall(ctx, handle);
     } finally {
-      unregister?.();
+      handle.end();
+      unregister();
     }
   } finally {
     release?.();
     status?.completed(ctx);
+    life?.ended(callEnding(channel, ctx));
     await call.requests.settled();
     await call.debugLog?.flush();
   }
@@ -218,13 +231,18 @@ function followStatus(channel: EslChannel, call: OpenedCall, engine: Engine):
     completed: (ctx) => {
       stopWatchingAnswer();
       times.dispose();
-      status.completed({
-        answered: ctx ? ctx.state.answered || channel.answered : channel.answered,
-        failed: ctx ? ctx.state.failed : true,
-        requestedCause: ctx?.state.hangupRequested,
-        endReason: channel.signal.reason instanceof CallEndedError ? channel.signal.reason : undefined,
-      }, times.seconds());
+      status.completed(callEnding(channel, ctx), times.seconds());
     },
+  };
+}
+
+/** How the call ended, from its context (undefined: refused before its script). */
+function callEnding(channel: EslChannel, ctx: CallContext | undefined): CallEnding {
+  return {
+    answered: ctx ? ctx.state.answered || channel.answered : channel.answered,
+    failed: ctx ? ctx.state.failed : true,
+    requestedCause: ctx?.state.hangupRequested,
+    endReason: channel.signal.reason instanceof CallEndedError ? channel.signal.reason : undefined,
   };
 }
 

@@ -13,7 +13,7 @@ import { redactUrl } from '../webhook/index.js';
 import { ensureAnswered, isCallEnded, throwIfEnded } from './call-actions.js';
 import type { CallContext, CallState } from './call-context.js';
 import { fetchDocument } from './fetch-document.js';
-import type { CallHandle, InterruptedError, Interruption } from './live-calls.js';
+import { wasInterrupted, type CallHandle, type InterruptedError, type Interruption } from './live-calls.js';
 import { CONTINUE, type Navigation, type VerbHandler, type VerbOutcome } from './verbs/verb-handler.js';
 import type { VerbRegistry } from './verbs/index.js';
 import { logCode } from '../log-code.js';
@@ -115,6 +115,8 @@ export async function runDocument(ctx: CallContext, document: TwimlDocument, pol
 function breakOnInterrupt(ctx: CallContext, point: AbortSignal | undefined): { stop(): void; broken(): Promise<void> } {
   let breaking: Promise<void> | undefined;
   const off = onAbort(point, () => {
+    // The scope aborts at the call's end as well: only an interruption breaks the media of a call still up.
+    if (!wasInterrupted(point!)) return;
     breaking = ctx.channel.breakMedia(true).catch((err: unknown) => {
       if (!isCallEnded(err)) ctx.log.warn({ code: toAppError(err).code }, 'could not stop the media of an interrupted document');
     });
@@ -122,10 +124,16 @@ function breakOnInterrupt(ctx: CallContext, point: AbortSignal | undefined): { s
   return { stop: off, broken: async () => breaking };
 }
 
+/** The step to a document given inline: no request is made, its text was parsed already (twiml/inline.ts). */
+export function inlineNavigation(document: TwimlDocument): Navigation {
+  return { url: document.source, method: 'POST', extras: {}, document };
+}
+
 /** After an interruption, once the media is stopped: where the call goes. */
 function interruptedTo(ctx: CallContext, point: AbortSignal): Interruption {
   const { next } = point.reason as InterruptedError;
-  logCode(ctx.log, 'ERR_CALL_INTERRUPTED', { next: next === 'hangup' ? next : redactUrl(next.url) }, 'document interrupted');
+  const to = next === 'hangup' ? next : 'document' in next ? 'inline TwiML' : redactUrl(next.url);
+  logCode(ctx.log, 'ERR_CALL_INTERRUPTED', { next: to }, 'document interrupted');
   return next;
 }
 
@@ -145,8 +153,9 @@ export async function runDocuments<R>(ctx: CallContext, first: Navigation, place
     const limited = place.beforeRequest?.(fetches);
     if (limited !== undefined) return limited;
     const started = performance.now();
+    // The point's signal is the channel's scope: it aborts with the call's end too (see live-calls.ts).
     const point = place.interrupts?.handle.open();
-    const current = point ? { ...scope, signal: AbortSignal.any([scope.signal, point]) } : scope;
+    const current = point ? { ...scope, signal: point } : scope;
     const media = breakOnInterrupt(scope, point);
     let request = next;
     let document: TwimlDocument | undefined;
@@ -159,7 +168,7 @@ export async function runDocuments<R>(ctx: CallContext, first: Navigation, place
     } catch (err) {
       failure = err;
     } finally {
-      place.interrupts?.handle.close();
+      if (point) place.interrupts?.handle.close(point);
       media.stop();
     }
     // An interrupted verb may end as on a hangup, or return: either way the call goes where the interruption says.
@@ -167,7 +176,7 @@ export async function runDocuments<R>(ctx: CallContext, first: Navigation, place
       await media.broken();
       const to = interruptedTo(scope, point);
       if (to === 'hangup') return place.interrupts!.hangup;
-      next = { url: to.url, method: to.method, extras: {} };
+      next = 'document' in to ? inlineNavigation(to.document) : { url: to.url, method: to.method, extras: {} };
       continue;
     }
     if (outcome === undefined) {

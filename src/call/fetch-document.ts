@@ -22,6 +22,11 @@ function elapsed(started: number): number {
  * @throws CallEndedError when the call ends meanwhile (the request is aborted); AppError with the failure's code.
  */
 export async function fetchDocument(ctx: CallContext, nav: Navigation): Promise<TwimlDocument> {
+  if (nav.document !== undefined) {
+    // Given inline and parsed already: no request.
+    ctx.log.info({ verbs: nav.document.verbs.length }, 'inline document');
+    return nav.document;
+  }
   ctx.state.requests++;
   const started = performance.now();
   const params = requestParams(ctx, nav.extras);

@@ -14,6 +14,7 @@ export {
 } from './recording/recording-store.js';
 export { runCall } from './run-call.js';
 export { CallHandle, InterruptedError, LiveCalls, type Interruption } from './live-calls.js';
+export type { CallEndStatus, CallLifecycleObserver, CallOrigin, EndedCall, StartedCall } from './call-lifecycle.js';
 export { VERBS, type VerbHandler, type VerbOutcome, type VerbRegistry } from './verbs/index.js';
 export { AccountLimiter } from './account-limiter.js';
 export { createRoomServices, type RoomServices } from './rooms/room-services.js';

@@ -1,15 +1,28 @@
 /**
  * Live calls, reachable from outside their coroutines: each call's handle can interrupt the document it runs, to
- * request another one instead (a redirect of a live call) or to end the call. The document runner
- * (document-runner.ts) opens an interruption point around each document of the call; interrupting aborts the
- * signal its verbs run under, so the running verb stops as it would on a hangup (waits settled, listeners
- * removed, no request of its own made), then the runner breaks the channel's media and goes on as told.
+ * run another one instead (a redirect of a live call, to a URL or to a document given inline) or to end the call.
+ * The document runner (document-runner.ts) opens an interruption point around each document of the call: the
+ * channel's interruptible scope (esl/channel.ts), whose signal the document's request and verbs run under.
+ * Interrupting aborts it, so the running verb stops as it would on a hangup (waits settled, listeners removed, no
+ * request of its own made), then the runner breaks the channel's media and goes on as told.
+ *
+ * The scope is the channel's, not a signal combined with the call's per document: the channel settles the
+ * operations of an interrupted scope itself, as it settles them all at a hangup, so a command given the
+ * document's signal adds no listener. Every call can therefore be registered at no measurable cost.
  */
 import { CallEndedError } from '../errors.js';
-import type { HttpMethod } from '../twiml/index.js';
+import type { EslChannel } from '../esl/index.js';
+import { Deferred } from '../util/deferred.js';
+import type { HttpMethod, TwimlDocument } from '../twiml/index.js';
 
-/** Where an interrupted call goes: another document, or the end of the call. */
-export type Interruption = { readonly url: URL; readonly method: HttpMethod } | 'hangup';
+/**
+ * Where an interrupted call goes: the document at a URL, a document given inline (parsed already, see
+ * twiml/inline.ts), or the end of the call.
+ */
+export type Interruption =
+  | { readonly url: URL; readonly method: HttpMethod }
+  | { readonly document: TwimlDocument }
+  | 'hangup';
 
 /**
  * The reason the signal of an interrupted document aborts with. It is a CallEndedError for the verbs (their
@@ -27,31 +40,64 @@ export function wasInterrupted(signal: AbortSignal): boolean {
   return signal.aborted && signal.reason instanceof InterruptedError;
 }
 
-/** The interruption point of one call: the document running now, if any. */
+/**
+ * The interruption point of one call: the document its channel runs now, if any. Between two documents (the short
+ * moment after one ends and before the next is requested), an interruption waits for the next document and stops
+ * it at once.
+ */
 export class CallHandle {
-  #current: AbortController | undefined;
+  readonly #channel: EslChannel;
+  /** The signal of the point open now. */
+  #open: AbortSignal | undefined;
+  /** An interruption that came between two documents. */
+  #waiting: Interruption | undefined;
+  #over = false;
+  /** Made when someone waits for the end of the script (see {@link finished}). */
+  #finished: Deferred<void> | undefined;
 
-  constructor(readonly callSid: string) {}
+  constructor(readonly callSid: string, channel: EslChannel) {
+    this.#channel = channel;
+  }
 
   /** Opens the point for the next document (its request and its verbs); returns the signal they run under. */
   open(): AbortSignal {
-    this.#current = new AbortController();
-    return this.#current.signal;
+    const signal = this.#channel.openScope();
+    this.#open = signal;
+    const waiting = this.#waiting;
+    this.#waiting = undefined;
+    if (waiting !== undefined) this.#channel.interruptScope(new InterruptedError(waiting));
+    return signal;
   }
 
-  /** Closes the point: interrupting now does nothing until the next document. */
-  close(): void {
-    this.#current = undefined;
+  /** Closes the point of `signal`: an interruption now waits for the next document. */
+  close(signal: AbortSignal): void {
+    this.#channel.closeScope(signal);
+    if (this.#open === signal) this.#open = undefined;
+  }
+
+  /** The call's script is over: interrupting does nothing any more. */
+  end(): void {
+    this.#over = true;
+    this.#waiting = undefined;
+    this.#finished?.resolve();
+  }
+
+  /** Resolves once the call's script is over (the call has ended, or is being hung up). */
+  finished(): Promise<void> {
+    if (this.#over) return Promise.resolve();
+    this.#finished ??= new Deferred<void>();
+    return this.#finished.promise;
   }
 
   /**
-   * Stops the running document: the call goes on with `next` (or ends). False when no document is running (the
-   * call is between documents, or over) or it was interrupted already.
+   * Stops the running document (or the next one, between two): the call goes on with `next` (or ends). False when
+   * the call's script is over, or its document was interrupted already.
    */
   interrupt(next: Interruption): boolean {
-    const current = this.#current;
-    if (current === undefined || current.signal.aborted) return false;
-    current.abort(new InterruptedError(next));
+    if (this.#over || this.#channel.signal.aborted) return false;
+    if (this.#open !== undefined) return this.#channel.interruptScope(new InterruptedError(next));
+    if (this.#waiting !== undefined) return false;
+    this.#waiting = next;
     return true;
   }
 }

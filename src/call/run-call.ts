@@ -53,8 +53,7 @@ function callPlace(ctx: CallContext, handle: CallHandle | undefined): DocumentPl
 
 /**
  * Runs the call's script from its first document to the end of the call; `handle`, when given, interrupts the
- * running document from outside (live-calls.ts). A call nobody can reach is run without one: each document would
- * otherwise pay for an interruption point (a signal of its own, a listener per command). Never throws.
+ * running document from outside (live-calls.ts). Never throws.
  */
 export async function runCall(ctx: CallContext, handle?: CallHandle): Promise<void> {
   const first: Navigation = { url: ctx.source.voiceUrl, method: ctx.source.method, extras: {} };

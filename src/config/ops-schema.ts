@@ -1,8 +1,9 @@
 /**
- * The operations part of the configuration: the admin HTTP server and the park-watcher. Kept apart from the call
- * settings in schema.ts, which spreads it in; every key is documented in conf/README.md like the others.
+ * The operations part of the configuration: the admin HTTP server, the Calls API server and the park-watcher. Kept
+ * apart from the call settings in schema.ts, which spreads it in; every key is documented in conf/README.md like the others.
  */
 import convict from 'convict';
+import { intBetween } from './formats.js';
 
 /** `host[:port]` entries, comma-separated (`[::1]:8021` for IPv6), as PIVOT_PARK_NODES gives them. */
 export function parseNodeList(text: string): Array<{ host: string; port?: number }> {
@@ -16,23 +17,37 @@ export function parseNodeList(text: string): Array<{ host: string; port?: number
   });
 }
 
+/** Checks each `{ host, port?, password? }` entry of a node list. */
+function validateNodes(value: readonly unknown[]): void {
+  for (const entry of value) {
+    const e = entry as { host?: unknown; port?: unknown; password?: unknown };
+    if (typeof e !== 'object' || e === null || typeof e.host !== 'string' || !/^[A-Za-z0-9.:_-]+$/.test(e.host)) {
+      throw new Error('each node needs a host (a name or an address)');
+    }
+    if (e.port !== undefined && (typeof e.port !== 'number' || !Number.isInteger(e.port) || e.port < 1 || e.port > 65535)) {
+      throw new Error(`${e.host}: port must be an integer from 1 to 65535`);
+    }
+    if (e.password !== undefined && (typeof e.password !== 'string' || /[\r\n]/.test(e.password))) {
+      throw new Error(`${e.host}: password must be one line of text`);
+    }
+  }
+}
+
 convict.addFormat({
   name: 'park-nodes',
   coerce: (value: unknown) => (typeof value === 'string' ? parseNodeList(value) : value),
   validate: (value: unknown) => {
     if (!Array.isArray(value) || value.length === 0) throw new Error('must be a non-empty list of { host, port?, password? }');
-    for (const entry of value as unknown[]) {
-      const e = entry as { host?: unknown; port?: unknown; password?: unknown };
-      if (typeof e !== 'object' || e === null || typeof e.host !== 'string' || !/^[A-Za-z0-9.:_-]+$/.test(e.host)) {
-        throw new Error('each node needs a host (a name or an address)');
-      }
-      if (e.port !== undefined && (typeof e.port !== 'number' || !Number.isInteger(e.port) || e.port < 1 || e.port > 65535)) {
-        throw new Error(`${e.host}: port must be an integer from 1 to 65535`);
-      }
-      if (e.password !== undefined && (typeof e.password !== 'string' || /[\r\n]/.test(e.password))) {
-        throw new Error(`${e.host}: password must be one line of text`);
-      }
-    }
+    validateNodes(value);
+  },
+});
+
+convict.addFormat({
+  name: 'nodes-or-empty',
+  coerce: (value: unknown) => (typeof value === 'string' ? parseNodeList(value) : value),
+  validate: (value: unknown) => {
+    if (!Array.isArray(value)) throw new Error('must be a list of { host, port?, password? } (empty: the park-watcher\'s nodes)');
+    validateNodes(value);
   },
 });
 
@@ -85,6 +100,38 @@ export const opsSchema = {
       format: 'port', default: 8085, env: 'PIVOT_ADMIN_PORT',
     },
   },
+  api: {
+    enabled: {
+      doc: 'Serve Twilio\'s Calls REST API (create, fetch, list, update calls) over HTTP.',
+      format: 'flag', default: false, env: 'PIVOT_API_ENABLED',
+    },
+    host: {
+      doc: 'Address of the Calls API HTTP server.',
+      format: String, default: '127.0.0.1', env: 'PIVOT_API_HOST',
+    },
+    port: {
+      doc: 'Port of the Calls API HTTP server (0: any free port, logged at start).',
+      format: 'port', default: 8086, env: 'PIVOT_API_PORT',
+    },
+    nodes: {
+      doc: 'FreeSWITCH inbound Event Sockets that place created calls, same form as park.nodes (empty: park.nodes).',
+      format: 'nodes-or-empty', default: [], env: 'PIVOT_API_NODES',
+    },
+    maxBodyBytes: {
+      doc: 'Largest request body the Calls API accepts.',
+      format: intBetween(1024, 16 * 1024 * 1024), default: 64 * 1024,
+    },
+    history: {
+      maxCalls: {
+        doc: 'Most ended calls kept for fetch and list; the oldest is forgotten first.',
+        format: intBetween(0, 10_000_000), default: 10_000,
+      },
+      maxAgeMs: {
+        doc: 'How long an ended call is kept for fetch and list.',
+        format: intBetween(0, 604_800_000), default: 3_600_000,
+      },
+    },
+  },
   park: {
     enabled: {
       doc: 'Watch FreeSWITCH nodes over their inbound Event Socket and take the parked calls that carry the marker.',
@@ -130,6 +177,14 @@ export interface ParkNodeConfig {
 
 export interface OpsConfig {
   admin: { enabled: boolean; host: string; port: number };
+  api: {
+    enabled: boolean;
+    host: string;
+    port: number;
+    nodes: ParkNodeConfig[];
+    maxBodyBytes: number;
+    history: { maxCalls: number; maxAgeMs: number };
+  };
   park: {
     enabled: boolean;
     nodes: ParkNodeConfig[];

@@ -69,11 +69,14 @@ export class EslChannel {
   readonly #abort = new AbortController();
   readonly #pending = new Map<string, PendingExecute<ExecuteResult>>();
   readonly #jobs = new Map<string, Deferred<string>>();
-  readonly #replies = new Set<Deferred<EslEvent>>();
+  /** Each reply awaited, with the scope it was asked for under (see {@link openScope}), if any. */
+  readonly #replies = new Map<Deferred<EslEvent>, AbortSignal | undefined>();
   readonly #listeners = new Map<ChannelEventName, Set<Listener<never>>>();
   readonly #hangupComplete = new Deferred<EslEvent | undefined>();
   #answered: boolean;
   #closed = false;
+  /** The interruptible scope open now (the document the call runs), if any. */
+  #scope: AbortController | undefined;
 
   constructor(conn: OutboundConnection, data: ChannelData, log: Logger, timings: ChannelTimings) {
     this.#conn = conn;
@@ -87,6 +90,39 @@ export class EslChannel {
 
   get signal(): AbortSignal {
     return this.#abort.signal;
+  }
+
+  /**
+   * Opens an interruptible scope (the document the call runs now) in place of any open one: returns its signal,
+   * which aborts when the call ends (with the call's reason) or when {@link interruptScope} is called. Operations
+   * of this channel given the scope's signal cost what those given the call's own signal cost (no listener each,
+   * see {@link execute}): interrupting settles those still pending at once, as the end of the call does.
+   */
+  openScope(): AbortSignal {
+    const scope = new AbortController();
+    if (this.signal.aborted) scope.abort(this.signal.reason);
+    this.#scope = scope;
+    return scope.signal;
+  }
+
+  /** Closes the scope of `signal` if it is the open one: interrupting does nothing until the next one opens. */
+  closeScope(signal: AbortSignal): void {
+    if (this.#scope?.signal === signal) this.#scope = undefined;
+  }
+
+  /**
+   * Aborts the open scope with `reason` (the call itself goes on) and rejects with it every operation of the scope
+   * still pending (the applications keep running in FreeSWITCH: break them with `breakMedia`). False when no scope
+   * is open, or it has aborted already.
+   */
+  interruptScope(reason: CallEndedError): boolean {
+    const scope = this.#scope;
+    if (scope === undefined || scope.signal.aborted) return false;
+    scope.abort(reason);
+    const signal = scope.signal;
+    for (const entry of [...this.#pending.values()]) if (entry.scope === signal) entry.reject(reason);
+    for (const [reply, owner] of this.#replies) if (owner === signal) reply.reject(reason);
+    return true;
   }
 
   get answered(): boolean {
@@ -127,6 +163,7 @@ export class EslChannel {
     }
     const eventUuid = randomUUID();
     const entry = new PendingExecute<ExecuteResult>(this.#pending, eventUuid, app, opts.completeAfterHangup === true);
+    entry.scope = this.#scoped(opts.signal);
     guard(entry, this.#foreign(opts.signal), opts.timeoutMs, () => `${app} did not complete in ${opts.timeoutMs} ms`);
     this.#sendExecute(eventUuid, app, arg, opts.loops).catch((err: unknown) => entry.reject(err));
     return entry.promise;
@@ -145,7 +182,7 @@ export class EslChannel {
     const jobUuid = randomUUID();
     const job = new Deferred<string>();
     this.#jobs.set(jobUuid, job);
-    guard(job, this.#foreign(opts.signal), opts.timeoutMs, () => `bgapi ${command.split(' ')[0]} did not finish in time`);
+    guard(job, opts.signal === this.#abort.signal ? undefined : opts.signal, opts.timeoutMs, () => `bgapi ${command.split(' ')[0]} did not finish in time`);
     try {
       await this.command(`bgapi ${command}`, { 'Job-UUID': jobUuid }, opts);
       return await job.promise;
@@ -211,9 +248,11 @@ export class EslChannel {
   waitFor<K extends ChannelEventName>(name: K, match: (payload: ChannelEvents[K]) => boolean = () => true,
     opts: CommandOptions = {}): Promise<ChannelEvents[K]> {
     const deferred = new Deferred<ChannelEvents[K]>();
+    // The open scope's signal aborts with the call's end too: one listener either way.
+    const ends = this.#scoped(opts.signal) ?? this.signal;
     const disposers = [
       this.on(name, (payload) => { if (match(payload)) deferred.resolve(payload); }),
-      onAbort(this.signal, (reason) => deferred.reject(reason)),
+      onAbort(ends, (reason) => deferred.reject(reason)),
     ];
     guard(deferred, this.#foreign(opts.signal), opts.timeoutMs, () => `no ${name} event in ${opts.timeoutMs} ms`);
     return deferred.promise.finally(() => { for (const dispose of disposers) dispose(); });
@@ -235,6 +274,7 @@ export class EslChannel {
   abort(reason: CallEndedError): void {
     if (this.#abort.signal.aborted) return;
     this.#abort.abort(reason);
+    if (this.#scope && !this.#scope.signal.aborted) this.#scope.abort(reason);
     for (const [, entry] of this.#pending) {
       if (entry.started && entry.completeAfterHangup && !this.#closed) {
         const dispose = after(this.#timings.completeGraceMs, () => entry.reject(reason));
@@ -244,7 +284,7 @@ export class EslChannel {
       }
     }
     for (const job of this.#jobs.values()) job.reject(reason);
-    for (const reply of this.#replies) reply.reject(reason);
+    for (const reply of this.#replies.keys()) reply.reject(reason);
   }
 
   /** Handles a message that is not a command reply: events and disconnect notices. */
@@ -269,7 +309,7 @@ export class EslChannel {
     const reason = new CallEndedError('ERR_ESL_DISCONNECTED');
     this.abort(reason);
     for (const entry of [...this.#pending.values()]) entry.reject(this.signal.reason ?? reason);
-    for (const reply of this.#replies) reply.reject(reason);
+    for (const reply of this.#replies.keys()) reply.reject(reason);
     this.#hangupComplete.resolve(undefined);
   }
 
@@ -325,15 +365,24 @@ export class EslChannel {
     }
   }
 
-  /** `signal` unless it is the call's own, whose end `abort` settles everything with anyway (no listener each). */
+  /**
+   * `signal` unless it is the call's own or the open scope's, whose ends `abort` and `interruptScope` settle what
+   * waits on them with anyway (no listener each).
+   */
   #foreign(signal: AbortSignal | undefined): AbortSignal | undefined {
-    return signal === this.#abort.signal ? undefined : signal;
+    return signal === this.#abort.signal || this.#scoped(signal) !== undefined ? undefined : signal;
+  }
+
+  /** `signal` when it is the open scope's (and has not aborted), else undefined. */
+  #scoped(signal: AbortSignal | undefined): AbortSignal | undefined {
+    const scope = this.#scope?.signal;
+    return signal !== undefined && signal === scope && !signal.aborted ? signal : undefined;
   }
 
   #request(send: (cb: (reply: EslEvent) => void) => void, opts: CommandOptions, kind: EslRoundTrip): Promise<EslEvent> {
     if (this.#closed) return Promise.reject(new CallEndedError('ERR_ESL_DISCONNECTED'));
     const deferred = new Deferred<EslEvent>();
-    this.#replies.add(deferred);
+    this.#replies.set(deferred, this.#scoped(opts.signal));
     const timeoutMs = opts.timeoutMs ?? this.#timings.commandTimeoutMs;
     guard(deferred, this.#foreign(opts.signal), timeoutMs, () => `no reply from FreeSWITCH in ${timeoutMs} ms`);
     // The reply callback stays in the connection's reply FIFO even after a timeout, so that later replies still line up.

@@ -15,6 +15,8 @@ export class PendingExecute<T> implements Settleable<T> {
   readonly promise: Promise<T>;
   /** Set by CHANNEL_EXECUTE: FreeSWITCH has started the application. */
   started = false;
+  /** The channel's interruptible scope it was started under, which rejects it when interrupted (channel.ts). */
+  scope: AbortSignal | undefined = undefined;
   readonly app: string;
   readonly completeAfterHangup: boolean;
   readonly #table: Map<string, PendingExecute<T>>;

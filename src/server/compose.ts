@@ -2,17 +2,24 @@
  * The composition root: the one place where the server's parts are built from the configuration and wired
  * together. Every layer below takes its parts as arguments; only this file decides which ones: the webhook
  * dispatcher and its address check, the recording delivery queue, the Prometheus metrics and the observed parts
- * that feed them, the TwiML engine (rebuilt on reload), the Event Socket server's options, the admin server and
- * the park-watcher. `RunningServer` (running-server.ts) starts and stops what this builds; the simulator, the demo,
+ * that feed them, the TwiML engine (rebuilt on reload), the Event Socket server's options, the admin server, the
+ * Calls API server and the park-watcher. `RunningServer` (running-server.ts) starts and stops what this builds; the simulator, the demo,
  * the tests and the benchmarks build their servers here too.
  */
 import type { AddressInfo } from 'node:net';
 import type { Logger } from 'pino';
 import type { Dispatcher } from 'undici';
 import { AdminServer } from '../admin/admin-server.js';
+import { apiTokenLookup } from '../api/basic-auth.js';
+import { CallsApiServer } from '../api/calls-api-server.js';
+import { type CallRegistry, MemoryCallRegistry } from '../api/call-registry.js';
+import type { CallsService } from '../api/calls-service.js';
+import type { CallPlacer, PendingCalls } from '../api/created-calls.js';
+import { LocalCallsService } from '../api/local-calls-service.js';
+import { registryObserver } from '../api/registry-observer.js';
 import {
-  AccountLimiter, authTokenFor, compileSettings, createCallHandler, createRoomServices, type EndpointResolver,
-  type QueueStore, RecordingDeliveryQueue, type RecordingStore, type RoomServices, WhisperRegistry,
+  AccountLimiter, authTokenFor, type CallLifecycleObserver, compileSettings, createCallHandler, createRoomServices,
+  type EndpointResolver, LiveCalls, type QueueStore, RecordingDeliveryQueue, type RecordingStore, type RoomServices, WhisperRegistry,
 } from '../call/index.js';
 import { ACCOUNT_ID_VARIABLE, callLogIds } from '../call/call-description.js';
 import type { Config } from '../config/index.js';
@@ -39,6 +46,22 @@ export interface ServerDeps {
   readonly queueStore?: QueueStore;
   /** Where `<User>` and `<Device>` ids ring (default: the configured templates). */
   readonly endpointResolver?: EndpointResolver;
+  /**
+   * What the Calls API serves when `api.enabled`: the service that creates, finds and controls calls. Default: this
+   * server's own (local-calls-service.ts) over its registry of calls and its live calls.
+   */
+  readonly callsService?: CallsService;
+  /**
+   * Builds what places the calls the default service creates and cancels them until they answer (origination),
+   * over the server's calls; absent: the default service refuses to create calls.
+   */
+  readonly callPlacer?: (calls: CallsOfServer) => CallPlacer & PendingCalls;
+}
+
+/** The calls a server knows: those that run their script (interruptible) and the registry of recent ones. */
+export interface CallsOfServer {
+  readonly live: LiveCalls;
+  readonly registry: CallRegistry;
 }
 
 /** The parts of a whole server, built and not started. */
@@ -53,6 +76,10 @@ export interface ServerParts {
   readonly server: EslServer;
   /** The admin HTTP server when `admin.enabled`. */
   readonly admin: AdminServer | undefined;
+  /** The Calls API HTTP server when `api.enabled`. */
+  readonly api: CallsApiServer | undefined;
+  /** Every call the engine runs is registered in both, whether the Calls API is enabled or not. */
+  readonly calls: CallsOfServer;
   /** The park-watcher when `park.enabled`, once the outbound socket listens at `address`. */
   readonly parkWatcher: (address: AddressInfo) => ParkWatcher | undefined;
 }
@@ -60,24 +87,28 @@ export interface ServerParts {
 /**
  * Builds a whole server: one address check shared by the dispatcher and the engine's media URL check, the
  * recording queue, the metrics, the engine, the Event Socket server, and the admin server (answering `ready()` on
- * /readyz). `shutdown` aborts once the server has stopped: status callbacks still waiting for a retry give up.
+ * /readyz), and the Calls API server (whose auth tokens are read from `config()`, the configuration in force).
+ * `shutdown` aborts once the server has stopped: status callbacks still waiting for a retry give up.
  */
-export function composeServer(deps: ServerDeps, lifetime: { readonly ready: () => boolean; readonly shutdown: AbortSignal }):
-  ServerParts {
+export function composeServer(deps: ServerDeps, lifetime: { readonly ready: () => boolean; readonly shutdown: AbortSignal;
+  readonly config?: () => Readonly<Config> }): ServerParts {
   const { config, log } = deps;
   const addresses = createAddressChecker(config, deps.lookup);
   const dispatcher = deps.dispatcher ?? createWebhookDispatcher({ addresses });
   const recordings = createRecordingQueue(config, createWebhookClient(config, dispatcher), log);
   const metrics = createMetrics({ recordingsPending: () => recordings.pending });
+  const calls: CallsOfServer = { live: new LiveCalls(), registry: new MemoryCallRegistry(config.api.history) };
   const engine = createReloadableEngine(config, dispatcher, metrics.observer, recordings, {
-    addresses, shutdown: lifetime.shutdown,
+    addresses, shutdown: lifetime.shutdown, calls: calls.live, lifecycle: registryObserver(calls.registry, log),
     ...(deps.queueStore && { queueStore: deps.queueStore }),
     ...(deps.endpointResolver && { endpointResolver: deps.endpointResolver }),
   });
   const server = createCallServer({ config, log, handler: engine.handler, observer: metrics.observer });
   const admin = config.admin.enabled ? new AdminServer(config.admin, metrics, lifetime.ready, log) : undefined;
+  const service = config.api.enabled ? deps.callsService ?? localCallsService(deps, calls) : undefined;
+  const api = service && createCallsApi(deps, service, lifetime.config ?? (() => config));
   return {
-    dispatcher, ownsDispatcher: deps.dispatcher === undefined, recordings, metrics, engine, server, admin,
+    dispatcher, ownsDispatcher: deps.dispatcher === undefined, recordings, metrics, engine, server, admin, api, calls,
     parkWatcher: (address) => {
       if (!config.park.enabled) return undefined;
       const watcher = new ParkWatcher(config, socketTarget(address.address, address.port), log,
@@ -87,6 +118,20 @@ export function composeServer(deps: ServerDeps, lifetime: { readonly ready: () =
       return watcher;
     },
   };
+}
+
+/** This server's own Calls service: its registry, its live calls, and the placer `deps` gives. */
+function localCallsService(deps: ServerDeps, calls: CallsOfServer): CallsService {
+  const placer = deps.callPlacer?.(calls);
+  return new LocalCallsService({ registry: calls.registry, calls: calls.live, log: deps.log,
+    ...(placer && { placer, pending: placer }) });
+}
+
+/** The Calls API server over `service`; its tokens are those of the configuration `config()` gives. */
+function createCallsApi(deps: ServerDeps, service: CallsService, config: () => Readonly<Config>): CallsApiServer {
+  const { api } = deps.config;
+  return new CallsApiServer({ host: api.host, port: api.port, maxBodyBytes: api.maxBodyBytes },
+    { service, tokenFor: (accountSid) => apiTokenLookup(config().webhook)(accountSid), log: deps.log });
 }
 
 /** What an outbound Event Socket server that runs calls is built from. */
@@ -145,6 +190,10 @@ export interface ServerLifetime {
   readonly queueStore?: QueueStore;
   /** Where `<User>` and `<Device>` ids ring (default: the configured templates). */
   readonly endpointResolver?: EndpointResolver;
+  /** Where every call is registered while its script runs, to be interrupted (default: the engine's own). */
+  readonly calls?: LiveCalls;
+  /** Told of each call's start, answer and end (default: nobody). */
+  readonly lifecycle?: CallLifecycleObserver;
 }
 
 /**

@@ -8,6 +8,7 @@ import { setMaxListeners } from 'node:events';
 import type { AddressInfo } from 'node:net';
 import type { Dispatcher } from 'undici';
 import type { AdminServer } from '../admin/admin-server.js';
+import type { CallsApiServer } from '../api/calls-api-server.js';
 import type { RecordingDeliveryQueue } from '../call/index.js';
 import { type Config, loadConfig } from '../config/index.js';
 import { configInForce, restartNeeded } from '../config/reload-keys.js';
@@ -37,6 +38,7 @@ export class Service {
   readonly #engine: ReloadableEngine;
   readonly #recordings: RecordingDeliveryQueue;
   readonly #admin: AdminServer | undefined;
+  readonly #api: CallsApiServer | undefined;
   readonly #parkWatcher: ServerParts['parkWatcher'];
   /** Aborted once the server has stopped: what calls left behind (status callback retries) gives up. */
   readonly #lifetime = new AbortController();
@@ -47,6 +49,7 @@ export class Service {
   #stopped: Promise<void> | undefined;
   eslAddress: AddressInfo | undefined;
   adminAddress: AddressInfo | undefined;
+  apiAddress: AddressInfo | undefined;
 
   constructor(deps: ServiceDeps) {
     this.#deps = deps;
@@ -54,7 +57,7 @@ export class Service {
     setMaxListeners(Number.POSITIVE_INFINITY, this.#lifetime.signal);
     this.#config = deps.config;
     this.#log = deps.log;
-    const parts = composeServer(deps, { ready: () => this.ready, shutdown: this.#lifetime.signal });
+    const parts = composeServer(deps, { ready: () => this.ready, shutdown: this.#lifetime.signal, config: () => this.#config });
     this.#dispatcher = parts.dispatcher;
     this.#ownsDispatcher = parts.ownsDispatcher;
     this.#recordings = parts.recordings;
@@ -62,6 +65,7 @@ export class Service {
     this.#engine = parts.engine;
     this.server = parts.server;
     this.#admin = parts.admin;
+    this.#api = parts.api;
     this.#parkWatcher = parts.parkWatcher;
   }
 
@@ -80,7 +84,7 @@ export class Service {
 
   /**
    * Starts the recording delivery queue (recordings an earlier run left undelivered are picked up now), the admin
-   * server, the outbound socket server, then the park-watcher.
+   * server, the Calls API server, the outbound socket server, then the park-watcher.
    */
   async start(): Promise<void> {
     try {
@@ -91,6 +95,7 @@ export class Service {
         { cause: err });
     }
     if (this.#admin) this.adminAddress = await this.#admin.listen();
+    if (this.#api) this.apiAddress = await this.#api.listen();
     this.eslAddress = await this.server.listen();
     this.#listening = true;
     this.#watcher = this.#parkWatcher(this.eslAddress);
@@ -150,6 +155,7 @@ export class Service {
     // After the calls: their last recordings are queued by then; undelivered ones stay spooled for the next run.
     await this.#recordings.close();
     await this.#admin?.close();
+    await this.#api?.close();
     if (this.#ownsDispatcher) await this.#dispatcher.close();
     this.#log.info('stopped');
   }

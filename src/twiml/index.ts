@@ -8,4 +8,5 @@ export { classifyContentType, mediaType } from './content-type.js';
 export { TwimlError, type TwimlCode, type TwimlProblem } from './errors.js';
 export { DEFAULT_TWIML_LIMITS, parseTwiml, validateTwiml, type TwimlCheckOptions, type TwimlLimits } from './parse.js';
 export { resolveUrl } from './url.js';
+export { INLINE_TWIML_BASE, isInlineBase, parseInlineTwiml } from './inline.js';
 export { isFreeswitchStream } from './build-verbs.js';

@@ -3,6 +3,7 @@ import type { SimulatedCall } from '../../src/sim/index.js';
 import { apiLines, apps, startEngine, type EngineHarness } from '../support/engine-harness.js';
 import { eventually } from '../support/harness.js';
 import { twiml } from '../support/twiml-server.js';
+import { parseInlineTwiml } from '../../src/twiml/index.js';
 
 describe('engine: interrupting a live call from outside its script', () => {
   let e: EngineHarness;
@@ -112,6 +113,21 @@ describe('engine: interrupting a live call from outside its script', () => {
     e.web.route('/voice', { hang: true });
     const call = e.call();
     await redirectDuring(call, '', eventually(() => e.web.to('/voice').length > 0, 3000, 'the first request'));
+  });
+
+  it('inline TwiML: runs without a request; a Gather without action goes on with the next verb', async () => {
+    e.web.route('/voice', twiml('<Say loop="0">Please hold.</Say>'));
+    const call = e.call();
+    await started(call, 'speak');
+    const document = parseInlineTwiml('<Response><Gather numDigits="1" timeout="600"><Say>Press a key.</Say></Gather>' +
+      '<Say>After the key.</Say><Hangup/></Response>');
+    const gathering = eventually(() => call.executed.some((x) => x.arg.includes('Press a key.')), 3000, 'the inline Gather');
+    assert.equal(e.calls.get(call.uuid)?.interrupt({ document }), true);
+    await gathering;
+    call.pressDigits('5');
+    await e.finish(call);
+    assert.match(call.executed.at(-1)?.arg ?? '', /After the key\./, 'the verb after the Gather runs');
+    assert.equal(e.web.requests.length, 1, 'nothing is requested: not the document, not the Gather\'s input');
   });
 
   it('hangup: ends the call mid-verb', async () => {

@@ -12,6 +12,7 @@
  *   - a script that ran out before anything answered (only `<Set>`, say) and was hung up by us is `completed`.
  */
 import type { CallEndedError } from '../../errors.js';
+import type { CallEndStatus } from '../call-lifecycle.js';
 
 /** How a call ended, as the engine saw it. */
 export interface CallEnding {
@@ -27,7 +28,7 @@ export interface CallEnding {
 const NO_ANSWER_CAUSES: ReadonlySet<string> = new Set(['NO_ANSWER', 'NO_USER_RESPONSE', 'ALLOTTED_TIMEOUT', 'CALL_REJECTED']);
 
 /** The final CallStatus of a call. */
-export function finalCallStatus(ending: CallEnding): string {
+export function finalCallStatus(ending: CallEnding): CallEndStatus {
   if (ending.answered) return 'completed';
   if (ending.failed) return 'failed';
   const cause = ending.requestedCause ?? ending.endReason?.hangupCause;

@@ -12,7 +12,7 @@
  * Speech input is not carried out (the parser warns about it); a Gather for speech only waits for keys.
  */
 import type { GatherVerb } from '../../twiml/index.js';
-import { resolveUrl } from '../../twiml/index.js';
+import { isInlineBase, resolveUrl } from '../../twiml/index.js';
 import { toAppError } from '../../errors.js';
 import { after, onAbort } from '../../util/abort.js';
 import { Deferred } from '../../util/deferred.js';
@@ -136,6 +136,8 @@ async function runGather(verb: GatherVerb, ctx: CallContext): Promise<VerbOutcom
   }
   ctx.log.debug({ verb: 'Gather', digits: input.digits.length, complete: input.complete }, 'gather ended');
   if (input.digits === '' && !verb.actionOnEmptyResult) return CONTINUE;
+  // TwiML given inline has no URL of its own to post the input back to: the next verb runs (twiml/inline.ts).
+  if (verb.action === undefined && isInlineBase(ctx.state.document)) return CONTINUE;
   const action = verb.action === undefined ? ctx.state.document : resolveUrl(verb.action, ctx.state.document);
   return navigate(action, verb.method, { digits: input.digits });
 }

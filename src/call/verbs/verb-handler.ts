@@ -1,5 +1,5 @@
 /** The contract every verb module implements, and the outcomes a verb returns. */
-import type { HttpMethod, Verb } from '../../twiml/index.js';
+import type { HttpMethod, TwimlDocument, Verb } from '../../twiml/index.js';
 import type { RequestExtras } from '../../webhook/index.js';
 import type { CallContext } from '../call-context.js';
 
@@ -8,6 +8,11 @@ export interface Navigation {
   readonly url: URL;
   readonly method: HttpMethod;
   readonly extras: RequestExtras;
+  /**
+   * The document itself, when it was given inline (a Calls API update or create with `Twiml`): it runs without a
+   * request, and `url` is then its base (`INLINE_TWIML_BASE`, twiml/inline.ts).
+   */
+  readonly document?: TwimlDocument;
 }
 
 /**

@@ -1,0 +1,133 @@
+/**
+ * The Calls service of one server: fetch and list from the registry of calls (call-registry.ts), update through
+ * the engine's live calls (call/live-calls.ts), create through the origination of calls (created-calls.ts).
+ *
+ * Update, as Twilio does it:
+ * - `Url` (+`Method`) or `Twiml` on a call whose script runs here interrupts the running verb at once and runs
+ *   the new document; inline TwiML is parsed and checked (relative URLs: 15004, a recording without an action:
+ *   11100) before anything happens to the call. An arriving call whose script runs unanswered (a `<Pause>` first)
+ *   is ringing, and can be redirected too, as Twilio runs the TwiML of a ringing incoming call;
+ * - `Status=completed` hangs a call up whose script runs here, and cancels a queued or ringing created call;
+ * - `Status=canceled` cancels a queued or ringing call (a created one through its origination); on an in-progress
+ *   call it is 21220;
+ * - anything on a call that has ended, or a redirect of a created call not answered yet: 21220;
+ * - a call this account does not have here (another account's, or one another server runs): 20404.
+ * `StatusCallback` on update is not applied: the call's status callbacks keep going where they went.
+ */
+import type { Logger } from 'pino';
+import type { Interruption, LiveCalls } from '../call/index.js';
+import { AppError } from '../errors.js';
+import { after, noop } from '../util/abort.js';
+import { parseInlineTwiml, type TwimlDocument, type TwimlLimits } from '../twiml/index.js';
+import { isEndedStatus, type CallRegistry } from './call-registry.js';
+import type {
+  CallListFilter, CallPage, CallResource, CallsService, CreateCallRequest, UpdateCallRequest,
+} from './calls-service.js';
+import type { CallPlacer, PendingCalls } from './created-calls.js';
+import { callUuidOf } from './sids.js';
+
+/** How long a completion waits for the call's end before it answers with the call still in progress. */
+const COMPLETE_WAIT_MS = 2000;
+
+/** A promise that resolves after `ms`, and the function that drops its timer. */
+function timer(ms: number): { promise: Promise<void>; dispose(): void } {
+  let dispose = noop;
+  const promise = new Promise<void>((resolve) => { dispose = after(ms, resolve); });
+  return { promise, dispose };
+}
+
+export interface LocalCallsDeps {
+  readonly registry: CallRegistry;
+  /** The engine's calls that run their script, by CallSid (the channel's uuid). */
+  readonly calls: LiveCalls;
+  /** Places created calls; absent: create is refused. */
+  readonly placer?: CallPlacer;
+  /** Cancels created calls not answered yet; absent: none is pending. */
+  readonly pending?: PendingCalls;
+  /** The limits documents are parsed with (`call.twimlLimits`). */
+  readonly twimlLimits?: Partial<TwimlLimits>;
+  readonly log: Logger;
+}
+
+export class LocalCallsService implements CallsService {
+  readonly #deps: LocalCallsDeps;
+
+  constructor(deps: LocalCallsDeps) {
+    this.#deps = deps;
+  }
+
+  async create(request: CreateCallRequest): Promise<CallResource> {
+    const { placer } = this.#deps;
+    if (placer === undefined) throw new AppError('ERR_API_METHOD', 'this server does not place calls');
+    return placer.place(request);
+  }
+
+  async fetch(accountSid: string, callSid: string): Promise<CallResource | undefined> {
+    return this.#deps.registry.get(accountSid, callSid);
+  }
+
+  async list(accountSid: string, filter: CallListFilter, page: number, pageSize: number): Promise<CallPage> {
+    return this.#deps.registry.list(accountSid, filter, page, pageSize);
+  }
+
+  async update(accountSid: string, callSid: string, request: UpdateCallRequest): Promise<CallResource> {
+    const call = await this.#deps.registry.get(accountSid, callSid);
+    if (call === undefined) throw notFound(callSid);
+    // Inline TwiML is checked before anything happens to the call.
+    const document = request.twiml === undefined ? undefined : parseInlineTwiml(request.twiml, this.#deps.twimlLimits);
+    if (request.status !== undefined) return this.#end(call, request.status);
+    if (request.url === undefined && document === undefined) return call;
+    const next: Interruption = document ? { document } : { url: request.url!, method: request.method };
+    return this.#redirect(call, next, document);
+  }
+
+  /** Ends the call as `status` asks. */
+  async #end(call: CallResource, status: 'completed' | 'canceled'): Promise<CallResource> {
+    if (isEndedStatus(call.status)) throw notInProgress(call, `the call has ended (${call.status})`);
+    const handle = this.#handleOf(call);
+    // A created call not answered yet is not on this server's socket: its origination cancels it.
+    if (handle === undefined && (call.status === 'queued' || call.status === 'ringing')) return this.#cancel(call);
+    if (status === 'canceled' && call.status === 'in-progress') {
+      throw notInProgress(call, 'only a queued or ringing call can be canceled; complete it instead');
+    }
+    if (handle === undefined || !handle.interrupt('hangup')) throw notInProgress(call, 'the call is ending');
+    this.#deps.log.info({ callSid: call.sid }, 'call completed through the Calls API');
+    // The call as it ended, once its script is over (the registry has its end by then), if that is soon.
+    const settle = timer(COMPLETE_WAIT_MS);
+    try {
+      await Promise.race([handle.finished(), settle.promise]);
+    } finally {
+      settle.dispose();
+    }
+    return await this.#deps.registry.get(call.accountSid, call.sid) ?? call;
+  }
+
+  async #cancel(call: CallResource): Promise<CallResource> {
+    const uuid = callUuidOf(call.sid);
+    const canceled = uuid !== undefined && this.#deps.pending !== undefined && await this.#deps.pending.cancel(uuid);
+    if (!canceled) throw notInProgress(call, 'the call is not queued or ringing any more');
+    return await this.#deps.registry.get(call.accountSid, call.sid) ?? call;
+  }
+
+  async #redirect(call: CallResource, next: Interruption, document: TwimlDocument | undefined): Promise<CallResource> {
+    // A call whose script runs can be redirected, answered or not yet (an arriving call's `<Pause>` before any answer).
+    const handle = isEndedStatus(call.status) ? undefined : this.#handleOf(call);
+    if (handle === undefined) throw notInProgress(call, `the call is ${call.status}, not in progress`);
+    if (!handle.interrupt(next)) throw notInProgress(call, 'the call is ending');
+    this.#deps.log.info({ callSid: call.sid, inline: document !== undefined }, 'call redirected through the Calls API');
+    return { ...call, dateUpdated: new Date() };
+  }
+
+  #handleOf(call: CallResource): ReturnType<LiveCalls['get']> {
+    const uuid = callUuidOf(call.sid);
+    return uuid === undefined ? undefined : this.#deps.calls.get(uuid);
+  }
+}
+
+function notFound(callSid: string): AppError {
+  return new AppError('ERR_API_NOT_FOUND', `The requested resource /Calls/${callSid}.json was not found`);
+}
+
+function notInProgress(call: CallResource, why: string): AppError {
+  return new AppError('ERR_API_CALL_NOT_IN_PROGRESS', `Call ${call.sid} is not in-progress. Cannot redirect or complete it: ${why}.`);
+}
