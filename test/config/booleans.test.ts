@@ -23,7 +23,7 @@ describe('configuration: boolean environment variables', () => {
   const keys = booleanKeys();
 
   it('finds the boolean keys, each with an environment variable and the strict format', () => {
-    assert.deepEqual(keys.map((k) => k.key).sort(), ['admin.enabled', 'park.enabled', 'webhook.denyPrivateNetworks']);
+    assert.deepEqual(keys.map((k) => k.key).sort(), ['admin.enabled', 'api.enabled', 'park.enabled', 'webhook.denyPrivateNetworks']);
     for (const { key, env, format } of keys) {
       assert.equal(format, 'flag', `${key} uses the strict boolean format`);
       assert.ok(env, `${key} has an environment variable`);
