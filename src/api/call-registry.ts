@@ -68,23 +68,15 @@ export class MemoryCallRegistry implements CallRegistry {
   async add(call: CallResource): Promise<CallResource> {
     const uuid = callUuidOf(call.sid);
     if (uuid === undefined) throw new RangeError(`not a call sid: ${call.sid}`);
-    const known = this.#calls.get(uuid);
-    if (known) {
-      return this.#store(uuid, { ...known, status: call.status, dateUpdated: call.dateUpdated,
-        ...(call.startTime && { startTime: call.startTime }), ...(call.endTime && { endTime: call.endTime }),
-        ...(call.duration !== undefined && { duration: call.duration }) });
-    }
-    const accountSid = accountSidOf(call.accountSid) ?? call.accountSid;
-    return this.#store(uuid, { ...call, accountSid });
+    return this.#store(uuid, addedCall(this.#calls.get(uuid), call));
   }
 
   async update(callSid: string, change: CallChange): Promise<CallResource | undefined> {
     const uuid = callUuidOf(callSid);
     const known = uuid === undefined ? undefined : this.#calls.get(uuid);
     if (uuid === undefined || known === undefined) return undefined;
-    // An ended call stays as it ended.
-    if (isEndedStatus(known.status)) return known;
-    return this.#store(uuid, { ...known, ...change, dateUpdated: new Date(this.#now()) });
+    const next = changedCall(known, change, new Date(this.#now()));
+    return next === known ? known : this.#store(uuid, next);
   }
 
   async get(accountSid: string, callSid: string): Promise<CallResource | undefined> {
@@ -96,13 +88,7 @@ export class MemoryCallRegistry implements CallRegistry {
 
   async list(accountSid: string, filter: CallListFilter, page: number, pageSize: number): Promise<CallPage> {
     this.#expire();
-    const account = accountSidOf(accountSid);
-    const matching = [...this.#calls.values()].filter((call) => call.accountSid === account && matches(call, filter));
-    // Newest first; calls created in the same millisecond keep the reverse of the order they were added in.
-    matching.reverse();
-    matching.sort((a, b) => b.dateCreated.getTime() - a.dateCreated.getTime());
-    const from = page * pageSize;
-    return { calls: matching.slice(from, from + pageSize), more: matching.length > from + pageSize };
+    return pageOfCalls([...this.#calls.values()], accountSid, filter, page, pageSize);
   }
 
   #store(uuid: string, call: CallResource): CallResource {
@@ -121,6 +107,39 @@ export class MemoryCallRegistry implements CallRegistry {
       this.#calls.delete(uuid);
     }
   }
+}
+
+/**
+ * What the registry holds once `call` is added: `call` itself (its account as `AC` + 32 hex), or, when `known` is
+ * recorded already (a created call that has now reached the engine), `known` with the status and times of `call`.
+ */
+export function addedCall(known: CallResource | undefined, call: CallResource): CallResource {
+  if (known) {
+    return { ...known, status: call.status, dateUpdated: call.dateUpdated,
+      ...(call.startTime && { startTime: call.startTime }), ...(call.endTime && { endTime: call.endTime }),
+      ...(call.duration !== undefined && { duration: call.duration }) };
+  }
+  return { ...call, accountSid: accountSidOf(call.accountSid) ?? call.accountSid };
+}
+
+/** `known` after `change` at `now`; `known` itself when it has ended (an ended call stays as it ended). */
+export function changedCall(known: CallResource, change: CallChange, now: Date): CallResource {
+  return isEndedStatus(known.status) ? known : { ...known, ...change, dateUpdated: now };
+}
+
+/**
+ * One page of the calls of `accountSid` among `calls` (in the order they were added, oldest first) that match
+ * `filter`: newest first by creation; calls created in the same millisecond in the reverse of the order they were
+ * added in.
+ */
+export function pageOfCalls(calls: readonly CallResource[], accountSid: string, filter: CallListFilter, page: number,
+  pageSize: number): CallPage {
+  const account = accountSidOf(accountSid);
+  const matching = calls.filter((call) => call.accountSid === account && matches(call, filter));
+  matching.reverse();
+  matching.sort((a, b) => b.dateCreated.getTime() - a.dateCreated.getTime());
+  const from = page * pageSize;
+  return { calls: matching.slice(from, from + pageSize), more: matching.length > from + pageSize };
 }
 
 /** Whether `call` passes every filter given. */
