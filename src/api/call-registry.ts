@@ -34,6 +34,11 @@ export interface CallRegistry {
   get(accountSid: string, callSid: string): Promise<CallResource | undefined>;
   /** The account's calls that match `filter`, newest first (by creation), `pageSize` from `page` (0-based). */
   list(accountSid: string, filter: CallListFilter, page: number, pageSize: number): Promise<CallPage>;
+  /**
+   * The server that runs (or ran) the call, for a registry several servers share; undefined when the call is not
+   * recorded. A registry of one server's own calls has no such method.
+   */
+  ownerOf?(callSid: string): Promise<string | undefined>;
 }
 
 /** The bounds of the history: `api.history.maxCalls` and `api.history.maxAgeMs`. */
