@@ -4,7 +4,7 @@
  *
  * The client is `@redis/client`, node-redis's core: the official Node.js client, maintained by Redis itself, which
  * speaks RESP3 and runs Lua scripts (EVALSHA/EVAL), which the shared stores need for their atomic steps; ioredis
- * is in maintenance mode upstream, with node-redis as the recommended client.
+ * stays maintained, but Redis recommends node-redis for new projects, and new Redis features land there first.
  *
  * What this module promises its users:
  * - the server never waits for Redis to start: the connection is opened in the background, and reopened after a
