@@ -15,6 +15,10 @@
  * cluster, trimmed by each write (oldest ended first) and expiring by itself after `maxAgeMs`. Index entries whose
  * hash is gone are dropped by the next list that meets them.
  *
+ * A list reads every call of the account in the index and filters and pages them here, with the in-memory
+ * registry's own functions: its cost grows with the account's live calls and history (`api.history.maxCalls`).
+ * The scripts name keys they compute, so the store needs one Redis (or a primary with replicas), not Redis Cluster.
+ *
  * The writes of one call are applied in the order they are made (each waits for the one before), so the engine can
  * report a call's life without waiting. While Redis is unreachable every method rejects with
  * ERR_CLUSTER_REDIS_UNAVAILABLE (or _TIMEOUT); this server's live calls are written back from memory once Redis is

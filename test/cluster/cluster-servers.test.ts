@@ -106,6 +106,9 @@ describeWithRedis('cluster: two servers sharing Redis', () => {
     assert.equal(fetched.status, 503, JSON.stringify(fetched.json));
     const outage = b.logs.withCode('ERR_CLUSTER_REDIS_UNAVAILABLE').filter((l) => l['component'] === 'cluster-redis');
     assert.equal(outage.length, 1, 'the outage is logged once by the connection');
+    const lostWrites = b.logs.lines.filter((l) => l.msg === 'the registry of calls could not record a change');
+    assert.ok(lostWrites.length >= 1, 'the new call could not be recorded');
+    assert.deepEqual(lostWrites.map((l) => l.level), lostWrites.map(() => 'debug'), 'a detail of the outage');
     await redis.start();
     // The restarted Redis is empty: each server writes its live calls back.
     let found = await raw(api(b), callPath(first), { headers: auth });
