@@ -20,6 +20,7 @@ import { FsSimulator, type SimulatedCall } from '../src/sim/index.js';
 import { createWebhookDispatcher } from '../src/webhook/index.js';
 import type { IvrWebApp } from './bench-calls-web.js';
 import { STAMP_MARK, STAMP_PLACEHOLDER, STAMP_VARIABLE } from './bench-stamp.js';
+import { switchWritesOf, type SwitchWrites } from './bench-switch-writes.js';
 
 /** Bytes with the places where the call uuid and the Application-UUID go. */
 export interface Burst {
@@ -58,6 +59,8 @@ export interface CallTemplate {
   readonly actions: readonly ServerAction[];
   /** The recording the simulator wrote (what the server uploads). */
   readonly wav: Buffer;
+  /** What the simulated FreeSWITCH wrote on the socket for the whole call. */
+  readonly switchWrites: SwitchWrites;
 }
 
 export const UUID_LENGTH = 36;
@@ -141,16 +144,17 @@ function stepsOf(call: SimulatedCall, marks: Mark[], closedBySim: boolean): Repl
  * Records one IVR call (`path` on `web`) through the full simulator and an in-process server whose recordings go
  * to `spoolDir` (the same directory the measured server will use, so that command texts match). With
  * `hangupOnApp`, the caller hangs up once that application has started (a call the load will park there).
+ * `profile`: the kind of channel (default a loopback leg; `sip` is a SIP caller, whose events are twice as big).
  */
-export async function recordIvrTemplate(web: IvrWebApp, spoolDir: string, path = '/ivr', hangupOnApp?: string):
-  Promise<CallTemplate> {
+export async function recordIvrTemplate(web: IvrWebApp, spoolDir: string, path = '/ivr', hangupOnApp?: string,
+  profile: 'loopback' | 'sip' = 'loopback'): Promise<CallTemplate> {
   const config = loadConfig({ env: {}, overrides: { esl: { port: 0 }, call: { record: { spoolDir } }, log: { level: 'silent' } } });
   const dispatcher = createWebhookDispatcher();
   const timeScale = 0.01;
   const server = createCallServer({ config, log: createLogger('silent'), dispatcher, timeScale });
   const { port } = await server.listen();
   const sim = new FsSimulator({ timeScale });
-  const call = sim.call({ host: '127.0.0.1', port,
+  const call = sim.call({ host: '127.0.0.1', port, profile,
     variables: { pivot_voice_url: web.url(path), [STAMP_VARIABLE]: STAMP_PLACEHOLDER } });
   const outWrites = (): number => call.transcript.filter((e) => e.dir === 'out').length;
   const lastOut = (): Buffer | undefined => call.transcript.filter((e) => e.dir === 'out').at(-1)?.data;
@@ -189,7 +193,8 @@ export async function recordIvrTemplate(web: IvrWebApp, spoolDir: string, path =
   await dispatcher.close();
   const connect = call.transcript.find((e) => e.dir === 'out')?.data ?? Buffer.alloc(0);
   return { uuid: call.uuid, connectReply: burstOf([connect], call.uuid, ''),
-    steps: stepsOf(call, marks, end.closedBy === 'simulator'), actions, wav: web.lastUpload };
+    steps: stepsOf(call, marks, end.closedBy === 'simulator'), actions, wav: web.lastUpload,
+    switchWrites: switchWritesOf(call.transcript.filter((e) => e.dir === 'out').map((e) => e.data)) };
 }
 
 /** A fresh spool directory for a benchmark run. */

@@ -15,8 +15,11 @@
  * 3. parked (run first, on the fresh process): `--parked` calls in a one-hour `<Pause>`: RSS per parked call
  *    (after a full GC, against the empty server).
  * The last line is machine-readable:
- * `calls-bench calls_per_s=<n> p99_added_ms=<x> rss_kb_per_parked_call=<y> floor_cpu_ratio=<r>`
- * (p99_added_ms: all four intervals pooled, at 1,000 calls in flight, or the largest level run below that).
+ * `calls-bench calls_per_s=<n> p99_added_ms=<x> rss_kb_per_parked_call=<y> floor_cpu_ratio=<r>
+ *  cpu_ms_per_call=<c> switch_bytes_per_call=<b> switch_events_per_call=<e>`
+ * (p99_added_ms: all four intervals pooled, at 1,000 calls in flight, or the largest level run below that;
+ * cpu_ms_per_call: the server's, in the throughput phase; switch_*: what FreeSWITCH writes on the Event Socket for
+ * the IVR call, as the simulator wrote it when the call was recorded, see bench-switch-bytes.ts).
  */
 import os from 'node:os';
 import { rmSync } from 'node:fs';
@@ -24,6 +27,7 @@ import { LATENCY_KINDS, ReplayLoad, type LatencyKind } from './bench-calls-load.
 import { benchSpoolDir, recordIvrTemplate, type CallTemplate } from './bench-calls-template.js';
 import { IvrWebApp } from './bench-calls-web.js';
 import { ADDED_KINDS, type AddedKind } from './bench-calls-probe.js';
+import { describeEvents } from './bench-switch-writes.js';
 import { cpuMsBetween, percentile, ProbedServer, sleep, until } from './load-probe.js';
 
 interface Args {
@@ -198,6 +202,8 @@ async function main(): Promise<void> {
       ivr: await recordIvrTemplate(web, spoolDir),
       park: await recordIvrTemplate(web, spoolDir, '/park', 'sleep'),
     };
+    const writes = templates.ivr.switchWrites;
+    console.log(`switch writes per IVR call: ${writes.bytes} bytes, ${writes.events} events; ${describeEvents(writes)}`);
     const ours = await measure(false, templates, web, args, spoolDir);
     report('server', ours, args);
     const floor = await measure(true, templates, web, args, spoolDir);
@@ -208,7 +214,9 @@ async function main(): Promise<void> {
       `${(ours.rssKbPerParked / floor.rssKbPerParked).toFixed(2)}x`);
     const headline = ours.latency.get(headlineLevel(args.latencyLevels))?.inServer.all.p99 ?? NaN;
     console.log(`calls-bench calls_per_s=${ours.throughput.callsPerS.toFixed(0)} p99_added_ms=${ms(headline)} ` +
-      `rss_kb_per_parked_call=${ours.rssKbPerParked.toFixed(1)} floor_cpu_ratio=${ratio.toFixed(2)}`);
+      `rss_kb_per_parked_call=${ours.rssKbPerParked.toFixed(1)} floor_cpu_ratio=${ratio.toFixed(2)} ` +
+      `cpu_ms_per_call=${ours.throughput.cpuMsPerCall.toFixed(3)} switch_bytes_per_call=${writes.bytes} ` +
+      `switch_events_per_call=${writes.events}`);
   } finally {
     await web.close();
     rmSync(spoolDir, { recursive: true, force: true });

@@ -25,3 +25,7 @@ export {
 } from './errors.js';
 export { createLogger, type Logger } from './log.js';
 export type { LookupFunction } from './webhook/index.js';
+export type {
+  ApiCallDirection, ApiCallStatus, CallListFilter, CallPage, CallResource, CallsService, CreateCallRequest,
+  StatusCallbackEvent, UpdateCallRequest,
+} from './api/calls-service.js';

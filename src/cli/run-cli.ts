@@ -1,7 +1,8 @@
 /**
  * The commands of the `pivot-esl` executable: `serve` runs the server, `simulate` places one simulated call to a
- * TwiML app, `check` validates a TwiML document, `version` prints the version. Each command's module is loaded
- * when it runs: `serve` never loads the simulator or the demo that `simulate` runs on.
+ * TwiML app, `check` validates a TwiML document, `call` creates a call through a server's Calls API and follows it,
+ * `version` prints the version. Each command's module is loaded when it runs: `serve` never loads the simulator or
+ * the demo that `simulate` runs on.
  */
 import { toAppError } from '../errors.js';
 import { CliError, EXIT, parseCommandArgs, reportError, type CliIo } from './cli-io.js';
@@ -16,6 +17,8 @@ Commands:
   serve                   run the server (configuration from conf/ and the environment)
   simulate --url <url>    place one simulated call to a TwiML app and print it as a transcript
   check <file|url|->      parse and validate a TwiML document and list every problem
+  call --to <n> --from <n> (--url <url> | --twiml <xml>)
+                          create a call through the Calls API of a running server and follow it
   version                 print the version
 
 Run 'pivot-esl <command> --help' for the options of a command.`;
@@ -73,6 +76,8 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
       return (await import('./simulate-command.js')).simulateCommand(args, io);
     case 'check':
       return (await import('./check-command.js')).checkCommand(args, io);
+    case 'call':
+      return (await import('./call-command.js')).callCommand(args, io);
     case 'version':
     case '--version':
       return versionCommand(args, io);

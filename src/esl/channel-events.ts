@@ -3,7 +3,7 @@ import { CONFERENCE_MAINTENANCE, EventName } from './protocol.js';
 
 /** Domain events of one channel; raw FreeSWITCH events are turned into these in one place. */
 export interface ChannelEvents {
-  /** Every event of the channel, as received. */
+  /** Every event of the channel the connection is subscribed to, as received. */
   event: EslEvent;
   dtmf: { digit: string; durationMs: number; source: string; event: EslEvent };
   answer: { event: EslEvent };
@@ -23,6 +23,20 @@ export interface ChannelEvents {
 }
 
 export type ChannelEventName = keyof ChannelEvents;
+
+/**
+ * The domain events whose FreeSWITCH events a call is subscribed to only while something listens to them (see
+ * EslChannel.on): each fires for every application, prompt or recording, carrying every channel variable, and
+ * most verbs never read them. The others come from the subscription every call makes (protocol.ts CALL_EVENTS).
+ */
+export const ON_DEMAND_EVENTS: Readonly<Partial<Record<ChannelEventName, readonly string[]>>> = {
+  execute: [EventName.ChannelExecute],
+  progress: [EventName.ChannelProgress, EventName.ChannelProgressMedia],
+  playbackStart: [EventName.PlaybackStart],
+  playbackStop: [EventName.PlaybackStop],
+  recordStart: [EventName.RecordStart],
+  recordStop: [EventName.RecordStop],
+};
 
 /** DTMF-Duration is in samples at 8 kHz. */
 const SAMPLES_PER_MS = 8;

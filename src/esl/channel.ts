@@ -1,15 +1,15 @@
 import { randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
-import { AppError, CallEndedError, EslError } from '../errors.js';
+import { AppError, CallEndedError, EslError, toAppError } from '../errors.js';
 import { after, noop, onAbort } from '../util/abort.js';
 import { Deferred } from '../util/deferred.js';
 import type { ChannelData } from './channel-data.js';
-import { type ChannelEventName, type ChannelEvents, toDomainEvent } from './channel-events.js';
+import { type ChannelEventName, type ChannelEvents, ON_DEMAND_EVENTS, toDomainEvent } from './channel-events.js';
 import type { EslEvent } from './event.js';
 import type { EslRoundTrip, Observer } from '../metrics/observer.js';
 import type { OutboundConnection } from './outbound-connection.js';
 import { PendingExecute, type Settleable } from './pending-execute.js';
-import { ContentType, EVENT_FORMAT, EventName, HangupCause, SUBSCRIBED_EVENTS } from './protocol.js';
+import { ContentType, EVENT_FORMAT, EventName, HangupCause, SUBSCRIBED_EVENTS, UNUSED_MYEVENTS } from './protocol.js';
 import { logCode } from '../log-code.js';
 
 /** The completion of an executed application: its CHANNEL_EXECUTE_COMPLETE. */
@@ -72,6 +72,12 @@ export class EslChannel {
   /** Each reply awaited, with the scope it was asked for under (see {@link openScope}), if any. */
   readonly #replies = new Map<Deferred<EslEvent>, AbortSignal | undefined>();
   readonly #listeners = new Map<ChannelEventName, Set<Listener<never>>>();
+  /** Listeners per FreeSWITCH event subscribed on demand (ON_DEMAND_EVENTS). */
+  readonly #demand = new Map<string, number>();
+  /** On-demand events wanted but not yet subscribed, and subscribed but no longer wanted: sent by the next flush. */
+  readonly #toSubscribe = new Set<string>();
+  readonly #toUnsubscribe = new Set<string>();
+  #flushScheduled = false;
   readonly #hangupComplete = new Deferred<EslEvent | undefined>();
   #answered: boolean;
   #closed = false;
@@ -139,10 +145,15 @@ export class EslChannel {
     return this.#hangupComplete.promise;
   }
 
-  /** Subscribes the connection (`myevents`, the events the verbs need, `linger`): three commands sent at once. */
+  /**
+   * Subscribes the connection: `myevents` (this channel's events only), `nixevent` of what `myevents` turns on that
+   * no call reads, `event` for what it lacks, and `linger`: four commands sent at once. Events some verbs read only
+   * while they run are subscribed while something listens to them (see {@link on}).
+   */
   async subscribe(lingerSeconds: number): Promise<void> {
     await Promise.all([
       this.command(`myevents ${EVENT_FORMAT}`),
+      this.command(`nixevent ${UNUSED_MYEVENTS.join(' ')}`),
       this.command(`event ${EVENT_FORMAT} ${SUBSCRIBED_EVENTS.join(' ')}`),
       this.command(lingerSeconds > 0 ? `linger ${lingerSeconds}` : 'nolinger'),
     ]);
@@ -165,7 +176,8 @@ export class EslChannel {
     const entry = new PendingExecute<ExecuteResult>(this.#pending, eventUuid, app, opts.completeAfterHangup === true);
     entry.scope = this.#scoped(opts.signal);
     guard(entry, this.#foreign(opts.signal), opts.timeoutMs, () => `${app} did not complete in ${opts.timeoutMs} ms`);
-    this.#sendExecute(eventUuid, app, arg, opts.loops).catch((err: unknown) => entry.reject(err));
+    this.#sendExecute(eventUuid, app, arg, opts.loops).then(() => { entry.started = true; },
+      (err: unknown) => entry.reject(err));
     return entry.promise;
   }
 
@@ -224,6 +236,9 @@ export class EslChannel {
   async hangup(cause: string = HangupCause.NormalClearing): Promise<void> {
     if (!/^[A-Z_0-9]+$/.test(cause)) throw new EslError('ERR_ESL_COMMAND_FAILED', `invalid hangup cause ${cause}`);
     if (this.#closed) return;
+    // No application waits for its completion: the ones the hangup still brings (the `socket` application's) are
+    // not needed, and FreeSWITCH need not build them. Sent first, so it is in place before the channel goes down.
+    if (this.#pending.size === 0 && !this.signal.aborted) this.#subscription(`nixevent ${EventName.ChannelExecuteComplete}`);
     await this.api(`uuid_kill ${this.uuid} ${cause}`);
   }
 
@@ -233,13 +248,20 @@ export class EslChannel {
     await this.api(`uuid_break ${this.uuid}${all ? ' all' : ''}`);
   }
 
-  /** Listens to a domain event; returns the function that removes the listener. */
+  /**
+   * Listens to a domain event; returns the function that removes the listener. The FreeSWITCH events of an
+   * on-demand domain event (ON_DEMAND_EVENTS) are subscribed while it has listeners: the change is sent at the end
+   * of the current tick, or before the next command if one is sent first, so it reaches FreeSWITCH before any
+   * application sent after the listener came; a listener that comes and goes within one tick costs nothing.
+   */
   on<K extends ChannelEventName>(name: K, listener: Listener<K>): () => void {
     let set = this.#listeners.get(name);
     if (!set) this.#listeners.set(name, (set = new Set()));
+    const before = set.size;
     set.add(listener);
+    if (set.size > before) this.#demandChanged(name, 1);
     return () => {
-      set.delete(listener);
+      if (set.delete(listener)) this.#demandChanged(name, -1);
       if (set.size === 0 && this.#listeners.get(name) === set) this.#listeners.delete(name);
     };
   }
@@ -353,6 +375,44 @@ export class EslChannel {
     this.#emit('event', event);
   }
 
+  /** Counts the listeners of an on-demand domain event; what went from or to none is to be (un)subscribed. */
+  #demandChanged(name: ChannelEventName, delta: 1 | -1): void {
+    const events = ON_DEMAND_EVENTS[name];
+    if (events === undefined) return;
+    for (const event of events) {
+      const count = (this.#demand.get(event) ?? 0) + delta;
+      if (count === 0) this.#demand.delete(event);
+      else this.#demand.set(event, count);
+      // Wanted again before its nixevent left, or unwanted before its event left: nothing to send.
+      if (delta > 0 && count === 1 && !this.#toUnsubscribe.delete(event)) this.#toSubscribe.add(event);
+      if (delta < 0 && count === 0 && !this.#toSubscribe.delete(event)) this.#toUnsubscribe.add(event);
+    }
+    if (this.#flushScheduled || (this.#toSubscribe.size === 0 && this.#toUnsubscribe.size === 0)) return;
+    this.#flushScheduled = true;
+    process.nextTick(() => this.#flushSubscriptions());
+  }
+
+  /** Sends the pending on-demand subscription changes (`nixevent`, then `event`). */
+  #flushSubscriptions(): void {
+    this.#flushScheduled = false;
+    if (this.#toSubscribe.size === 0 && this.#toUnsubscribe.size === 0) return;
+    const off = [...this.#toUnsubscribe];
+    const on = [...this.#toSubscribe];
+    this.#toUnsubscribe.clear();
+    this.#toSubscribe.clear();
+    if (this.signal.aborted) return;
+    if (off.length > 0) this.#subscription(`nixevent ${off.join(' ')}`);
+    if (on.length > 0) this.#subscription(`event ${EVENT_FORMAT} ${on.join(' ')}`);
+  }
+
+  /** Sends a subscription change nobody waits for (the reply still takes its place in line). */
+  #subscription(text: string): void {
+    if (this.#closed) return;
+    this.command(text).catch((err: unknown) => {
+      this.log.debug({ code: toAppError(err).code, command: text.split(' ', 1)[0] }, 'subscription change failed');
+    });
+  }
+
   #emit<K extends ChannelEventName>(name: K, payload: ChannelEvents[K]): void {
     const set = this.#listeners.get(name);
     if (!set) return;
@@ -381,6 +441,8 @@ export class EslChannel {
 
   #request(send: (cb: (reply: EslEvent) => void) => void, opts: CommandOptions, kind: EslRoundTrip): Promise<EslEvent> {
     if (this.#closed) return Promise.reject(new CallEndedError('ERR_ESL_DISCONNECTED'));
+    // Subscription changes of this tick go first: FreeSWITCH handles a socket's commands in order.
+    this.#flushSubscriptions();
     const deferred = new Deferred<EslEvent>();
     this.#replies.set(deferred, this.#scoped(opts.signal));
     const timeoutMs = opts.timeoutMs ?? this.#timings.commandTimeoutMs;

@@ -13,7 +13,10 @@ export interface Settleable<T> {
 
 export class PendingExecute<T> implements Settleable<T> {
   readonly promise: Promise<T>;
-  /** Set by CHANNEL_EXECUTE: FreeSWITCH has started the application. */
+  /**
+   * FreeSWITCH has taken the application (the reply to its sendmsg), or started it (CHANNEL_EXECUTE, while
+   * subscribed): a hangup may still be followed by its completion.
+   */
   started = false;
   /** The channel's interruptible scope it was started under, which rejects it when interrupted (channel.ts). */
   scope: AbortSignal | undefined = undefined;

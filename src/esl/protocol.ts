@@ -40,27 +40,42 @@ export type EventNameValue = (typeof EventName)[keyof typeof EventName];
 export const CONFERENCE_MAINTENANCE = 'conference::maintenance';
 
 /**
- * Events subscribed on every call besides `myevents`. CUSTOM must come last: FreeSWITCH reads every word after it
- * as a subclass name.
+ * What `myevents` turns on (mod_event_socket.c, parse_command), besides binding the socket to its channel's events
+ * (and to BACKGROUND_JOBs of its own bgapis).
  */
-export const SUBSCRIBED_EVENTS: readonly string[] = [
+export const MYEVENTS_EVENTS: readonly string[] = [
+  'CHANNEL_ANSWER', 'CHANNEL_APPLICATION', 'CHANNEL_BRIDGE', 'CHANNEL_CREATE', 'CHANNEL_DATA', 'CHANNEL_DESTROY',
+  'CHANNEL_EXECUTE', 'CHANNEL_EXECUTE_COMPLETE', 'CHANNEL_HANGUP', 'CHANNEL_HANGUP_COMPLETE', 'CHANNEL_ORIGINATE',
+  'CHANNEL_UUID', 'CHANNEL_OUTGOING', 'CHANNEL_PARK', 'CHANNEL_PROGRESS', 'CHANNEL_PROGRESS_MEDIA', 'CHANNEL_STATE',
+  'CHANNEL_UNBRIDGE', 'CHANNEL_UNPARK', 'DETECTED_SPEECH', 'DTMF', 'NOTALK', 'TALK',
+];
+
+/**
+ * The events every call listens to for its whole life: what the channel and the verbs read whenever they run.
+ * FreeSWITCH builds, copies, serialises (3-7 KB of JSON: EXECUTE_COMPLETE, ANSWER, HANGUP... carry every channel
+ * variable, whatever `verbose_events` says) and writes each event a socket is subscribed to, so nothing else is.
+ */
+export const CALL_EVENTS: readonly string[] = [
   EventName.ChannelExecuteComplete,
-  EventName.Dtmf,
   EventName.ChannelAnswer,
   EventName.ChannelHangup,
   EventName.ChannelHangupComplete,
-  EventName.BackgroundJob,
-  EventName.PlaybackStart,
-  EventName.PlaybackStop,
-  EventName.RecordStart,
-  EventName.RecordStop,
+  EventName.Dtmf,
   EventName.ChannelBridge,
   EventName.ChannelUnbridge,
-  EventName.ChannelProgress,
-  EventName.ChannelProgressMedia,
+  EventName.BackgroundJob,
   EventName.Custom,
   CONFERENCE_MAINTENANCE,
 ];
+
+/** What `myevents` turns on that no call reads for its whole life: turned off again at once (`nixevent`). */
+export const UNUSED_MYEVENTS: readonly string[] = MYEVENTS_EVENTS.filter((name) => !CALL_EVENTS.includes(name));
+
+/**
+ * Added to `myevents` (`event`): what the calls read that `myevents` lacks. CUSTOM must come last: FreeSWITCH reads
+ * every word after it as a subclass name.
+ */
+export const SUBSCRIBED_EVENTS: readonly string[] = CALL_EVENTS.filter((name) => !MYEVENTS_EVENTS.includes(name));
 
 /** The single event format used on every connection (JSON avoids the lossy URL-decoding of plain events). */
 export const EVENT_FORMAT = 'json';

@@ -6,7 +6,7 @@
  */
 import { AppError } from '../../src/errors.js';
 import type {
-  CallListFilter, CallPage, CallResource, CallsService, CreateCallRequest, UpdateCallRequest,
+  ApiCallStatus, CallListFilter, CallPage, CallResource, CallsService, CreateCallRequest, UpdateCallRequest,
 } from '../../src/api/calls-service.js';
 import { callUuidOf, newCallSid } from '../../src/api/sids.js';
 
@@ -17,6 +17,8 @@ export class MemoryCallsService implements CallsService {
   readonly created: CreateCallRequest[] = [];
   readonly updates: Array<{ accountSid: string; callSid: string; request: UpdateCallRequest }> = [];
   readonly lists: Array<{ accountSid: string; filter: CallListFilter; page: number; pageSize: number }> = [];
+  /** Statuses a call moves through, one per fetch (a call progressing while a client polls it). */
+  readonly progress: ApiCallStatus[] = [];
   /** Thrown by the next request, when set. */
   failWith: Error | undefined;
   #clock = Date.parse('2026-03-01T12:00:00Z');
@@ -41,6 +43,8 @@ export class MemoryCallsService implements CallsService {
   async fetch(accountSid: string, callSid: string): Promise<CallResource | undefined> {
     this.#failIfAsked();
     const call = this.#find(accountSid, callSid);
+    const next = this.progress.shift();
+    if (call && next !== undefined) Object.assign(call, { status: next, dateUpdated: new Date() });
     return call && { ...call };
   }
 

@@ -84,7 +84,7 @@ describe('engine: webhook.deniedNetworks', () => {
       await e.finish(call);
       assert.deepEqual(e.h.logs.failedRequests().map((l) => l.code),
         ['ERR_WEBHOOK_BLOCKED_ADDRESS']);
-      assert.deepEqual(appLines(call), ['answer', 'speak flite|rms|Press a key', ERROR_PROMPT]);
+      assert.deepEqual(appLines(call), ['answer', "play_and_get_digits 0 127 1 1000 #D 'tts://flite|rms|Press a key'", ERROR_PROMPT]);
       assert.equal(app.requests.length, 0);
       assertNoError();
     });
@@ -117,7 +117,8 @@ describe('engine: webhook.deniedNetworks', () => {
       e.web.route('/choice', twiml('<Say>chosen</Say>'));
       const call = e.call();
       await e.finish(call);
-      assert.deepEqual(appLines(call), ['answer', 'speak flite|rms|Press 1', 'speak flite|rms|chosen']);
+      assert.deepEqual(appLines(call), ['answer', "play_and_get_digits 0 127 1 1000 #D 'tts://flite|rms|Press 1'",
+        'speak flite|rms|chosen'], 'FreeSWITCH never got the URL');
       assert.equal(logged('ERR_CALL_MEDIA_DENIED').length, 1);
       assert.equal(e.web.to('/choice')[0]?.params['Digits'], '');
     });
@@ -155,7 +156,8 @@ describe('engine: webhook.deniedNetworks', () => {
       const call = e.call({ variables: { pivot_voice_url: app.url('/voice', 'app.test') } });
       await e.finish(call);
       assert.deepEqual(app.requests.map((r) => r.path), ['/voice', '/action']);
-      assert.deepEqual(appLines(call), ['answer', 'speak flite|rms|Press a key', `playback ${app.url('/a.wav', 'media.test')}`]);
+      assert.deepEqual(appLines(call), ['answer', "play_and_get_digits 0 127 1 1000 #D 'tts://flite|rms|Press a key'",
+        `playback ${app.url('/a.wav', 'media.test')}`]);
       assert.deepEqual(logged('ERR_CALL_MEDIA_DENIED'), []);
       assert.deepEqual(logged('ERR_WEBHOOK_BLOCKED_ADDRESS'), []);
       assertNoError();

@@ -3,6 +3,7 @@ import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { appLines, apps, startEngine, type EngineHarness } from '../support/engine-harness.js';
+import { onPromptEnd } from '../support/prompt-events.js';
 import type { ReceivedRequest } from '../support/twiml-server.js';
 import { twiml } from '../support/twiml-server.js';
 
@@ -40,7 +41,7 @@ describe('engine: complete flows', () => {
       e.web.route('/voice', twiml(`${menu}<Say>Nothing received. Goodbye</Say>`));
       e.web.route('/gather/process', processor);
       const call = e.call();
-      call.on('complete', (app: string, arg: string) => { if (arg.includes('account number')) call.pressDigits('4711#'); });
+      onPromptEnd(call, () => call.pressDigits('4711#'));
       await e.finish(call);
       assert.equal(e.web.to('/gather/process')[0]?.method, 'GET');
       assert.deepEqual(appLines(call).slice(-1), ['speak flite|rms|You entered 4711']);
@@ -53,7 +54,7 @@ describe('engine: complete flows', () => {
       await e.finish(call);
       const processed = e.web.to('/gather/process')[0];
       assert.equal(processed?.query.getAll('Digits').join(), 'TIMEOUT');
-      assert.deepEqual(apps(call), ['answer', 'speak', 'speak']);
+      assert.deepEqual(apps(call), ['answer', 'play_and_get_digits', 'speak']);
       assert.equal(appLines(call)[2], 'speak flite|rms|Timed out. Goodbye');
     });
   });
@@ -70,13 +71,13 @@ describe('engine: complete flows', () => {
     const call = e.call({ variables: { pivot_voice_url: e.web.url('/ivr/welcome') } });
     const keys = ['9', '1'];
     call.on('execute', (app: string, arg: string) => {
-      if (app === 'speak' && arg.includes('Example Dental')) call.pressDigits(keys.shift() ?? '');
+      if (app === 'play_and_get_digits' && arg.includes('Example Dental')) call.pressDigits(keys.shift() ?? '');
     });
     await e.finish(call);
     assert.deepEqual(e.web.requests.map((r) => `${r.path} ${r.params['Digits'] ?? '-'}`),
       ['/ivr/welcome -', '/ivr/choice 9', '/ivr/welcome -', '/ivr/choice 1']);
-    assert.deepEqual(apps(call), ['answer', 'speak', 'speak', 'speak']);
-    assert.ok(appLines(call)[1]?.startsWith('speak flite|slt|Thanks for calling Example Dental.'));
+    assert.deepEqual(apps(call), ['answer', 'play_and_get_digits', 'play_and_get_digits', 'speak']);
+    assert.ok(appLines(call)[1]?.startsWith("play_and_get_digits 0 1 1 8000 #D 'file_string://tts://flite|slt|Thanks for calling Example Dental."));
   });
 
   it('Twilio voicemail quickstart: a message ended with *, uploaded, then the action thanks the caller', async () => {

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { apps, startEngine, type EngineHarness } from '../support/engine-harness.js';
 import { eventually } from '../support/harness.js';
+import { onPromptEnd, onPromptStart } from '../support/prompt-events.js';
 import { twiml } from '../support/twiml-server.js';
 
 const LONG = 'https://cdn.example.com/long.wav';
@@ -42,22 +43,21 @@ describe('engine: the caller hangs up at every step', () => {
   it('during a Gather prompt', async () => {
     e.web.route('/voice', twiml(`<Gather action="/choice"><Play>${LONG}</Play></Gather><Say>never</Say>`));
     const call = e.call();
-    call.on('execute', (app: string) => { if (app === 'playback') call.hangup(); });
+    onPromptStart(call, () => call.hangup());
     await e.finish(call);
-    assert.deepEqual(apps(call), ['answer', 'playback']);
+    assert.deepEqual(apps(call), ['answer', 'play_and_get_digits']);
     assert.equal(e.web.requests.length, 1);
   });
 
   it('while a Gather waits for keys, after some were pressed', async () => {
     e.web.route('/voice', twiml('<Gather action="/choice" timeout="60"><Say>PIN</Say></Gather><Say>never</Say>'));
     const call = e.call();
-    call.on('complete', (app: string) => {
-      if (app !== 'speak') return;
+    onPromptEnd(call, () => {
       call.pressDigits('12');
       setTimeout(() => call.hangup(), 10);
     });
     await e.finish(call);
-    assert.deepEqual(apps(call), ['answer', 'speak']);
+    assert.deepEqual(apps(call), ['answer', 'play_and_get_digits']);
     assert.equal(e.web.requests.length, 1, 'no action request for a Gather cut short by the hangup');
     ended();
   });
@@ -84,12 +84,12 @@ describe('engine: the caller hangs up at every step', () => {
     e.web.route('/voice', twiml('<Gather action="/slow" numDigits="1"><Say>press</Say></Gather>'));
     e.web.route('/slow', { hang: true });
     const call = e.call();
-    call.on('execute', (app: string) => { if (app === 'speak') call.pressDigits('1'); });
+    onPromptStart(call, () => call.pressDigits('1'));
     await e.web.waitForRequests(2);
     call.hangup();
     await e.finish(call);
     assert.equal(e.web.to('/slow')[0]?.params['Digits'], '1');
-    assert.deepEqual(apps(call), ['answer', 'speak']);
+    assert.deepEqual(apps(call), ['answer', 'play_and_get_digits']);
     ended();
   });
 

@@ -57,10 +57,11 @@ describe('engine: interrupting a live call from outside its script', () => {
     await redirectDuring(e.call(), 'sleep');
   });
 
-  it('Gather: no action is requested; the new document runs', async () => {
+  it('Gather: its input application is stopped; no action is requested; the new document runs', async () => {
     e.web.route('/voice', twiml('<Gather action="/gathered" timeout="600"><Say>Press a key.</Say></Gather>'));
     const call = e.call();
-    await redirectDuring(call, 'speak');
+    await redirectDuring(call, 'play_and_get_digits');
+    assert.ok(apiLines(call).includes(`uuid_recv_dtmf ${call.uuid} D`), 'the input application is handed its stop key');
     assert.equal(e.web.to('/gathered').length, 0);
   });
 

@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { apps, startEngine, type EngineHarness } from '../support/engine-harness.js';
+import { onPromptStart } from '../support/prompt-events.js';
 import { twiml } from '../support/twiml-server.js';
 
 describe('engine: Redirect, Set, request parameters', () => {
@@ -81,11 +82,11 @@ describe('engine: Redirect, Set, request parameters', () => {
     e.web.route('/choice', twiml('<Redirect>/after</Redirect>'));
     e.web.route('/after', twiml('<Hangup/>'));
     const call = e.call();
-    call.on('execute', (app: string) => { if (app === 'speak') call.pressDigits('4'); });
+    onPromptStart(call, () => call.pressDigits('4'));
     await e.finish(call);
     assert.equal(e.web.to('/choice')[0]?.params['Digits'], '4');
     assert.equal(e.web.to('/after')[0]?.params['Digits'], undefined);
     assert.equal(e.web.requests[0]?.params['Digits'], undefined);
-    assert.deepEqual(apps(call), ['answer', 'speak']);
+    assert.deepEqual(apps(call), ['answer', 'play_and_get_digits']);
   });
 });

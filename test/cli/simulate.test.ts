@@ -29,7 +29,7 @@ describe('cli: simulate', () => {
       'verb Say "Welcome" (line 1)',
       'fs execute speak flite|rms|Welcome',
       'verb Gather numDigits=3 timeout=5s finishOnKey=# action=POST /digits prompts: Say "Enter your',
-      'fs execute speak flite|rms|Enter your code',
+      "fs execute play_and_get_digits 0 3 1 5000 #D 'tts://flite|rms|Enter your code'",
       'caller presses 123',
       `http POST ${web.url('/digits')}`,
       'Digits=123',
@@ -46,7 +46,7 @@ describe('cli: simulate', () => {
 
   it('GET, Kazoo names, numbers, and keys at fixed times', async () => {
     const run = await runCliProcess(['simulate', '--url', web.url('/voice'), '--method', 'get', '--format', 'kazoo',
-      '--from', '1000', '--to', '2000', '--digits', '4', '--digits-at-ms', '4000', '--digits', '56', '--digits-at-ms', '4500',
+      '--from', '1000', '--to', '2000', '--digits', '4', '--digits-at-ms', '6000', '--digits', '56', '--digits-at-ms', '6500',
       '--time-scale', '0.05']);
     assert.equal(run.code, 0, run.stderr);
     const [first, second] = web.requests;

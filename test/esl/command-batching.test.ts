@@ -60,16 +60,16 @@ describe('the subscription is sent at once', () => {
     await h.close();
   });
 
-  it('sends myevents, event and linger before FreeSWITCH has replied to any of them, in that order', async () => {
+  it('sends myevents, nixevent, event and linger before FreeSWITCH has replied to any of them, in that order', async () => {
     h = await startServer((channel) => channel.waitFor('hangup').then(() => undefined));
     const peer = await RawPeer.connect(h.port);
     await peer.command(0);
     peer.write(connectReply('batch-1'));
-    const linger = await peer.command(3);
-    assert.deepEqual(peer.commands.map((c) => c.line.split(' ')[0]), ['connect', 'myevents', 'event', 'linger']);
+    const linger = await peer.command(4);
+    assert.deepEqual(peer.commands.map((c) => c.line.split(' ')[0]), ['connect', 'myevents', 'nixevent', 'event', 'linger']);
     assert.equal(linger.line, 'linger 10');
-    peer.write(commandReply('+OK Events Enabled') + commandReply('+OK event listener enabled json') +
-      commandReply('+OK will linger 10 seconds'));
+    peer.write(commandReply('+OK Events Enabled') + commandReply('+OK events nixed') +
+      commandReply('+OK event listener enabled json') + commandReply('+OK will linger 10 seconds'));
     peer.socket.destroy();
     await peer.closed;
   });

@@ -3,6 +3,7 @@ import type { ErrorCode } from '../../src/errors.js';
 import { commandReply, connectReply, jsonEvent } from '../support/frames.js';
 import { eventually, startServer, type Harness } from '../support/harness.js';
 import { RawPeer } from '../support/raw-peer.js';
+import { FIRST_CALL_COMMAND } from '../support/raw-call.js';
 
 /** Peers that are not a well-behaved FreeSWITCH: each is dropped with one logged code, the server keeps serving. */
 describe('hostile Event Socket peers', () => {
@@ -89,7 +90,7 @@ describe('hostile Event Socket peers', () => {
     const peer = await RawPeer.connect(h.port);
     await peer.command(0);
     peer.write(connectReply('mine'));
-    for (let i = 1; i <= 3; i++) { await peer.command(i); peer.write(commandReply('+OK')); }
+    for (let i = 1; i < FIRST_CALL_COMMAND; i++) { await peer.command(i); peer.write(commandReply('+OK')); }
     await eventually(() => h.channels.length === 1);
     peer.write('Content-Type: log/data\nContent-Length: 3\n\nabc');
     peer.write(jsonEvent({ 'Event-Name': 'DTMF', 'Unique-ID': 'someone-else', 'DTMF-Digit': '1' }));

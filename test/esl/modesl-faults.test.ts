@@ -4,7 +4,7 @@ import { AppError } from '../../src/errors.js';
 import { apiResponse, commandReply, disconnectNotice, jsonEvent } from '../support/frames.js';
 import { eventually, startServer, type Harness } from '../support/harness.js';
 import type { RawPeer } from '../support/raw-peer.js';
-import { subscribedRawCall } from '../support/raw-call.js';
+import { FIRST_CALL_COMMAND, subscribedRawCall } from '../support/raw-call.js';
 
 /** Settles `promise` or fails the test if it has not settled within `ms` (the server's own bound is 100 ms). */
 async function settlesWithin<T>(promise: Promise<T>, ms: number): Promise<{ value?: T; error?: unknown }> {
@@ -53,12 +53,12 @@ describe('modesl faults worked around', () => {
     peer.socket.destroy();
   });
 
-  it('sends exactly connect, myevents json, event json ..., linger before the first execute', async () => {
+  it('sends exactly connect, myevents json, nixevent ..., event json ..., linger before the first execute', async () => {
     body = (channel) => channel.waitFor('hangup').then(() => undefined);
     const { peer } = await call('sub-1');
     assert.deepEqual(peer.commands.map((c) => c.line.split(' ').slice(0, 2).join(' ')),
-      ['connect', 'myevents json', 'event json', 'linger 10']);
-    assert.match(peer.commands[2]?.line ?? '', / CUSTOM conference::maintenance$/);
+      ['connect', 'myevents json', 'nixevent CHANNEL_APPLICATION', 'event json', 'linger 10']);
+    assert.match(peer.commands[3]?.line ?? '', / CUSTOM conference::maintenance$/);
     peer.socket.destroy();
   });
 
@@ -73,12 +73,12 @@ describe('modesl faults worked around', () => {
       results = [answer.application, api, bg];
     };
     const { peer } = await call('fifo-1');
-    const exec = await peer.command(4);
+    const exec = await peer.command(FIRST_CALL_COMMAND);
     assert.equal(exec.line, 'sendmsg');
     assert.equal(exec.headers['execute-app-name'], 'answer');
     assert.equal('execute-app-arg' in exec.headers, false);
-    assert.equal((await peer.command(5)).line, 'api status');
-    const bgapi = await peer.command(6);
+    assert.equal((await peer.command(FIRST_CALL_COMMAND + 1)).line, 'api status');
+    const bgapi = await peer.command(FIRST_CALL_COMMAND + 2);
     assert.equal(bgapi.line, 'bgapi version');
     const jobUuid = bgapi.headers['job-uuid'] as string;
     peer.write(commandReply('+OK'));
@@ -100,7 +100,7 @@ describe('modesl faults worked around', () => {
       pendingAfter = channel.pendingCount;
     };
     const { peer } = await call('err-1');
-    await peer.command(4);
+    await peer.command(FIRST_CALL_COMMAND);
     peer.write(commandReply('-ERR invalid session id [err-1]'));
     await eventually(() => 'error' in outcome);
     assert.equal(codeOf(outcome), 'ERR_ESL_COMMAND_FAILED');
@@ -111,7 +111,7 @@ describe('modesl faults worked around', () => {
   it('a multi-line argument travels as a body counted in bytes', async () => {
     body = async (channel) => { await channel.execute('speak', 'flite|kal|première ligne\nseconde'); };
     const { peer } = await call('body-1');
-    const exec = await peer.command(4);
+    const exec = await peer.command(FIRST_CALL_COMMAND);
     assert.equal(exec.headers['content-type'], 'text/plain');
     assert.equal(exec.headers['content-length'], String(Buffer.byteLength('flite|kal|première ligne\nseconde')));
     assert.equal(exec.body, 'flite|kal|première ligne\nseconde');
@@ -128,7 +128,7 @@ describe('modesl faults worked around', () => {
       };
       const { peer } = await call(`drop-${pending}`);
       if (pending === 'waitFor') await eventually(() => promise !== undefined);
-      else await peer.command(4);
+      else await peer.command(FIRST_CALL_COMMAND);
       assert.ok(promise);
       peer.socket.destroy();
       const outcome = await settlesWithin(promise, 100);
@@ -152,7 +152,7 @@ describe('modesl faults worked around', () => {
     let outcome: { error?: unknown } = {};
     body = async (channel) => { outcome = await settlesWithin(channel.execute('playback', 'long.wav'), 1000); };
     const { peer } = await call('hup-1');
-    const exec = await peer.command(4);
+    const exec = await peer.command(FIRST_CALL_COMMAND);
     peer.write(commandReply('+OK'));
     peer.write(jsonEvent({ 'Event-Name': 'CHANNEL_EXECUTE', 'Unique-ID': 'hup-1', Application: 'playback',
       'Application-UUID': exec.headers['event-uuid'] as string }));
@@ -164,7 +164,7 @@ describe('modesl faults worked around', () => {
     peer.write(disconnectNotice('hup-1', 'linger'));
     peer.write(jsonEvent({ 'Event-Name': 'CHANNEL_HANGUP_COMPLETE', 'Unique-ID': 'hup-1', 'Hangup-Cause': 'NORMAL_CLEARING',
       variable_billsec: '7' }));
-    const exit = await peer.command(5);
+    const exit = await peer.command(FIRST_CALL_COMMAND + 1);
     assert.equal(exit.line, 'exit', 'no hangup is sent for a call already gone');
     peer.write(commandReply('+OK bye'));
     peer.write(disconnectNotice('hup-1', 'disconnect'));
@@ -180,7 +180,7 @@ describe('modesl faults worked around', () => {
       outcome = await settlesWithin(channel.execute('record', '/tmp/r.wav 60', { completeAfterHangup: true }), 1000);
     };
     const { peer } = await call('rec-1');
-    const exec = await peer.command(4);
+    const exec = await peer.command(FIRST_CALL_COMMAND);
     const appUuid = exec.headers['event-uuid'] as string;
     peer.write(commandReply('+OK'));
     peer.write(jsonEvent({ 'Event-Name': 'CHANNEL_EXECUTE', 'Unique-ID': 'rec-1', Application: 'record', 'Application-UUID': appUuid }));
@@ -200,7 +200,7 @@ describe('modesl faults worked around', () => {
       await promise.catch(() => undefined);
     };
     const { peer } = await call('rec-2');
-    const exec = await peer.command(4);
+    const exec = await peer.command(FIRST_CALL_COMMAND);
     peer.write(commandReply('+OK'));
     peer.write(jsonEvent({ 'Event-Name': 'CHANNEL_EXECUTE', 'Unique-ID': 'rec-2', Application: 'record',
       'Application-UUID': exec.headers['event-uuid'] as string }));

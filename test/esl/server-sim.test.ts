@@ -46,8 +46,8 @@ describe('server with the FreeSWITCH simulator', () => {
     assert.deepEqual(seen, ['answer', 'playback:FILE PLAYED:500', '1']);
     assert.deepEqual(call.executed.map((e) => e.app), ['answer', 'playback', 'set']);
     const lines = call.commands.map((c) => c.command);
-    assert.deepEqual(lines.slice(0, 4).map((l) => l.split(' ').slice(0, 2).join(' ')),
-      ['connect', 'myevents json', 'event json', 'linger 600']);
+    assert.deepEqual(lines.slice(0, 5).map((l) => l.split(' ').slice(0, 2).join(' ')),
+      ['connect', 'myevents json', 'nixevent CHANNEL_APPLICATION', 'event json', 'linger 600']);
     assert.ok(lines.includes(`api uuid_kill ${call.uuid} NORMAL_CLEARING`), 'the call is hung up when the script ends');
     assert.equal(lines[lines.length - 1], 'exit');
     assert.equal(end.exitReceived, true);

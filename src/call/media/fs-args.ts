@@ -12,6 +12,7 @@ import { AppError } from '../../errors.js';
 const CONTROL = /[\u0000-\u001f\u007f-\u009f]/g;
 const EXPANSION = /\$\{/g;
 const DTMF = /^[0-9A-Da-d#*wW]+$/;
+const TTS_PART = /^[A-Za-z0-9_.:-]+$/;
 
 /**
  * Neutralises FreeSWITCH variable expansion: `${` (and so `$${`) gets a space after its `$`, which keeps the text
@@ -35,6 +36,19 @@ export function speechText(text: string, maxLength: number): string {
 /** The argument of `speak`: `engine|voice|text`, the engine and voice coming from configuration. */
 export function speakArg(engine: string, voice: string, text: string, maxLength: number): string {
   return `${engine}|${voice}|${speechText(text, maxLength)}`;
+}
+
+/**
+ * The `tts://<engine>|<voice>|<text>` path (mod_dptools' tts file format) of a text, or undefined when nothing is
+ * left to say. The text is made safe for FreeSWITCH's space tokeniser inside single quotes (no quotes or
+ * backslashes), has no leading `{` (parameters), and keeps further `|` (the format splits into three parts only).
+ */
+export function ttsPath(engine: string, voice: string, text: string, maxLength: number): string | undefined {
+  if (!TTS_PART.test(engine) || !TTS_PART.test(voice)) {
+    throw new AppError('ERR_CALL_MEDIA_REFUSED', 'the TTS engine or voice holds characters FreeSWITCH would read');
+  }
+  const words = speechText(text.replace(/['\\]/g, (c) => (c === '\\' ? ' ' : '')), maxLength).replace(/^[\s{]+/, '');
+  return words === '' ? undefined : `tts://${engine}|${voice}|${words}`;
 }
 
 /**

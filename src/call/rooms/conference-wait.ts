@@ -17,10 +17,11 @@ import { after, onAbort } from '../../util/abort.js';
 import { redactUrl, type RequestExtras } from '../../webhook/index.js';
 import type { CallContext } from '../call-context.js';
 import { runDocuments, type DocumentPlace } from '../document-runner.js';
+import { ttsPath } from '../media/fs-args.js';
 import { mediaUrlAllowed } from '../media/media-url-guard.js';
 import { planPrompt, runPlan, type MediaStep } from '../media/prompts.js';
 import { CONTINUE, navigate, type Navigation, type VerbHandler } from '../verbs/verb-handler.js';
-import { ttsPath, type MemberAudio } from './member-audio.js';
+import type { MemberAudio } from './member-audio.js';
 import { logCode } from '../../log-code.js';
 
 /** What a waiting member hears. */

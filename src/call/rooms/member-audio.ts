@@ -18,20 +18,9 @@ import { AppError } from '../../errors.js';
 import { onAbort } from '../../util/abort.js';
 import { isCallEnded } from '../call-actions.js';
 import type { CallContext } from '../call-context.js';
-import { speechText } from '../media/fs-args.js';
 import { logCode } from '../../log-code.js';
 
-const TTS_PART = /^[A-Za-z0-9_.:-]+$/;
 const PLAIN_PATH = /^[^\s'"\\\u0000-\u001f\u007f-\u009f]+$/;
-
-/** The `tts://` path of a text, with the text made safe for mod_conference's tokeniser. */
-export function ttsPath(engine: string, voice: string, text: string, maxLength: number): string | undefined {
-  if (!TTS_PART.test(engine) || !TTS_PART.test(voice)) {
-    throw new AppError('ERR_CALL_MEDIA_REFUSED', 'the TTS engine or voice holds characters FreeSWITCH would read');
-  }
-  const words = speechText(text.replace(/['\\]/g, (c) => (c === '\\' ? ' ' : '')), maxLength).replace(/^[\s{]+/, '');
-  return words === '' ? undefined : `tts://${engine}|${voice}|${words}`;
-}
 
 /** A playback path (an http(s) URL already made safe, or an allowed FreeSWITCH path) as one api word. */
 export function memberPathArg(path: string): string {

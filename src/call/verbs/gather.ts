@@ -1,50 +1,29 @@
 /**
- * `<Gather>`: collects DTMF while the nested Say, Play and Pause prompts run, with our own DTMF handling (the
- * channel's DTMF events) so that Twilio's timing holds exactly:
- * - the prompts run with `playback_terminators=any` when `bargeIn` (the default), so the first key stops the
- *   prompt playing and the prompts after it are skipped; with `bargeIn="false"` keys are collected and the prompts
- *   play to the end;
+ * `<Gather>`: collects keys with FreeSWITCH's `play_and_get_digits` running for the whole input window, the nested
+ * Say, Play and Pause prompts being its file (gather-input.ts, media/prompt-file.ts), so that a key is read as soon
+ * as the channel sees it. Twilio's timing holds:
+ * - with `bargeIn` (the default), the first key stops the prompts; with `bargeIn="false"` the prompts are played
+ *   first by their own applications (`playback_terminators=none`: they play to the end, and the keys pressed meanwhile
+ *   are kept), and the input application then only waits;
  * - `timeout` starts when the prompts end and starts again after each key;
  * - `finishOnKey` (default `#`, `''` for none) ends the input and is not part of Digits; `numDigits` ends it as
  *   soon as that many keys came;
  * - keys collected: the action URL (default: the current document) is requested with `Digits`; none: the next
  *   verb runs, or with `actionOnEmptyResult` the action is requested with an empty `Digits`.
+ * Prompts that cannot be part of a file (`<Play digits>`, `loop="0"`) and every prompt before them run as their own
+ * applications first (`playback_terminators=any`), as with `bargeIn="false"`; a key stops them and the input
+ * application then only waits.
  * Speech input is not carried out (the parser warns about it); a Gather for speech only waits for keys.
  */
 import type { GatherVerb } from '../../twiml/index.js';
 import { isInlineBase, resolveUrl } from '../../twiml/index.js';
 import { toAppError } from '../../errors.js';
-import { after, onAbort } from '../../util/abort.js';
-import { Deferred } from '../../util/deferred.js';
 import { afterPreparing, isCallEnded, setTerminators } from '../call-actions.js';
 import type { CallContext } from '../call-context.js';
+import { isFilePlan, promptFile } from '../media/prompt-file.js';
 import { planPrompt, runPlan, type PromptPlan } from '../media/prompts.js';
+import { KeyInput, readKeys } from './gather-input.js';
 import { CONTINUE, navigate, type VerbHandler, type VerbOutcome } from './verb-handler.js';
-
-/** The keys of one Gather and whether its input is complete. */
-class KeyInput {
-  digits = '';
-  complete = false;
-  readonly #finishOnKey: string;
-  readonly #numDigits: number | undefined;
-
-  constructor(verb: GatherVerb) {
-    this.#finishOnKey = verb.finishOnKey;
-    this.#numDigits = verb.numDigits;
-  }
-
-  /** Takes one key; returns false when the input was already complete. */
-  push(key: string): boolean {
-    if (this.complete) return false;
-    if (this.#finishOnKey !== '' && key === this.#finishOnKey) {
-      this.complete = true;
-    } else {
-      this.digits += key;
-      if (this.#numDigits !== undefined && this.digits.length >= this.#numDigits) this.complete = true;
-    }
-    return true;
-  }
-}
 
 /**
  * Runs the prompts until they end or input stops them. A key FreeSWITCH's park loop took between two prompts
@@ -90,47 +69,39 @@ async function runPrompts(ctx: CallContext, plans: readonly PromptPlan[], stoppe
   }
 }
 
-/** Waits for the input to complete, or for `timeoutMs` without a key (restarted by each key). */
-async function waitForKeys(ctx: CallContext, input: KeyInput, timeoutMs: number,
-  listen: (onKey: () => void) => () => void): Promise<void> {
-  if (input.complete) return;
-  const done = new Deferred<void>();
-  let disposeTimer = after(timeoutMs, () => done.resolve());
-  const offKey = listen(() => {
-    disposeTimer();
-    if (input.complete) done.resolve();
-    else disposeTimer = after(timeoutMs, () => done.resolve());
-  });
-  const offAbort = onAbort(ctx.signal, (reason) => done.reject(reason));
-  try {
-    await done.promise;
-  } finally {
-    disposeTimer();
-    offKey();
-    offAbort();
-  }
+/** Where the prompts that become the input application's file begin: after the last one that cannot. */
+function fileStart(ctx: CallContext, verb: GatherVerb, plans: readonly PromptPlan[]): number {
+  if (!verb.bargeIn) return plans.length;
+  let start = plans.length;
+  while (start > 0 && isFilePlan(ctx, plans[start - 1] as PromptPlan)) start--;
+  return start;
 }
 
 async function runGather(verb: GatherVerb, ctx: CallContext): Promise<VerbOutcome> {
   const input = new KeyInput(verb);
   const plans = verb.children.map((child) => planPrompt(ctx, child, 'gather')).filter((p): p is PromptPlan => p !== undefined);
+  const split = fileStart(ctx, verb, plans);
   let interrupted = false;
-  let onKey: (() => void) | undefined;
-  const listen = (fn: () => void): (() => void) => {
+  let onKey: ((key: string) => void) | undefined;
+  const listen = (fn: (key: string) => void): (() => void) => {
     onKey = fn;
     return () => { if (onKey === fn) onKey = undefined; };
   };
   const offDtmf = ctx.channel.on('dtmf', ({ digit }) => {
     if (!input.push(digit)) return;
     if (verb.bargeIn) interrupted = true;
-    onKey?.();
+    onKey?.(digit);
   });
   try {
-    if (plans.length > 0) {
+    if (split > 0) {
       await afterPreparing(setTerminators(ctx, verb.bargeIn ? 'any' : 'none'),
-        () => runPrompts(ctx, plans, () => interrupted, listen));
+        () => runPrompts(ctx, plans.slice(0, split), () => interrupted, listen));
     }
-    await waitForKeys(ctx, input, verb.timeout * 1000 * ctx.settings.timeScale, listen);
+    if (!input.complete) {
+      const file = interrupted ? undefined : await promptFile(ctx, plans.slice(split));
+      // A key may have come while the prompt's media addresses were checked.
+      if (!input.complete) await readKeys(ctx, verb, input, interrupted ? undefined : file, listen);
+    }
   } finally {
     offDtmf();
   }

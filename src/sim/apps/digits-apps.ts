@@ -3,7 +3,10 @@
  * esl-captures/more/pagd-*):
  * - any digit stops the prompt and is kept (barge-in), terminators included;
  * - then digits are collected: first-digit timeout (digit timeout once some digits exist),
- *   digit timeout between digits, stop on a terminator or at max digits;
+ *   digit timeout between digits, stop on a terminator or at max digits; a terminator the prompt
+ *   took ends the collection at once (switch_ivr_collect_digits_count looks at the buffer first);
+ * - `uuid_break` stops the prompt but not the collection (switch_ivr_collect_digits_count does not
+ *   look at the break flag): only a key, the timeout or the hangup end it;
  * - fewer than min digits is `read_result=failure` (a timeout with none, a lone terminator),
  *   a timeout with at least min digits is `timeout` (which pagd accepts as success);
  * - the variable is set whenever digits were collected; a regex mismatch unsets it and sets
@@ -28,6 +31,8 @@ interface ReadSpec {
 }
 
 async function collect(ctx: AppContext, spec: ReadSpec, start: string): Promise<{ status: ReadStatus; digits: string; term: string }> {
+  const taken = [...start].findIndex((d) => spec.terminators.includes(d));
+  if (taken >= 0) return { status: 'success', digits: start.slice(0, taken), term: start[taken] as string };
   let digits = start;
   let term = '';
   let first = true;
@@ -39,6 +44,7 @@ async function collect(ctx: AppContext, spec: ReadSpec, start: string): Promise<
         got = d;
         return true;
       },
+      breakable: false,
     });
     first = false;
     if (outcome.reason === 'done') return { status: 'timeout', digits, term };

@@ -18,11 +18,12 @@ export interface SimEvent {
   readonly body?: string;
 }
 
-/** First value of a header in an event (for `filter`). */
+/** First value of a header in an event (for `filter`); names compare case-insensitively, as in FreeSWITCH. */
 export function findHeader(event: SimEvent, name: string): string | undefined {
+  const wanted = name.toLowerCase();
   for (const block of event.blocks) {
     for (const [k, v] of block.headers) {
-      if (k === name) return typeof v === 'string' ? v : v.join('|');
+      if (k.length === wanted.length && k.toLowerCase() === wanted) return typeof v === 'string' ? v : v.join('|');
     }
   }
   return undefined;

@@ -88,14 +88,17 @@ export function describeMedia(rawPath: string, opts: ResolvedSimOptions, vars: V
     return { found: true, ms: ms < 0 ? Infinity : ms, readAhead: false };
   }
   if (path.startsWith('file_string://')) {
+    // mod_dptools skips an item it cannot open and goes on with the next; the list opens if one item does.
     let total = 0;
+    let found = false;
     for (const item of path.slice(14).split('!')) {
       if (item === '') continue;
       const info = describeMedia(item, opts, vars);
-      if (!info.found) return NOT_FOUND;
+      if (!info.found) continue;
+      found = true;
       total += info.ms;
     }
-    return { found: true, ms: total, readAhead: false };
+    return found ? { found: true, ms: total, readAhead: false } : NOT_FOUND;
   }
   if (path.startsWith('tts://')) {
     // mod_dptools' tts file format: `tts://engine|voice|text`; it does not open when the engine lacks the voice.

@@ -4,8 +4,17 @@
  * running media app, or by the park loop when no app runs, in which case the digit is lost
  * (esl-captures/more/pagd-max-digits: the 4th digit's DTMF comes after EXECUTE_COMPLETE and does
  * not reach the next playback). Apps that do not read media (set, answer, sleep) leave digits queued.
+ *
+ * How soon a digit is taken depends on who reads (real FreeSWITCH 1.10.12, SIP with RFC 2833, measured from the
+ * wire): an input application (play_and_get_digits, read, a playing prompt) takes it at once (the ~20 ms the field
+ * saw from key to DTMF event is the socket's own event polling, which the simulator does not model), while the park
+ * loop takes 70-95 ms to recognise a digit that arrives while no application runs: the simulator's park loop takes
+ * a digit {@link PARK_DIGIT_MS} after it arrived, unless an application that reads digits starts first.
  */
 import type { Clock, TimerHandle } from '../util/clock.js';
+
+/** FreeSWITCH milliseconds the park loop takes to report a digit that arrived while it ran (field: 70-95 ms). */
+export const PARK_DIGIT_MS = 80;
 
 /** A digit as the DTMF event reports it. */
 export interface Digit {
@@ -13,6 +22,19 @@ export interface Digit {
   /** In 8 kHz samples (2000 = 250 ms). */
   readonly duration: number;
   readonly source: string;
+}
+
+/** Who took a digit, and when (FreeSWITCH milliseconds on the call's clock). */
+export interface DigitTaken {
+  readonly digit: string;
+  /** Whether the park loop took it (no application was reading digits). */
+  readonly byPark: boolean;
+  readonly arrivedMs: number;
+  readonly takenMs: number;
+}
+
+interface QueuedDigit extends Digit {
+  readonly arrivedMs: number;
 }
 
 /** Why a wait ended. */
@@ -46,14 +68,15 @@ interface ActiveWait {
 /** DTMF queue plus the current wait of one channel. */
 export class MediaControl {
   readonly #clock: Clock;
-  readonly #onDequeue: (d: Digit) => void;
-  readonly #queue: Digit[] = [];
+  readonly #onDequeue: (d: Digit, taken: DigitTaken) => void;
+  readonly #queue: QueuedDigit[] = [];
+  #parkTimer: TimerHandle | undefined;
   #wait: ActiveWait | undefined;
   #parked = false;
   #down = false;
   readonly #onDown: Array<() => void> = [];
 
-  constructor(clock: Clock, onDequeue: (d: Digit) => void) {
+  constructor(clock: Clock, onDequeue: (d: Digit, taken: DigitTaken) => void) {
     this.#clock = clock;
     this.#onDequeue = onDequeue;
   }
@@ -66,7 +89,8 @@ export class MediaControl {
   /** Queues the caller's digits and lets whoever reads media dequeue them. */
   enqueue(digits: readonly Digit[]): void {
     if (this.#down) return;
-    this.#queue.push(...digits);
+    const arrivedMs = this.#clock.nowMs();
+    this.#queue.push(...digits.map((d) => ({ ...d, arrivedMs })));
     this.pump();
   }
 
@@ -81,17 +105,32 @@ export class MediaControl {
     while (this.#queue.length && !this.#down) {
       const w = this.#wait;
       if (w && w.spec.onDigit) {
-        const d = this.#queue.shift() as Digit;
-        this.#onDequeue(d);
+        const d = this.#take(false);
         if (this.#wait === w && w.spec.onDigit(d.digit)) w.finish('digit', d.digit);
         continue;
       }
       if (!w && this.#parked) {
-        this.#onDequeue(this.#queue.shift() as Digit);
+        const head = this.#queue[0] as QueuedDigit;
+        const dueMs = head.arrivedMs + PARK_DIGIT_MS;
+        if (this.#clock.nowMs() < dueMs) {
+          this.#parkTimer ??= this.#clock.after(dueMs - this.#clock.nowMs(), () => {
+            this.#parkTimer = undefined;
+            this.pump();
+          });
+          return;
+        }
+        this.#take(true);
         continue;
       }
       return;
     }
+  }
+
+  #take(byPark: boolean): Digit {
+    const d = this.#queue.shift() as QueuedDigit;
+    const { arrivedMs, ...digit } = d;
+    this.#onDequeue(digit, { digit: d.digit, byPark, arrivedMs, takenMs: this.#clock.nowMs() });
+    return digit;
   }
 
   /** Blocks a media app until its time is up, a digit handler stops it, a break or a hangup. */
@@ -142,6 +181,8 @@ export class MediaControl {
   hangup(): void {
     this.#down = true;
     this.#queue.length = 0;
+    this.#clock.cancel(this.#parkTimer);
+    this.#parkTimer = undefined;
     this.#wait?.finish('hangup');
     for (const fn of this.#onDown.splice(0)) fn();
   }

@@ -21,10 +21,10 @@ import { setCdrVars } from '../channel/cdr-vars.js';
 import type { Channel } from '../channel/channel.js';
 import type { ChannelDirectory } from '../channel/channel-directory.js';
 import type { ChannelEventOptions, EventFactory, SimEvent } from '../channel/event-factory.js';
-import { MediaControl, type Digit } from '../media/media-control.js';
+import { MediaControl, type Digit, type DigitTaken } from '../media/media-control.js';
 import type { ResolvedSimOptions, SimCallOptions } from '../sim/options.js';
 import type { Clock } from '../util/clock.js';
-import { encodeEventBody, frameEventBody } from '../wire/event-encoder.js';
+import { encodeEventBody, frameEventBody, type EventHeader } from '../wire/event-encoder.js';
 import { connectReply, disconnectNotice, lingerNotice } from '../wire/reply-frames.js';
 import type { SwitchEvents } from '../sim/switch-events.js';
 import { Subscriptions } from './subscriptions.js';
@@ -40,6 +40,8 @@ export interface EngineHooks {
   execute(app: string, arg: string, eventUuid: string | undefined): void;
   complete(app: string, arg: string, eventUuid: string | undefined): void;
   hangup(cause: string): void;
+  /** An event about the channel was raised (its name and the headers after the variables). */
+  fired?(name: string, post: readonly EventHeader[]): void;
 }
 
 /** Everything an engine is built from. */
@@ -96,6 +98,8 @@ export class CallEngine {
   #channelGone = false;
   #closed = false;
   #digitsDialed = '';
+  /** Every digit taken on the channel: by whom (the running application, or the park loop) and when. */
+  readonly digitsTaken: Array<DigitTaken & { readonly app: string | undefined }> = [];
   #afterHangup: (() => void) | undefined;
   #held: string[] | undefined;
   /** When the channel hung up: CHANNEL_HANGUP's time, the CDR's end time. */
@@ -117,7 +121,7 @@ export class CallEngine {
     this.#events = deps.events;
     this.#scriptedCaller = deps.scriptedCaller;
     this.subs = new Subscriptions(this.channel.uuid);
-    this.media = new MediaControl(this.clock, (d) => this.#dtmf(d));
+    this.media = new MediaControl(this.clock, (d, taken) => this.#dtmf(d, taken));
   }
 
   /** True once the socket is closing: nothing more is written. */
@@ -170,6 +174,7 @@ export class CallEngine {
     const ev = this.factory.channel(name, this.channel, opts);
     this.deliver(ev);
     this.#events.publish(ev, this);
+    this.hooks.fired?.(name, opts?.post ?? []);
   }
 
   /**
@@ -240,8 +245,9 @@ export class CallEngine {
     this.media.enqueue([...digits].map((digit) => ({ digit, duration: 2000, source: src })));
   }
 
-  #dtmf(d: Digit): void {
+  #dtmf(d: Digit, taken: DigitTaken): void {
     this.#digitsDialed += d.digit;
+    this.digitsTaken.push({ ...taken, app: taken.byPark ? undefined : this.channel.vars.get('current_application') });
     this.fire('DTMF', {
       post: [
         ['DTMF-Digit', d.digit],

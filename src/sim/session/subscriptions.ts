@@ -41,14 +41,21 @@ interface Filter {
   readonly value: string;
 }
 
-/** Subscription state of one connection. */
+/**
+ * Subscription state of one connection, as mod_event_socket keeps it: a list of event types (`ALL` among them),
+ * a table of CUSTOM subclasses (`event ALL` adds every subclass), the `myevents` binding and the filters.
+ */
 export class Subscriptions {
   readonly #uuid: string;
   #format: EventFormat = 'plain';
   #myevents = false;
-  #all = false;
+  /** LFLAG_EVENTS: set by myevents, event and nixevent; cleared by noevents. */
+  #listening = false;
   readonly #names = new Set<string>();
   readonly #custom = new Set<string>();
+  /** Every CUSTOM subclass (what `event ALL` inserts), but those nixed since. */
+  #allCustom = false;
+  readonly #customNixed = new Set<string>();
   #filters: Filter[] = [];
 
   constructor(uuid: string) {
@@ -63,9 +70,11 @@ export class Subscriptions {
   myevents(args: string): string {
     if (this.#myevents) return '-ERR aready enabled.';
     this.#myevents = true;
+    this.#listening = true;
     for (const n of MYEVENTS_SET) this.#names.add(n);
-    // Only json (or xml, which this simulator does not produce) changes the format.
-    if (/json/i.test(args)) this.#format = 'json';
+    // Only json (or xml, which this simulator does not produce) changes the format; FreeSWITCH looks for the
+    // word in lower or upper case.
+    if (args.includes('json') || args.includes('JSON')) this.#format = 'json';
     return '+OK Events Enabled';
   }
 
@@ -78,53 +87,67 @@ export class Subscriptions {
       words.shift();
     }
     let custom = false;
-    let any = false;
+    let keys = 0;
     for (const w of words) {
       if (custom) {
         this.#custom.add(w);
-        any = true;
+        this.#customNixed.delete(w);
         continue;
       }
-      const name = w.toUpperCase().replace(/^SWITCH_EVENT_/, '');
-      if (!KNOWN_EVENTS.has(name)) continue;
-      any = true;
-      if (name === 'ALL') this.#all = true;
-      else this.#names.add(name);
+      const name = eventName(w);
+      if (name === undefined) continue;
+      keys++;
+      if (name === 'ALL') {
+        for (const known of KNOWN_EVENTS) this.#names.add(known);
+        this.#allCustom = true;
+        this.#customNixed.clear();
+      }
+      this.#names.add(name);
       if (name === 'CUSTOM') custom = true;
     }
-    if (!any) return '-ERR no keywords supplied';
+    if (keys === 0) return '-ERR no keywords supplied';
+    this.#listening = true;
     return '+OK event listener enabled ' + this.#format;
   }
 
-  /** `nixevent NAME...`. */
+  /**
+   * `nixevent NAME... [CUSTOM subclass...]`. As in FreeSWITCH: no format word; `CUSTOM` itself stays subscribed
+   * (only the subclasses after it go); `ALL` clears the event types but not the subclass table; any other name
+   * taken from an `ALL` subscription leaves every other type subscribed.
+   */
   nixevent(args: string): string {
     const words = args.split(/\s+/).filter((w) => w !== '');
     let custom = false;
-    let any = false;
+    let keys = 0;
     for (const w of words) {
       if (custom) {
         this.#custom.delete(w);
-        any = true;
+        if (this.#allCustom) this.#customNixed.add(w);
         continue;
       }
-      const name = w.toUpperCase().replace(/^SWITCH_EVENT_/, '');
-      if (!KNOWN_EVENTS.has(name)) continue;
-      any = true;
-      if (name === 'ALL') {
-        this.#all = false;
-        this.#names.clear();
-        this.#custom.clear();
-      } else this.#names.delete(name);
+      const name = eventName(w);
+      if (name === undefined) continue;
+      keys++;
       if (name === 'CUSTOM') custom = true;
+      else if (name === 'ALL') this.#names.clear();
+      else {
+        this.#names.delete('ALL');
+        this.#names.delete(name);
+      }
     }
-    return any ? '+OK events nixed' : '-ERR no keywords supplied';
+    if (keys === 0) return '-ERR no keywords supplied';
+    this.#listening = true;
+    return '+OK events nixed';
   }
 
   /** `noevents`. */
   noevents(): string {
-    this.#all = false;
+    if (!this.#listening) return '-ERR not listening for events';
+    this.#listening = false;
     this.#names.clear();
     this.#custom.clear();
+    this.#allCustom = false;
+    this.#customNixed.clear();
     return '+OK no longer listening for events';
   }
 
@@ -148,39 +171,44 @@ export class Subscriptions {
 
   /** Whether this connection gets the event. */
   wants(ev: SimEvent): boolean {
-    if (!this.#subscribed(ev)) return false;
-    if (this.#myevents && ev.uniqueId !== this.#uuid && ev.jobOwnerUuid !== this.#uuid) return false;
-    return this.#filters.length === 0 || this.#passesFilters(ev);
+    if (!this.#listening || !this.#subscribed(ev)) return false;
+    if (this.#filters.length > 0 && !this.#passesFilters(ev)) return false;
+    return !this.#myevents || ev.uniqueId === this.#uuid || ev.jobOwnerUuid === this.#uuid;
   }
 
   #subscribed(ev: SimEvent): boolean {
-    if (this.#all) return true;
+    if (this.#names.has('ALL')) return true;
     if (!this.#names.has(ev.name)) return false;
-    return ev.name !== 'CUSTOM' || (ev.subclass !== undefined && this.#custom.has(ev.subclass));
+    if (ev.name !== 'CUSTOM' || ev.subclass === undefined) return true;
+    return this.#custom.has(ev.subclass) || (this.#allCustom && !this.#customNixed.has(ev.subclass));
   }
 
-  // A filter only applies to events that carry its header: positive filters on present headers
-  // require at least one match, a negative one ("-" prefix) rejects on a match.
+  // FreeSWITCH's event_handler: once a filter exists, an event goes out only if a positive filter matches one of
+  // its headers (a header it lacks matches nothing), unless a negative filter ("-" prefix) matches after that.
   #passesFilters(ev: SimEvent): boolean {
-    let applicable = false;
-    let matched = false;
+    let send = false;
     for (const f of this.#filters) {
       const actual = findHeader(ev, f.header);
       if (actual === undefined) continue;
-      const negative = f.value.startsWith('-');
-      const wanted = f.value.replace(/^[+-]\s*/, '');
-      const hit = wanted.startsWith('/')
+      const prefix = /^[+\- ]*/.exec(f.value)?.[0] ?? '';
+      const positive = !prefix.replace(/ /g, '').endsWith('-');
+      if (send && positive) continue;
+      const wanted = f.value.slice(prefix.length);
+      const hit = f.value.startsWith('/')
         ? safeRegex(wanted.slice(1).replace(/\/$/, ''))?.test(actual) === true
         : actual.toLowerCase() === wanted.toLowerCase();
-      if (negative) {
-        if (hit) return false;
-        continue;
-      }
-      applicable = true;
-      if (hit) matched = true;
+      if (!hit) continue;
+      if (!positive) return false;
+      send = true;
     }
-    return !applicable || matched;
+    return send;
   }
+}
+
+/** The event type a word of `event`/`nixevent` names (case-insensitive, `SWITCH_EVENT_` accepted), if any. */
+function eventName(word: string): string | undefined {
+  const name = word.toUpperCase().replace(/^SWITCH_EVENT_/, '');
+  return KNOWN_EVENTS.has(name) ? name : undefined;
 }
 
 function safeRegex(src: string): RegExp | undefined {

@@ -9,6 +9,7 @@ import { causeName } from '../channel/hangup-causes.js';
 import type { Channel } from '../channel/channel.js';
 import type { ChannelDirectory } from '../channel/channel-directory.js';
 import type { EventFactory, SimEvent } from '../channel/event-factory.js';
+import type { DigitTaken } from '../media/media-control.js';
 import { CallEngine } from '../session/call-engine.js';
 import { type ChannelLoop, CommandHandler } from '../session/command-handler.js';
 import { ExecRunner } from '../session/exec-runner.js';
@@ -71,7 +72,8 @@ const MAX_PENDING_WRITE = 64 * 1024 * 1024;
 /**
  * A call placed by {@link FsSimulator}: one `socket` application on a channel and its connection to the server.
  * Emits `command` (ParsedCommand) as each command from the server is read, `execute` (app, arg) when an app starts,
- * `complete` (app, arg) when it completes, `hangup` (cause) and `end` (CallEnd).
+ * `complete` (app, arg) when it completes, `event` (name, headers after the variables) as it raises an event,
+ * `hangup` (cause) and `end` (CallEnd).
  */
 export class SimulatedCall extends EventEmitter {
   readonly uuid: string;
@@ -126,6 +128,7 @@ export class SimulatedCall extends EventEmitter {
         },
         complete: (app, arg) => this.emit('complete', app, arg),
         hangup: (cause) => this.emit('hangup', cause),
+        fired: (name, post) => this.emit('event', name, new Map(post.map(([k, v]) => [k, String(v)]))),
       },
       events: env.events,
       scriptedCaller: env.scriptedCaller ?? true,
@@ -210,6 +213,16 @@ export class SimulatedCall extends EventEmitter {
   /** The caller presses digits now. */
   pressDigits(digits: string): void {
     this.#engine.pressDigits(digits);
+  }
+
+  /** Every digit taken on the channel so far: by the running application or the park loop, and when. */
+  get digitsTaken(): ReadonlyArray<DigitTaken & { readonly app: string | undefined }> {
+    return this.#owner().#engine.digitsTaken;
+  }
+
+  /** FreeSWITCH milliseconds on this call's clock (the clock of {@link digitsTaken}). */
+  nowMs(): number {
+    return this.#owner().#clock.nowMs();
   }
 
   /** The caller hangs up now. */
