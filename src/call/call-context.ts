@@ -7,6 +7,7 @@ import type { Logger } from 'pino';
 import type { EslChannel } from '../esl/index.js';
 import type { AddressChecker, CallRequests } from '../webhook/index.js';
 import type { CallIdentity } from './call-description.js';
+import type { CallLifecycleObserver } from './call-lifecycle.js';
 import type { CallSource } from './call-source.js';
 import type { EngineSettings } from './engine-settings.js';
 import type { RecordingStore } from './recording/recording-store.js';
@@ -65,6 +66,8 @@ export interface CallContext {
   readonly state: CallState;
   /** Where verb timings are reported (metrics); absent: nowhere. */
   readonly observer?: Observer;
+  /** Told of the calls this call places (its `<Dial>` legs); absent: nobody. */
+  readonly lifecycle?: CallLifecycleObserver;
   /** Conference rooms and queues shared by the calls of this server. */
   readonly rooms: RoomServices;
   /** The server's check of customer addresses (the webhook dispatcher's), for the URLs FreeSWITCH fetches itself. */

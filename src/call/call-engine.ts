@@ -99,8 +99,8 @@ interface Engine {
   readonly observer: Observer | undefined;
   readonly shutdown: AbortSignal | undefined;
   readonly calls: LiveCalls;
-  readonly setupOf: ((channel: EslChannel) => CallSetup | undefined) | undefined;
   readonly lifecycle: CallLifecycleObserver | undefined;
+  readonly setupOf: ((channel: EslChannel) => CallSetup | undefined) | undefined;
 }
 
 /**
@@ -145,8 +145,8 @@ function buildEngine(deps: CallEngineDeps): Engine {
     observer: deps.observer,
     shutdown: deps.shutdown,
     calls: deps.calls ?? new LiveCalls(),
-    setupOf: deps.setupOf,
     lifecycle: deps.lifecycle,
+    setupOf: deps.setupOf,
   };
 }
 
@@ -275,6 +275,7 @@ function callContext(channel: EslChannel, call: OpenedCall, engine: Engine, sour
     addresses, verbs: VERBS,
     signal: channel.signal,
     ...(observer ? { observer } : {}),
+    ...(engine.lifecycle && { lifecycle: engine.lifecycle }),
     state: {
       document: source.voiceUrl,
       answered: channel.answered,

@@ -130,7 +130,7 @@ export class RedisCallRegistry implements CallRegistry {
     return this.#inOrder(uuid, async () => {
       const known = await this.#read(uuid);
       if (known === undefined) return undefined;
-      const next = changedCall(known.call, change, new Date(this.#now()));
+      const next = changedCall(known.call, change, this.#now());
       return next === known.call ? next : this.#store(uuid, next);
     });
   }

@@ -81,8 +81,10 @@ export class EslChannel {
   readonly #hangupComplete = new Deferred<EslEvent | undefined>();
   #answered: boolean;
   #closed = false;
-  /** The interruptible scope open now (the document the call runs), if any. */
+  /** The interruptible scope (the document the call runs); kept from one document to the next until interrupted. */
   #scope: AbortController | undefined;
+  /** Whether the scope is open: interrupting a closed one does nothing. */
+  #scopeOpen = false;
 
   constructor(conn: OutboundConnection, data: ChannelData, log: Logger, timings: ChannelTimings) {
     this.#conn = conn;
@@ -105,15 +107,20 @@ export class EslChannel {
    * see {@link execute}): interrupting settles those still pending at once, as the end of the call does.
    */
   openScope(): AbortSignal {
-    const scope = new AbortController();
-    if (this.signal.aborted) scope.abort(this.signal.reason);
-    this.#scope = scope;
+    // One scope serves document after document until one is interrupted: no signal is made per document.
+    let scope = this.#scope;
+    if (scope === undefined || scope.signal.aborted) {
+      scope = new AbortController();
+      if (this.signal.aborted) scope.abort(this.signal.reason);
+      this.#scope = scope;
+    }
+    this.#scopeOpen = true;
     return scope.signal;
   }
 
-  /** Closes the scope of `signal` if it is the open one: interrupting does nothing until the next one opens. */
+  /** Closes the scope of `signal` if it is the open one: interrupting does nothing until a scope opens again. */
   closeScope(signal: AbortSignal): void {
-    if (this.#scope?.signal === signal) this.#scope = undefined;
+    if (this.#scope?.signal === signal) this.#scopeOpen = false;
   }
 
   /**
@@ -123,7 +130,7 @@ export class EslChannel {
    */
   interruptScope(reason: CallEndedError): boolean {
     const scope = this.#scope;
-    if (scope === undefined || scope.signal.aborted) return false;
+    if (scope === undefined || !this.#scopeOpen || scope.signal.aborted) return false;
     scope.abort(reason);
     const signal = scope.signal;
     for (const entry of [...this.#pending.values()]) if (entry.scope === signal) entry.reject(reason);

@@ -11,7 +11,7 @@
  * has none (a `<Gather>`) goes on with the next verb, as a `<Gather>` with no input does.
  */
 import type { TwimlDocument, Verb } from './ast.js';
-import { TwimlError } from './errors.js';
+import { AppError } from '../errors.js';
 import { parseTwiml, type TwimlLimits } from './parse.js';
 
 /** The base of a document given inline; it stands for "no URL" and is never requested. */
@@ -29,19 +29,20 @@ const URL_FIELDS: ReadonlySet<string> = new Set([
 
 /**
  * Parses TwiML given inline.
- * @throws TwimlError as `parseTwiml` does, `ERR_TWIML_RELATIVE_URL` (15004) for a relative URL and
- * `ERR_TWIML_INLINE_NO_ACTION` (11100) for a recording with nowhere to go.
+ * @throws TwimlError as `parseTwiml` does; AppError `ERR_API_TWIML_RELATIVE_URL` (15004) for a relative URL and
+ * `ERR_API_TWIML_NO_ACTION` (11100) for a recording with nowhere to go (Twilio's numbers for a request that gives
+ * such TwiML, not for a document).
  */
 export function parseInlineTwiml(text: string, limits?: Partial<TwimlLimits>): TwimlDocument {
   const document = parseTwiml(text, INLINE_TWIML_BASE, limits);
   for (const verb of document.verbs) {
     const relative = relativeUrlIn(verb);
     if (relative !== undefined) {
-      throw new TwimlError('ERR_TWIML_RELATIVE_URL',
+      throw new AppError('ERR_API_TWIML_RELATIVE_URL',
         `<${verb.kind}> on line ${verb.position.line} has a relative URL (${JSON.stringify(relative)}); TwiML given inline needs absolute URLs`);
     }
     if (recordsWithoutAction(verb)) {
-      throw new TwimlError('ERR_TWIML_INLINE_NO_ACTION',
+      throw new AppError('ERR_API_TWIML_NO_ACTION',
         `<${verb.kind}> on line ${verb.position.line} records without an action URL`);
     }
   }

@@ -64,9 +64,15 @@ describe('Calls API in the server', () => {
     assert.equal(service.apiAddress, undefined);
   });
 
-  it('api.enabled without a calls service stops the build with ERR_API_LISTEN', () => {
-    assert.throws(() => new Service({ config: configWith({}, { enabled: true, port: 0 }), log: createLogger('silent'), env: {} }),
-      (err: unknown) => err instanceof AppError && err.code === 'ERR_API_LISTEN');
+  it('api.enabled without a calls service serves the server\'s own: its calls, none yet', async () => {
+    const env: NodeJS.ProcessEnv = { PIVOT_AUTH_TOKEN: 'the-token' };
+    service = new Service({ config: configWith(env, { enabled: true, port: 0 }), log: createLogger('silent'), env });
+    await service.start();
+    const origin = `http://127.0.0.1:${service.apiAddress?.port ?? 0}`;
+    const listed = await raw(origin, `/2010-04-01/Accounts/${ACCOUNT_A}/Calls.json`,
+      { headers: { authorization: basic(ACCOUNT_A, 'the-token') } });
+    assert.equal(listed.status, 200);
+    assert.deepEqual(listed.json['calls'], []);
   });
 
   it('a port in use stops the start with ERR_API_LISTEN', async () => {

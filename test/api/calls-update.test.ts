@@ -139,11 +139,16 @@ describe('Calls API on a whole server: update, fetch and list of calls that arri
     });
   }
 
-  it('a Dial bridged and redirected hangs its callee up', async () => {
+  it('a Dial bridged and redirected hangs its callee up; its leg is listed as a child of the call', async () => {
     s.web.route('/next', twiml('<Hangup/>'));
     const call = await callRunning(VERBS.find((v) => v.verb === 'Dial bridged')!);
+    const [leg, ...others] = await client.calls.list({ parentCallSid: callSidOfUuid(call.uuid) });
+    assert.equal(others.length, 0);
+    assert.deepEqual([leg?.direction, leg?.status, leg?.to, leg?.parentCallSid], ['outbound-dial', 'in-progress', '5551234', call.uuid]);
     await client.calls(call.uuid).update({ url: s.web.url('/next') });
     await call.ended;
+    const ended = await client.calls(leg?.sid ?? '').fetch();
+    assert.equal(ended.status, 'completed', 'the bridged leg ends completed');
     assert.ok(call.commands.some((c) => /^api uuid_kill \S+/.test(c.command) && !c.command.includes(call.uuid)),
       'the callee leg is killed');
   });

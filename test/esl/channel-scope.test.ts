@@ -46,6 +46,11 @@ describe('channel: the interruptible scope', () => {
       await channel.breakMedia(true);
       channel.closeScope(scope);
       assert.equal(channel.interruptScope(reason), false, 'no scope open');
+      const next = channel.openScope();
+      assert.notEqual(next, scope, 'an interrupted scope is not opened again');
+      channel.closeScope(next);
+      assert.equal(channel.interruptScope(reason), false, 'a closed scope is not interrupted');
+      assert.equal(channel.openScope(), next, 'one not interrupted serves the next document: no signal per document');
       checked = () => assert.equal(channel.pendingCount, 0);
     };
     await sim.call({ host: '127.0.0.1', port: h.port }).ended;

@@ -33,14 +33,14 @@ describe('TwiML given inline', () => {
       '<Enqueue waitUrl="wait.xml">q</Enqueue>',
       '<Record action="https://a.example.com/r" recordingStatusCallback="/rs"/>',
     ]) {
-      assert.equal(codeOf(() => parseInlineTwiml(`<Response>${doc}</Response>`)), 'ERR_TWIML_RELATIVE_URL', doc);
+      assert.equal(codeOf(() => parseInlineTwiml(`<Response>${doc}</Response>`)), 'ERR_API_TWIML_RELATIVE_URL', doc);
     }
   });
 
   it('refuses a recording with no action to upload it to (11100); one with an action is accepted', () => {
     for (const doc of ['<Record/>', '<Dial record="record-from-answer"><Number>5551234</Number></Dial>',
       '<Dial><Conference record="record-from-start">room</Conference></Dial>']) {
-      assert.equal(codeOf(() => parseInlineTwiml(`<Response>${doc}</Response>`)), 'ERR_TWIML_INLINE_NO_ACTION', doc);
+      assert.equal(codeOf(() => parseInlineTwiml(`<Response>${doc}</Response>`)), 'ERR_API_TWIML_NO_ACTION', doc);
     }
     assert.equal(codeOf(() => parseInlineTwiml('<Response><Record action="https://a.example.com/r"/></Response>')), undefined);
     assert.equal(codeOf(() => parseInlineTwiml('<Response><Dial><Number>5551234</Number></Dial></Response>')), undefined);

@@ -141,32 +141,36 @@ export async function ringNouns(verb: DialVerb, nouns: readonly RingNoun[], ctx:
   const recording = await startDialRecording(verb, ctx);
   const callerId = callerIdOf(verb, ctx);
   const callbacks = new LegCallbacks(ctx, legs, callerId ?? ctx.identity.from);
-  const whispers = registerWhispers(ctx, legs, callerId ?? ctx.identity.from, (uuid) => callbacks.answered(uuid));
-  let bridged: Awaited<ReturnType<typeof bridge>>;
   try {
-    bridged = await bridge(dialString(originateVars(verb, callerId, tone, legs, ctx), legs), ctx, legs, callbacks,
-      new BridgeTimeLimit(ctx, verb.timeLimit));
+    const whispers = registerWhispers(ctx, legs, callerId ?? ctx.identity.from, (uuid) => callbacks.answered(uuid));
+    let bridged: Awaited<ReturnType<typeof bridge>>;
+    try {
+      bridged = await bridge(dialString(originateVars(verb, callerId, tone, legs, ctx), legs), ctx, legs, callbacks,
+        new BridgeTimeLimit(ctx, verb.timeLimit));
+    } finally {
+      for (const leg of legs) ctx.whispers?.remove(leg.uuid);
+    }
+    const { completion, watch } = bridged;
+    if (recording !== undefined) await stopDialRecording(recording, ctx);
+    const disposition = completion?.event.variable('originate_disposition');
+    const rejected = watch.bridgedUuid === undefined && !ctx.signal.aborted ? whisperRejected(whispers) : undefined;
+    const status = rejected !== undefined ? 'no-answer'
+      : dialCallStatus({ bridgedUuid: watch.bridgedUuid, disposition, callerHungUp: ctx.signal.aborted });
+    const duration = durationOf(watch);
+    callbacks.completed(status, watch.bridgedUuid, duration);
+    ctx.log.info({ verb: 'Dial', status, legs: legs.length, disposition, bridgeHangupCause: completion?.event.variable('bridge_hangup_cause'),
+      duration }, 'dial finished');
+    const extras = recording === undefined ? {} : await deliverDialRecording(recording, verb, ctx);
+    // Twilio sends DialCallSid whenever a leg was created: the bridged leg, else the leg a whisper turned down,
+    // else the first leg (with several legs FreeSWITCH does not say which one failed last).
+    const callSid = watch.bridgedUuid ?? rejected ?? legs[0]?.uuid;
+    return {
+      status,
+      ...(callSid === undefined ? {} : { callSid }),
+      ...(duration === undefined ? {} : { duration }),
+      extras,
+    };
   } finally {
-    for (const leg of legs) ctx.whispers?.remove(leg.uuid);
+    callbacks.close();
   }
-  const { completion, watch } = bridged;
-  if (recording !== undefined) await stopDialRecording(recording, ctx);
-  const disposition = completion?.event.variable('originate_disposition');
-  const rejected = watch.bridgedUuid === undefined && !ctx.signal.aborted ? whisperRejected(whispers) : undefined;
-  const status = rejected !== undefined ? 'no-answer'
-    : dialCallStatus({ bridgedUuid: watch.bridgedUuid, disposition, callerHungUp: ctx.signal.aborted });
-  const duration = durationOf(watch);
-  callbacks.completed(status, watch.bridgedUuid, duration);
-  ctx.log.info({ verb: 'Dial', status, legs: legs.length, disposition, bridgeHangupCause: completion?.event.variable('bridge_hangup_cause'),
-    duration }, 'dial finished');
-  const extras = recording === undefined ? {} : await deliverDialRecording(recording, verb, ctx);
-  // Twilio sends DialCallSid whenever a leg was created: the bridged leg, else the leg a whisper turned down,
-  // else the first leg (with several legs FreeSWITCH does not say which one failed last).
-  const callSid = watch.bridgedUuid ?? rejected ?? legs[0]?.uuid;
-  return {
-    status,
-    ...(callSid === undefined ? {} : { callSid }),
-    ...(duration === undefined ? {} : { duration }),
-    extras,
-  };
 }

@@ -18,8 +18,8 @@ export function reportLifecycle(channel: EslChannel, identity: CallIdentity, obs
     accountSid: identity.accountSid,
     to: identity.to,
     from: identity.from,
-    // A channel FreeSWITCH created itself (an originate) reached this server as a placed call.
-    direction: identity.direction === 'outbound' ? 'outbound-api' : 'inbound',
+    // A channel FreeSWITCH created itself (an originate, Kazoo's `outbound`) reached this server as a placed call.
+    direction: identity.direction === 'inbound' || identity.direction === 'outbound-dial' ? identity.direction : 'outbound-api',
     ...(identity.callerName !== undefined && { callerName: identity.callerName }),
     at: started,
     ...(channel.answered && { answeredAt: started }),
