@@ -34,9 +34,12 @@ import { WhisperRegistry } from './whisper/whisper-registry.js';
 import { VERBS } from './verbs/index.js';
 import { logCode } from '../log-code.js';
 import { CallHandle, LiveCalls } from './live-calls.js';
+import type { CreatedCall, CreatedCalls } from './created-calls.js';
+import { startCreatedCall } from './created-call-start.js';
+import { type CallEnding, finalCallStatus } from './status/final-status.js';
+import { noop } from '../util/abort.js';
 import type { CallLifecycleObserver } from './call-lifecycle.js';
 import { reportLifecycle } from './status/lifecycle-report.js';
-import type { CallEnding } from './status/final-status.js';
 
 /** What the engine is built from. */
 export interface CallEngineDeps {
@@ -78,6 +81,8 @@ export interface CallEngineDeps {
   readonly shutdown?: AbortSignal;
   /** Where `<User>` and `<Device>` ids ring; default: the configured templates (call.dial.userTemplate, deviceTemplate). */
   readonly endpointResolver?: EndpointResolver;
+  /** Calls created through the API: a channel found there runs as it was created; default: none. */
+  readonly created?: CreatedCalls;
   /**
    * The setup of a call this server placed itself, which does not describe itself in channel variables (a call
    * placed through a REST API: its source URL, direction `outbound-api`, its status callback and events, its own
@@ -99,6 +104,7 @@ interface Engine {
   readonly observer: Observer | undefined;
   readonly shutdown: AbortSignal | undefined;
   readonly calls: LiveCalls;
+  readonly created: CreatedCalls | undefined;
   readonly lifecycle: CallLifecycleObserver | undefined;
   readonly setupOf: ((channel: EslChannel) => CallSetup | undefined) | undefined;
 }
@@ -118,7 +124,9 @@ export function createCallHandler(deps: CallEngineDeps): CallHandler {
   return async (channel) => {
     const connection = classifyConnection(channel.data, engine.whispers);
     if (connection.kind === 'call') {
-      await runInboundCall(channel, engine, engine.setupOf?.(channel) ?? readCallSetup(channel.data, engine.settings, channel.log));
+      const created = engine.created?.claim(channel.uuid);
+      const setup = created?.setup ?? engine.setupOf?.(channel) ?? readCallSetup(channel.data, engine.settings, channel.log);
+      await runInboundCall(channel, engine, setup, created);
     } else {
       await runWhisperLeg(channel, { settings: engine.settings, webhook: engine.webhook, recordings: engine.recordings,
         rooms: engine.rooms, whispers: engine.whispers, addresses: engine.addresses, verbs: VERBS,
@@ -145,6 +153,7 @@ function buildEngine(deps: CallEngineDeps): Engine {
     observer: deps.observer,
     shutdown: deps.shutdown,
     calls: deps.calls ?? new LiveCalls(),
+    created: deps.created,
     lifecycle: deps.lifecycle,
     setupOf: deps.setupOf,
   };
@@ -160,14 +169,17 @@ interface OpenedCall {
 
 /**
  * Runs a call handed over by FreeSWITCH from its `setup`: the account's slot, the script's source, then the
- * script, with its status callbacks on every path.
+ * script, with its status callbacks on every path. A call created through the API (`created`) holds its slot
+ * already and brings its requests and status callbacks, which go on; its SendDigits are sent and its TimeLimit
+ * starts before the script.
  */
-async function runInboundCall(channel: EslChannel, engine: Engine, setup: CallSetup): Promise<void> {
-  const call = openCall(channel, engine, setup);
-  const status = followStatus(channel, call, engine);
+async function runInboundCall(channel: EslChannel, engine: Engine, setup: CallSetup, created?: CreatedCall): Promise<void> {
+  const call = openCall(channel, engine, setup, created);
+  const status = created ? carryStatus(channel, engine, created) : followStatus(channel, call, engine);
   const life = engine.lifecycle && reportLifecycle(channel, setup.identity, engine.lifecycle, engine.settings.timeScale);
-  const release = await engine.limiter.acquire(setup.identity.accountSid, setup.identity.callSid);
+  const release = created ? noop : await engine.limiter.acquire(setup.identity.accountSid, setup.identity.callSid);
   let ctx: CallContext | undefined;
+  let limit: (() => void) | undefined;
   try {
     if (!release) {
       await refuseOverLimit(channel, call, engine);
@@ -176,7 +188,9 @@ async function runInboundCall(channel: EslChannel, engine: Engine, setup: CallSe
     const source = await sourceOrRefuse(channel, call, engine.settings);
     if (!source) return;
     ctx = callContext(channel, call, engine, source);
-    const handle = new CallHandle(setup.identity.callSid, channel);
+    if (created) limit = await startCreatedCall(ctx, created);
+    // Registered by its channel's uuid, which a created call's `CA` sid names too (sids.ts).
+    const handle = new CallHandle(channel.uuid, channel);
     const unregister = engine.calls.add(handle);
     try {
       await runCall(ctx, handle);
@@ -185,6 +199,7 @@ async function runInboundCall(channel: EslChannel, engine: Engine, setup: CallSe
       unregister();
     }
   } finally {
+    limit?.();
     release?.();
     status?.completed(ctx);
     life?.ended(callEnding(channel, ctx));
@@ -194,9 +209,11 @@ async function runInboundCall(channel: EslChannel, engine: Engine, setup: CallSe
 }
 
 /** The call's log bound to its ids, its debug log when asked for, and its requests (signed with its account's token). */
-function openCall(channel: EslChannel, engine: Engine, setup: CallSetup): OpenedCall {
+function openCall(channel: EslChannel, engine: Engine, setup: CallSetup, created?: CreatedCall): OpenedCall {
   const { identity } = setup;
   const log = callLog(channel.log, identity);
+  // A created call's requests were opened when it was created: its callbacks so far are tracked there.
+  if (created) return { setup, log, requests: created.requests, debugLog: undefined };
   const debugLog = openDebugLog(setup.debug, engine.settings, identity.callSid, log);
   const requests = new CallRequests({
     client: engine.webhook,
@@ -207,6 +224,23 @@ function openCall(channel: EslChannel, engine: Engine, setup: CallSetup): Opened
     ...(debugLog && { debug: (record) => debugLog.write(record) }),
   });
   return { setup, log, requests, debugLog };
+}
+
+/**
+ * The status of a created call from the moment it reached the engine: its own reporter goes on (`answered`), and
+ * its owner learns how it ended, with the call's duration (its `completed` callback).
+ */
+function carryStatus(channel: EslChannel, engine: Engine, created: CreatedCall): { completed(ctx: CallContext | undefined): void } {
+  if (channel.answered) created.status?.answered();
+  const stopWatchingAnswer = channel.on('answer', () => created.status?.answered());
+  const times = new CallTimes(channel, engine.settings.timeScale);
+  return {
+    completed: (ctx) => {
+      stopWatchingAnswer();
+      times.dispose();
+      created.ended(finalCallStatus(callEnding(channel, ctx)), times.seconds());
+    },
+  };
 }
 
 /**

@@ -5,7 +5,7 @@
  */
 import type { Logger } from 'pino';
 import { AppError } from '../errors.js';
-import type { HttpMethod } from '../twiml/index.js';
+import type { HttpMethod, TwimlDocument } from '../twiml/index.js';
 import type { ParamFormat } from '../webhook/index.js';
 import type { EngineSettings } from './engine-settings.js';
 import { logCode } from '../log-code.js';
@@ -30,6 +30,10 @@ export interface CallSource {
   readonly voiceUrl: URL;
   readonly method: HttpMethod;
   readonly fallbackUrl: URL | undefined;
+  /** The method of the fallback request (default POST). */
+  readonly fallbackMethod?: HttpMethod;
+  /** The first document itself, when it was given inline (a call created with `Twiml`): `voiceUrl` is its base. */
+  readonly document?: TwimlDocument;
 }
 
 function httpUrl(text: string): URL | undefined {

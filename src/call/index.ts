@@ -25,3 +25,11 @@ export type {
 export { fillTemplate, TemplateResolver, type DirectoryTemplates, type EndpointResolver, type ResolveRequest } from './dial/endpoint-resolver.js';
 export { authTokenFor } from './engine-settings.js';
 export { WhisperRegistry } from './whisper/whisper-registry.js';
+export { CreatedCalls, type CreatedCall } from './created-calls.js';
+export { StatusReporter, type StatusReporterDeps } from './status/status-reporter.js';
+export type { StatusTarget } from './status/status-target.js';
+export { numberEndpoint, sipEndpoint, type DialEndpoint, type VarList } from './dial/dial-endpoints.js';
+export { callerIdNumber } from './dial/dial-values.js';
+export { dialString } from './dial/dial-string.js';
+export { failedOriginateStatus } from './dial/dial-status.js';
+export { timeLimitBackstop } from './dial/time-limit.js';

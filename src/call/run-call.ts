@@ -12,7 +12,7 @@ import { type AppError, toAppError } from '../errors.js';
 import { redactUrl } from '../webhook/index.js';
 import { hangupCall, isCallEnded } from './call-actions.js';
 import type { CallContext } from './call-context.js';
-import { runDocuments, type DocumentPlace } from './document-runner.js';
+import { inlineNavigation, runDocuments, type DocumentPlace } from './document-runner.js';
 import { failCall } from './fail-call.js';
 import { type CallHandle } from './live-calls.js';
 import type { Navigation } from './verbs/index.js';
@@ -30,7 +30,7 @@ function fallbackFor(ctx: CallContext, error: AppError, failed: Navigation): Nav
   const extra = [...(failed.extras.extra ?? []), ['ErrorCode', String(errorCodeOf(error))] as const,
     ['ErrorUrl', redactUrl(failed.url)] as const];
   ctx.log.info({ url: redactUrl(url), code: error.code }, 'trying the fallback URL');
-  return { url, method: 'POST', extras: { ...failed.extras, extra } };
+  return { url, method: ctx.source.fallbackMethod ?? 'POST', extras: { ...failed.extras, extra } };
 }
 
 /** Where the call's own documents run: every verb, every request counted; the fallback URL once on a failure. */
@@ -56,7 +56,9 @@ function callPlace(ctx: CallContext, handle: CallHandle | undefined): DocumentPl
  * running document from outside (live-calls.ts). Never throws.
  */
 export async function runCall(ctx: CallContext, handle?: CallHandle): Promise<void> {
-  const first: Navigation = { url: ctx.source.voiceUrl, method: ctx.source.method, extras: {} };
+  const { source } = ctx;
+  const first: Navigation = source.document ? inlineNavigation(source.document)
+    : { url: source.voiceUrl, method: source.method, extras: {} };
   try {
     const end = await runDocuments(ctx, first, callPlace(ctx, handle));
     if (end === 'hangup') await hangupCall(ctx, HangupCause.NormalClearing);

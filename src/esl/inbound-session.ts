@@ -94,13 +94,27 @@ export class InboundSession {
     await this.#command(`event json ${all.join(' ')}`);
   }
 
-  /** Runs an api command in a FreeSWITCH thread; resolves with its output (the BACKGROUND_JOB body). */
-  async bgapi(command: string): Promise<string> {
+  /**
+   * `filter <header> <value>`: once a filter exists, only the events that match one are delivered (the events
+   * that lack every filtered header excepted, as FreeSWITCH has it); `remove` deletes that filter again.
+   */
+  async filter(header: string, value: string, remove = false): Promise<void> {
+    if (/[\s]/.test(header) || /[\r\n]/.test(value) || value === '') {
+      throw new EslError('ERR_ESL_COMMAND_FAILED', 'a filter is one header name and a value on one line');
+    }
+    await this.#command(`filter ${remove ? 'delete ' : ''}${header} ${value}`);
+  }
+
+  /**
+   * Runs an api command in a FreeSWITCH thread; resolves with its output (the BACKGROUND_JOB body). The job may
+   * take `timeoutMs` (default: the session's command timeout), an `originate` as long as the phone rings.
+   */
+  async bgapi(command: string, timeoutMs = this.#options.commandTimeoutMs): Promise<string> {
     if (/[\r\n]/.test(command)) throw new EslError('ERR_ESL_COMMAND_FAILED', 'a command cannot contain a line break');
     const jobUuid = randomUUID();
     const job = new Deferred<string>();
     this.#jobs.set(jobUuid, job);
-    const dispose = after(this.#options.commandTimeoutMs, () => {
+    const dispose = after(timeoutMs, () => {
       job.reject(new EslError('ERR_ESL_TIMEOUT', `bgapi ${command.split(' ')[0]} did not finish in time`));
     });
     try {

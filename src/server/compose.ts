@@ -19,10 +19,12 @@ import { RedisConnection } from '../cluster/redis-connection.js';
 import type { CallsService } from '../api/calls-service.js';
 import type { CallPlacer, PendingCalls } from '../api/created-calls.js';
 import { LocalCallsService } from '../api/local-calls-service.js';
+import { Origination } from '../api/origination.js';
 import { registryObserver } from '../api/registry-observer.js';
 import {
-  AccountLimiter, authTokenFor, type CallLifecycleObserver, type CallLimiter, compileSettings, createCallHandler, createRoomServices,
-  type EndpointResolver, LiveCalls, type QueueStore, RecordingDeliveryQueue, type RecordingStore, type RoomServices, WhisperRegistry,
+  AccountLimiter, authTokenFor, type CallLifecycleObserver, type CallLimiter, compileSettings, createCallHandler,
+  CreatedCalls, createRoomServices, type EndpointResolver, type EngineSettings, LiveCalls, type QueueStore,
+  RecordingDeliveryQueue, type RecordingStore, type RoomServices, WhisperRegistry,
 } from '../call/index.js';
 import { ACCOUNT_ID_VARIABLE, callLogIds } from '../call/call-description.js';
 import type { Config } from '../config/index.js';
@@ -88,6 +90,8 @@ export interface ServerParts {
    * after its last call); undefined: every store is this server's own.
    */
   readonly redis: RedisConnection | undefined;
+  /** Placing the calls created through the API, when `api.enabled`: started once the outbound socket listens. */
+  readonly origination: Origination | undefined;
   /** The park-watcher when `park.enabled`, once the outbound socket listens at `address`. */
   readonly parkWatcher: (address: AddressInfo) => ParkWatcher | undefined;
 }
@@ -108,18 +112,24 @@ export function composeServer(deps: ServerDeps, lifetime: { readonly ready: () =
   const metrics = createMetrics({ recordingsPending: () => recordings.pending, ...(redis && { redisUp: () => redis.up }) });
   const registry = redis ? new RedisCallRegistry(redis, config.api.history) : new MemoryCallRegistry(config.api.history);
   const calls: CallsOfServer = { live: new LiveCalls(), registry };
+  const created = new CreatedCalls();
   const engine = createReloadableEngine(config, dispatcher, metrics.observer, recordings, {
-    addresses, shutdown: lifetime.shutdown, calls: calls.live, lifecycle: registryObserver(calls.registry, log),
+    addresses, shutdown: lifetime.shutdown, calls: calls.live, lifecycle: registryObserver(calls.registry, log), created,
     ...(redis && { limiter: new RedisAccountLimiter(redis, NO_LIMITS) }),
     ...(deps.queueStore && { queueStore: deps.queueStore }),
     ...(deps.endpointResolver && { endpointResolver: deps.endpointResolver }),
   });
   const server = createCallServer({ config, log, handler: engine.handler, observer: metrics.observer });
   const admin = config.admin.enabled ? new AdminServer(config.admin, metrics, lifetime.ready, log) : undefined;
-  const service = config.api.enabled ? deps.callsService ?? localCallsService(deps, calls, redis?.serverId) : undefined;
+  const origination = config.api.enabled && !deps.callPlacer ? new Origination({ config, log,
+    settings: engine.settings, webhook: engine.webhook, limiter: engine.limiter, created, registry: calls.registry,
+    shutdown: lifetime.shutdown }) : undefined;
+  const service = config.api.enabled
+    ? deps.callsService ?? localCallsService(deps, calls, origination?.creator, redis?.serverId) : undefined;
   const api = service && createCallsApi(deps, service, lifetime.config ?? (() => config));
   return {
-    dispatcher, ownsDispatcher: deps.dispatcher === undefined, recordings, metrics, engine, server, admin, api, calls, redis,
+    dispatcher, ownsDispatcher: deps.dispatcher === undefined, recordings, metrics, engine, server, admin, api, calls,
+    origination, redis,
     parkWatcher: (address) => {
       if (!config.park.enabled) return undefined;
       const watcher = new ParkWatcher(config, socketTarget(address.address, address.port), log,
@@ -135,8 +145,10 @@ export function composeServer(deps: ServerDeps, lifetime: { readonly ready: () =
 const NO_LIMITS = { maxCallsPerAccount: 0, accounts: new Map<string, number>() };
 
 /** This server's own Calls service: its registry, its live calls, and the placer `deps` gives. */
-function localCallsService(deps: ServerDeps, calls: CallsOfServer, serverId: string | undefined): CallsService {
-  const placer = deps.callPlacer?.(calls);
+/** This server's own calls service; calls are placed by `deps.callPlacer`, else by this server's origination. */
+function localCallsService(deps: ServerDeps, calls: CallsOfServer, origination: (CallPlacer & PendingCalls) | undefined,
+  serverId: string | undefined): CallsService {
+  const placer = deps.callPlacer?.(calls) ?? origination;
   return new LocalCallsService({ registry: calls.registry, calls: calls.live, log: deps.log,
     ...(serverId !== undefined && { serverId }), ...(placer && { placer, pending: placer }) });
 }
@@ -186,6 +198,12 @@ export function createCallServer(deps: CallServerDeps): EslServer {
 export interface ReloadableEngine {
   /** What the server runs for each call: the engine built from the configuration in force when the call came in. */
   readonly handler: CallHandler;
+  /** The settings of the engine in force. */
+  readonly settings: () => EngineSettings;
+  /** The webhook client of the engine in force. */
+  readonly webhook: () => CallWebhook;
+  /** The counts of calls per account every engine shares. */
+  readonly limiter: CallLimiter;
   /** Rebuilds the engine from `config`; calls in progress keep the settings they started with. */
   reload(config: Readonly<Config>): void;
   /** The conference rooms and queues every engine shares. */
@@ -208,6 +226,8 @@ export interface ServerLifetime {
   readonly calls?: LiveCalls;
   /** Told of each call's start, answer and end (default: nobody). */
   readonly lifecycle?: CallLifecycleObserver;
+  /** Calls created through the API, run as they were created when their channel arrives. */
+  readonly created?: CreatedCalls;
   /** What counts the calls of each account (default: this server's own count); the engine sets its limits. */
   readonly limiter?: CallLimiter;
 }
@@ -225,15 +245,19 @@ export function createReloadableEngine(config: Readonly<Config>, dispatcher: Dis
   const rooms = createRoomServices(queueStore);
   const whispers = new WhisperRegistry();
   const store = observeRecordings(recordings, observer);
-  const build = (c: Readonly<Config>): CallHandler => {
+  const build = (c: Readonly<Config>): { handler: CallHandler; webhook: CallWebhook; settings: EngineSettings } => {
     const webhook = observeWebhook(webhookClientOptions(c, dispatcher), observer);
-    return createCallHandler({ config: c, webhook, recordings: store, observer, rooms, limiter, whispers, ...shared,
-      ...(endpointResolver && { endpointResolver }) });
+    const handler = createCallHandler({ config: c, webhook, recordings: store, observer, rooms, limiter, whispers,
+      ...shared, ...(endpointResolver && { endpointResolver }) });
+    return { handler, webhook, settings: compileSettings(c) };
   };
   let current = build(config);
   return {
-    handler: (channel) => current(channel),
+    handler: (channel) => current.handler(channel),
     reload: (next) => { current = build(next); },
+    settings: () => current.settings,
+    webhook: () => current.webhook,
+    limiter,
     rooms,
   };
 }

@@ -9,6 +9,8 @@ import type { AddressInfo } from 'node:net';
 import type { Dispatcher } from 'undici';
 import type { AdminServer } from '../admin/admin-server.js';
 import type { CallsApiServer } from '../api/calls-api-server.js';
+import type { CallRegistry } from '../api/call-registry.js';
+import type { Origination } from '../api/origination.js';
 import type { RedisConnection } from '../cluster/redis-connection.js';
 import type { RecordingDeliveryQueue } from '../call/index.js';
 import { type Config, loadConfig } from '../config/index.js';
@@ -40,6 +42,10 @@ export class Service {
   readonly #recordings: RecordingDeliveryQueue;
   readonly #admin: AdminServer | undefined;
   readonly #api: CallsApiServer | undefined;
+  /** Placing the calls created through the API (when `api.enabled`). */
+  readonly origination: Origination | undefined;
+  /** The registry of calls behind the Calls API. */
+  readonly registry: CallRegistry;
   readonly #redis: RedisConnection | undefined;
   readonly #parkWatcher: ServerParts['parkWatcher'];
   /** Aborted once the server has stopped: what calls left behind (status callback retries) gives up. */
@@ -68,6 +74,8 @@ export class Service {
     this.server = parts.server;
     this.#admin = parts.admin;
     this.#api = parts.api;
+    this.origination = parts.origination;
+    this.registry = parts.calls.registry;
     this.#redis = parts.redis;
     this.#parkWatcher = parts.parkWatcher;
   }
@@ -106,6 +114,7 @@ export class Service {
     if (this.#api) this.apiAddress = await this.#api.listen();
     this.eslAddress = await this.server.listen();
     this.#listening = true;
+    this.origination?.start(this.eslAddress);
     this.#watcher = this.#parkWatcher(this.eslAddress);
     this.#watcher?.start();
   }
@@ -157,7 +166,8 @@ export class Service {
   async #stop(drainMs: number): Promise<void> {
     this.#draining = true;
     this.#log.info({ drainMs, calls: this.server.activeCalls }, 'draining: no new calls accepted');
-    await Promise.all([this.#watcher?.stop(), this.server.close(drainMs)]);
+    // Created calls still queued or ringing end (failed) at once; answered ones drain with the others.
+    await Promise.all([this.#watcher?.stop(), this.server.close(drainMs), this.origination?.stop()]);
     // Every call has ended; a status callback still waiting for a retry gives up now rather than outlive the server.
     this.#lifetime.abort(new CallEndedError('ERR_SHUTDOWN'));
     // After the calls: their last recordings are queued by then; undelivered ones stay spooled for the next run.

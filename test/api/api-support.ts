@@ -68,7 +68,7 @@ export function loopbackClient(origin: string, account: string, token: string): 
 }
 
 /** Twilio's RequestClient with the origin of every request replaced by the listener's. */
-class LoopbackRequestClient extends twilio.RequestClient {
+export class LoopbackRequestClient extends twilio.RequestClient {
   readonly #origin: string;
   constructor(origin: string) {
     super({ keepAlive: false });

@@ -8,14 +8,12 @@ import { AppError } from '../../errors.js';
 import type { DeviceNoun, NumberNoun, RingNoun, SipNoun, UserNoun } from '../../twiml/index.js';
 import type { CallContext } from '../call-context.js';
 import { dtmfArg } from '../media/fs-args.js';
-import { fillTemplate } from './endpoint-resolver.js';
-import { dialNumber, directoryId, endpointValue, legValue } from './dial-values.js';
-import { parseSipUri } from './sip-uri.js';
+import { numberEndpoint, sipEndpoint, type VarList } from './dial-endpoints.js';
+import { directoryId, endpointValue } from './dial-values.js';
 import { legWhisper, type LegWhisper } from './whisper-legs.js';
 import { logCode } from '../../log-code.js';
 
-/** Variables as ordered name/value pairs. */
-export type VarList = ReadonlyArray<readonly [name: string, value: string]>;
+export type { VarList } from './dial-endpoints.js';
 
 /** One B-leg of the bridge. */
 export interface DialLeg {
@@ -39,25 +37,21 @@ function leg(noun: RingNoun, endpoint: string, vars: VarList = [], whisper?: Leg
 }
 
 function numberLegs(noun: NumberNoun, ctx: CallContext): DialLeg[] {
-  const number = dialNumber(noun.number);
+  const { endpoint } = numberEndpoint(noun.number, ctx.settings.dial);
   const vars: Array<readonly [string, string]> = [];
   if (noun.sendDigits !== undefined && noun.sendDigits !== '') {
     vars.push([`${ON_ANSWER}_digits`, `send_dtmf ${dtmfArg(noun.sendDigits)}`]);
   }
-  return [leg(noun, fillTemplate(ctx.settings.dial.numberTemplate, { number }), vars, legWhisper(noun, ctx))];
+  return [leg(noun, endpoint, vars, legWhisper(noun, ctx))];
 }
 
 function sipLegs(noun: SipNoun, ctx: CallContext): DialLeg[] {
-  const target = parseSipUri(noun.uri);
+  const target = sipEndpoint(noun.uri, ctx.settings.dial, { username: noun.username, password: noun.password });
   if (target.dropped.length > 0) {
     logCode(ctx.log, 'ERR_DIAL_ENDPOINT_REFUSED', { headers: target.dropped, line: noun.position.line },
       'only X- headers are sent on a SIP leg; the others are left out');
   }
-  const vars: Array<readonly [string, string]> = [];
-  if (noun.username !== undefined) vars.push(['sip_auth_username', legValue(noun.username, 'the SIP username')]);
-  if (noun.password !== undefined) vars.push(['sip_auth_password', legValue(noun.password, 'the SIP password')]);
-  for (const [name, value] of target.headers) vars.push([`sip_h_${name}`, value]);
-  return [leg(noun, fillTemplate(ctx.settings.dial.sipTemplate, { uri: target.uri }), vars, legWhisper(noun, ctx))];
+  return [leg(noun, target.endpoint, target.vars, legWhisper(noun, ctx))];
 }
 
 async function directoryLegs(noun: UserNoun | DeviceNoun, ctx: CallContext): Promise<DialLeg[]> {

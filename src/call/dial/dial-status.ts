@@ -25,10 +25,16 @@ const BY_CAUSE: Readonly<Record<string, DialCallStatus>> = {
   ORIGINATOR_CANCEL: 'canceled',
 };
 
+/** The outcome of an originate that failed with `cause` (USER_BUSY: busy, NO_ANSWER: no-answer...); undefined for others. */
+export function failedOriginateStatus(cause: string): Exclude<DialCallStatus, 'completed' | 'answered'> | undefined {
+  const status = BY_CAUSE[cause];
+  return status === 'completed' || status === 'answered' ? undefined : status;
+}
+
 /** The DialCallStatus of a bridge. */
 export function dialCallStatus(report: BridgeReport): DialCallStatus {
   if (report.bridgedUuid !== undefined) return 'completed';
-  const status = report.disposition === undefined ? undefined : BY_CAUSE[report.disposition];
-  if (status !== undefined && status !== 'completed') return status;
+  const status = report.disposition === undefined ? undefined : failedOriginateStatus(report.disposition);
+  if (status !== undefined) return status;
   return report.callerHungUp ? 'canceled' : 'failed';
 }

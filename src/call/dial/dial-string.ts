@@ -21,7 +21,7 @@ function varList(vars: VarList, kind: VarListKind): string {
 }
 
 /** Builds the dial string of legs ringing at once, with variables for every leg (`{}`) and per leg (`[]`). */
-export function dialString(global: VarList, legs: readonly DialLeg[]): string {
+export function dialString(global: VarList, legs: ReadonlyArray<Pick<DialLeg, 'endpoint' | 'vars'>>): string {
   const head = global.length === 0 ? '' : `{${varList(global, 'global')}}`;
   return head + legs.map((leg) => (leg.vars.length === 0 ? leg.endpoint : `[${varList(leg.vars, 'leg')}]${leg.endpoint}`)).join(',');
 }

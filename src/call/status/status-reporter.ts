@@ -38,6 +38,8 @@ export class StatusReporter {
   readonly #deps: StatusReporterDeps;
   #sequence = 0;
   #chain: Promise<void> = Promise.resolve();
+  #initiated = false;
+  #ringing = false;
   #answered = false;
   #completed = false;
 
@@ -47,9 +49,23 @@ export class StatusReporter {
 
   /** The call was handed to us: `initiated`, then `ringing` or (already answered) `answered`. */
   started(answered: boolean): void {
-    this.#send('initiated', 'initiated');
+    this.initiated();
     if (answered) this.answered();
-    else this.#send('ringing', 'ringing');
+    else this.ringing();
+  }
+
+  /** The call is being placed (once). */
+  initiated(): void {
+    if (this.#initiated) return;
+    this.#initiated = true;
+    this.#send('initiated', 'initiated');
+  }
+
+  /** The call rings (once; never after the answer). */
+  ringing(): void {
+    if (this.#ringing || this.#answered) return;
+    this.#ringing = true;
+    this.#send('ringing', 'ringing');
   }
 
   /** The call was answered (once). */
@@ -61,9 +77,13 @@ export class StatusReporter {
 
   /** The call has ended: `completed` with the final status (once) and the `seconds` it was answered for. */
   completed(ending: CallEnding, seconds: number): void {
+    this.ended(finalCallStatus(ending), seconds);
+  }
+
+  /** The call has ended with `status` (completed, busy, no-answer, canceled, failed): `completed` (once). */
+  ended(status: string, seconds: number): void {
     if (this.#completed) return;
     this.#completed = true;
-    const status = finalCallStatus(ending);
     this.#send('completed', status, { seconds, answered: status === 'completed' });
   }
 
