@@ -120,6 +120,21 @@ describeWithRedis('cluster: two servers sharing Redis', () => {
     assert.equal(found.status, 200, JSON.stringify(found.json));
   });
 
+  it('a call the API cannot create while Redis is down gives its account\'s slot back', async () => {
+    const a = await startServer();
+    await redisUp(a);
+    await redis.kill();
+    const created = await raw(api(a), `/2010-04-01/Accounts/${ACCOUNT_A}/Calls.json`, { method: 'POST',
+      headers: { ...auth, 'content-type': 'application/x-www-form-urlencoded' },
+      body: 'To=%2B15550003333&From=%2B15550001111&Url=https%3A%2F%2Fapp.example.com%2Fvoice' });
+    assert.equal(created.status, 503, JSON.stringify(created.json));
+    await redis.start();
+    await redisUp(a);
+    // The account (limit 1) has no call: one that arrives now runs.
+    const call = place(a, ACCOUNT_A);
+    await speaking(call);
+  });
+
   it('a server whose Redis is unreachable from the start takes calls at once', async () => {
     const down = `redis://:secret-password@127.0.0.1:${redis.port}`;
     await redis.kill();
