@@ -95,7 +95,10 @@ export class RedisAccountLimiter implements CallLimiter {
       return taken === 1;
     } catch {
       // Logged once per outage by the connection.
-      return underLimit(this.ownCalls(accountSid), limit);
+      const allowed = underLimit(this.ownCalls(accountSid), limit);
+      // A slot Redis took after the time limit is not held: give it back (else its lease ends it).
+      if (!allowed) this.#forget(accountSid, member);
+      return allowed;
     }
   }
 
@@ -109,10 +112,14 @@ export class RedisAccountLimiter implements CallLimiter {
       released = true;
       members.delete(member);
       if (members.size === 0 && this.#own.get(accountSid) === members) this.#own.delete(accountSid);
-      // Best effort: a slot Redis does not hear of ends with its lease.
-      this.#redis.run('release account slot', (client) => client.zRem(this.#key(accountSid), member))
-        .catch(() => undefined);
+      this.#forget(accountSid, member);
     };
+  }
+
+  /** Removes `member` from Redis, best effort: a slot Redis does not hear of ends with its lease. */
+  #forget(accountSid: string, member: string): void {
+    this.#redis.run('release account slot', (client) => client.zRem(this.#key(accountSid), member))
+      .catch(() => undefined);
   }
 
   #key(accountSid: string): string {
