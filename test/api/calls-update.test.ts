@@ -67,7 +67,7 @@ describe('Calls API on a whole server: update, fetch and list of calls that arri
     { verb: 'Say', document: LONG_SAY, running: (c) => started(c, 'speak') },
     { verb: 'Play', document: '<Play loop="0">https://cdn.example.com/hold.mp3</Play>', running: (c) => started(c, 'playback') },
     { verb: 'Gather', document: '<Gather action="/gathered" timeout="600"><Say>Press a key.</Say></Gather>',
-      running: (c) => started(c, 'speak') },
+      running: (c) => started(c, 'play_and_get_digits') },
     { verb: 'Record', document: '<Record action="/recorded" playBeep="false" timeout="600" maxLength="600"/>',
       call: () => ({ caller: { speech: [{ atMs: 0, durationMs: 600_000 }] } }),
       running: (c) => eventually(() => c.channel.vars.get('silence_hits_exhausted') === 'false', 5000, 'the recording') },
