@@ -19,7 +19,7 @@
  */
 import type { Logger } from 'pino';
 import {
-  type AccountLimiter, authTokenFor, callerIdNumber, type CallIdentity, type CallSetup, type CallSource, type CreatedCalls,
+  authTokenFor, type CallLimiter, callerIdNumber, type CallIdentity, type CallSetup, type CallSource, type CreatedCalls,
   type DialEndpoint, type EngineSettings, numberEndpoint, sipEndpoint, StatusReporter, type StatusTarget,
 } from '../call/index.js';
 import { AppError } from '../errors.js';
@@ -38,7 +38,7 @@ export interface CallCreatorDeps {
   readonly settings: () => EngineSettings;
   /** The webhook client status callbacks are sent through. */
   readonly webhook: () => CallWebhook;
-  readonly limiter: AccountLimiter;
+  readonly limiter: CallLimiter;
   readonly created: CreatedCalls;
   readonly originator: Originator;
   readonly registry: CallRegistry;
@@ -68,13 +68,20 @@ export class CallCreator implements CallPlacer, PendingCalls {
     const callerId = callerIdOf(request.callerId ?? request.from);
     const source = sourceOf(request);
     const account = engineAccount(settings, request.accountSid);
-    const release = this.#deps.limiter.acquire(account);
+    const { sid, uuid } = newCallSid();
+    const release = await this.#deps.limiter.acquire(account, sid);
     if (!release) {
       throw new AppError('ERR_API_ACCOUNT_LIMIT',
         `The account has reached its limit of ${this.#deps.limiter.limitOf(account)} concurrent calls.`);
     }
-    const call = this.#newCall(request, account, source, release);
-    await this.#deps.registry.add(call.resource());
+    const call = this.#newCall(request, { sid, uuid }, account, source, release);
+    try {
+      await this.#deps.registry.add(call.resource());
+    } catch (err) {
+      // Not created (a shared registry that cannot be reached): the slot is given back.
+      release();
+      throw err;
+    }
     this.#calls.set(call.uuid, call);
     const forget = this.#deps.created.add(call);
     void call.done.then(() => {
@@ -105,8 +112,8 @@ export class CallCreator implements CallPlacer, PendingCalls {
     await Promise.all(pending.map((call) => call.finished));
   }
 
-  #newCall(request: CreateCallRequest, account: string, source: CallSource, release: () => void): ApiCall {
-    const { sid, uuid } = newCallSid();
+  #newCall(request: CreateCallRequest, { sid, uuid }: { sid: string; uuid: string }, account: string, source: CallSource,
+    release: () => void): ApiCall {
     const settings = this.#deps.settings();
     const identity: CallIdentity = {
       callSid: sid, accountSid: account, from: request.from, to: request.to, direction: 'outbound-api',

@@ -34,6 +34,11 @@ export interface CallRegistry {
   get(accountSid: string, callSid: string): Promise<CallResource | undefined>;
   /** The account's calls that match `filter`, newest first (by creation), `pageSize` from `page` (0-based). */
   list(accountSid: string, filter: CallListFilter, page: number, pageSize: number): Promise<CallPage>;
+  /**
+   * The server that runs (or ran) the call, for a registry several servers share; undefined when the call is not
+   * recorded. A registry of one server's own calls has no such method.
+   */
+  ownerOf?(callSid: string): Promise<string | undefined>;
 }
 
 /** The bounds of the history: `api.history.maxCalls` and `api.history.maxAgeMs`. */
@@ -137,9 +142,7 @@ export class MemoryCallRegistry implements CallRegistry {
     if (uuid === undefined) throw new RangeError(`not a call sid: ${call.sid}`);
     const known = this.#calls.get(uuid);
     if (known) {
-      known.apply({ status: call.status, ...(call.startTime && { startTime: call.startTime }),
-        ...(call.endTime && { endTime: call.endTime }), ...(call.duration !== undefined && { duration: call.duration }) },
-      call.dateUpdated.getTime());
+      known.apply(addedChange(call), call.dateUpdated.getTime());
       return this.#stored(known);
     }
     const entry = Entry.of(call, accountSidOf(call.accountSid) ?? call.accountSid);
@@ -167,14 +170,7 @@ export class MemoryCallRegistry implements CallRegistry {
 
   async list(accountSid: string, filter: CallListFilter, page: number, pageSize: number): Promise<CallPage> {
     this.#expire();
-    const account = accountSidOf(accountSid);
-    const matching = [...this.#calls.values()].filter((entry) => entry.accountSid === account && matches(entry, filter));
-    // Newest first; calls created in the same millisecond keep the reverse of the order they were added in.
-    matching.reverse();
-    matching.sort((a, b) => b.created - a.created);
-    const from = page * pageSize;
-    return { calls: matching.slice(from, from + pageSize).map((entry) => entry.resource()),
-      more: matching.length > from + pageSize };
+    return pageOfEntries([...this.#calls.values()], accountSid, filter, page, pageSize);
   }
 
   #stored(entry: Entry): CallResource {
@@ -193,6 +189,55 @@ export class MemoryCallRegistry implements CallRegistry {
       this.#calls.delete(uuid);
     }
   }
+}
+
+/** What a call recorded already takes from `call` when `call` is added again (see {@link CallRegistry.add}). */
+function addedChange(call: CallResource): CallChange {
+  return { status: call.status, ...(call.startTime && { startTime: call.startTime }),
+    ...(call.endTime && { endTime: call.endTime }), ...(call.duration !== undefined && { duration: call.duration }) };
+}
+
+/**
+ * What a registry holds once `call` is added, `known` being what it held (see {@link CallRegistry.add}): for a
+ * store that keeps resources (a shared one), the in-memory registry's rule.
+ */
+export function addedCall(known: CallResource | undefined, call: CallResource): CallResource {
+  if (known === undefined) return Entry.of(call, accountSidOf(call.accountSid) ?? call.accountSid).resource();
+  const entry = Entry.of(known, known.accountSid);
+  entry.apply(addedChange(call), call.dateUpdated.getTime());
+  return entry.resource();
+}
+
+/** `known` after `change` at `now` (ms); `known` itself when it has ended: an ended call stays as it ended. */
+export function changedCall(known: CallResource, change: CallChange, now: number): CallResource {
+  if (isEndedStatus(known.status)) return known;
+  const entry = Entry.of(known, known.accountSid);
+  entry.apply(change, now);
+  return entry.resource();
+}
+
+/**
+ * One page of the calls of `accountSid` among `calls` (in the order they were added, oldest first) that match
+ * `filter`, as the in-memory registry lists them: for a store that keeps resources (a shared one).
+ */
+export function pageOfCalls(calls: readonly CallResource[], accountSid: string, filter: CallListFilter, page: number,
+  pageSize: number): CallPage {
+  return pageOfEntries(calls.map((call) => Entry.of(call, call.accountSid)), accountSid, filter, page, pageSize);
+}
+
+/**
+ * One page of the entries of `accountSid` that match `filter`, `entries` in the order they were added: newest first
+ * by creation; calls created in the same millisecond in the reverse of the order they were added in.
+ */
+function pageOfEntries(entries: readonly Entry[], accountSid: string, filter: CallListFilter, page: number,
+  pageSize: number): CallPage {
+  const account = accountSidOf(accountSid);
+  const matching = entries.filter((entry) => entry.accountSid === account && matches(entry, filter));
+  matching.reverse();
+  matching.sort((a, b) => b.created - a.created);
+  const from = page * pageSize;
+  return { calls: matching.slice(from, from + pageSize).map((entry) => entry.resource()),
+    more: matching.length > from + pageSize };
 }
 
 /** Whether `entry` passes every filter given. */

@@ -46,6 +46,11 @@ export interface LocalCallsDeps {
   readonly pending?: PendingCalls;
   /** The limits documents are parsed with (`call.twimlLimits`). */
   readonly twimlLimits?: Partial<TwimlLimits>;
+  /**
+   * This server among those sharing the registry (a cluster): an update of a call another server runs is refused
+   * with ERR_API_CALL_ELSEWHERE. Absent: the registry is this server's alone.
+   */
+  readonly serverId?: string;
   readonly log: Logger;
 }
 
@@ -75,6 +80,7 @@ export class LocalCallsService implements CallsService {
     if (call === undefined) throw notFound(callSid);
     // Inline TwiML is checked before anything happens to the call.
     const document = request.twiml === undefined ? undefined : parseInlineTwiml(request.twiml, this.#deps.twimlLimits);
+    await this.#refuseElsewhere(call);
     if (request.status !== undefined) return this.#end(call, request.status);
     if (request.url === undefined && document === undefined) return call;
     const next: Interruption = document ? { document } : { url: request.url!, method: request.method };
@@ -116,6 +122,18 @@ export class LocalCallsService implements CallsService {
     if (!handle.interrupt(next)) throw notInProgress(call, 'the call is ending');
     this.#deps.log.info({ callSid: call.sid, inline: document !== undefined }, 'call redirected through the Calls API');
     return { ...call, dateUpdated: new Date() };
+  }
+
+  /** A live call another server of the cluster runs: updates are not forwarded to it (yet). */
+  async #refuseElsewhere(call: CallResource): Promise<void> {
+    const { serverId, registry } = this.#deps;
+    if (serverId === undefined || registry.ownerOf === undefined || isEndedStatus(call.status)) return;
+    if (this.#handleOf(call) !== undefined) return;
+    const owner = await registry.ownerOf(call.sid);
+    if (owner !== undefined && owner !== serverId) {
+      throw new AppError('ERR_API_CALL_ELSEWHERE', `The call ${call.sid} runs on another server of the cluster; `
+        + 'send the update to that server');
+    }
   }
 
   #handleOf(call: CallResource): ReturnType<LiveCalls['get']> {

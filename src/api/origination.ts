@@ -8,7 +8,7 @@
  */
 import type { AddressInfo } from 'node:net';
 import type { Logger } from 'pino';
-import type { AccountLimiter, CreatedCalls, EngineSettings } from '../call/index.js';
+import type { CallLimiter, CreatedCalls, EngineSettings } from '../call/index.js';
 import type { Config } from '../config/index.js';
 import { socketTarget } from '../park/index.js';
 import type { CallWebhook } from '../webhook/index.js';
@@ -24,7 +24,7 @@ export interface OriginationDeps {
   readonly log: Logger;
   readonly settings: () => EngineSettings;
   readonly webhook: () => CallWebhook;
-  readonly limiter: AccountLimiter;
+  readonly limiter: CallLimiter;
   readonly created: CreatedCalls;
   readonly registry: CallRegistry;
   readonly shutdown?: AbortSignal;

@@ -4,7 +4,8 @@
  *
  * The observer cannot wait for the store: each report is written at once, in the order the engine makes them
  * (the in-memory registry applies a write before its promise is even returned; a remote store keeps the order of
- * one call's writes itself). A write that fails is logged, never thrown into the call.
+ * one call's writes itself). A write that fails is logged, never thrown into the call (at debug when the shared
+ * store is unreachable: its connection logs the outage once).
  */
 import type { Logger } from 'pino';
 import type { CallLifecycleObserver, EndedCall, StartedCall } from '../call/call-lifecycle.js';
@@ -15,7 +16,10 @@ import { accountSidOf } from './sids.js';
 /** An observer that records every call the engine reports in `registry`. */
 export function registryObserver(registry: CallRegistry, log: Logger): CallLifecycleObserver {
   const failed = (callSid: string) => (err: unknown): void => {
-    log.warn({ callSid, code: toAppError(err).code, err: toAppError(err).message }, 'the registry of calls could not record a change');
+    const error = toAppError(err);
+    // A shared store that is unreachable logs its outage once itself; each call's lost write is a detail of it.
+    const level = error.code.startsWith('ERR_CLUSTER_REDIS_') ? 'debug' : 'warn';
+    log[level]({ callSid, code: error.code, err: error.message }, 'the registry of calls could not record a change');
   };
   return {
     started(call: StartedCall): void {

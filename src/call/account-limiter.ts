@@ -12,8 +12,33 @@ export interface AccountLimits {
   readonly accounts: ReadonlyMap<string, number>;
 }
 
-/** Counts the calls in progress of each account. */
-export class AccountLimiter {
+/** Gives back a call's slot (idempotent). */
+export type ReleaseSlot = () => void;
+
+/**
+ * What counts the calls of each account against its limit: this server's own ({@link AccountLimiter}), or one
+ * shared by the servers of a cluster (cluster/redis-account-limiter.ts). `acquire` is asynchronous for the shared
+ * one; it never waits longer than its store's time limit.
+ */
+export interface CallLimiter {
+  /** Replaces the limits (a reload); calls in progress stay counted. */
+  configure(limits: AccountLimits): void;
+  /** The limit of `accountSid` (0: unlimited). */
+  limitOf(accountSid: string): number;
+  /**
+   * Takes a slot for the call `callSid` of `accountSid`. Resolves with the function that gives it back, or undefined
+   * when the account is at its limit.
+   */
+  acquire(accountSid: string, callSid: string): Promise<ReleaseSlot | undefined>;
+}
+
+/** Whether an account with `active` calls in progress and limit `limit` (0: unlimited) may take one more. */
+export function underLimit(active: number, limit: number): boolean {
+  return limit <= 0 || active < limit;
+}
+
+/** Counts the calls in progress of each account on this server alone; acquiring resolves at once. */
+export class AccountLimiter implements CallLimiter {
   #limits: AccountLimits;
   readonly #active = new Map<string, number>();
 
@@ -36,14 +61,10 @@ export class AccountLimiter {
     return this.#active.get(accountSid) ?? 0;
   }
 
-  /**
-   * Takes a slot for a call of `accountSid`. Returns the function that gives it back (idempotent), or undefined
-   * when the account is at its limit.
-   */
-  acquire(accountSid: string): (() => void) | undefined {
+  async acquire(accountSid: string): Promise<ReleaseSlot | undefined> {
     const limit = accountSid === '' ? 0 : this.limitOf(accountSid);
     const active = this.activeCalls(accountSid);
-    if (limit > 0 && active >= limit) return undefined;
+    if (!underLimit(active, limit)) return undefined;
     this.#active.set(accountSid, active + 1);
     let released = false;
     return () => {

@@ -19,7 +19,7 @@ import { callLog } from './call-description.js';
 import { readCallSetup, type CallSetup } from './call-setup.js';
 import type { CallSource } from './call-source.js';
 import type { EndpointResolver } from './dial/endpoint-resolver.js';
-import { AccountLimiter } from './account-limiter.js';
+import { AccountLimiter, type CallLimiter } from './account-limiter.js';
 import { openDebugLog } from './debug-log.js';
 import { authTokenFor, compileSettings, type EngineSettings } from './engine-settings.js';
 import { HttpPutRecordingStore, type RecordingStore } from './recording/recording-store.js';
@@ -58,7 +58,7 @@ export interface CallEngineDeps {
    * The counts of calls per account; default: a new one. A server that rebuilds its handler (a reload) passes the
    * same one each time, so that calls in progress stay counted; the handler being built sets its limits.
    */
-  readonly limiter?: AccountLimiter;
+  readonly limiter?: CallLimiter;
   /**
    * Where the calls running their script are registered, so that they can be interrupted from outside (the Calls
    * API); default: a registry of this handler's own. Every call is registered: an interruption point costs a
@@ -97,7 +97,7 @@ interface Engine {
   readonly settings: EngineSettings;
   readonly webhook: WebhookClient;
   readonly recordings: RecordingStore;
-  readonly limiter: AccountLimiter;
+  readonly limiter: CallLimiter;
   readonly rooms: RoomServices;
   readonly whispers: WhisperRegistry;
   readonly addresses: AddressChecker;
@@ -177,7 +177,7 @@ async function runInboundCall(channel: EslChannel, engine: Engine, setup: CallSe
   const call = openCall(channel, engine, setup, created);
   const status = created ? carryStatus(channel, engine, created) : followStatus(channel, call, engine);
   const life = engine.lifecycle && reportLifecycle(channel, setup.identity, engine.lifecycle, engine.settings.timeScale);
-  const release = created ? noop : engine.limiter.acquire(setup.identity.accountSid);
+  const release = created ? noop : await engine.limiter.acquire(setup.identity.accountSid, setup.identity.callSid);
   let ctx: CallContext | undefined;
   let limit: (() => void) | undefined;
   try {

@@ -16,7 +16,7 @@ export { runCall } from './run-call.js';
 export { CallHandle, InterruptedError, LiveCalls, type Interruption } from './live-calls.js';
 export type { CallEndStatus, CallLifecycleObserver, CallOrigin, EndedCall, StartedCall } from './call-lifecycle.js';
 export { VERBS, type VerbHandler, type VerbOutcome, type VerbRegistry } from './verbs/index.js';
-export { AccountLimiter } from './account-limiter.js';
+export { type AccountLimits, AccountLimiter, type CallLimiter, type ReleaseSlot, underLimit } from './account-limiter.js';
 export { createRoomServices, type RoomServices } from './rooms/room-services.js';
 export { MemoryQueueStore } from './rooms/memory-queue-store.js';
 export type {

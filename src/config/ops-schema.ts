@@ -85,6 +85,22 @@ convict.addFormat({
   },
 });
 
+convict.addFormat({
+  name: 'redis-url-or-empty',
+  validate: (value: unknown) => {
+    if (value === '') return;
+    let url: URL | undefined;
+    try {
+      url = typeof value === 'string' ? new URL(value) : undefined;
+    } catch {
+      url = undefined;
+    }
+    if (!url || (url.protocol !== 'redis:' && url.protocol !== 'rediss:') || url.hostname === '') {
+      throw new Error('must be a redis:// or rediss:// URL (empty: no cluster, this server keeps its state in process)');
+    }
+  },
+});
+
 export const opsSchema = {
   admin: {
     enabled: {
@@ -129,6 +145,34 @@ export const opsSchema = {
       maxAgeMs: {
         doc: 'How long an ended call is kept for fetch and list.',
         format: intBetween(0, 604_800_000), default: 3_600_000,
+      },
+    },
+  },
+  cluster: {
+    redis: {
+      url: {
+        doc: 'Redis the servers of a cluster share their state through: redis://[:password@]host[:port][/db] (empty: none, every store stays in process).',
+        format: 'redis-url-or-empty', default: '', env: 'PIVOT_REDIS_URL', sensitive: true,
+      },
+      prefix: {
+        doc: 'Prefix of every Redis key this server writes (several clusters can share one Redis).',
+        format: 'one-line', default: 'pivot:', env: 'PIVOT_REDIS_PREFIX',
+      },
+      commandTimeoutMs: {
+        doc: 'Longest wait for one Redis command (or script) before it fails with ERR_CLUSTER_REDIS_TIMEOUT.',
+        format: 'duration-ms', default: 500,
+      },
+      reconnectMinMs: {
+        doc: 'First wait before reconnecting to Redis; it doubles after each failure.',
+        format: 'duration-ms', default: 100,
+      },
+      reconnectMaxMs: {
+        doc: 'Longest wait between reconnection attempts to Redis.',
+        format: 'duration-ms', default: 5000,
+      },
+      leaseMs: {
+        doc: 'How long an entry a server owns (a counted call, a live call) lives in Redis unless that server renews it.',
+        format: 'duration-ms', default: 30_000,
       },
     },
   },
@@ -184,6 +228,16 @@ export interface OpsConfig {
     nodes: ParkNodeConfig[];
     maxBodyBytes: number;
     history: { maxCalls: number; maxAgeMs: number };
+  };
+  cluster: {
+    redis: {
+      url: string;
+      prefix: string;
+      commandTimeoutMs: number;
+      reconnectMinMs: number;
+      reconnectMaxMs: number;
+      leaseMs: number;
+    };
   };
   park: {
     enabled: boolean;

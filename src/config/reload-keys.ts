@@ -7,7 +7,7 @@ import type { Config } from '../config/index.js';
 
 /** Keys (whole sections, or single keys) that only a restart changes. */
 export const RESTART_KEYS = [
-  'esl', 'admin', 'api', 'park', 'server',
+  'esl', 'admin', 'api', 'cluster', 'park', 'server',
   'webhook.denyPrivateNetworks', 'webhook.deniedNetworks',
   'call.record.spoolDir', 'call.record.spoolGroup', 'call.record.spoolMode', 'call.record.uploadTimeoutMs',
   'call.record.delivery',

@@ -13,15 +13,18 @@ import { AdminServer } from '../admin/admin-server.js';
 import { apiTokenLookup } from '../api/basic-auth.js';
 import { CallsApiServer } from '../api/calls-api-server.js';
 import { type CallRegistry, MemoryCallRegistry } from '../api/call-registry.js';
+import { RedisAccountLimiter } from '../cluster/redis-account-limiter.js';
+import { RedisCallRegistry } from '../cluster/redis-call-registry.js';
+import { RedisConnection } from '../cluster/redis-connection.js';
 import type { CallsService } from '../api/calls-service.js';
 import type { CallPlacer, PendingCalls } from '../api/created-calls.js';
 import { LocalCallsService } from '../api/local-calls-service.js';
 import { Origination } from '../api/origination.js';
 import { registryObserver } from '../api/registry-observer.js';
 import {
-  AccountLimiter, authTokenFor, type CallLifecycleObserver, compileSettings, createCallHandler, CreatedCalls,
-  createRoomServices, type EndpointResolver, type EngineSettings, LiveCalls, type QueueStore, RecordingDeliveryQueue,
-  type RecordingStore, type RoomServices, WhisperRegistry,
+  AccountLimiter, authTokenFor, type CallLifecycleObserver, type CallLimiter, compileSettings, createCallHandler,
+  CreatedCalls, createRoomServices, type EndpointResolver, type EngineSettings, LiveCalls, type QueueStore,
+  RecordingDeliveryQueue, type RecordingStore, type RoomServices, WhisperRegistry,
 } from '../call/index.js';
 import { ACCOUNT_ID_VARIABLE, callLogIds } from '../call/call-description.js';
 import type { Config } from '../config/index.js';
@@ -82,6 +85,11 @@ export interface ServerParts {
   readonly api: CallsApiServer | undefined;
   /** Every call the engine runs is registered in both, whether the Calls API is enabled or not. */
   readonly calls: CallsOfServer;
+  /**
+   * The Redis connection the shared stores use when `cluster.redis.url` is set (started with the server, closed
+   * after its last call); undefined: every store is this server's own.
+   */
+  readonly redis: RedisConnection | undefined;
   /** Placing the calls created through the API, when `api.enabled`: started once the outbound socket listens. */
   readonly origination: Origination | undefined;
   /** The park-watcher when `park.enabled`, once the outbound socket listens at `address`. */
@@ -100,11 +108,14 @@ export function composeServer(deps: ServerDeps, lifetime: { readonly ready: () =
   const addresses = createAddressChecker(config, deps.lookup);
   const dispatcher = deps.dispatcher ?? createWebhookDispatcher({ addresses });
   const recordings = createRecordingQueue(config, createWebhookClient(config, dispatcher), log);
-  const metrics = createMetrics({ recordingsPending: () => recordings.pending });
-  const calls: CallsOfServer = { live: new LiveCalls(), registry: new MemoryCallRegistry(config.api.history) };
+  const redis = config.cluster.redis.url ? new RedisConnection(config.cluster.redis, log) : undefined;
+  const metrics = createMetrics({ recordingsPending: () => recordings.pending, ...(redis && { redisUp: () => redis.up }) });
+  const registry = redis ? new RedisCallRegistry(redis, config.api.history) : new MemoryCallRegistry(config.api.history);
+  const calls: CallsOfServer = { live: new LiveCalls(), registry };
   const created = new CreatedCalls();
   const engine = createReloadableEngine(config, dispatcher, metrics.observer, recordings, {
     addresses, shutdown: lifetime.shutdown, calls: calls.live, lifecycle: registryObserver(calls.registry, log), created,
+    ...(redis && { limiter: new RedisAccountLimiter(redis, NO_LIMITS) }),
     ...(deps.queueStore && { queueStore: deps.queueStore }),
     ...(deps.endpointResolver && { endpointResolver: deps.endpointResolver }),
   });
@@ -113,11 +124,12 @@ export function composeServer(deps: ServerDeps, lifetime: { readonly ready: () =
   const origination = config.api.enabled && !deps.callPlacer ? new Origination({ config, log,
     settings: engine.settings, webhook: engine.webhook, limiter: engine.limiter, created, registry: calls.registry,
     shutdown: lifetime.shutdown }) : undefined;
-  const service = config.api.enabled ? deps.callsService ?? localCallsService(deps, calls, origination?.creator) : undefined;
+  const service = config.api.enabled
+    ? deps.callsService ?? localCallsService(deps, calls, origination?.creator, redis?.serverId) : undefined;
   const api = service && createCallsApi(deps, service, lifetime.config ?? (() => config));
   return {
     dispatcher, ownsDispatcher: deps.dispatcher === undefined, recordings, metrics, engine, server, admin, api, calls,
-    origination,
+    origination, redis,
     parkWatcher: (address) => {
       if (!config.park.enabled) return undefined;
       const watcher = new ParkWatcher(config, socketTarget(address.address, address.port), log,
@@ -129,13 +141,16 @@ export function composeServer(deps: ServerDeps, lifetime: { readonly ready: () =
   };
 }
 
+/** Limits before the engine sets the configured ones. */
+const NO_LIMITS = { maxCallsPerAccount: 0, accounts: new Map<string, number>() };
+
 /** This server's own Calls service: its registry, its live calls, and the placer `deps` gives. */
 /** This server's own calls service; calls are placed by `deps.callPlacer`, else by this server's origination. */
-function localCallsService(deps: ServerDeps, calls: CallsOfServer, origination: (CallPlacer & PendingCalls) | undefined):
-  CallsService {
+function localCallsService(deps: ServerDeps, calls: CallsOfServer, origination: (CallPlacer & PendingCalls) | undefined,
+  serverId: string | undefined): CallsService {
   const placer = deps.callPlacer?.(calls) ?? origination;
   return new LocalCallsService({ registry: calls.registry, calls: calls.live, log: deps.log,
-    ...(placer && { placer, pending: placer }) });
+    ...(serverId !== undefined && { serverId }), ...(placer && { placer, pending: placer }) });
 }
 
 /** The Calls API server over `service`; its tokens are those of the configuration `config()` gives. */
@@ -188,7 +203,7 @@ export interface ReloadableEngine {
   /** The webhook client of the engine in force. */
   readonly webhook: () => CallWebhook;
   /** The counts of calls per account every engine shares. */
-  readonly limiter: AccountLimiter;
+  readonly limiter: CallLimiter;
   /** Rebuilds the engine from `config`; calls in progress keep the settings they started with. */
   reload(config: Readonly<Config>): void;
   /** The conference rooms and queues every engine shares. */
@@ -213,6 +228,8 @@ export interface ServerLifetime {
   readonly lifecycle?: CallLifecycleObserver;
   /** Calls created through the API, run as they were created when their channel arrives. */
   readonly created?: CreatedCalls;
+  /** What counts the calls of each account (default: this server's own count); the engine sets its limits. */
+  readonly limiter?: CallLimiter;
 }
 
 /**
@@ -224,9 +241,8 @@ export interface ServerLifetime {
  */
 export function createReloadableEngine(config: Readonly<Config>, dispatcher: Dispatcher, observer: Observer,
   recordings: RecordingStore, lifetime: ServerLifetime = {}): ReloadableEngine {
-  const { queueStore, endpointResolver, ...shared } = lifetime;
+  const { queueStore, endpointResolver, limiter = new AccountLimiter(NO_LIMITS), ...shared } = lifetime;
   const rooms = createRoomServices(queueStore);
-  const limiter = new AccountLimiter({ maxCallsPerAccount: 0, accounts: new Map() });
   const whispers = new WhisperRegistry();
   const store = observeRecordings(recordings, observer);
   const build = (c: Readonly<Config>): { handler: CallHandler; webhook: CallWebhook; settings: EngineSettings } => {

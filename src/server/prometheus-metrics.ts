@@ -26,6 +26,8 @@ export interface MetricsOptions {
    * gauge counts the uploads under way as the observer reports them.
    */
   readonly recordingsPending?: () => number;
+  /** Whether the cluster's Redis connection is up, read at each scrape; without it (no cluster) no gauge. */
+  readonly redisUp?: () => boolean;
 }
 
 /** Builds a fresh registry with every metric registered once. */
@@ -48,6 +50,11 @@ export function createMetrics(options: MetricsOptions = {}): Metrics {
   const pendingSource = options.recordingsPending;
   const recordings = new Gauge({ name: 'pivot_recordings_pending', help: 'Recordings not delivered yet', registers,
     ...(pendingSource ? { collect(): void { this.set(pendingSource()); } } : {}) });
+  const redisUp = options.redisUp;
+  if (redisUp) {
+    new Gauge({ name: 'pivot_cluster_redis_up', help: 'Whether the connection to the cluster\'s Redis is up (1) or not (0)',
+      registers, collect(): void { this.set(redisUp() ? 1 : 0); } });
+  }
   const handoffs = new Counter({ name: 'pivot_park_handoffs_total', help: 'Parked calls handed to the outbound socket',
     labelNames: ['node', 'result'], registers });
   const observer: Observer = {

@@ -11,6 +11,7 @@ import type { AdminServer } from '../admin/admin-server.js';
 import type { CallsApiServer } from '../api/calls-api-server.js';
 import type { CallRegistry } from '../api/call-registry.js';
 import type { Origination } from '../api/origination.js';
+import type { RedisConnection } from '../cluster/redis-connection.js';
 import type { RecordingDeliveryQueue } from '../call/index.js';
 import { type Config, loadConfig } from '../config/index.js';
 import { configInForce, restartNeeded } from '../config/reload-keys.js';
@@ -45,6 +46,7 @@ export class Service {
   readonly origination: Origination | undefined;
   /** The registry of calls behind the Calls API. */
   readonly registry: CallRegistry;
+  readonly #redis: RedisConnection | undefined;
   readonly #parkWatcher: ServerParts['parkWatcher'];
   /** Aborted once the server has stopped: what calls left behind (status callback retries) gives up. */
   readonly #lifetime = new AbortController();
@@ -74,6 +76,7 @@ export class Service {
     this.#api = parts.api;
     this.origination = parts.origination;
     this.registry = parts.calls.registry;
+    this.#redis = parts.redis;
     this.#parkWatcher = parts.parkWatcher;
   }
 
@@ -85,16 +88,21 @@ export class Service {
     return this.#config;
   }
 
-  /** Listening on the outbound socket and not draining: what /readyz reports. */
+  /**
+   * Listening on the outbound socket and not draining: what /readyz reports. Redis being down does not make the
+   * server unready: calls still run (what needs shared state falls back), and `pivot_cluster_redis_up` says it.
+   */
   get ready(): boolean {
     return this.#listening && !this.#draining && this.server.accepting;
   }
 
   /**
-   * Starts the recording delivery queue (recordings an earlier run left undelivered are picked up now), the admin
-   * server, the Calls API server, the outbound socket server, then the park-watcher.
+   * Starts the connection to the cluster's Redis (in the background: the server does not wait for it), the
+   * recording delivery queue (recordings an earlier run left undelivered are picked up now), the admin server, the
+   * Calls API server, the outbound socket server, then the park-watcher.
    */
   async start(): Promise<void> {
+    this.#redis?.start();
     try {
       await this.#recordings.start();
     } catch (err) {
@@ -166,6 +174,8 @@ export class Service {
     await this.#recordings.close();
     await this.#admin?.close();
     await this.#api?.close();
+    // Last of the shared state: the calls' final writes are made; what this server owned ends with its leases.
+    await this.#redis?.close();
     if (this.#ownsDispatcher) await this.#dispatcher.close();
     this.#log.info('stopped');
   }

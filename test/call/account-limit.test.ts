@@ -77,18 +77,18 @@ describe('engine: concurrent calls per account', () => {
     assert.equal(e.h.logs.withCode('ERR_CALL_ACCOUNT_LIMIT').length, 0);
   });
 
-  it('the limiter counts and releases once', () => {
+  it('the limiter counts and releases once', async () => {
     const limiter = new AccountLimiter({ maxCallsPerAccount: 2, accounts: new Map([['ACx', 1]]) });
-    const a = limiter.acquire('ACy');
-    const b = limiter.acquire('ACy');
+    const a = await limiter.acquire('ACy');
+    const b = await limiter.acquire('ACy');
     assert.ok(a && b);
-    assert.equal(limiter.acquire('ACy'), undefined);
+    assert.equal(await limiter.acquire('ACy'), undefined);
     a();
     a();
     assert.equal(limiter.activeCalls('ACy'), 1);
-    assert.ok(limiter.acquire('ACy'));
-    assert.ok(limiter.acquire('ACx'));
-    assert.equal(limiter.acquire('ACx'), undefined);
-    assert.ok(limiter.acquire('') && limiter.acquire('') && limiter.acquire(''));
+    assert.ok(await limiter.acquire('ACy'));
+    assert.ok(await limiter.acquire('ACx'));
+    assert.equal(await limiter.acquire('ACx'), undefined);
+    assert.ok(await limiter.acquire('') && await limiter.acquire('') && await limiter.acquire(''));
   });
 });

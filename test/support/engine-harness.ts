@@ -53,6 +53,8 @@ export interface EngineOptions {
   readonly recordings?: (config: Readonly<Config>, webhook: WebhookClient) => RecordingStore;
   /** The setups of calls the server placed itself (default: every setup is read from the channel). */
   readonly setupOf?: CallEngineDeps['setupOf'];
+  /** What counts the calls of each account (default: the engine's own, for this server alone). */
+  readonly limiter?: CallEngineDeps['limiter'];
 }
 
 /** Starts everything on loopback ports. */
@@ -76,7 +78,8 @@ export async function startEngine(options: EngineOptions = {}): Promise<EngineHa
   const lifetime = new AbortController();
   const calls = new LiveCalls();
   const handler = createCallHandler({ config, webhook, timeScale, rooms, addresses, calls, shutdown: lifetime.signal,
-    ...(recordings && { recordings }), ...(options.setupOf && { setupOf: options.setupOf }) });
+    ...(recordings && { recordings }), ...(options.setupOf && { setupOf: options.setupOf }),
+    ...(options.limiter && { limiter: options.limiter }) });
   const h = await startServer(handler, options.esl ?? {});
   const sim = new FsSimulator({ timeScale, ...options.sim });
   const web = await TwimlServer.start();
