@@ -3,6 +3,7 @@ import type { AddressInfo } from 'node:net';
 import type { Logger } from 'pino';
 import type { Metrics } from '../server/prometheus-metrics.js';
 import { logCode } from '../log-code.js';
+import { closeHttpServer } from '../util/http-server.js';
 
 export interface AdminServerOptions {
   readonly host: string;
@@ -48,10 +49,7 @@ export class AdminServer {
   async close(): Promise<void> {
     const server = this.#server;
     this.#server = undefined;
-    if (!server) return;
-    const closed = new Promise<void>((resolve) => server.close(() => resolve()));
-    server.closeAllConnections();
-    await closed;
+    if (server) await closeHttpServer(server);
   }
 
   async #handle(req: IncomingMessage, res: ServerResponse): Promise<void> {

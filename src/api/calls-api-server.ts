@@ -11,6 +11,7 @@ import type { AddressInfo } from 'node:net';
 import type { Logger } from 'pino';
 import { AppError } from '../errors.js';
 import { logCode } from '../log-code.js';
+import { closeHttpServer } from '../util/http-server.js';
 import { errorReply } from './api-errors.js';
 import { AUTH_REALM, authenticate, type TokenLookup } from './basic-auth.js';
 import { createCallRequest, listCallsRequest, updateCallRequest } from './call-params.js';
@@ -98,10 +99,7 @@ export class CallsApiServer {
   async close(): Promise<void> {
     const server = this.#server;
     this.#server = undefined;
-    if (!server) return;
-    const closed = new Promise<void>((resolve) => server.close(() => resolve()));
-    server.closeAllConnections();
-    await closed;
+    if (server) await closeHttpServer(server);
   }
 
   async #handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
