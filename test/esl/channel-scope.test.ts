@@ -1,13 +1,9 @@
 import assert from 'node:assert/strict';
 import { getEventListeners } from 'node:events';
 import type { EslChannel } from '../../src/esl/channel.js';
-import { AppError, CallEndedError } from '../../src/errors.js';
+import { CallEndedError } from '../../src/errors.js';
 import { FsSimulator } from '../../src/sim/index.js';
-import { eventually, startServer, type Harness } from '../support/harness.js';
-
-function codeOf(err: unknown): string | undefined {
-  return err instanceof AppError ? err.code : undefined;
-}
+import { codeOf, eventually, startServer, type Harness } from '../support/harness.js';
 
 /** The channel's interruptible scope (the document a call runs), against the simulator. */
 describe('channel: the interruptible scope', () => {

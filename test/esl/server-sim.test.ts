@@ -1,15 +1,10 @@
 import assert from 'node:assert/strict';
 import type { EslChannel } from '../../src/esl/channel.js';
-import { AppError } from '../../src/errors.js';
 import { FsSimulator } from '../../src/sim/index.js';
-import { eventually, startServer, type Harness } from '../support/harness.js';
+import { codeOf, eventually, startServer, type Harness } from '../support/harness.js';
 
 /** Time runs 100 times faster in the simulator: a 1 s FreeSWITCH timer takes 10 ms. */
 const TIME_SCALE = 0.01;
-
-function codeOf(err: unknown): string | undefined {
-  return err instanceof AppError ? err.code : undefined;
-}
 
 /** The server against the FreeSWITCH simulator over loopback TCP. */
 describe('server with the FreeSWITCH simulator', () => {

@@ -3,7 +3,7 @@ import { createCallServer } from '../../src/server/compose.js';
 import { loadConfig, type Config } from '../../src/config/index.js';
 import type { EslChannel } from '../../src/esl/channel.js';
 import type { EslServer } from '../../src/esl/outbound-server.js';
-import type { ErrorCode } from '../../src/errors.js';
+import { AppError, type ErrorCode } from '../../src/errors.js';
 import { createLogger } from '../../src/log.js';
 
 /** One parsed log line. */
@@ -63,4 +63,9 @@ export async function eventually(check: () => boolean, timeoutMs = 2000, what = 
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
     await new Promise((resolve) => setTimeout(resolve, 2));
   }
+}
+
+/** The catalogue code of an error, or undefined when it is not one of the server's. */
+export function codeOf(err: unknown): string | undefined {
+  return err instanceof AppError ? err.code : undefined;
 }
