@@ -52,6 +52,12 @@ export const ERROR_CATALOGUE = {
     action: 'Check that Redis runs and that this server reaches it (address, password, TLS); the client reconnects by itself with backoff, once per outage this is logged, and `pivot_cluster_redis_up` is 0 meanwhile.' },
   ERR_CLUSTER_REDIS_TIMEOUT: { level: 'warn', http: 503, text: 'a Redis command did not answer within cluster.redis.commandTimeoutMs; what needed it took its fallback',
     action: 'Check the load and latency of Redis and the network to it; raise cluster.redis.commandTimeoutMs if the latency is normal for the network.' },
+  ERR_CLUSTER_PEER_GONE: { level: 'warn', http: 503, text: 'no server of the cluster listens for this message any more (the server that ran the call or room has stopped or lost Redis)',
+    action: 'Nothing to do for one message: the entry expires with its lease; if it happens often, check the servers of the cluster and their Redis connection.' },
+  ERR_CLUSTER_PEER_TIMEOUT: { level: 'warn', http: 504, text: 'another server of the cluster did not answer a request within its time limit',
+    action: 'Check the load of the server that owns the call or room, and its Redis connection; the request was given up on.' },
+  ERR_CLUSTER_MESSAGE_INVALID: { level: 'warn', text: 'a message between the servers of the cluster could not be read; it was dropped',
+    action: 'Check that every server of the cluster runs the same version of pivot-esl and that nothing else publishes under cluster.redis.prefix.' },
   ERR_CONFIG_RELOAD: { level: 'error', text: 'the configuration could not be reloaded; the running configuration is kept',
     action: 'Fix the configuration the message names and reload again; the server keeps running on the old one.' },
   ERR_ADMIN_LISTEN: { level: 'error', text: 'the admin HTTP server could not listen',
@@ -328,6 +334,11 @@ export interface ConfigProblemSummary {
   readonly file?: string;
   /** `key: reason (source: value)`, secrets redacted. */
   readonly message: string;
+}
+
+/** Whether `code` names an entry of the catalogue (a code read from outside the process). */
+export function isErrorCode(code: unknown): code is ErrorCode {
+  return typeof code === 'string' && Object.hasOwn(ERROR_CATALOGUE, code);
 }
 
 /** Wraps anything thrown into an AppError, keeping AppErrors as they are. */

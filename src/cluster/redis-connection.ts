@@ -160,6 +160,14 @@ export class RedisConnection {
   }
 
   /**
+   * A second connection with the same settings, for what blocks a connection (SUBSCRIBE): the message bus uses it.
+   * Its commands are not time-limited by `run`; the caller limits them.
+   */
+  duplicate(): RedisClient {
+    return this.#client.duplicate();
+  }
+
+  /**
    * Registers how to renew the leases of entries this server owns: run every third of a lease and after each
    * reconnection. Returns the function that stops it.
    */

@@ -15,6 +15,7 @@ import { CallsApiServer } from '../api/calls-api-server.js';
 import { type CallRegistry, MemoryCallRegistry } from '../api/call-registry.js';
 import { RedisAccountLimiter } from '../cluster/redis-account-limiter.js';
 import { RedisCallRegistry } from '../cluster/redis-call-registry.js';
+import { RedisBus } from '../cluster/redis-bus.js';
 import { RedisConnection } from '../cluster/redis-connection.js';
 import type { CallsService } from '../api/calls-service.js';
 import type { CallPlacer, PendingCalls } from '../api/created-calls.js';
@@ -90,6 +91,8 @@ export interface ServerParts {
    * after its last call); undefined: every store is this server's own.
    */
   readonly redis: RedisConnection | undefined;
+  /** Messages between the servers of the cluster, over `redis` (undefined without it); closed before it. */
+  readonly bus: RedisBus | undefined;
   /** Placing the calls created through the API, when `api.enabled`: started once the outbound socket listens. */
   readonly origination: Origination | undefined;
   /** The park-watcher when `park.enabled`, once the outbound socket listens at `address`. */
@@ -109,6 +112,7 @@ export function composeServer(deps: ServerDeps, lifetime: { readonly ready: () =
   const dispatcher = deps.dispatcher ?? createWebhookDispatcher({ addresses });
   const recordings = createRecordingQueue(config, createWebhookClient(config, dispatcher), log);
   const redis = config.cluster.redis.url ? new RedisConnection(config.cluster.redis, log) : undefined;
+  const bus = redis && new RedisBus(redis, log);
   const metrics = createMetrics({ recordingsPending: () => recordings.pending, ...(redis && { redisUp: () => redis.up }) });
   const registry = redis ? new RedisCallRegistry(redis, config.api.history) : new MemoryCallRegistry(config.api.history);
   const calls: CallsOfServer = { live: new LiveCalls(), registry };
@@ -129,7 +133,7 @@ export function composeServer(deps: ServerDeps, lifetime: { readonly ready: () =
   const api = service && createCallsApi(deps, service, lifetime.config ?? (() => config));
   return {
     dispatcher, ownsDispatcher: deps.dispatcher === undefined, recordings, metrics, engine, server, admin, api, calls,
-    origination, redis,
+    origination, redis, bus,
     parkWatcher: (address) => {
       if (!config.park.enabled) return undefined;
       const watcher = new ParkWatcher(config, socketTarget(address.address, address.port), log,

@@ -11,6 +11,7 @@ import type { AdminServer } from '../admin/admin-server.js';
 import type { CallsApiServer } from '../api/calls-api-server.js';
 import type { CallRegistry } from '../api/call-registry.js';
 import type { Origination } from '../api/origination.js';
+import type { RedisBus } from '../cluster/redis-bus.js';
 import type { RedisConnection } from '../cluster/redis-connection.js';
 import type { RecordingDeliveryQueue } from '../call/index.js';
 import { type Config, loadConfig } from '../config/index.js';
@@ -47,6 +48,7 @@ export class Service {
   /** The registry of calls behind the Calls API. */
   readonly registry: CallRegistry;
   readonly #redis: RedisConnection | undefined;
+  readonly #bus: RedisBus | undefined;
   readonly #parkWatcher: ServerParts['parkWatcher'];
   /** Aborted once the server has stopped: what calls left behind (status callback retries) gives up. */
   readonly #lifetime = new AbortController();
@@ -77,6 +79,7 @@ export class Service {
     this.origination = parts.origination;
     this.registry = parts.calls.registry;
     this.#redis = parts.redis;
+    this.#bus = parts.bus;
     this.#parkWatcher = parts.parkWatcher;
   }
 
@@ -175,6 +178,7 @@ export class Service {
     await this.#admin?.close();
     await this.#api?.close();
     // Last of the shared state: the calls' final writes are made; what this server owned ends with its leases.
+    await this.#bus?.close();
     await this.#redis?.close();
     if (this.#ownsDispatcher) await this.#dispatcher.close();
     this.#log.info('stopped');
