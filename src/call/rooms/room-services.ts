@@ -6,6 +6,7 @@ import { ConferenceRegistry } from './conference-registry.js';
 import { MemoryQueueStore } from './memory-queue-store.js';
 import { ConferenceProfileChecks } from './profile-checks.js';
 import type { QueueStore } from './queue-store.js';
+import type { RemoteReach } from './remote-reach.js';
 
 /** Shared by every call of one server. */
 export interface RoomServices {
@@ -13,6 +14,8 @@ export interface RoomServices {
   readonly queues: QueueStore;
   /** What the rooms' mod_conference profile would do that Twilio does not (warned once per profile). */
   readonly profiles: ConferenceProfileChecks;
+  /** Rooms and calls of the other servers of the cluster; absent on a server of its own. */
+  readonly reach?: RemoteReach;
 }
 
 /** Services for one node: in-process registry and queues. */
