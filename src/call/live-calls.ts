@@ -24,6 +24,9 @@ export type Interruption =
   | { readonly document: TwimlDocument }
   | 'hangup';
 
+/** Moves a call's status callbacks to `url` with `method` from now on. */
+export type StatusMover = (url: URL, method: HttpMethod) => void;
+
 /**
  * The reason the signal of an interrupted document aborts with. It is a CallEndedError for the verbs (their
  * document's script is over, as on a hangup), while the channel's own signal stays up.
@@ -54,6 +57,8 @@ export class CallHandle {
   #over = false;
   /** Made when someone waits for the end of the script (see {@link finished}). */
   #finished: Deferred<void> | undefined;
+  /** Set by the engine: what moves the call's status callbacks. */
+  #moveStatus: StatusMover | undefined;
 
   constructor(readonly callSid: string, channel: EslChannel) {
     this.#channel = channel;
@@ -87,6 +92,21 @@ export class CallHandle {
     if (this.#over) return Promise.resolve();
     this.#finished ??= new Deferred<void>();
     return this.#finished.promise;
+  }
+
+  /** The engine's: how {@link moveStatus} moves the call's status callbacks. */
+  followStatus(mover: StatusMover): void {
+    this.#moveStatus = mover;
+  }
+
+  /**
+   * The call's status callbacks go to `url` with `method` from now on (the call had none: its `completed` goes
+   * there). False when the call's script is over, or the engine set no way to move them.
+   */
+  moveStatus(url: URL, method: HttpMethod): boolean {
+    if (this.#over || this.#moveStatus === undefined) return false;
+    this.#moveStatus(url, method);
+    return true;
   }
 
   /**
