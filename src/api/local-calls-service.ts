@@ -15,7 +15,9 @@
  * - `StatusCallback` (+`StatusCallbackMethod`) moves the call's status callbacks from then on, before the rest of
  *   the update is done (a `completed` or `canceled` it causes goes there): the events the call chose stay, and a
  *   call that had none gets its `completed` there, as Twilio does. It applies to any call whose script runs here
- *   and to a queued or ringing created call, alone too.
+ *   and to a queued or ringing created call, alone too;
+ * - `FallbackUrl` (+`FallbackMethod`) with `Url` or `Twiml` becomes the call's fallback from then on: the new
+ *   document's request falls back to it as a first request does. Without either, it has nothing to apply to.
  */
 import type { Logger } from 'pino';
 import type { Interruption, LiveCalls } from '../call/index.js';
@@ -92,7 +94,8 @@ export class LocalCallsService implements CallsService {
       moveStatus();
       return { ...call, dateUpdated: new Date() };
     }
-    const next: Interruption = document ? { document } : { url: request.url!, method: request.method };
+    const fallback = request.fallbackUrl && { fallback: { url: request.fallbackUrl, method: request.fallbackMethod } };
+    const next: Interruption = document ? { document, ...fallback } : { url: request.url!, method: request.method, ...fallback };
     return this.#redirect(call, next, document, moveStatus);
   }
 

@@ -13,7 +13,7 @@ export {
   type RecordingStore,
 } from './recording/recording-store.js';
 export { runCall } from './run-call.js';
-export { CallHandle, InterruptedError, LiveCalls, type Interruption, type StatusMover } from './live-calls.js';
+export { CallHandle, InterruptedError, LiveCalls, type Fallback, type Interruption, type StatusMover } from './live-calls.js';
 export type { CallEndStatus, CallLifecycleObserver, CallOrigin, EndedCall, StartedCall } from './call-lifecycle.js';
 export { VERBS, type VerbHandler, type VerbOutcome, type VerbRegistry } from './verbs/index.js';
 export { type AccountLimits, AccountLimiter, type CallLimiter, type ReleaseSlot, underLimit } from './account-limiter.js';

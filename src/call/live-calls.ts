@@ -15,13 +15,20 @@ import type { EslChannel } from '../esl/index.js';
 import { Deferred } from '../util/deferred.js';
 import type { HttpMethod, TwimlDocument } from '../twiml/index.js';
 
+/** A URL requested when a document cannot be fetched or run (with ErrorCode and ErrorUrl), and its method. */
+export interface Fallback {
+  readonly url: URL;
+  readonly method: HttpMethod;
+}
+
 /**
  * Where an interrupted call goes: the document at a URL, a document given inline (parsed already, see
- * twiml/inline.ts), or the end of the call.
+ * twiml/inline.ts), or the end of the call. A `fallback` given with a document becomes the call's fallback from
+ * then on (the new document's included), usable once more.
  */
 export type Interruption =
-  | { readonly url: URL; readonly method: HttpMethod }
-  | { readonly document: TwimlDocument }
+  | { readonly url: URL; readonly method: HttpMethod; readonly fallback?: Fallback }
+  | { readonly document: TwimlDocument; readonly fallback?: Fallback }
   | 'hangup';
 
 /** Moves a call's status callbacks to `url` with `method` from now on. */

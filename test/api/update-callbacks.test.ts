@@ -1,14 +1,15 @@
 /**
  * The callbacks an update gives a call, through Twilio's Node client against a whole server and the FreeSWITCH
  * simulator: `StatusCallback` moves the call's status callbacks (an arriving call, a created call still ringing),
- * and a call that had none gets its `completed` there with its duration.
+ * a call that had none gets its `completed` there with its duration, and `FallbackUrl` with `Url` is used when the
+ * new document fails.
  */
 import assert from 'node:assert/strict';
 import type twilio from 'twilio';
 import { callSidOfUuid } from '../../src/api/sids.js';
 import type { SimulatedCall } from '../../src/sim/index.js';
 import { startService, type ServiceHarness } from '../ops/service-support.js';
-import { apps, loopbackLookup } from '../support/engine-harness.js';
+import { apps, appLines, loopbackLookup } from '../support/engine-harness.js';
 import { eventually } from '../support/harness.js';
 import { twiml, type TwimlServer } from '../support/twiml-server.js';
 import { ACCOUNT_A, loopbackClient, TOKEN_A } from './api-support.js';
@@ -27,7 +28,7 @@ function at(web: TwimlServer, path: string): TwimlServer['requests'] {
   return web.requests.filter((r) => r.path === path);
 }
 
-describe('Calls API update: StatusCallback', function () {
+describe('Calls API update: StatusCallback and FallbackUrl', function () {
   this.timeout(20_000);
 
   describe('calls that arrive', () => {
@@ -83,6 +84,25 @@ describe('Calls API update: StatusCallback', function () {
       assert.ok(duration >= 200 && duration < 230, `CallDuration ${String(duration)}`);
       await until(async () => (await client.calls(call.uuid).fetch()).status === 'completed', 3000, 'the end');
       assert.equal((await client.calls(call.uuid).fetch()).duration, String(duration), 'as fetch reports it');
+    });
+
+    it('FallbackUrl with Url: a failing new document falls back to it, in place of the call\'s own fallback', async () => {
+      s.web.route('/voice', twiml(answerThenPause(600)));
+      s.web.route('/broken', { status: 500, body: 'down' });
+      s.web.route('/own-fallback', twiml('<Say>Own fallback.</Say>'));
+      s.web.route('/fallback', twiml('<Say>Fallback.</Say><Hangup/>'));
+      const call = place({ pivot_fallback_url: s.web.url('/own-fallback') });
+      await eventually(() => apps(call).includes('sleep'), 5000, 'the pause');
+      await client.calls(callSidOfUuid(call.uuid)).update({ url: s.web.url('/broken'), fallbackUrl: s.web.url('/fallback'),
+        fallbackMethod: 'GET' });
+      await call.ended;
+      const [fallback, ...more] = at(s.web, '/fallback');
+      assert.equal(more.length, 0);
+      assert.equal(fallback?.method, 'GET');
+      assert.equal(fallback?.params['ErrorCode'], '11200');
+      assert.equal(fallback?.params['ErrorUrl'], s.web.url('/broken'));
+      assert.equal(at(s.web, '/own-fallback').length, 0);
+      assert.ok(appLines(call).includes('speak flite|rms|Fallback.'), appLines(call).join('\n'));
     });
   });
 
