@@ -56,11 +56,15 @@ describe('Calls API update: StatusCallback and FallbackUrl', function () {
       s.web.route('/voice', twiml(answerThenPause(600)));
       const call = place({ pivot_status_callback: s.web.url('/old'),
         pivot_status_callback_event: 'initiated ringing answered completed' });
+      // The first callback is answered late: the next ones are due, waiting their turn, when the update comes.
+      s.web.route('/old', (req) => ({ status: 204, body: '', contentType: null,
+        ...(req.params['CallStatus'] === 'initiated' && { delayMs: 1000 }) }));
       await eventually(() => apps(call).includes('sleep'), 5000, 'the pause');
-      await eventually(() => callbacks(s.web, '/old').length === 3, 3000, 'the callbacks so far');
       const sid = callSidOfUuid(call.uuid);
       await client.calls(sid).update({ statusCallback: s.web.url('/new'), statusCallbackMethod: 'GET' });
+      assert.equal(at(s.web, '/old').length, 1, 'ringing and answered are still to be sent');
       assert.equal(apps(call).includes('hangup'), false, 'the call goes on');
+      await eventually(() => callbacks(s.web, '/old').length === 3, 3000, 'the callbacks due before the update');
       await client.calls(sid).update({ status: 'completed' });
       await call.ended;
       await eventually(() => at(s.web, '/new').length === 1, 3000, 'the completed callback');
