@@ -13,8 +13,9 @@ export interface SimNode {
   readonly port: number;
   /** The process it runs in. */
   readonly pid: number;
-  /** Drops its calls and stops it. */
-  close(): Promise<void>;
+  /** Drops its calls and stops it; a node in a process of its own reports that process's CPU time (ms)
+   * since it listened. */
+  close(): Promise<{ cpuMs?: number }>;
 }
 
 /** Starts the node in this process. */
@@ -29,6 +30,7 @@ export async function startSimNode(): Promise<SimNode> {
       await node.dropCalls();
       await node.close();
       await sim.close();
+      return {};
     },
   };
 }
@@ -36,8 +38,9 @@ export async function startSimNode(): Promise<SimNode> {
 /** How long the child may take to say it listens. */
 const START_TIMEOUT_MS = 10_000;
 
-/** The line the child prints once it listens. */
+/** The line the child prints once it listens, and the one it prints as it stops. */
 const READY = /^bench-api-node pid=(\d+) esl_port=(\d+)$/;
+const STOPPED = /^bench-api-node cpu_ms=([\d.]+)$/;
 
 /** Starts the node in a child process (bench-api-node.js, next to this module), once it listens. */
 export async function startSimNodeProcess(): Promise<SimNode> {
@@ -56,6 +59,11 @@ export async function startSimNodeProcess(): Promise<SimNode> {
         resolve(match);
       });
     });
+    let cpuMs: number | undefined;
+    lines.on('line', (line) => {
+      const match = STOPPED.exec(line);
+      if (match !== null) cpuMs = Number(match[1]);
+    });
     return {
       pid: Number(ready[1]),
       port: Number(ready[2]),
@@ -64,6 +72,7 @@ export async function startSimNodeProcess(): Promise<SimNode> {
         child.stdin.end();
         await exited;
         lines.close();
+        return cpuMs === undefined ? {} : { cpuMs };
       },
     };
   } catch (err) {

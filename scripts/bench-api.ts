@@ -87,6 +87,7 @@ async function main(): Promise<void> {
   const created: number[] = [];
   let next = 0;
   const started = performance.now();
+  const cpuBefore = process.cpuUsage();
   const worker = async (): Promise<void> => {
     while (next < args.calls) {
       next++;
@@ -102,9 +103,11 @@ async function main(): Promise<void> {
   };
   await Promise.all(Array.from({ length: args.concurrency }, worker));
   const elapsedS = (performance.now() - started) / 1000;
+  const cpu = process.cpuUsage(cpuBefore);
+  const benchCpuMs = (cpu.user + cpu.system) / 1000;
   const firstRequest = [...sent].map(([sid, at]) => (arrivals.get(sid) ?? NaN) - at);
   await service.stop(2000);
-  await node.close();
+  const { cpuMs: nodeCpuMs } = await node.close();
   await new Promise<void>((resolve) => web.server.close(() => resolve()));
   rmSync(spoolDir, { recursive: true, force: true });
   const first = summary(firstRequest);
@@ -112,6 +115,9 @@ async function main(): Promise<void> {
   const ms = (n: number): string => n.toFixed(2);
   const where = node.pid === process.pid ? 'in the server\'s process' : `in a process of its own (pid ${node.pid})`;
   console.log(`${args.calls} creates, ${args.concurrency} in flight, ${elapsedS.toFixed(1)} s; simulated node ${where}`);
+  const perCall = (cpuMs: number): string => `${(cpuMs / args.calls).toFixed(2)} ms per call`;
+  console.log(`CPU: this process (server, web app, client${node.pid === process.pid ? ', node' : ''}) ` +
+    `${perCall(benchCpuMs)}${nodeCpuMs === undefined ? '' : `; the node's process ${perCall(nodeCpuMs)}`}`);
   console.log(`create -> 201: p50 ${ms(answered.p50)} ms, p95 ${ms(answered.p95)} ms`);
   console.log(`create -> first TwiML request: p50 ${ms(first.p50)} ms, p95 ${ms(first.p95)} ms`);
   console.log(`api-bench calls=${args.calls} first_request_p50_ms=${ms(first.p50)} first_request_p95_ms=${ms(first.p95)} ` +
