@@ -1,9 +1,11 @@
 /**
- * `node dist/scripts/bench-api.js`: calls created through the Calls API, on loopback, in one process: a whole
- * server (Service, api.enabled) places them on a simulated FreeSWITCH node's inbound Event Socket, the node answers
- * each at once and its `socket` application connects back to the server's outbound socket, and the customer's web
- * app answers the first TwiML request with `<Hangup/>`. `--calls` creates (default 500), `--concurrency` in flight
- * (default 50), each a raw form POST with Basic authentication, as Twilio's clients send it.
+ * `node dist/scripts/bench-api.js`: calls created through the Calls API, on loopback: a whole server (Service,
+ * api.enabled) places them on a simulated FreeSWITCH node's inbound Event Socket, the node answers each at once and
+ * its `socket` application connects back to the server's outbound socket, and the customer's web app answers the
+ * first TwiML request with `<Hangup/>`. `--calls` creates (default 500), `--concurrency` in flight (default 50), each
+ * a raw form POST with Basic authentication, as Twilio's clients send it. The node runs in this process unless
+ * `--node-process` is given: then it runs in a child process of its own (bench-api-node.ts), and its CPU (its
+ * full-size JSON events) is no longer taken from the server's thread.
  *
  * Measured per call: create -> 201 (the API's answer), and create -> the first TwiML request reaching the web app
  * (validation, queueing, the originate, the answer, the socket connection, the engine's setup, the request).
@@ -19,13 +21,13 @@ import { Writable } from 'node:stream';
 import { loadConfig } from '../src/config/index.js';
 import { createLogger } from '../src/log.js';
 import { Service } from '../src/server/running-server.js';
-import { FsSimulator, SimInboundServer } from '../src/sim/index.js';
+import { startSimNode, startSimNodeProcess } from './bench-api-sim-node.js';
 import { percentile } from './load-probe.js';
 
 const ACCOUNT = `AC${'ab'.repeat(16)}`;
 const TOKEN = 'bench-token';
 
-interface Args { calls: number; concurrency: number }
+interface Args { calls: number; concurrency: number; nodeProcess: boolean }
 
 function parseArgs(argv: string[]): Args {
   const num = (name: string, fallback: number): number => {
@@ -34,7 +36,7 @@ function parseArgs(argv: string[]): Args {
     if (!Number.isInteger(value) || value < 1) throw new Error(`--${name} must be a positive integer`);
     return value;
   };
-  return { calls: num('calls', 500), concurrency: num('concurrency', 50) };
+  return { calls: num('calls', 500), concurrency: num('concurrency', 50), nodeProcess: argv.includes('--node-process') };
 }
 
 /** The customer's web app: every first request answered with `<Hangup/>`, its arrival time kept by CallSid. */
@@ -60,9 +62,8 @@ function summary(values: number[]): { p50: number; p95: number } {
 async function main(): Promise<void> {
   const args = parseArgs(process.argv.slice(2));
   const spoolDir = mkdtempSync(join(tmpdir(), 'pivot-bench-api-'));
-  const sim = new FsSimulator({ timeScale: 1 });
-  const node = new SimInboundServer(sim);
-  const nodePort = await node.listen();
+  const node = args.nodeProcess ? await startSimNodeProcess() : await startSimNode();
+  const nodePort = node.port;
   const arrivals = new Map<string, number>();
   const web = await startWebApp(arrivals);
   const config = loadConfig({
@@ -86,6 +87,7 @@ async function main(): Promise<void> {
   const created: number[] = [];
   let next = 0;
   const started = performance.now();
+  const cpuBefore = process.cpuUsage();
   const worker = async (): Promise<void> => {
     while (next < args.calls) {
       next++;
@@ -101,17 +103,21 @@ async function main(): Promise<void> {
   };
   await Promise.all(Array.from({ length: args.concurrency }, worker));
   const elapsedS = (performance.now() - started) / 1000;
+  const cpu = process.cpuUsage(cpuBefore);
+  const benchCpuMs = (cpu.user + cpu.system) / 1000;
   const firstRequest = [...sent].map(([sid, at]) => (arrivals.get(sid) ?? NaN) - at);
   await service.stop(2000);
-  await node.dropCalls();
-  await node.close();
-  await sim.close();
+  const { cpuMs: nodeCpuMs } = await node.close();
   await new Promise<void>((resolve) => web.server.close(() => resolve()));
   rmSync(spoolDir, { recursive: true, force: true });
   const first = summary(firstRequest);
   const answered = summary(created);
   const ms = (n: number): string => n.toFixed(2);
-  console.log(`${args.calls} creates, ${args.concurrency} in flight, ${elapsedS.toFixed(1)} s`);
+  const where = node.pid === process.pid ? 'in the server\'s process' : `in a process of its own (pid ${node.pid})`;
+  console.log(`${args.calls} creates, ${args.concurrency} in flight, ${elapsedS.toFixed(1)} s; simulated node ${where}`);
+  const perCall = (cpuMs: number): string => `${(cpuMs / args.calls).toFixed(2)} ms per call`;
+  console.log(`CPU: this process (server, web app, client${node.pid === process.pid ? ', node' : ''}) ` +
+    `${perCall(benchCpuMs)}${nodeCpuMs === undefined ? '' : `; the node's process ${perCall(nodeCpuMs)}`}`);
   console.log(`create -> 201: p50 ${ms(answered.p50)} ms, p95 ${ms(answered.p95)} ms`);
   console.log(`create -> first TwiML request: p50 ${ms(first.p50)} ms, p95 ${ms(first.p95)} ms`);
   console.log(`api-bench calls=${args.calls} first_request_p50_ms=${ms(first.p50)} first_request_p95_ms=${ms(first.p95)} ` +

@@ -5,7 +5,8 @@
  * creation to the end, so that SequenceNumber goes on from the originate to the script.
  */
 import type { Logger } from 'pino';
-import type { CallEndStatus, CallSetup, CreatedCall, StatusReporter } from '../call/index.js';
+import { moveStatus, type CallEndStatus, type CallSetup, type CreatedCall, type StatusReporter, type StatusTarget } from '../call/index.js';
+import type { HttpMethod } from '../twiml/index.js';
 import type { CallRequests } from '../webhook/index.js';
 import { Deferred } from '../util/deferred.js';
 import type { ApiCallStatus, CallResource, CreateCallRequest } from './calls-service.js';
@@ -17,7 +18,8 @@ export interface ApiCallInit {
   readonly request: CreateCallRequest;
   readonly setup: CallSetup;
   readonly requests: CallRequests;
-  readonly status: StatusReporter | undefined;
+  /** Makes the call's status reporter for `target`: at its creation (its setup's target), or when one is given later. */
+  readonly reporterFor: (target: StatusTarget) => StatusReporter;
   /** Gives the account's slot back. */
   readonly release: () => void;
   /** Told every change of the call's state. */
@@ -36,12 +38,13 @@ export class ApiCall implements CreatedCall {
   readonly requests: CallRequests;
   readonly sendDigits: string | undefined;
   readonly timeLimitSeconds: number | undefined;
-  readonly status: StatusReporter | undefined;
   readonly request: CreateCallRequest;
   readonly log: Logger;
   readonly #release: () => void;
   readonly #onChange: (call: ApiCall) => void;
   readonly #now: () => Date;
+  readonly #reporterFor: (target: StatusTarget) => StatusReporter;
+  #status: StatusReporter | undefined;
   readonly #ended = new Deferred<void>();
   readonly #taken = new Deferred<void>();
   readonly #cancel = new AbortController();
@@ -61,13 +64,23 @@ export class ApiCall implements CreatedCall {
     this.request = init.request;
     this.sendDigits = init.request.sendDigits;
     this.timeLimitSeconds = init.request.timeLimitSeconds;
-    this.status = init.status;
+    this.#reporterFor = init.reporterFor;
+    this.#status = init.setup.statusTarget && init.reporterFor(init.setup.statusTarget);
     this.log = init.log;
     this.#release = init.release;
     this.#onChange = init.onChange;
     this.#now = init.now ?? ((): Date => new Date());
     this.#created = this.#now();
     this.#updated = this.#created;
+  }
+
+  /** Its status callbacks (one sequence from creation to the end); undefined while it has no status callback. */
+  get status(): StatusReporter | undefined {
+    return this.#status;
+  }
+
+  moveStatus(url: URL, method: HttpMethod): void {
+    this.#status = moveStatus(this.#status, url, method, this.#reporterFor);
   }
 
   /** The call's status now. */

@@ -16,6 +16,10 @@
  * sent, a ringing one is hung up (ORIGINATOR_CANCEL); it ends `canceled`. Stopping the server ends the calls still
  * queued or ringing the same way, but `failed` (the API client did not ask for it), and waits for their status
  * callbacks.
+ *
+ * A `StatusCallback` given on an update moves a created call's status callbacks at any moment until it ends: its
+ * one reporter is retargeted (or, for a call created without one, made for `completed` only), so SequenceNumber goes
+ * on.
  */
 import type { Logger } from 'pino';
 import {
@@ -23,7 +27,7 @@ import {
   type DialEndpoint, type EngineSettings, numberEndpoint, sipEndpoint, StatusReporter, type StatusTarget,
 } from '../call/index.js';
 import { AppError } from '../errors.js';
-import { parseInlineTwiml } from '../twiml/index.js';
+import { type HttpMethod, parseInlineTwiml } from '../twiml/index.js';
 import { CallRequests, type CallWebhook } from '../webhook/index.js';
 import { ApiCall } from './api-call.js';
 import type { CallRegistry } from './call-registry.js';
@@ -101,6 +105,13 @@ export class CallCreator implements CallPlacer, PendingCalls {
     return true;
   }
 
+  moveStatus(uuid: string, url: URL, method: HttpMethod): boolean {
+    const call = this.#calls.get(uuid);
+    if (!call || call.over) return false;
+    call.moveStatus(url, method);
+    return true;
+  }
+
   /**
    * Refuses new calls, ends the calls still queued or ringing (`failed`), and resolves once they have ended and
    * their status callbacks have settled. Answered calls are the engine's: they end with the server's drain.
@@ -127,11 +138,11 @@ export class CallCreator implements CallPlacer, PendingCalls {
     const requests = new CallRequests({ client: this.#deps.webhook(), authToken: authTokenFor(settings, account),
       format: 'twilio', accountSid: account, log });
     const shutdown = this.#deps.shutdown;
-    const status = statusTarget && new StatusReporter({ target: statusTarget, requests, identity, log,
+    const reporterFor = (target: StatusTarget): StatusReporter => new StatusReporter({ target, requests, identity, log,
       settings: settings.statusCallback, ...(shutdown && { shutdown }) });
     const registry = this.#deps.registry;
     return new ApiCall({
-      sid, uuid, request, setup, requests, status, release, log,
+      sid, uuid, request, setup, requests, reporterFor, release, log,
       onChange: (changed) => {
         const { status: state, startTime, endTime, duration } = changed.resource();
         registry.update(sid, { status: state, ...(startTime && { startTime }), ...(endTime && { endTime }),

@@ -72,8 +72,10 @@ export interface UpdateCallRequest {
   readonly method: HttpMethod;
   readonly twiml?: string;
   readonly status?: 'completed' | 'canceled';
+  /** With `url` or `twiml`: the call's fallback from then on, the new document's included. */
   readonly fallbackUrl?: URL;
   readonly fallbackMethod: HttpMethod;
+  /** Where the call's status callbacks go from then on (a call that had none: its `completed`). */
   readonly statusCallback?: URL;
   readonly statusCallbackMethod: HttpMethod;
 }
@@ -104,7 +106,8 @@ export interface CallsService {
   /** `pageSize` calls from `page` (0-based) of those that match. */
   list(accountSid: string, filter: CallListFilter, page: number, pageSize: number): Promise<CallPage>;
   /**
-   * Redirects (url/twiml) or ends (status) a call; resolves with the call as it is after the change.
+   * Redirects (url/twiml) or ends (status) a call, and moves its status callbacks (statusCallback); resolves with
+   * the call as it is after the change.
    * @throws AppError with Twilio's number: not found (20404), not in progress (21220), ...
    */
   update(accountSid: string, callSid: string, request: UpdateCallRequest): Promise<CallResource>;

@@ -11,8 +11,13 @@
  * - `Status=canceled` cancels a queued or ringing call (a created one through its origination); on an in-progress
  *   call it is 21220;
  * - anything on a call that has ended, or a redirect of a created call not answered yet: 21220;
- * - a call this account does not have here (another account's, or one another server runs): 20404.
- * `StatusCallback` on update is not applied: the call's status callbacks keep going where they went.
+ * - a call this account does not have here (another account's, or one another server runs): 20404;
+ * - `StatusCallback` (+`StatusCallbackMethod`) moves the call's status callbacks from then on, before the rest of
+ *   the update is done (a `completed` or `canceled` it causes goes there): the events the call chose stay, and a
+ *   call that had none gets its `completed` there, as Twilio does. It applies to any call whose script runs here
+ *   and to a queued or ringing created call, alone too;
+ * - `FallbackUrl` (+`FallbackMethod`) with `Url` or `Twiml` becomes the call's fallback from then on: the new
+ *   document's request falls back to it as a first request does. Without either, it has nothing to apply to.
  */
 import type { Logger } from 'pino';
 import type { Interruption, LiveCalls } from '../call/index.js';
@@ -81,21 +86,54 @@ export class LocalCallsService implements CallsService {
     // Inline TwiML is checked before anything happens to the call.
     const document = request.twiml === undefined ? undefined : parseInlineTwiml(request.twiml, this.#deps.twimlLimits);
     await this.#refuseElsewhere(call);
-    if (request.status !== undefined) return this.#end(call, request.status);
-    if (request.url === undefined && document === undefined) return call;
-    const next: Interruption = document ? { document } : { url: request.url!, method: request.method };
-    return this.#redirect(call, next, document);
+    const moveStatus = this.#statusMove(call, request);
+    if (request.status !== undefined) return this.#end(call, request.status, moveStatus);
+    if (request.url === undefined && document === undefined) {
+      if (moveStatus === undefined) return call;
+      this.#refuseEnded(call);
+      moveStatus();
+      return { ...call, dateUpdated: new Date() };
+    }
+    const fallback = request.fallbackUrl && { fallback: { url: request.fallbackUrl, method: request.fallbackMethod } };
+    const next: Interruption = document ? { document, ...fallback } : { url: request.url!, method: request.method, ...fallback };
+    return this.#redirect(call, next, document, moveStatus);
+  }
+
+  /**
+   * What moves the call's status callbacks as `request` asks (undefined when it gives none).
+   * @throws AppError ERR_API_CALL_NOT_IN_PROGRESS when run on a call whose callbacks are not sent here (a `<Dial>`
+   *   leg), or whose script is over.
+   */
+  #statusMove(call: CallResource, request: UpdateCallRequest): (() => void) | undefined {
+    const url = request.statusCallback;
+    if (url === undefined) return undefined;
+    const method = request.statusCallbackMethod;
+    return () => {
+      const handle = this.#handleOf(call);
+      const uuid = callUuidOf(call.sid);
+      // A created call not answered yet (or not run yet) is its origination's.
+      const moved = handle?.moveStatus(url, method)
+        ?? (uuid !== undefined && this.#deps.pending?.moveStatus(uuid, url, method));
+      if (!moved) throw notInProgress(call, 'its status callbacks are not sent by this server');
+      this.#deps.log.info({ callSid: call.sid }, 'status callback moved through the Calls API');
+    };
+  }
+
+  #refuseEnded(call: CallResource): void {
+    if (isEndedStatus(call.status)) throw notInProgress(call, `the call has ended (${call.status})`);
   }
 
   /** Ends the call as `status` asks. */
-  async #end(call: CallResource, status: 'completed' | 'canceled'): Promise<CallResource> {
-    if (isEndedStatus(call.status)) throw notInProgress(call, `the call has ended (${call.status})`);
-    const handle = this.#handleOf(call);
-    // A created call not answered yet is not on this server's socket: its origination cancels it.
-    if (handle === undefined && (call.status === 'queued' || call.status === 'ringing')) return this.#cancel(call);
+  async #end(call: CallResource, status: 'completed' | 'canceled', moveStatus: (() => void) | undefined):
+  Promise<CallResource> {
+    this.#refuseEnded(call);
     if (status === 'canceled' && call.status === 'in-progress') {
       throw notInProgress(call, 'only a queued or ringing call can be canceled; complete it instead');
     }
+    moveStatus?.();
+    const handle = this.#handleOf(call);
+    // A created call not answered yet is not on this server's socket: its origination cancels it.
+    if (handle === undefined && (call.status === 'queued' || call.status === 'ringing')) return this.#cancel(call);
     if (handle === undefined || !handle.interrupt('hangup')) throw notInProgress(call, 'the call is ending');
     this.#deps.log.info({ callSid: call.sid }, 'call completed through the Calls API');
     // The call as it ended, once its script is over (the registry has its end by then), if that is soon.
@@ -115,10 +153,12 @@ export class LocalCallsService implements CallsService {
     return await this.#deps.registry.get(call.accountSid, call.sid) ?? call;
   }
 
-  async #redirect(call: CallResource, next: Interruption, document: TwimlDocument | undefined): Promise<CallResource> {
+  async #redirect(call: CallResource, next: Interruption, document: TwimlDocument | undefined,
+    moveStatus: (() => void) | undefined): Promise<CallResource> {
     // A call whose script runs can be redirected, answered or not yet (an arriving call's `<Pause>` before any answer).
     const handle = isEndedStatus(call.status) ? undefined : this.#handleOf(call);
     if (handle === undefined) throw notInProgress(call, `the call is ${call.status}, not in progress`);
+    moveStatus?.();
     if (!handle.interrupt(next)) throw notInProgress(call, 'the call is ending');
     this.#deps.log.info({ callSid: call.sid, inline: document !== undefined }, 'call redirected through the Calls API');
     return { ...call, dateUpdated: new Date() };

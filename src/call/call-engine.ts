@@ -27,13 +27,14 @@ import type { Observer } from '../metrics/observer.js';
 import { createRoomServices, type RoomServices } from './rooms/room-services.js';
 import { runCall } from './run-call.js';
 import { CallTimes } from './status/call-times.js';
-import { StatusReporter } from './status/status-reporter.js';
+import { moveStatus, StatusReporter } from './status/status-reporter.js';
+import type { StatusTarget } from './status/status-target.js';
 import { classifyConnection } from './whisper/leg-connection.js';
 import { runWhisperLeg } from './whisper/whisper-leg.js';
 import { WhisperRegistry } from './whisper/whisper-registry.js';
 import { VERBS } from './verbs/index.js';
 import { logCode } from '../log-code.js';
-import { CallHandle, LiveCalls } from './live-calls.js';
+import { CallHandle, LiveCalls, type StatusMover } from './live-calls.js';
 import type { CreatedCall, CreatedCalls } from './created-calls.js';
 import { startCreatedCall } from './created-call-start.js';
 import { type CallEnding, finalCallStatus } from './status/final-status.js';
@@ -191,6 +192,7 @@ async function runInboundCall(channel: EslChannel, engine: Engine, setup: CallSe
     if (created) limit = await startCreatedCall(ctx, created);
     // Registered by its channel's uuid, which a created call's `CA` sid names too (sids.ts).
     const handle = new CallHandle(channel.uuid, channel);
+    handle.followStatus(status.move);
     const unregister = engine.calls.add(handle);
     try {
       await runCall(ctx, handle);
@@ -201,7 +203,7 @@ async function runInboundCall(channel: EslChannel, engine: Engine, setup: CallSe
   } finally {
     limit?.();
     release?.();
-    status?.completed(ctx);
+    status.completed(ctx);
     life?.ended(callEnding(channel, ctx));
     await call.requests.settled();
     await call.debugLog?.flush();
@@ -226,15 +228,23 @@ function openCall(channel: EslChannel, engine: Engine, setup: CallSetup, created
   return { setup, log, requests, debugLog };
 }
 
+/** A call's status callbacks as the engine follows them: moved on an update, completed once the call has ended. */
+interface FollowedStatus {
+  readonly move: StatusMover;
+  completed(ctx: CallContext | undefined): void;
+}
+
 /**
  * The status of a created call from the moment it reached the engine: its own reporter goes on (`answered`), and
- * its owner learns how it ended, with the call's duration (its `completed` callback).
+ * its owner learns how it ended, with the call's duration (its `completed` callback). A move goes to its owner,
+ * which keeps the call's one reporter.
  */
-function carryStatus(channel: EslChannel, engine: Engine, created: CreatedCall): { completed(ctx: CallContext | undefined): void } {
+function carryStatus(channel: EslChannel, engine: Engine, created: CreatedCall): FollowedStatus {
   if (channel.answered) created.status?.answered();
   const stopWatchingAnswer = channel.on('answer', () => created.status?.answered());
   const times = new CallTimes(channel, engine.settings.timeScale);
   return {
+    move: (url, method) => created.moveStatus(url, method),
     completed: (ctx) => {
       stopWatchingAnswer();
       times.dispose();
@@ -244,28 +254,37 @@ function carryStatus(channel: EslChannel, engine: Engine, created: CreatedCall):
 }
 
 /**
- * The status callbacks of a call, when it has a status callback URL: `initiated`/`ringing` now, `answered` when
- * the channel answers, and the final one, with the call's duration, from `completed`.
+ * The status callbacks of a call: with a status callback URL, `initiated`/`ringing` now, `answered` when the
+ * channel answers, and the final one, with the call's duration, from `completed`. A call without one gets a
+ * reporter when a status callback is given to it (for `completed` only), its duration then timed from the
+ * hangup's answer time (call-times.ts).
  */
-function followStatus(channel: EslChannel, call: OpenedCall, engine: Engine):
-  { completed(ctx: CallContext | undefined): void } | undefined {
+function followStatus(channel: EslChannel, call: OpenedCall, engine: Engine): FollowedStatus {
   const { setup, log } = call;
-  const target = setup.statusTarget;
-  if (!target) return undefined;
   const { settings } = engine;
-  const status = new StatusReporter({
-    target, requests: call.requests, identity: setup.identity, log,
-    settings: settings.statusCallback,
-    ...(engine.shutdown && { shutdown: engine.shutdown }),
-  });
-  status.started(channel.answered);
-  const stopWatchingAnswer = channel.on('answer', () => status.answered());
-  const times = new CallTimes(channel, settings.timeScale);
+  let status: StatusReporter | undefined;
+  let times: CallTimes | undefined;
+  const report = (target: StatusTarget): StatusReporter => {
+    times = new CallTimes(channel, settings.timeScale);
+    return new StatusReporter({
+      target, requests: call.requests, identity: setup.identity, log,
+      settings: settings.statusCallback,
+      ...(engine.shutdown && { shutdown: engine.shutdown }),
+    });
+  };
+  let stopWatchingAnswer = noop;
+  if (setup.statusTarget) {
+    const reporter = report(setup.statusTarget);
+    status = reporter;
+    reporter.started(channel.answered);
+    stopWatchingAnswer = channel.on('answer', () => reporter.answered());
+  }
   return {
+    move: (url, method) => { status = moveStatus(status, url, method, report); },
     completed: (ctx) => {
       stopWatchingAnswer();
-      times.dispose();
-      status.completed(callEnding(channel, ctx), times.seconds());
+      times?.dispose();
+      status?.completed(callEnding(channel, ctx), times?.seconds() ?? 0);
     },
   };
 }

@@ -4,6 +4,7 @@
  * was created with (its source, To/From, AccountSid, Direction=outbound-api, status callback, SendDigits, TimeLimit).
  * A created call takes its account's slot when it is created; the engine does not take another one.
  */
+import type { HttpMethod } from '../twiml/index.js';
 import type { CallRequests } from '../webhook/index.js';
 import type { CallSetup } from './call-setup.js';
 import type { CallEndStatus } from './call-lifecycle.js';
@@ -26,6 +27,11 @@ export interface CreatedCall {
   readonly timeLimitSeconds?: number | undefined;
   /** Its status callbacks, from creation to the end (one sequence); undefined without a status callback. */
   readonly status: StatusReporter | undefined;
+  /**
+   * Its status callbacks go to `url` with `method` from now on (an update of the call): its reporter is moved, or,
+   * for a call created without one, made for `completed` only.
+   */
+  moveStatus(url: URL, method: HttpMethod): void;
   /** The engine runs the call now. */
   running(): void;
   /** The engine is done with the call: it ended with `status`, answered for `seconds` (its `completed` callback). */

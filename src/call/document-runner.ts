@@ -56,6 +56,8 @@ export interface DocumentPlace<R> extends RunPolicy {
    * interruption ends the call. Absent: the place cannot be interrupted on its own (it is part of a verb).
    */
   readonly interrupts?: { readonly handle: CallHandle; readonly hangup: R };
+  /** An interruption sends the place to another document (`to`), requested next. */
+  redirected?(to: Exclude<Interruption, 'hangup'>): void;
 }
 
 /** The names of the state a child scope keeps for itself. */
@@ -176,6 +178,7 @@ export async function runDocuments<R>(ctx: CallContext, first: Navigation, place
       await media.broken();
       const to = interruptedTo(scope, point);
       if (to === 'hangup') return place.interrupts!.hangup;
+      place.redirected?.(to);
       next = 'document' in to ? inlineNavigation(to.document) : { url: to.url, method: to.method, extras: {} };
       continue;
     }

@@ -13,7 +13,7 @@ export {
   type RecordingStore,
 } from './recording/recording-store.js';
 export { runCall } from './run-call.js';
-export { CallHandle, InterruptedError, LiveCalls, type Interruption } from './live-calls.js';
+export { CallHandle, InterruptedError, LiveCalls, type Fallback, type Interruption, type StatusMover } from './live-calls.js';
 export type { CallEndStatus, CallLifecycleObserver, CallOrigin, EndedCall, StartedCall } from './call-lifecycle.js';
 export { VERBS, type VerbHandler, type VerbOutcome, type VerbRegistry } from './verbs/index.js';
 export { type AccountLimits, AccountLimiter, type CallLimiter, type ReleaseSlot, underLimit } from './account-limiter.js';
@@ -26,7 +26,7 @@ export { fillTemplate, TemplateResolver, type DirectoryTemplates, type EndpointR
 export { authTokenFor } from './engine-settings.js';
 export { WhisperRegistry } from './whisper/whisper-registry.js';
 export { CreatedCalls, type CreatedCall } from './created-calls.js';
-export { StatusReporter, type StatusReporterDeps } from './status/status-reporter.js';
+export { moveStatus, StatusReporter, type StatusReporterDeps } from './status/status-reporter.js';
 export type { StatusTarget } from './status/status-target.js';
 export { numberEndpoint, sipEndpoint, type DialEndpoint, type VarList } from './dial/dial-endpoints.js';
 export { callerIdNumber } from './dial/dial-values.js';

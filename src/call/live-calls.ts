@@ -15,14 +15,24 @@ import type { EslChannel } from '../esl/index.js';
 import { Deferred } from '../util/deferred.js';
 import type { HttpMethod, TwimlDocument } from '../twiml/index.js';
 
+/** A URL requested when a document cannot be fetched or run (with ErrorCode and ErrorUrl), and its method. */
+export interface Fallback {
+  readonly url: URL;
+  readonly method: HttpMethod;
+}
+
 /**
  * Where an interrupted call goes: the document at a URL, a document given inline (parsed already, see
- * twiml/inline.ts), or the end of the call.
+ * twiml/inline.ts), or the end of the call. A `fallback` given with a document becomes the call's fallback from
+ * then on (the new document's included), usable once more.
  */
 export type Interruption =
-  | { readonly url: URL; readonly method: HttpMethod }
-  | { readonly document: TwimlDocument }
+  | { readonly url: URL; readonly method: HttpMethod; readonly fallback?: Fallback }
+  | { readonly document: TwimlDocument; readonly fallback?: Fallback }
   | 'hangup';
+
+/** Moves a call's status callbacks to `url` with `method` from now on. */
+export type StatusMover = (url: URL, method: HttpMethod) => void;
 
 /**
  * The reason the signal of an interrupted document aborts with. It is a CallEndedError for the verbs (their
@@ -54,6 +64,8 @@ export class CallHandle {
   #over = false;
   /** Made when someone waits for the end of the script (see {@link finished}). */
   #finished: Deferred<void> | undefined;
+  /** Set by the engine: what moves the call's status callbacks. */
+  #moveStatus: StatusMover | undefined;
 
   constructor(readonly callSid: string, channel: EslChannel) {
     this.#channel = channel;
@@ -87,6 +99,21 @@ export class CallHandle {
     if (this.#over) return Promise.resolve();
     this.#finished ??= new Deferred<void>();
     return this.#finished.promise;
+  }
+
+  /** The engine's: how {@link moveStatus} moves the call's status callbacks. */
+  followStatus(mover: StatusMover): void {
+    this.#moveStatus = mover;
+  }
+
+  /**
+   * The call's status callbacks go to `url` with `method` from now on (the call had none: its `completed` goes
+   * there). False when the call's script is over, or the engine set no way to move them.
+   */
+  moveStatus(url: URL, method: HttpMethod): boolean {
+    if (this.#over || this.#moveStatus === undefined) return false;
+    this.#moveStatus(url, method);
+    return true;
   }
 
   /**

@@ -10,15 +10,21 @@
  * the call, which waits for it before it ends so that none outlives the call. A callback that fails every attempt
  * is logged with ERR_CALL_STATUS_CALLBACK. Once the server has stopped (the shutdown signal), a callback in flight
  * is cancelled, no retry is waited for, and what is left is logged with ERR_CALL_STATUS_CALLBACK, cause ERR_SHUTDOWN.
+ *
+ * The target can be moved while the call goes on (an update of the call through the Calls API): the events after
+ * the move go to the new URL with the new method, the SequenceNumber going on; the events the call chose stay. A
+ * call that had no status callback gets a reporter at the move, for `completed` only, as Twilio does
+ * ({@link moveStatus}).
  */
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Logger } from 'pino';
 import { noop } from '../../util/abort.js';
 import { callProgressParams, redactUrl, type CallProgress, type CallRequests, type Params } from '../../webhook/index.js';
+import type { HttpMethod } from '../../twiml/index.js';
 import type { CallIdentity } from '../call-description.js';
 import type { EngineSettings, StatusEvent } from '../engine-settings.js';
 import { finalCallStatus, type CallEnding } from './final-status.js';
-import type { StatusTarget } from './status-target.js';
+import { updateTarget, type StatusTarget } from './status-target.js';
 import { logCode } from '../../log-code.js';
 
 /** What a reporter is built from. */
@@ -36,6 +42,7 @@ export interface StatusReporterDeps {
 /** Sends one call's status callbacks. */
 export class StatusReporter {
   readonly #deps: StatusReporterDeps;
+  #target: StatusTarget;
   #sequence = 0;
   #chain: Promise<void> = Promise.resolve();
   #initiated = false;
@@ -45,6 +52,13 @@ export class StatusReporter {
 
   constructor(deps: StatusReporterDeps) {
     this.#deps = deps;
+    this.#target = deps.target;
+  }
+
+  /** The callbacks of the events from now on go to `url` with `method`; the events asked for stay. */
+  retarget(url: URL, method: HttpMethod): void {
+    this.#target = { ...this.#target, url, method };
+    this.#deps.log.info({ url: redactUrl(url), method }, 'status callbacks moved');
   }
 
   /** The call was handed to us: `initiated`, then `ringing` or (already answered) `answered`. */
@@ -88,18 +102,20 @@ export class StatusReporter {
   }
 
   #send(event: StatusEvent, callStatus: string, ended?: CallProgress['ended']): void {
-    const { target, requests, identity } = this.#deps;
+    const { requests, identity } = this.#deps;
+    // Where the event was due when it happened, whatever moves the target before its turn in the chain.
+    const target = this.#target;
     if (!target.events.has(event)) return;
     const params = callProgressParams({ ...identity, callStatus }, { sequence: this.#sequence++, at: requests.now(),
       ...(ended && { ended }) }, requests.format);
-    const next = this.#chain.then(() => this.#deliver(event, params));
+    const next = this.#chain.then(() => this.#deliver(target, event, params));
     this.#chain = next;
     requests.track(next);
   }
 
   /** Sends one callback with its retries. Never throws. */
-  async #deliver(event: StatusEvent, params: Params): Promise<void> {
-    const { target, requests, settings, log, shutdown } = this.#deps;
+  async #deliver(target: StatusTarget, event: StatusEvent, params: Params): Promise<void> {
+    const { requests, settings, log, shutdown } = this.#deps;
     const url = redactUrl(target.url);
     for (let attempt = 0; ; attempt++) {
       if (shutdown?.aborted) {
@@ -124,4 +140,15 @@ export class StatusReporter {
       await sleep(settings.retryDelayMs * 2 ** attempt, undefined, shutdown && { signal: shutdown }).catch(noop);
     }
   }
+}
+
+/**
+ * Moves a call's status callbacks to `url` (an update of the call): its reporter is retargeted, or, for a call that
+ * had none, `create` makes one for `completed` only. Returns the call's reporter.
+ */
+export function moveStatus(reporter: StatusReporter | undefined, url: URL, method: HttpMethod,
+  create: (target: StatusTarget) => StatusReporter): StatusReporter {
+  if (reporter === undefined) return create(updateTarget(url, method));
+  reporter.retarget(url, method);
+  return reporter;
 }

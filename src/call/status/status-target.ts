@@ -30,6 +30,11 @@ export interface StatusTarget {
   readonly events: ReadonlySet<StatusEvent>;
 }
 
+/** The status callback given on an update of a call that had none: Twilio sends it `completed` only. */
+export function updateTarget(url: URL, method: HttpMethod): StatusTarget {
+  return { url, method, events: new Set<StatusEvent>(['completed']) };
+}
+
 function trimmed(value: string | undefined): string | undefined {
   return value === undefined || value.trim() === '' ? undefined : value.trim();
 }
