@@ -91,9 +91,10 @@ export class BusCallUpdates implements CallUpdateForwarder {
         .finally(() => { subscribing = undefined; });
       return subscribing;
     };
+    // Subscribed when the connection is (re)made, and tried again with each renewal until it is.
     const stopRetrying = this.#redis.keepLeases(subscribe);
     // A failure now is Redis being down, which the connection logs: the renewal tries again.
-    subscribe().catch(() => undefined);
+    if (this.#redis.up) subscribe().catch(() => undefined);
     return async () => {
       stopped = true;
       stopRetrying();

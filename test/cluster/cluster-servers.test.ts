@@ -255,6 +255,12 @@ describeWithRedis('cluster: two servers sharing Redis', () => {
       found = await raw(api(b), callPath(first), { headers: auth });
     }
     assert.equal(found.status, 200, JSON.stringify(found.json));
+    // A's channel is subscribed again on the restarted Redis: B's update reaches it.
+    await subscribed(redis.url, `test:bus:calls:${await ownerOf(first)}`);
+    const completed = await raw(api(b), callPath(first), { method: 'POST',
+      headers: { ...auth, 'content-type': 'application/x-www-form-urlencoded' }, body: 'Status=completed' });
+    assert.deepEqual([completed.status, completed.json['status']], [200, 'completed'], JSON.stringify(completed.json));
+    await first.ended;
   });
 
   it('a call the API cannot create while Redis is down gives its account\'s slot back', async () => {
