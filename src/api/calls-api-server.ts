@@ -160,8 +160,11 @@ export class CallsApiServer {
     const error = outcome.error;
     if (!error) {
       this.#log.info(fields, 'calls api request');
-    } else if (outcome.status >= 500) {
+    } else if (error.code === 'ERR_INTERNAL') {
       logCode(this.#log, 'ERR_INTERNAL', { ...fields, err: error.cause ?? error }, 'calls api request failed');
+    } else if (outcome.status >= 500) {
+      // An outage with its own code (the cluster's Redis, a server of the cluster, the shutdown): at its level.
+      logCode(this.#log, error.code, { ...fields, reason: error.message }, 'calls api request failed');
     } else {
       logCode(this.#log, error.code, { ...fields, reason: error.message }, 'calls api request refused');
     }

@@ -11,13 +11,16 @@
  * - `Status=canceled` cancels a queued or ringing call (a created one through its origination); on an in-progress
  *   call it is 21220;
  * - anything on a call that has ended, or a redirect of a created call not answered yet: 21220;
- * - a call this account does not have here (another account's, or one another server runs): 20404;
+ * - a call this account does not have (another account's, or one whose server's registry is not shared): 20404;
  * - `StatusCallback` (+`StatusCallbackMethod`) moves the call's status callbacks from then on, before the rest of
  *   the update is done (a `completed` or `canceled` it causes goes there): the events the call chose stay, and a
  *   call that had none gets its `completed` there, as Twilio does. It applies to any call whose script runs here
  *   and to a queued or ringing created call, alone too;
  * - `FallbackUrl` (+`FallbackMethod`) with `Url` or `Twiml` becomes the call's fallback from then on: the new
  *   document's request falls back to it as a first request does. Without either, it has nothing to apply to.
+ * With a registry the servers of a cluster share, an update of a live call another server runs (the registry's
+ * `owner`) is forwarded to that server (`forwarder`), which makes it as above and answers; inline TwiML is checked
+ * here first.
  */
 import type { Logger } from 'pino';
 import type { Interruption, LiveCalls } from '../call/index.js';
@@ -52,11 +55,22 @@ export interface LocalCallsDeps {
   /** The limits documents are parsed with (`call.twimlLimits`). */
   readonly twimlLimits?: Partial<TwimlLimits>;
   /**
-   * This server among those sharing the registry (a cluster): an update of a call another server runs is refused
-   * with ERR_API_CALL_ELSEWHERE. Absent: the registry is this server's alone.
+   * Where updates of the calls other servers sharing the registry run go (a cluster). Absent: the registry is this
+   * server's alone.
    */
-  readonly serverId?: string;
+  readonly forwarder?: CallUpdateForwarder;
   readonly log: Logger;
+}
+
+/** Has the server of the cluster that runs a call make an update of it. */
+export interface CallUpdateForwarder {
+  /** This server, as the shared registry names the `owner` of the calls it runs. */
+  readonly serverId: string;
+  /**
+   * Sends the update to `owner` and resolves with its result; rejects with the owner's error (its code kept), or
+   * with the coded failure to reach it.
+   */
+  forward(owner: string, accountSid: string, callSid: string, request: UpdateCallRequest): Promise<CallResource>;
 }
 
 export class LocalCallsService implements CallsService {
@@ -81,11 +95,22 @@ export class LocalCallsService implements CallsService {
   }
 
   async update(accountSid: string, callSid: string, request: UpdateCallRequest): Promise<CallResource> {
+    return this.#update(accountSid, callSid, request, true);
+  }
+
+  /** An update of a call this server runs, forwarded by another server: made here, never forwarded again. */
+  async updateHere(accountSid: string, callSid: string, request: UpdateCallRequest): Promise<CallResource> {
+    return this.#update(accountSid, callSid, request, false);
+  }
+
+  async #update(accountSid: string, callSid: string, request: UpdateCallRequest, mayForward: boolean): Promise<CallResource> {
     const call = await this.#deps.registry.get(accountSid, callSid);
     if (call === undefined) throw notFound(callSid);
     // Inline TwiML is checked before anything happens to the call.
     const document = request.twiml === undefined ? undefined : parseInlineTwiml(request.twiml, this.#deps.twimlLimits);
-    await this.#refuseElsewhere(call);
+    const forwarder = mayForward ? this.#deps.forwarder : undefined;
+    const owner = forwarder && await this.#otherOwner(call, forwarder);
+    if (forwarder && owner !== undefined) return forwarder.forward(owner, accountSid, call.sid, request);
     const moveStatus = this.#statusMove(call, request);
     if (request.status !== undefined) return this.#end(call, request.status, moveStatus);
     if (request.url === undefined && document === undefined) {
@@ -164,16 +189,13 @@ export class LocalCallsService implements CallsService {
     return { ...call, dateUpdated: new Date() };
   }
 
-  /** A live call another server of the cluster runs: updates are not forwarded to it (yet). */
-  async #refuseElsewhere(call: CallResource): Promise<void> {
-    const { serverId, registry } = this.#deps;
-    if (serverId === undefined || registry.ownerOf === undefined || isEndedStatus(call.status)) return;
-    if (this.#handleOf(call) !== undefined) return;
+  /** The server of the cluster that runs `call` when it is live and not this one; undefined otherwise. */
+  async #otherOwner(call: CallResource, forwarder: CallUpdateForwarder): Promise<string | undefined> {
+    const { registry } = this.#deps;
+    if (registry.ownerOf === undefined || isEndedStatus(call.status)) return undefined;
+    if (this.#handleOf(call) !== undefined) return undefined;
     const owner = await registry.ownerOf(call.sid);
-    if (owner !== undefined && owner !== serverId) {
-      throw new AppError('ERR_API_CALL_ELSEWHERE', `The call ${call.sid} runs on another server of the cluster; `
-        + 'send the update to that server');
-    }
+    return owner !== undefined && owner !== '' && owner !== forwarder.serverId ? owner : undefined;
   }
 
   #handleOf(call: CallResource): ReturnType<LiveCalls['get']> {

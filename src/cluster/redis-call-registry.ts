@@ -20,7 +20,8 @@
  * The scripts name keys they compute, so the store needs one Redis (or a primary with replicas), not Redis Cluster.
  *
  * The writes of one call are applied in the order they are made (each waits for the one before), so the engine can
- * report a call's life without waiting. While Redis is unreachable every method rejects with
+ * report a call's life without waiting; a read on the server that made them waits for them (a call completed through
+ * the API is read back ended). While Redis is unreachable every method rejects with
  * ERR_CLUSTER_REDIS_UNAVAILABLE (or _TIMEOUT); this server's live calls are written back from memory once Redis is
  * back (the renewal), so only the history of calls that ended during the outage is lost.
  */
@@ -29,6 +30,7 @@ import {
   addedCall, type CallChange, type CallRegistry, changedCall, type HistoryBounds, isEndedStatus, pageOfCalls,
 } from '../api/call-registry.js';
 import { accountSidOf, callUuidOf } from '../api/sids.js';
+import { callFromWire, callToJson } from './call-wire.js';
 import { type RedisConnection, RedisScript } from './redis-connection.js';
 
 /**
@@ -69,26 +71,6 @@ while true do
 end
 return 1
 `);
-
-/** The call as stored: its dates as ISO strings. */
-type StoredCall = Omit<CallResource, 'dateCreated' | 'dateUpdated' | 'startTime' | 'endTime'> & {
-  dateCreated: string; dateUpdated: string; startTime?: string; endTime?: string;
-};
-
-function serialize(call: CallResource): string {
-  return JSON.stringify(call);
-}
-
-function deserialize(text: string): CallResource {
-  const { startTime, endTime, ...stored } = JSON.parse(text) as StoredCall;
-  return {
-    ...stored,
-    dateCreated: new Date(stored.dateCreated),
-    dateUpdated: new Date(stored.dateUpdated),
-    ...(startTime !== undefined && { startTime: new Date(startTime) }),
-    ...(endTime !== undefined && { endTime: new Date(endTime) }),
-  };
-}
 
 /** A call read back with what its hash says besides it. */
 interface Entry {
@@ -137,6 +119,8 @@ export class RedisCallRegistry implements CallRegistry {
 
   async get(accountSid: string, callSid: string): Promise<CallResource | undefined> {
     const uuid = callUuidOf(callSid);
+    // What this server has written of the call is read back: its writes made before are applied first.
+    if (uuid !== undefined) await this.#writes.get(uuid);
     const entry = uuid === undefined ? undefined : await this.#read(uuid);
     return entry && entry.call.accountSid === accountSidOf(accountSid) && !this.#tooOld(entry.call) ? entry.call
       : undefined;
@@ -146,6 +130,7 @@ export class RedisCallRegistry implements CallRegistry {
     const account = accountSidOf(accountSid);
     if (account === undefined) return { calls: [], more: false };
     const index = this.#redis.key('calls', account);
+    await Promise.all(this.#writes.values());
     const uuids = await this.#redis.run('list calls', (client) => client.zRange(index, 0, -1));
     const entries = await Promise.all(uuids.map((uuid) => this.#read(uuid)));
     const gone = uuids.filter((_, i) => entries[i] === undefined);
@@ -182,7 +167,7 @@ export class RedisCallRegistry implements CallRegistry {
     const { prefix, leaseMs, serverId } = this.#redis;
     const keys = [this.#redis.key('call', uuid), this.#redis.key('calls', call.accountSid),
       this.#redis.key('calls-ended'), this.#redis.key('calls-seq')];
-    const args = [uuid, serialize(call), call.accountSid, serverId, call.dateCreated.getTime(), ended ? 1 : 0,
+    const args = [uuid, callToJson(call), call.accountSid, serverId, call.dateCreated.getTime(), ended ? 1 : 0,
       this.#now(), leaseMs, this.#bounds.maxAgeMs, this.#bounds.maxCalls, prefix];
     if (ended) this.#own.delete(uuid);
     else this.#own.set(uuid, call);
@@ -194,7 +179,7 @@ export class RedisCallRegistry implements CallRegistry {
     const [data, seq, owner] = await this.#redis.run('read call',
       (client) => client.hmGet(this.#redis.key('call', uuid), ['data', 'seq', 'owner']));
     if (data === null || data === undefined) return undefined;
-    return { call: deserialize(data), seq: Number(seq ?? 0), owner: owner ?? '' };
+    return { call: callFromWire(JSON.parse(data)), seq: Number(seq ?? 0), owner: owner ?? '' };
   }
 
   /**

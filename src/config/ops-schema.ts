@@ -175,6 +175,10 @@ export const opsSchema = {
         format: 'duration-ms', default: 30_000,
       },
     },
+    forwardTimeoutMs: {
+      doc: 'Longest wait for the server that runs a call to answer an update of it forwarded by another server (ERR_API_CALL_OWNER_TIMEOUT past it).',
+      format: 'duration-ms', default: 5000,
+    },
   },
   park: {
     enabled: {
@@ -238,6 +242,7 @@ export interface OpsConfig {
       reconnectMaxMs: number;
       leaseMs: number;
     };
+    forwardTimeoutMs: number;
   };
   park: {
     enabled: boolean;

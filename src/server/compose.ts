@@ -13,13 +13,14 @@ import { AdminServer } from '../admin/admin-server.js';
 import { apiTokenLookup } from '../api/basic-auth.js';
 import { CallsApiServer } from '../api/calls-api-server.js';
 import { type CallRegistry, MemoryCallRegistry } from '../api/call-registry.js';
+import { BusCallUpdates } from '../cluster/bus-call-updates.js';
 import { RedisAccountLimiter } from '../cluster/redis-account-limiter.js';
 import { RedisCallRegistry } from '../cluster/redis-call-registry.js';
 import { RedisBus } from '../cluster/redis-bus.js';
 import { RedisConnection } from '../cluster/redis-connection.js';
 import type { CallsService } from '../api/calls-service.js';
 import type { CallPlacer, PendingCalls } from '../api/created-calls.js';
-import { LocalCallsService } from '../api/local-calls-service.js';
+import { type CallUpdateForwarder, LocalCallsService } from '../api/local-calls-service.js';
 import { Origination } from '../api/origination.js';
 import { registryObserver } from '../api/registry-observer.js';
 import {
@@ -93,6 +94,11 @@ export interface ServerParts {
   readonly redis: RedisConnection | undefined;
   /** Messages between the servers of the cluster, over `redis` (undefined without it); closed before it. */
   readonly bus: RedisBus | undefined;
+  /**
+   * Starts answering the updates of this server's calls that other servers of the cluster forward (undefined
+   * without a cluster); returns what stops it. Started with the connection, stopped before the bus closes.
+   */
+  readonly serveCallUpdates: (() => () => Promise<void>) | undefined;
   /** Placing the calls created through the API, when `api.enabled`: started once the outbound socket listens. */
   readonly origination: Origination | undefined;
   /** The park-watcher when `park.enabled`, once the outbound socket listens at `address`. */
@@ -128,12 +134,19 @@ export function composeServer(deps: ServerDeps, lifetime: { readonly ready: () =
   const origination = config.api.enabled && !deps.callPlacer ? new Origination({ config, log,
     settings: engine.settings, webhook: engine.webhook, limiter: engine.limiter, created, registry: calls.registry,
     shutdown: lifetime.shutdown }) : undefined;
-  const service = config.api.enabled
-    ? deps.callsService ?? localCallsService(deps, calls, origination?.creator, redis?.serverId) : undefined;
+  const forwarder = redis && bus && new BusCallUpdates(redis, bus, config.cluster.forwardTimeoutMs, log);
+  const ownService = config.api.enabled && !deps.callsService;
+  // In a cluster every server answers the updates of its calls that other servers forward, its API on or not.
+  const local = ownService || forwarder
+    ? localCallsService(deps, calls, ownService ? deps.callPlacer?.(calls) ?? origination?.creator : undefined, forwarder)
+    : undefined;
+  const service = config.api.enabled ? deps.callsService ?? local : undefined;
   const api = service && createCallsApi(deps, service, lifetime.config ?? (() => config));
   return {
     dispatcher, ownsDispatcher: deps.dispatcher === undefined, recordings, metrics, engine, server, admin, api, calls,
     origination, redis, bus,
+    serveCallUpdates: forwarder && local
+      && (() => forwarder.serve((account, sid, request) => local.updateHere(account, sid, request))),
     parkWatcher: (address) => {
       if (!config.park.enabled) return undefined;
       const watcher = new ParkWatcher(config, socketTarget(address.address, address.port), log,
@@ -148,13 +161,14 @@ export function composeServer(deps: ServerDeps, lifetime: { readonly ready: () =
 /** Limits before the engine sets the configured ones. */
 const NO_LIMITS = { maxCallsPerAccount: 0, accounts: new Map<string, number>() };
 
-/** This server's own Calls service: its registry, its live calls, and the placer `deps` gives. */
-/** This server's own calls service; calls are placed by `deps.callPlacer`, else by this server's origination. */
-function localCallsService(deps: ServerDeps, calls: CallsOfServer, origination: (CallPlacer & PendingCalls) | undefined,
-  serverId: string | undefined): CallsService {
-  const placer = deps.callPlacer?.(calls) ?? origination;
+/**
+ * This server's own calls service over its registry and live calls; created calls are placed by `placer` (absent:
+ * none), updates of calls other servers run go through `forwarder` (absent: no cluster).
+ */
+function localCallsService(deps: ServerDeps, calls: CallsOfServer, placer: (CallPlacer & PendingCalls) | undefined,
+  forwarder: CallUpdateForwarder | undefined): LocalCallsService {
   return new LocalCallsService({ registry: calls.registry, calls: calls.live, log: deps.log,
-    ...(serverId !== undefined && { serverId }), ...(placer && { placer, pending: placer }) });
+    ...(forwarder && { forwarder }), ...(placer && { placer, pending: placer }) });
 }
 
 /** The Calls API server over `service`; its tokens are those of the configuration `config()` gives. */

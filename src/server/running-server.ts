@@ -49,6 +49,8 @@ export class Service {
   readonly registry: CallRegistry;
   readonly #redis: RedisConnection | undefined;
   readonly #bus: RedisBus | undefined;
+  readonly #serveCallUpdates: ServerParts['serveCallUpdates'];
+  #stopServingCallUpdates: (() => Promise<void>) | undefined;
   readonly #parkWatcher: ServerParts['parkWatcher'];
   /** Aborted once the server has stopped: what calls left behind (status callback retries) gives up. */
   readonly #lifetime = new AbortController();
@@ -80,6 +82,7 @@ export class Service {
     this.registry = parts.calls.registry;
     this.#redis = parts.redis;
     this.#bus = parts.bus;
+    this.#serveCallUpdates = parts.serveCallUpdates;
     this.#parkWatcher = parts.parkWatcher;
   }
 
@@ -100,12 +103,14 @@ export class Service {
   }
 
   /**
-   * Starts the connection to the cluster's Redis (in the background: the server does not wait for it), the
+   * Starts the connection to the cluster's Redis (in the background: the server does not wait for it) and the
+   * answering of the updates other servers forward to this one's calls, the
    * recording delivery queue (recordings an earlier run left undelivered are picked up now), the admin server, the
    * Calls API server, the outbound socket server, then the park-watcher.
    */
   async start(): Promise<void> {
     this.#redis?.start();
+    this.#stopServingCallUpdates = this.#serveCallUpdates?.();
     try {
       await this.#recordings.start();
     } catch (err) {
@@ -178,6 +183,7 @@ export class Service {
     await this.#admin?.close();
     await this.#api?.close();
     // Last of the shared state: the calls' final writes are made; what this server owned ends with its leases.
+    await this.#stopServingCallUpdates?.();
     await this.#bus?.close();
     await this.#redis?.close();
     if (this.#ownsDispatcher) await this.#dispatcher.close();

@@ -124,6 +124,23 @@ describe('Calls API through the twilio client', () => {
       assert.equal(line?.['status'], 500);
       assert.equal(line?.['path'], `/2010-04-01/Accounts/${ACCOUNT_A}/Calls.json`);
     });
+
+    it('an outage (503 with no Twilio number: the cluster\'s Redis down) is Twilio\'s 20503 with no detail', async () => {
+      api.service.failWith = new AppError('ERR_CLUSTER_REDIS_UNAVAILABLE', 'redis read call: connect ECONNREFUSED 10.0.0.9:6379');
+      const err = await restError(client.calls(`CA${'1'.repeat(32)}`).fetch());
+      assert.equal(err.status, 503);
+      assert.equal(err.code, 20503);
+      assert.equal(err.message, 'Service Unavailable');
+      assert.equal(api.logs.withCode('ERR_CLUSTER_REDIS_UNAVAILABLE')[0]?.['status'], 503);
+    });
+
+    it('a 5xx the catalogue gives Twilio\'s number is answered with it and its message', async () => {
+      api.service.failWith = new AppError('ERR_API_CALL_OWNER_TIMEOUT', 'The server that runs the call did not answer');
+      const err = await restError(client.calls(`CA${'1'.repeat(32)}`).update({ status: 'completed' }));
+      assert.equal(err.status, 504);
+      assert.equal(err.code, 20503);
+      assert.equal(err.message, 'The server that runs the call did not answer');
+    });
   });
 
   describe('fetch', () => {

@@ -56,3 +56,20 @@ export async function withClient<T>(url: string, fn: (client: RedisClient) => Pr
     client.destroy();
   }
 }
+
+/** The number of subscribers of `channel` (PUBSUB NUMSUB). */
+export async function subscribers(url: string, channel: string): Promise<number> {
+  const reply = await withClient(url, (client) => client.sendCommand(['PUBSUB', 'NUMSUB', channel]));
+  return Number((reply as unknown as unknown[])[1] ?? 0);
+}
+
+/** Waits until `channel` has `count` subscribers (default: at least one). */
+export async function subscribed(url: string, channel: string, count?: number, timeoutMs = 5000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const n = await subscribers(url, channel);
+    if (count === undefined ? n > 0 : n === count) return;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${channel} to have ${count ?? 'a'} subscriber(s)`);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}

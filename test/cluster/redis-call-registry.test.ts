@@ -62,6 +62,16 @@ describeWithRedis('cluster: the registry of calls in Redis', () => {
     assert.equal((await a.get(ACCOUNT, uuid(1)))?.status, 'completed');
   });
 
+  it('a read on the server that wrote reads its writes made without waiting (a call ended, then fetched)', async () => {
+    const a = await serverRegistry('A');
+    await a.add(call(1, { status: 'in-progress' }));
+    const ended = a.update(uuid(1), { status: 'completed', duration: 3 });
+    const [fetched, listed] = await Promise.all([a.get(ACCOUNT, uuid(1)), a.list(ACCOUNT, {}, 0, 50)]);
+    assert.equal(fetched?.status, 'completed');
+    assert.deepEqual(listed.calls.map((c) => c.status), ['completed']);
+    await ended;
+  });
+
   it('the live calls of a server that died disappear when their leases end; ended ones stay in the history', async () => {
     const a = await serverRegistry('A');
     const b = await serverRegistry('B');
