@@ -23,7 +23,7 @@ export function throwIfEnded(ctx: CallContext): void {
 /** Answers the call unless it already is. */
 export async function ensureAnswered(ctx: CallContext): Promise<void> {
   if (ctx.state.answered) return;
-  if (!ctx.channel.answered) await ctx.channel.execute('answer', '', { signal: ctx.signal });
+  if (!ctx.channel.answered) await ctx.channel.answer({ signal: ctx.signal });
   ctx.state.answered = true;
 }
 

@@ -145,6 +145,22 @@ export class EslChannel {
     return entry.promise;
   }
 
+  /**
+   * Answers the channel with the `uuid_answer` api rather than the `answer` application: the same
+   * switch_channel_answer (CHANNEL_ANSWER, the answer time), without an application's CHANNEL_EXECUTE_COMPLETE
+   * for FreeSWITCH to build and send. FreeSWITCH replies `-ERROR` when the channel is gone, or could not be answered
+   * and is being hung up (switch_channel_perform_answer): the call has ended.
+   */
+  async answer(opts: CommandOptions = {}): Promise<void> {
+    const out = await this.api(`uuid_answer ${this.uuid}`, opts);
+    if (out.startsWith('+OK')) {
+      this.#answered = true;
+      return;
+    }
+    this.abort(new CallEndedError('ERR_CALL_HANGUP'));
+    throw this.signal.reason;
+  }
+
   /** Runs an api command (blocking FreeSWITCH's side of this socket) and resolves with its output. */
   async api(command: string, opts: CommandOptions = {}): Promise<string> {
     assertOneLine(command);

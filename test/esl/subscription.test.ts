@@ -5,6 +5,7 @@
  */
 import assert from 'node:assert/strict';
 import type { EslChannel } from '../../src/esl/channel.js';
+import { CallEndedError } from '../../src/errors.js';
 import { FsSimulator } from '../../src/sim/index.js';
 import { apiResponse, commandReply, connectReply, jsonEvent } from '../support/frames.js';
 import { eventually, startServer, type Harness } from '../support/harness.js';
@@ -123,6 +124,26 @@ describe('event subscription', () => {
     peer.socket.destroy();
   });
 
+  it('answers with the uuid_answer api; -ERROR (the channel is gone) ends the call', async () => {
+    let answered: boolean | undefined;
+    let refused: unknown;
+    body = async (channel) => {
+      await channel.answer();
+      answered = channel.answered;
+      refused = await channel.answer().then(() => 'answered', (err: unknown) => err);
+    };
+    const peer = await subscribedRawCall(h.port, 'answer-1');
+    assert.equal((await peer.command(FIRST_CALL_COMMAND)).line, 'api uuid_answer answer-1');
+    peer.write(apiResponse('+OK\n'));
+    assert.equal((await peer.command(FIRST_CALL_COMMAND + 1)).line, 'api uuid_answer answer-1');
+    peer.write(apiResponse('-ERROR\n'));
+    await eventually(() => refused !== undefined, 2000, 'the second answer to settle');
+    assert.equal(answered, true);
+    assert.ok(refused instanceof CallEndedError, String(refused));
+    assert.equal(refused.code, 'ERR_CALL_HANGUP');
+    peer.socket.destroy();
+  });
+
   it('turns completions off before its own hangup when no application waits, not while one does', async () => {
     body = async (channel) => {
       await channel.hangup();
@@ -154,6 +175,24 @@ describe('event subscription against the FreeSWITCH simulator', () => {
   afterEach(async () => {
     await sim.close();
     await h.close();
+  });
+
+  it('a call answered with uuid_answer gets CHANNEL_ANSWER and no completion for the answer', async () => {
+    let answeredAtReply: boolean | undefined;
+    h = await startServer(async (channel) => {
+      await channel.answer();
+      answeredAtReply = channel.answered;
+      await channel.execute('playback', 'tone_stream://%(100,0,440)');
+    });
+    const call = sim.call({ host: '127.0.0.1', port: h.port, profile: 'sip' });
+    await call.ended;
+    assert.equal(answeredAtReply, true);
+    const out = call.transcript.filter((e) => e.dir === 'out').map((e) => e.data.toString('latin1'));
+    const names = out.map((frame) => /"Event-Name":"([A-Z_]+)"/.exec(frame)?.[1] ?? (frame.includes('api/response') ? 'api' : ''))
+      .filter((name) => name !== '');
+    assert.deepEqual(names, ['api', 'CHANNEL_ANSWER', 'CHANNEL_EXECUTE_COMPLETE', 'api', 'CHANNEL_HANGUP',
+      'CHANNEL_HANGUP_COMPLETE']);
+    assert.ok(out.some((frame) => frame.includes('"Event-Name":"CHANNEL_ANSWER"') && frame.includes('"Answer-State":"answered"')));
   });
 
   it('a call gets its completions with their variables, and none of the events it does not read', async () => {
