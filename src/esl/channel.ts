@@ -22,8 +22,8 @@ const APP_NAME = /^[A-Za-z0-9_]+$/;
 /**
  * One FreeSWITCH channel handed to us on an outbound socket: a promise API over the connection.
  *
- * `signal` aborts once, on the first of CHANNEL_HANGUP, a disconnect notice, the socket closing, or `abort()`
- * (server shutdown); its reason is a CallEndedError. Every
+ * `signal` aborts once, on the first of an event showing the channel hung up (the domain event `hangup`), a
+ * disconnect notice, the socket closing, or `abort()` (server shutdown); its reason is a CallEndedError. Every
  * pending operation then rejects: at once, or for an execute that asked for `completeAfterHangup`, after at most
  * the completion grace. Nothing is left registered.
  */
@@ -42,6 +42,8 @@ export class EslChannel {
   readonly #hangupComplete = new Deferred<EslEvent | undefined>();
   #answered: boolean;
   #closed = false;
+  /** Set by the first event to show the channel hung up (its domain `hangup`). */
+  #hungUp = false;
   /** The interruptible scope (the document the call runs); kept from one document to the next until interrupted. */
   #scope: AbortController | undefined;
   /** Whether the scope is open: interrupting a closed one does nothing. */
@@ -311,6 +313,15 @@ export class EslChannel {
 
   #onEvent(event: EslEvent): void {
     const domain = toDomainEvent(event);
+    // CHANNEL_HANGUP is not subscribed: every event of the channel after its hangup says so (`Answer-State: hangup`),
+    // the running application's completion, the `socket` application's, CHANNEL_HANGUP_COMPLETE. The first one ends
+    // the call before it settles anything, as CHANNEL_HANGUP would have.
+    if (!this.#hungUp && (domain?.[0] === 'hangup' || event.header('Answer-State') === 'hangup')) {
+      this.#hungUp = true;
+      const cause = event.header('Hangup-Cause') ?? '';
+      this.abort(new CallEndedError('ERR_CALL_HANGUP', cause));
+      this.#subscriptions.emit('hangup', { cause, event });
+    }
     if (domain) {
       const [name, payload] = domain;
       switch (name) {
@@ -329,16 +340,13 @@ export class EslChannel {
         case 'answer':
           this.#answered = true;
           break;
-        case 'hangup':
-          this.abort(new CallEndedError('ERR_CALL_HANGUP', payload.cause));
-          break;
         case 'hangupComplete':
           this.abort(new CallEndedError('ERR_CALL_HANGUP', payload.cause));
           this.#hangupComplete.resolve(event);
           break;
         default:
       }
-      this.#subscriptions.emit(name, payload);
+      if (name !== 'hangup') this.#subscriptions.emit(name, payload);
     }
     this.#subscriptions.emit('event', event);
   }

@@ -40,6 +40,20 @@ describe('engine: the caller hangs up at every step', () => {
     ended();
   });
 
+  it('during a prompt before a Redirect: the switch sends no CHANNEL_HANGUP, the completion ends the call', async () => {
+    e.web.route('/voice', twiml(`<Play>${LONG}</Play><Redirect>/next</Redirect>`));
+    e.web.route('/next', twiml('<Say>never</Say>'));
+    const call = e.call();
+    call.on('execute', (app: string) => { if (app === 'playback') call.hangup(); });
+    await e.finish(call);
+    const events = call.transcript.filter((t) => t.dir === 'out')
+      .map((t) => /"Event-Name":"([A-Z_]+)"/.exec(t.data.toString('latin1'))?.[1]).filter((n) => n !== undefined);
+    assert.ok(!events.includes('CHANNEL_HANGUP'), events.join(', '));
+    assert.deepEqual(apps(call), ['playback']);
+    assert.deepEqual(e.web.requests.map((r) => r.path), ['/voice'], 'the Redirect never ran');
+    ended();
+  });
+
   it('during a Gather prompt', async () => {
     e.web.route('/voice', twiml(`<Gather action="/choice"><Play>${LONG}</Play></Gather><Say>never</Say>`));
     const call = e.call();
