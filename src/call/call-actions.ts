@@ -1,7 +1,8 @@
 /** Small operations on a call shared by the verbs and the run loop. */
 import type { Logger } from 'pino';
-import { AppError, CallEndedError, toAppError } from '../errors.js';
+import { AppError, CallEndedError, EslError, toAppError } from '../errors.js';
 import type { EslChannel } from '../esl/index.js';
+import { raceTimeout } from '../util/abort.js';
 import type { Params, RequestExtras } from '../webhook/index.js';
 import { callStatus } from './call-description.js';
 import type { CallContext } from './call-context.js';
@@ -23,7 +24,7 @@ export function throwIfEnded(ctx: CallContext): void {
 /** Answers the call unless it already is. */
 export async function ensureAnswered(ctx: CallContext): Promise<void> {
   if (ctx.state.answered) return;
-  if (!ctx.channel.answered) await ctx.channel.execute('answer', '', { signal: ctx.signal });
+  if (!ctx.channel.answered) await ctx.channel.answer({ signal: ctx.signal });
   ctx.state.answered = true;
 }
 
@@ -69,12 +70,19 @@ export async function hangupCall(ctx: CallContext, cause: string): Promise<void>
   await hangupChannel(ctx.channel, ctx.log, cause);
 }
 
-/** {@link hangupCall} for a channel that has no call context (a call refused before it starts). */
+/**
+ * {@link hangupCall} for a channel that has no call context (a call refused before it starts). FreeSWITCH reports
+ * the hangup with CHANNEL_HANGUP_COMPLETE (the linger notice may come first, more/uuid-kill-then-execute), whose
+ * time the call's duration is read from.
+ */
 export async function hangupChannel(channel: EslChannel, log: Logger, cause: string): Promise<void> {
   if (channel.signal.aborted) return;
   try {
     await channel.hangup(cause);
-    await channel.waitFor('hangup', undefined, { timeoutMs: HANGUP_CONFIRM_MS });
+    // None: the socket closed without one (nothing more can come), or it did not come in time.
+    if ((await raceTimeout(channel.hangupComplete, HANGUP_CONFIRM_MS)) === undefined && !channel.closed) {
+      throw new EslError('ERR_ESL_TIMEOUT', `no CHANNEL_HANGUP_COMPLETE in ${HANGUP_CONFIRM_MS} ms`);
+    }
   } catch (err) {
     if (!isCallEnded(err)) log.warn({ code: toAppError(err).code }, 'hangup not confirmed');
   }

@@ -8,6 +8,11 @@ export interface ChannelEvents {
   dtmf: { digit: string; durationMs: number; source: string; event: EslEvent };
   answer: { event: EslEvent };
   progress: { media: boolean; event: EslEvent };
+  /**
+   * The channel hung up: the first of its events to show it (`Answer-State: hangup`), CHANNEL_HANGUP not being
+   * subscribed. Within a millisecond of the hangup on a real switch: the running application's completion, the
+   * `socket` application's, or CHANNEL_HANGUP_COMPLETE (esl-captures/more: sendmsg-hangup, record-silence).
+   */
   hangup: { cause: string; event: EslEvent };
   hangupComplete: { cause: string; event: EslEvent };
   bridge: { otherUuid: string; event: EslEvent };

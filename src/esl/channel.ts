@@ -1,64 +1,31 @@
 import { randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
-import { AppError, CallEndedError, EslError, toAppError } from '../errors.js';
-import { after, noop, onAbort } from '../util/abort.js';
+import { CallEndedError, EslError } from '../errors.js';
+import { after, onAbort } from '../util/abort.js';
 import { Deferred } from '../util/deferred.js';
 import type { ChannelData } from './channel-data.js';
-import { type ChannelEventName, type ChannelEvents, ON_DEMAND_EVENTS, toDomainEvent } from './channel-events.js';
+import { type ChannelEventName, type ChannelEvents, toDomainEvent } from './channel-events.js';
+import { ChannelSubscriptions, type Listener } from './channel-subscriptions.js';
+import type { ChannelTimings, CommandOptions, ExecuteOptions, ExecuteResult } from './channel-options.js';
 import type { EslEvent } from './event.js';
-import type { EslRoundTrip, Observer } from '../metrics/observer.js';
+import { executeMessage } from './execute-message.js';
+import { abortedBy, assertOneLine, assertVariableName, guard } from './guard.js';
+import type { EslRoundTrip } from '../metrics/observer.js';
 import type { OutboundConnection } from './outbound-connection.js';
-import { PendingExecute, type Settleable } from './pending-execute.js';
-import { ContentType, EVENT_FORMAT, EventName, HangupCause, SUBSCRIBED_EVENTS, UNUSED_MYEVENTS } from './protocol.js';
-import { logCode } from '../log-code.js';
+import { PendingExecute } from './pending-execute.js';
+import { ContentType, EventName, HangupCause } from './protocol.js';
 
-/** The completion of an executed application: its CHANNEL_EXECUTE_COMPLETE. */
-export interface ExecuteResult {
-  readonly application: string;
-  /** `Application-Response` (`_none_` when the application sets none). */
-  readonly response: string;
-  /** The CHANNEL_EXECUTE_COMPLETE itself; its `variable_*` headers carry the application's results. */
-  readonly event: EslEvent;
-}
-
-export interface ExecuteOptions {
-  /** Cancels the wait (the application keeps running in FreeSWITCH: break it with `breakMedia`). */
-  signal?: AbortSignal;
-  timeoutMs?: number;
-  /** `loops` header: run the application N times. */
-  loops?: number;
-  /**
-   * When the call hangs up while this application runs, wait up to the channel's completion grace (at most
-   * 100 ms) for its CHANNEL_EXECUTE_COMPLETE, whose variables carry the results (a recording's length), instead
-   * of rejecting at once.
-   */
-  completeAfterHangup?: boolean;
-}
-
-export interface CommandOptions {
-  signal?: AbortSignal;
-  timeoutMs?: number;
-}
-
-export interface ChannelTimings {
-  /** How long FreeSWITCH may take to answer a command or an api. */
-  commandTimeoutMs: number;
-  /** How long a running application may take to complete once the call has hung up. At most 100 ms. */
-  completeGraceMs: number;
-  /** Where command round trips are reported (metrics). */
-  observer?: Observer;
-}
-
-type Listener<K extends ChannelEventName> = (payload: ChannelEvents[K]) => void;
+export type { ChannelTimings, CommandOptions, ExecuteOptions, ExecuteResult } from './channel-options.js';
 
 const APP_NAME = /^[A-Za-z0-9_]+$/;
 
 /**
  * One FreeSWITCH channel handed to us on an outbound socket: a promise API over the connection.
  *
- * `signal` aborts once, on the first of CHANNEL_HANGUP, a disconnect notice, the socket closing, or `abort()`
- * (server shutdown); its reason is a CallEndedError. Every pending operation then rejects: at once, or for an
- * execute that asked for `completeAfterHangup`, after at most the completion grace. Nothing is left registered.
+ * `signal` aborts once, on the first of an event showing the channel hung up (the domain event `hangup`), a
+ * disconnect notice, the socket closing, or `abort()` (server shutdown); its reason is a CallEndedError. Every
+ * pending operation then rejects: at once, or for an execute that asked for `completeAfterHangup`, after at most
+ * the completion grace. Nothing is left registered.
  */
 export class EslChannel {
   readonly uuid: string;
@@ -71,16 +38,12 @@ export class EslChannel {
   readonly #jobs = new Map<string, Deferred<string>>();
   /** Each reply awaited, with the scope it was asked for under (see {@link openScope}), if any. */
   readonly #replies = new Map<Deferred<EslEvent>, AbortSignal | undefined>();
-  readonly #listeners = new Map<ChannelEventName, Set<Listener<never>>>();
-  /** Listeners per FreeSWITCH event subscribed on demand (ON_DEMAND_EVENTS). */
-  readonly #demand = new Map<string, number>();
-  /** On-demand events wanted but not yet subscribed, and subscribed but no longer wanted: sent by the next flush. */
-  readonly #toSubscribe = new Set<string>();
-  readonly #toUnsubscribe = new Set<string>();
-  #flushScheduled = false;
+  readonly #subscriptions: ChannelSubscriptions;
   readonly #hangupComplete = new Deferred<EslEvent | undefined>();
   #answered: boolean;
   #closed = false;
+  /** Set by the first event to show the channel hung up (its domain `hangup`). */
+  #hungUp = false;
   /** The interruptible scope (the document the call runs); kept from one document to the next until interrupted. */
   #scope: AbortController | undefined;
   /** Whether the scope is open: interrupting a closed one does nothing. */
@@ -93,6 +56,8 @@ export class EslChannel {
     this.log = log;
     this.#timings = { ...timings, completeGraceMs: Math.min(timings.completeGraceMs, 100) };
     this.#answered = data.answerState === 'answered';
+    this.#subscriptions = new ChannelSubscriptions({ log, command: (text) => this.command(text),
+      ended: () => this.signal.aborted, closed: () => this.#closed });
     if (data.answerState === 'hangup') this.abort(new CallEndedError('ERR_CALL_HANGUP', data.headers['Hangup-Cause']));
   }
 
@@ -153,17 +118,11 @@ export class EslChannel {
   }
 
   /**
-   * Subscribes the connection: `myevents` (this channel's events only), `nixevent` of what `myevents` turns on that
-   * no call reads, `event` for what it lacks, and `linger`: four commands sent at once. Events some verbs read only
+   * Subscribes the connection to what every call reads (see ChannelSubscriptions); events some verbs read only
    * while they run are subscribed while something listens to them (see {@link on}).
    */
   async subscribe(lingerSeconds: number): Promise<void> {
-    await Promise.all([
-      this.command(`myevents ${EVENT_FORMAT}`),
-      this.command(`nixevent ${UNUSED_MYEVENTS.join(' ')}`),
-      this.command(`event ${EVENT_FORMAT} ${SUBSCRIBED_EVENTS.join(' ')}`),
-      this.command(lingerSeconds > 0 ? `linger ${lingerSeconds}` : 'nolinger'),
-    ]);
+    await this.#subscriptions.subscribeCall(lingerSeconds);
   }
 
   /**
@@ -186,6 +145,22 @@ export class EslChannel {
     this.#sendExecute(eventUuid, app, arg, opts.loops).then(() => { entry.started = true; },
       (err: unknown) => entry.reject(err));
     return entry.promise;
+  }
+
+  /**
+   * Answers the channel with the `uuid_answer` api rather than the `answer` application: the same
+   * switch_channel_answer (CHANNEL_ANSWER, the answer time), without an application's CHANNEL_EXECUTE_COMPLETE
+   * for FreeSWITCH to build and send. FreeSWITCH replies `-ERROR` when the channel is gone, or could not be answered
+   * and is being hung up (switch_channel_perform_answer): the call has ended.
+   */
+  async answer(opts: CommandOptions = {}): Promise<void> {
+    const out = await this.api(`uuid_answer ${this.uuid}`, opts);
+    if (out.startsWith('+OK')) {
+      this.#answered = true;
+      return;
+    }
+    this.abort(new CallEndedError('ERR_CALL_HANGUP'));
+    throw this.signal.reason;
   }
 
   /** Runs an api command (blocking FreeSWITCH's side of this socket) and resolves with its output. */
@@ -245,7 +220,7 @@ export class EslChannel {
     if (this.#closed) return;
     // No application waits for its completion: the ones the hangup still brings (the `socket` application's) are
     // not needed, and FreeSWITCH need not build them. Sent first, so it is in place before the channel goes down.
-    if (this.#pending.size === 0 && !this.signal.aborted) this.#subscription(`nixevent ${EventName.ChannelExecuteComplete}`);
+    if (this.#pending.size === 0 && !this.signal.aborted) this.#subscriptions.send(`nixevent ${EventName.ChannelExecuteComplete}`);
     await this.api(`uuid_kill ${this.uuid} ${cause}`);
   }
 
@@ -257,20 +232,10 @@ export class EslChannel {
 
   /**
    * Listens to a domain event; returns the function that removes the listener. The FreeSWITCH events of an
-   * on-demand domain event (ON_DEMAND_EVENTS) are subscribed while it has listeners: the change is sent at the end
-   * of the current tick, or before the next command if one is sent first, so it reaches FreeSWITCH before any
-   * application sent after the listener came; a listener that comes and goes within one tick costs nothing.
+   * on-demand domain event (ON_DEMAND_EVENTS) are subscribed while it has listeners (see ChannelSubscriptions).
    */
   on<K extends ChannelEventName>(name: K, listener: Listener<K>): () => void {
-    let set = this.#listeners.get(name);
-    if (!set) this.#listeners.set(name, (set = new Set()));
-    const before = set.size;
-    set.add(listener);
-    if (set.size > before) this.#demandChanged(name, 1);
-    return () => {
-      if (set.delete(listener)) this.#demandChanged(name, -1);
-      if (set.size === 0 && this.#listeners.get(name) === set) this.#listeners.delete(name);
-    };
+    return this.#subscriptions.on(name, listener);
   }
 
   /** Resolves with the next matching domain event; rejects on the signals and the timeout. */
@@ -294,9 +259,7 @@ export class EslChannel {
 
   /** Number of listeners still registered (0 once the call's code has cleaned up after itself). */
   get listenerCount(): number {
-    let n = 0;
-    for (const set of this.#listeners.values()) n += set.size;
-    return n;
+    return this.#subscriptions.count;
   }
 
   /** Ends the call's signal with `reason` (first reason wins) and settles what waits on it. */
@@ -350,6 +313,15 @@ export class EslChannel {
 
   #onEvent(event: EslEvent): void {
     const domain = toDomainEvent(event);
+    // CHANNEL_HANGUP is not subscribed: every event of the channel after its hangup says so (`Answer-State: hangup`),
+    // the running application's completion, the `socket` application's, CHANNEL_HANGUP_COMPLETE. The first one ends
+    // the call before it settles anything, as CHANNEL_HANGUP would have.
+    if (!this.#hungUp && (domain?.[0] === 'hangup' || event.header('Answer-State') === 'hangup')) {
+      this.#hungUp = true;
+      const cause = event.header('Hangup-Cause') ?? '';
+      this.abort(new CallEndedError('ERR_CALL_HANGUP', cause));
+      this.#subscriptions.emit('hangup', { cause, event });
+    }
     if (domain) {
       const [name, payload] = domain;
       switch (name) {
@@ -368,68 +340,15 @@ export class EslChannel {
         case 'answer':
           this.#answered = true;
           break;
-        case 'hangup':
-          this.abort(new CallEndedError('ERR_CALL_HANGUP', payload.cause));
-          break;
         case 'hangupComplete':
           this.abort(new CallEndedError('ERR_CALL_HANGUP', payload.cause));
           this.#hangupComplete.resolve(event);
           break;
         default:
       }
-      this.#emit(name, payload);
+      if (name !== 'hangup') this.#subscriptions.emit(name, payload);
     }
-    this.#emit('event', event);
-  }
-
-  /** Counts the listeners of an on-demand domain event; what went from or to none is to be (un)subscribed. */
-  #demandChanged(name: ChannelEventName, delta: 1 | -1): void {
-    const events = ON_DEMAND_EVENTS[name];
-    if (events === undefined) return;
-    for (const event of events) {
-      const count = (this.#demand.get(event) ?? 0) + delta;
-      if (count === 0) this.#demand.delete(event);
-      else this.#demand.set(event, count);
-      // Wanted again before its nixevent left, or unwanted before its event left: nothing to send.
-      if (delta > 0 && count === 1 && !this.#toUnsubscribe.delete(event)) this.#toSubscribe.add(event);
-      if (delta < 0 && count === 0 && !this.#toSubscribe.delete(event)) this.#toUnsubscribe.add(event);
-    }
-    if (this.#flushScheduled || (this.#toSubscribe.size === 0 && this.#toUnsubscribe.size === 0)) return;
-    this.#flushScheduled = true;
-    process.nextTick(() => this.#flushSubscriptions());
-  }
-
-  /** Sends the pending on-demand subscription changes (`nixevent`, then `event`). */
-  #flushSubscriptions(): void {
-    this.#flushScheduled = false;
-    if (this.#toSubscribe.size === 0 && this.#toUnsubscribe.size === 0) return;
-    const off = [...this.#toUnsubscribe];
-    const on = [...this.#toSubscribe];
-    this.#toUnsubscribe.clear();
-    this.#toSubscribe.clear();
-    if (this.signal.aborted) return;
-    if (off.length > 0) this.#subscription(`nixevent ${off.join(' ')}`);
-    if (on.length > 0) this.#subscription(`event ${EVENT_FORMAT} ${on.join(' ')}`);
-  }
-
-  /** Sends a subscription change nobody waits for (the reply still takes its place in line). */
-  #subscription(text: string): void {
-    if (this.#closed) return;
-    this.command(text).catch((err: unknown) => {
-      this.log.debug({ code: toAppError(err).code, command: text.split(' ', 1)[0] }, 'subscription change failed');
-    });
-  }
-
-  #emit<K extends ChannelEventName>(name: K, payload: ChannelEvents[K]): void {
-    const set = this.#listeners.get(name);
-    if (!set) return;
-    for (const listener of [...set]) {
-      try {
-        (listener as Listener<K>)(payload);
-      } catch (err) {
-        logCode(this.log, 'ERR_INTERNAL', { err }, 'a channel event listener threw');
-      }
-    }
+    this.#subscriptions.emit('event', event);
   }
 
   /**
@@ -449,7 +368,7 @@ export class EslChannel {
   #request(send: (cb: (reply: EslEvent) => void) => void, opts: CommandOptions, kind: EslRoundTrip): Promise<EslEvent> {
     if (this.#closed) return Promise.reject(new CallEndedError('ERR_ESL_DISCONNECTED'));
     // Subscription changes of this tick go first: FreeSWITCH handles a socket's commands in order.
-    this.#flushSubscriptions();
+    this.#subscriptions.flush();
     const deferred = new Deferred<EslEvent>();
     this.#replies.set(deferred, this.#scoped(opts.signal));
     const timeoutMs = opts.timeoutMs ?? this.#timings.commandTimeoutMs;
@@ -469,51 +388,7 @@ export class EslChannel {
   }
 
   async #sendExecute(eventUuid: string, app: string, arg: string, loops?: number): Promise<void> {
-    const headers: Record<string, string> = { 'call-command': 'execute', 'execute-app-name': app };
-    const asBody = /[\r\n]/.test(arg) || Buffer.byteLength(arg) > 1024;
-    if (arg !== '' && !asBody) headers['execute-app-arg'] = arg;
-    if (loops !== undefined) headers['loops'] = String(Math.trunc(loops));
-    headers['event-lock'] = 'true';
-    headers['Event-UUID'] = eventUuid;
-    if (!asBody) {
-      await this.command('sendmsg', headers);
-      return;
-    }
-    // A multi-line or long argument travels as the message body, which FreeSWITCH reads by byte count.
-    let text = 'sendmsg';
-    for (const [key, value] of Object.entries(headers)) text += `\n${key}: ${value}`;
-    text += `\ncontent-type: text/plain\ncontent-length: ${Buffer.byteLength(arg)}\n\n${arg}`;
-    await this.command(text);
+    const message = executeMessage(eventUuid, app, arg, loops);
+    await this.command(message.text, message.headers);
   }
-
-}
-
-/**
- * Rejects `deferred` when `signal` aborts (ERR_ABORTED, or the signal's own AppError) or after `timeoutMs`
- * (ERR_ESL_TIMEOUT); both guards are removed once it settles, however it settles.
- */
-function guard<T>(deferred: Settleable<T>, signal: AbortSignal | undefined, timeoutMs: number | undefined,
-  timeoutMessage: () => string): void {
-  if (signal === undefined && timeoutMs === undefined) return;
-  const offAbort = onAbort(signal, (reason) => deferred.reject(abortedBy(reason)));
-  const offTimer = timeoutMs === undefined ? noop
-    : after(timeoutMs, () => deferred.reject(new EslError('ERR_ESL_TIMEOUT', timeoutMessage())));
-  const dispose = (): void => {
-    offAbort();
-    offTimer();
-  };
-  deferred.promise.then(dispose, dispose);
-}
-
-function abortedBy(reason: unknown): AppError {
-  if (reason instanceof AppError) return reason;
-  return new AppError('ERR_ABORTED', undefined, { cause: reason });
-}
-
-function assertOneLine(text: string): void {
-  if (/[\r\n]/.test(text)) throw new EslError('ERR_ESL_COMMAND_FAILED', 'a command cannot contain a line break');
-}
-
-function assertVariableName(name: string): void {
-  if (!/^[A-Za-z0-9_.-]+$/.test(name)) throw new EslError('ERR_ESL_COMMAND_FAILED', `invalid variable name ${name}`);
 }

@@ -1,7 +1,7 @@
 import type { Socket } from 'node:net';
 import type { Logger } from 'pino';
 import { AppError, CallEndedError, EslError, toAppError } from '../errors.js';
-import { after } from '../util/abort.js';
+import { after, raceTimeout } from '../util/abort.js';
 import { Deferred } from '../util/deferred.js';
 import { callEndFields, callEndLevel, outcomeOf } from './call-outcome.js';
 import { EslChannel, type ChannelTimings } from './channel.js';
@@ -164,16 +164,6 @@ async function endCall(channel: EslChannel, socket: Socket, options: ConnectionO
   }
   if (!(await raceTimeout(closed.then(() => true), options.exitTimeoutMs))) socket.destroy();
   await closed;
-}
-
-async function raceTimeout<T>(promise: Promise<T>, ms: number): Promise<T | undefined> {
-  let dispose = (): void => {};
-  const timeout = new Promise<undefined>((resolve) => { dispose = after(ms, () => resolve(undefined)); });
-  try {
-    return await Promise.race([promise, timeout]);
-  } finally {
-    dispose();
-  }
 }
 
 function logCallError(log: Logger, err: unknown): void {

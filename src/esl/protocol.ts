@@ -54,11 +54,11 @@ export const MYEVENTS_EVENTS: readonly string[] = [
  * The events every call listens to for its whole life: what the channel and the verbs read whenever they run.
  * FreeSWITCH builds, copies, serialises (3-7 KB of JSON: EXECUTE_COMPLETE, ANSWER, HANGUP... carry every channel
  * variable, whatever `verbose_events` says) and writes each event a socket is subscribed to, so nothing else is.
+ * CHANNEL_HANGUP is not: every later event of the channel shows the hangup (`Answer-State: hangup`, channel-events.ts).
  */
 export const CALL_EVENTS: readonly string[] = [
   EventName.ChannelExecuteComplete,
   EventName.ChannelAnswer,
-  EventName.ChannelHangup,
   EventName.ChannelHangupComplete,
   EventName.Dtmf,
   EventName.ChannelBridge,

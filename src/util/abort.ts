@@ -41,6 +41,17 @@ export function afterAtLeast(ms: number, fn: () => void): () => void {
 
 export function noop(): void {}
 
+/** Settles with `promise`, or with undefined after `ms` if it has not settled by then (the timer is removed). */
+export async function raceTimeout<T>(promise: Promise<T>, ms: number): Promise<T | undefined> {
+  let dispose = noop;
+  const timeout = new Promise<undefined>((resolve) => { dispose = after(ms, () => resolve(undefined)); });
+  try {
+    return await Promise.race([promise, timeout]);
+  } finally {
+    dispose();
+  }
+}
+
 /**
  * A signal that aborts when `signal` does or after `timeoutMs`, and a function that detaches it. Unlike
  * `AbortSignal.any`, it leaves nothing registered on `signal` once disposed: Node 20 keeps a WeakRef per

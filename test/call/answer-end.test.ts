@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { apiLines, apps, startEngine, type EngineHarness } from '../support/engine-harness.js';
+import { apiLines, apps, startEngine, switchSteps, type EngineHarness } from '../support/engine-harness.js';
 import { twiml } from '../support/twiml-server.js';
 
 describe('engine: answering, Reject, Hangup, end of document', () => {
@@ -30,7 +30,8 @@ describe('engine: answering, Reject, Hangup, end of document', () => {
     e.web.route('/voice', twiml('<Hangup/><Say>never</Say>'));
     const call = e.call();
     await e.finish(call);
-    assert.deepEqual(apps(call), ['answer']);
+    assert.deepEqual(switchSteps(call), ['uuid_answer']);
+    assert.notEqual(call.channel.profileField('Channel-Answered-Time') ?? '0', '0', 'FreeSWITCH answered the call');
     assert.equal((await call.ended).hangupCause, 'NORMAL_CLEARING');
     assert.equal(e.web.requests.length, 1);
   });
@@ -48,7 +49,7 @@ describe('engine: answering, Reject, Hangup, end of document', () => {
     e.web.route('/two', twiml('<Say>one</Say><Play>https://cdn.example.com/a.wav</Play>'));
     const call = e.call();
     await e.finish(call);
-    assert.deepEqual(apps(call), ['answer', 'speak', 'playback']);
+    assert.deepEqual(switchSteps(call), ['uuid_answer', 'speak', 'playback']);
     assert.equal(e.web.to('/two')[0]?.params['CallStatus'], 'ringing');
   });
 
@@ -57,7 +58,7 @@ describe('engine: answering, Reject, Hangup, end of document', () => {
     e.web.route('/two', twiml('<Hangup/>'));
     const call = e.call({ answerState: 'answered' });
     await e.finish(call);
-    assert.deepEqual(apps(call), ['speak']);
+    assert.deepEqual(switchSteps(call), ['speak']);
     assert.equal(e.web.requests[0]?.params['CallStatus'], 'in-progress');
     assert.equal(e.web.to('/two')[0]?.params['CallStatus'], 'in-progress');
   });
@@ -66,7 +67,7 @@ describe('engine: answering, Reject, Hangup, end of document', () => {
     e.web.route('/voice', twiml('<Leave/><Say>after</Say>'));
     const call = e.call();
     await e.finish(call);
-    assert.deepEqual(apps(call), ['answer', 'speak']);
+    assert.deepEqual(apps(call), ['speak']);
     assert.deepEqual(e.h.logs.withCode('ERR_TWIML_UNSUPPORTED'), []);
     assert.deepEqual(e.h.logs.withCode('ERR_QUEUE_WAIT_VERB').map((l) => l['verb']), ['Leave']);
   });

@@ -76,7 +76,7 @@ describe('engine: per-call debug log (pivot_debug)', () => {
       const call = q.call({ variables: { pivot_debug: '1' } });
       await q.finish(call);
       assert.equal(q.h.logs.withCode('ERR_WEBHOOK_DEBUG_LOG').length, 1);
-      assert.deepEqual(call.executed.map((x) => x.app), ['answer', 'speak']);
+      assert.deepEqual(call.executed.map((x) => x.app), ['speak']);
     } finally {
       await q.close();
     }

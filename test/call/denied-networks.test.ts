@@ -69,7 +69,7 @@ describe('engine: webhook.deniedNetworks', () => {
       await e.finish(call);
       const failures = e.h.logs.failedRequests();
       assert.deepEqual(failures.map((l) => l.code), ['ERR_WEBHOOK_BLOCKED_ADDRESS']);
-      assert.deepEqual(appLines(call), ['answer', ERROR_PROMPT]);
+      assert.deepEqual(appLines(call), [ERROR_PROMPT]);
       assert.equal((await call.ended).hangupCause, 'NORMAL_CLEARING');
       assert.deepEqual(lookup.asked, ['app.test']);
       assert.equal(app.requests.length, 0, 'nothing reached the denied address');
@@ -84,7 +84,7 @@ describe('engine: webhook.deniedNetworks', () => {
       await e.finish(call);
       assert.deepEqual(e.h.logs.failedRequests().map((l) => l.code),
         ['ERR_WEBHOOK_BLOCKED_ADDRESS']);
-      assert.deepEqual(appLines(call), ['answer', "play_and_get_digits 0 127 1 1000 #D 'tts://flite|rms|Press a key'", ERROR_PROMPT]);
+      assert.deepEqual(appLines(call), ["play_and_get_digits 0 127 1 1000 #D 'tts://flite|rms|Press a key'", ERROR_PROMPT]);
       assert.equal(app.requests.length, 0);
       assertNoError();
     });
@@ -93,7 +93,7 @@ describe('engine: webhook.deniedNetworks', () => {
       e.web.route('/voice', twiml(`<Play loop="3">${app.url('/a.wav', 'media.test')}</Play><Say>after</Say>`));
       const call = e.call();
       await e.finish(call);
-      assert.deepEqual(appLines(call), ['answer', 'speak flite|rms|after'], 'FreeSWITCH never got the URL');
+      assert.deepEqual(appLines(call), ['speak flite|rms|after'], 'FreeSWITCH never got the URL');
       const denied = logged('ERR_CALL_MEDIA_DENIED');
       assert.equal(denied.length, 1, 'one refusal, and the loop stops');
       assert.equal(denied[0]?.['address'], DENIED_HOST);
@@ -106,7 +106,7 @@ describe('engine: webhook.deniedNetworks', () => {
       e.web.route('/voice', twiml(`<Play>${app.url('/a.wav')}</Play><Say>after</Say>`));
       const call = e.call();
       await e.finish(call);
-      assert.deepEqual(appLines(call), ['answer', 'speak flite|rms|after']);
+      assert.deepEqual(appLines(call), ['speak flite|rms|after']);
       assert.equal(logged('ERR_CALL_MEDIA_DENIED').length, 1);
       assert.deepEqual(lookup.asked, []);
     });
@@ -117,7 +117,7 @@ describe('engine: webhook.deniedNetworks', () => {
       e.web.route('/choice', twiml('<Say>chosen</Say>'));
       const call = e.call();
       await e.finish(call);
-      assert.deepEqual(appLines(call), ['answer', "play_and_get_digits 0 127 1 1000 #D 'tts://flite|rms|Press 1'",
+      assert.deepEqual(appLines(call), ["play_and_get_digits 0 127 1 1000 #D 'tts://flite|rms|Press 1'",
         'speak flite|rms|chosen'], 'FreeSWITCH never got the URL');
       assert.equal(logged('ERR_CALL_MEDIA_DENIED').length, 1);
       assert.equal(e.web.to('/choice')[0]?.params['Digits'], '');
@@ -156,7 +156,7 @@ describe('engine: webhook.deniedNetworks', () => {
       const call = e.call({ variables: { pivot_voice_url: app.url('/voice', 'app.test') } });
       await e.finish(call);
       assert.deepEqual(app.requests.map((r) => r.path), ['/voice', '/action']);
-      assert.deepEqual(appLines(call), ['answer', "play_and_get_digits 0 127 1 1000 #D 'tts://flite|rms|Press a key'",
+      assert.deepEqual(appLines(call), ["play_and_get_digits 0 127 1 1000 #D 'tts://flite|rms|Press a key'",
         `playback ${app.url('/a.wav', 'media.test')}`]);
       assert.deepEqual(logged('ERR_CALL_MEDIA_DENIED'), []);
       assert.deepEqual(logged('ERR_WEBHOOK_BLOCKED_ADDRESS'), []);
@@ -178,7 +178,7 @@ describe('engine: webhook.deniedNetworks', () => {
       e.web.route('/voice', twiml('<Play>http://nowhere.test/a.wav</Play><Say>after</Say>'));
       const call = e.call();
       await e.finish(call);
-      assert.deepEqual(appLines(call), ['answer', 'speak flite|rms|after']);
+      assert.deepEqual(appLines(call), ['speak flite|rms|after']);
       const failed = logged('ERR_CALL_MEDIA_DNS');
       assert.equal(failed.length, 1);
       assert.equal(failed[0]?.['host'], 'nowhere.test');
@@ -190,7 +190,7 @@ describe('engine: webhook.deniedNetworks', () => {
       e.web.route('/voice', twiml('<Play>http://silent.test/a.wav</Play><Say>never heard</Say>'));
       const call = e.call({ caller: { hangupAtMs: 5000 } });
       await e.finish(call);
-      assert.deepEqual(appLines(call), ['answer']);
+      assert.deepEqual(appLines(call), []);
       assert.deepEqual(lookup.asked, ['silent.test']);
       assert.deepEqual(logged('ERR_CALL_MEDIA_DNS'), []);
       assertNoError();

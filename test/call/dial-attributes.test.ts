@@ -33,7 +33,7 @@ describe('engine: Dial attributes', () => {
     const action = e.web.to('/after')[0];
     assert.equal(action?.params['DialCallStatus'], 'completed');
     assert.ok(Number(action?.params['DialCallDuration']) < 60, 'the bridge ended long before the callee would have hung up');
-    assert.deepEqual(apps(call), ['answer', 'bridge', 'speak']);
+    assert.deepEqual(apps(call), ['bridge', 'speak']);
   });
 
   it('without hangupOnStar a * does not end the bridge', async () => {
@@ -94,7 +94,7 @@ describe('engine: Dial attributes', () => {
     route('<Dial>5551234</Dial>');
     const call = e.call();
     await e.finish(call);
-    assert.deepEqual(apps(call), ['answer', 'bridge', 'speak']);
+    assert.deepEqual(apps(call), ['bridge', 'speak']);
   });
 
   it('Number sendDigits are sent to the callee on answer', async () => {

@@ -20,7 +20,7 @@ describe('engine: Dial outcomes', () => {
     dialTo();
     const call = e.call({ bridge: [{ match: '15551234567', outcome: { type: 'answer', afterMs: 1000, hangupAfterMs: 3000 } }] });
     await e.finish(call);
-    assert.deepEqual(apps(call), ['answer', 'bridge', 'speak']);
+    assert.deepEqual(apps(call), ['bridge', 'speak']);
     assert.ok(apiLines(call).includes(`uuid_setvar_multi ${call.uuid} continue_on_fail=true;hangup_after_bridge=false;bridge_terminate_key=`));
     const [leg] = legsOf(bridgeArg(call));
     assert.equal(leg?.endpoint, 'loopback/+15551234567/context_2');
@@ -44,7 +44,7 @@ describe('engine: Dial outcomes', () => {
       e.web.route('/after', twiml('<Say>Sorry</Say><Hangup/>'));
       const call = e.call({ bridge: [{ match: '5551234', outcome }] });
       await e.finish(call);
-      assert.deepEqual(apps(call), ['answer', 'bridge', 'speak']);
+      assert.deepEqual(apps(call), ['bridge', 'speak']);
       const action = e.web.to('/after')[0];
       assert.equal(action?.params['DialCallStatus'], status);
       assert.equal(action?.params['DialCallSid'], legsOf(bridgeArg(call))[0]?.vars['origination_uuid']);
@@ -63,7 +63,7 @@ describe('engine: Dial outcomes', () => {
     const action = e.web.to('/after')[0];
     assert.equal(action?.params['DialCallStatus'], 'canceled');
     assert.equal(action?.params['CallStatus'], 'completed');
-    assert.deepEqual(apps(call), ['answer', 'bridge']);
+    assert.deepEqual(apps(call), ['bridge']);
   });
 
   it('answered, then the caller hangs up: completed, with the B leg, and the action is requested after the hangup', async () => {
@@ -83,7 +83,7 @@ describe('engine: Dial outcomes', () => {
     e.web.route('/voice', twiml('<Dial>5551234</Dial><Say>Next verb</Say><Dial>5559999</Dial><Say>Last verb</Say>'));
     const call = e.call({ bridge: [{ match: '5551234', outcome: { type: 'busy' } }] });
     await e.finish(call);
-    assert.deepEqual(apps(call), ['answer', 'bridge', 'speak', 'bridge', 'speak']);
+    assert.deepEqual(apps(call), ['bridge', 'speak', 'bridge', 'speak']);
     assert.equal(e.web.requests.length, 1, 'no request besides the document');
   });
 
@@ -126,7 +126,7 @@ describe('engine: Dial outcomes', () => {
     e.web.route('/after', twiml('<Hangup/>'));
     const call = e.call();
     await e.finish(call);
-    assert.deepEqual(apps(call), ['answer']);
+    assert.deepEqual(apps(call), []);
     assert.equal(e.web.to('/after')[0]?.params['DialCallStatus'], 'failed');
     assert.equal(e.h.logs.withCode('ERR_DIAL_NUMBER_REFUSED').length, 1);
     assert.equal(e.h.logs.withCode('ERR_DIAL_NO_ENDPOINT').length, 1);

@@ -93,7 +93,7 @@ describe('engine: Dial whisper (<Number url>, <Sip url>)', () => {
     assert.equal(action?.params['DialCallStatus'], 'no-answer');
     assert.equal(action?.params['DialCallSid'], leg.uuid);
     assert.equal(action?.params['DialCallDuration'], undefined);
-    assert.deepEqual(apps(call), ['answer', 'bridge', 'speak']);
+    assert.deepEqual(apps(call), ['bridge', 'speak']);
   });
 
   it('<Hangup/> in the whisper of a SIP leg rejects the callee too', async () => {

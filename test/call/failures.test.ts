@@ -15,7 +15,7 @@ describe('engine: failures', () => {
       e.web.route('/voice', reply);
       const call = e.call();
       await e.finish(call);
-      assert.deepEqual(appLines(call), ['answer', ERROR_PROMPT], 'error prompt, then hangup');
+      assert.deepEqual(appLines(call), [ERROR_PROMPT], 'error prompt, then hangup');
       assert.equal((await call.ended).hangupCause, 'NORMAL_CLEARING');
       const failure = e.h.logs.failedRequests()[0];
       assert.equal(failure?.code, code);
@@ -59,7 +59,7 @@ describe('engine: failures', () => {
       const port = await closedPort();
       const call = e.call({ variables: { pivot_voice_url: `http://127.0.0.1:${port}/voice` } });
       await e.finish(call);
-      assert.deepEqual(appLines(call), ['answer', ERROR_PROMPT]);
+      assert.deepEqual(appLines(call), [ERROR_PROMPT]);
       assert.equal(e.h.logs.failedRequests()[0]?.code, 'ERR_WEBHOOK_NETWORK');
     });
 
@@ -67,7 +67,7 @@ describe('engine: failures', () => {
       e.web.route('/voice', twiml('<Say>hi</Say><Redirect>/missing</Redirect>'));
       const call = e.call();
       await e.finish(call);
-      assert.deepEqual(appLines(call), ['answer', 'speak flite|rms|hi', ERROR_PROMPT]);
+      assert.deepEqual(appLines(call), ['speak flite|rms|hi', ERROR_PROMPT]);
     });
   });
 
@@ -85,7 +85,7 @@ describe('engine: failures', () => {
       assert.equal(fallback?.params['ErrorCode'], '11200');
       assert.equal(fallback?.params['ErrorUrl'], e.web.url('/voice'));
       assert.equal(fallback?.params['CallSid'], call.uuid);
-      assert.deepEqual(appLines(call), ['answer', 'speak flite|rms|Sorry', ERROR_PROMPT], 'the second failure ends the call');
+      assert.deepEqual(appLines(call), ['speak flite|rms|Sorry', ERROR_PROMPT], 'the second failure ends the call');
     });
 
     it('an unknown verb is reported to the fallback as 12200; a failing fallback ends with the error prompt', async () => {
@@ -94,7 +94,7 @@ describe('engine: failures', () => {
       const call = e.call({ variables: { pivot_fallback_url: e.web.url('/fallback') } });
       await e.finish(call);
       assert.equal(e.web.to('/fallback')[0]?.params['ErrorCode'], '12200');
-      assert.deepEqual(appLines(call), ['answer', ERROR_PROMPT]);
+      assert.deepEqual(appLines(call), [ERROR_PROMPT]);
     });
   });
 
@@ -153,7 +153,7 @@ describe('engine: failures', () => {
       e.web.route('/voice', { status: 500, body: '', contentType: 'text/plain' });
       const failed = e.call();
       await e.finish(failed);
-      assert.deepEqual(appLines(failed), ['answer', 'playback tone_stream://%(200,0,400)']);
+      assert.deepEqual(appLines(failed), ['playback tone_stream://%(200,0,400)']);
     });
 
     it('a call without pivot_voice_url takes the voice URL of the first route matching its destination', async () => {

@@ -21,14 +21,14 @@ describe('engine: complete flows', () => {
     e.web.route('/voice', twiml('<Say voice="woman" language="en-gb" loop="2">Hello</Say>'));
     const call = e.call();
     await e.finish(call);
-    assert.deepEqual(appLines(call), ['answer', 'speak flite|slt|Hello', 'speak flite|slt|Hello']);
+    assert.deepEqual(appLines(call), ['speak flite|slt|Hello', 'speak flite|slt|Hello']);
   });
 
   it('Pivot play sample: one remote wav', async () => {
     e.web.route('/voice', twiml('<Play>http://media.example.org/sounds/welcome.wav</Play>'));
     const call = e.call();
     await e.finish(call);
-    assert.deepEqual(appLines(call), ['answer', 'playback http://media.example.org/sounds/welcome.wav']);
+    assert.deepEqual(appLines(call), ['playback http://media.example.org/sounds/welcome.wav']);
   });
 
   describe('Pivot gather sample: account number by GET', () => {
@@ -54,8 +54,8 @@ describe('engine: complete flows', () => {
       await e.finish(call);
       const processed = e.web.to('/gather/process')[0];
       assert.equal(processed?.query.getAll('Digits').join(), 'TIMEOUT');
-      assert.deepEqual(apps(call), ['answer', 'play_and_get_digits', 'speak']);
-      assert.equal(appLines(call)[2], 'speak flite|rms|Timed out. Goodbye');
+      assert.deepEqual(apps(call), ['play_and_get_digits', 'speak']);
+      assert.equal(appLines(call)[1], 'speak flite|rms|Timed out. Goodbye');
     });
   });
 
@@ -76,8 +76,8 @@ describe('engine: complete flows', () => {
     await e.finish(call);
     assert.deepEqual(e.web.requests.map((r) => `${r.path} ${r.params['Digits'] ?? '-'}`),
       ['/ivr/welcome -', '/ivr/choice 9', '/ivr/welcome -', '/ivr/choice 1']);
-    assert.deepEqual(apps(call), ['answer', 'play_and_get_digits', 'play_and_get_digits', 'speak']);
-    assert.ok(appLines(call)[1]?.startsWith("play_and_get_digits 0 1 1 8000 #D 'file_string://tts://flite|slt|Thanks for calling Example Dental."));
+    assert.deepEqual(apps(call), ['play_and_get_digits', 'play_and_get_digits', 'speak']);
+    assert.ok(appLines(call)[0]?.startsWith("play_and_get_digits 0 1 1 8000 #D 'file_string://tts://flite|slt|Thanks for calling Example Dental."));
   });
 
   it('Twilio voicemail quickstart: a message ended with *, uploaded, then the action thanks the caller', async () => {
@@ -88,8 +88,8 @@ describe('engine: complete flows', () => {
     e.web.route(`/voicemail-saved.php/call_recording_${call.uuid}_1.wav`, { status: 204, body: '', contentType: null });
     call.on('execute', (app: string) => { if (app === 'record') setTimeout(() => call.pressDigits('*'), 30); });
     await e.finish(call);
-    assert.deepEqual(apps(call), ['answer', 'speak', 'playback', 'record', 'speak']);
-    assert.match(appLines(call)[3] ?? '', / 120 200 10$/);
+    assert.deepEqual(apps(call), ['speak', 'playback', 'record', 'speak']);
+    assert.match(appLines(call)[2] ?? '', / 120 200 10$/);
     const saved = e.web.to('/voicemail-saved.php')[0];
     assert.equal(saved?.params['Digits'], '*');
     assert.equal(saved?.params['RecordingUrl'], e.web.url(`/voicemail-saved.php/call_recording_${call.uuid}_1.wav`));
@@ -100,8 +100,8 @@ describe('engine: complete flows', () => {
     e.web.route('/voicemail', fixture('voicemail.xml'));
     const call = e.call({ variables: { pivot_voice_url: e.web.url('/voicemail') } });
     await e.finish(call);
-    assert.deepEqual(apps(call), ['answer', 'speak', 'playback', 'record', 'speak']);
-    assert.equal(appLines(call)[4], 'speak flite|rms|I did not hear a message. Goodbye.');
+    assert.deepEqual(apps(call), ['speak', 'playback', 'record', 'speak']);
+    assert.equal(appLines(call)[3], 'speak flite|rms|I did not hear a message. Goodbye.');
     assert.equal(e.web.requests.length, 1);
   });
 
@@ -112,6 +112,6 @@ describe('engine: complete flows', () => {
     await e.finish(call);
     const step2 = e.web.to('/kazoo/step2.xml')[0];
     assert.deepEqual([step2?.params['account_tier'], step2?.params['a'], step2?.params['b']], ['gold', '1', '2']);
-    assert.deepEqual(apps(call), ['answer', 'speak']);
+    assert.deepEqual(apps(call), ['speak']);
   });
 });

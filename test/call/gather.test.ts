@@ -21,7 +21,7 @@ describe('engine: Gather', () => {
       const call = e.call();
       onPromptStart(call, () => call.pressDigits('2'));
       await e.finish(call);
-      assert.deepEqual(appLines(call), ['answer',
+      assert.deepEqual(appLines(call), [
         `play_and_get_digits 0 1 1 5000 #D 'file_string://tts://flite|rms|Press one for sales!${PROMPT}!silence_stream://3000'`,
         'speak flite|rms|You chose']);
       assert.deepEqual(e.web.requests.map((r) => `${r.method} ${r.path} ${r.params['Digits'] ?? '-'}`),
@@ -47,7 +47,7 @@ describe('engine: Gather', () => {
       const call = e.call();
       onPromptEnd(call, () => call.pressDigits('#1*'));
       await e.finish(call);
-      assert.equal(appLines(call)[1], "play_and_get_digits 0 3 1 5000 D 'tts://flite|rms|PIN'");
+      assert.equal(appLines(call)[0], "play_and_get_digits 0 3 1 5000 D 'tts://flite|rms|PIN'");
       const pin = e.web.to('/pin')[0];
       assert.equal(pin?.method, 'GET');
       assert.equal(pin?.query.get('Digits'), '#1*');
@@ -67,7 +67,7 @@ describe('engine: Gather', () => {
       e.web.route('/voice', twiml('<Gather action="/choice" timeout="2"><Say>Press a key</Say></Gather><Say>Goodbye</Say>'));
       const call = e.call();
       await e.finish(call);
-      assert.deepEqual(appLines(call), ['answer', "play_and_get_digits 0 127 1 2000 #D 'tts://flite|rms|Press a key'",
+      assert.deepEqual(appLines(call), ["play_and_get_digits 0 127 1 2000 #D 'tts://flite|rms|Press a key'",
         'speak flite|rms|Goodbye']);
       assert.equal(e.web.requests.length, 1);
     });
@@ -77,7 +77,7 @@ describe('engine: Gather', () => {
       const call = e.call();
       onPromptEnd(call, () => call.pressDigits('#'));
       await e.finish(call);
-      assert.deepEqual(apps(call), ['answer', 'play_and_get_digits', 'speak']);
+      assert.deepEqual(apps(call), ['play_and_get_digits', 'speak']);
       assert.equal(e.web.requests.length, 1);
     });
 
@@ -88,7 +88,7 @@ describe('engine: Gather', () => {
       const call = e.call();
       await e.finish(call);
       assert.equal(e.web.to('/choice')[0]?.params['Digits'], '');
-      assert.deepEqual(apps(call), ['answer', 'play_and_get_digits']);
+      assert.deepEqual(apps(call), ['play_and_get_digits']);
     });
 
     it('bargeIn="false": keys are collected but the prompts play to the end', async () => {
@@ -98,7 +98,7 @@ describe('engine: Gather', () => {
       const call = e.call();
       call.on('execute', (app: string) => { if (app === 'playback') call.pressDigits('5'); });
       await e.finish(call);
-      assert.deepEqual(apps(call), ['answer', 'playback', 'speak']);
+      assert.deepEqual(apps(call), ['playback', 'speak']);
       assert.ok(apiLines(call).includes(`uuid_setvar ${call.uuid} playback_terminators none`));
       assert.equal(e.web.to('/choice')[0]?.params['Digits'], '5');
     });
@@ -122,7 +122,7 @@ describe('engine: Gather', () => {
       });
       onPromptStart(call, () => call.pressDigits('6'));
       await e.finish(call);
-      assert.deepEqual(appLines(call), ['answer',
+      assert.deepEqual(appLines(call), [
         "play_and_get_digits 0 1 1 5000 #D 'file_string://tts://flite|rms|first!tts://flite|rms|second'"]);
       assert.deepEqual(stops, ['break']);
       assert.equal(e.web.to('/choice')[0]?.params['Digits'], '6');
@@ -134,7 +134,7 @@ describe('engine: Gather', () => {
       const call = e.call();
       onPromptStart(call, () => call.pressDigits('3'));
       await e.finish(call);
-      assert.deepEqual(appLines(call), ['answer', "play_and_get_digits 0 1 1 5000 #D 'silence_stream://30000'"]);
+      assert.deepEqual(appLines(call), ["play_and_get_digits 0 1 1 5000 #D 'silence_stream://30000'"]);
       assert.equal(e.web.to('/choice')[0]?.params['Digits'], '3');
     });
 
@@ -146,7 +146,7 @@ describe('engine: Gather', () => {
       onPromptStart(call, () => { pressedMs = call.nowMs(); call.pressDigits('#'); });
       call.on('execute', (app: string, arg: string) => { if (arg.endsWith('none')) nextMs = call.nowMs(); });
       await e.finish(call);
-      assert.deepEqual(apps(call), ['answer', 'play_and_get_digits', 'speak']);
+      assert.deepEqual(apps(call), ['play_and_get_digits', 'speak']);
       assert.equal(e.web.requests.length, 1);
       assert.ok(nextMs - pressedMs < 4000, `the next verb started ${nextMs - pressedMs} ms after the key, not at the timeout`);
     });
@@ -158,7 +158,7 @@ describe('engine: Gather', () => {
       const call = e.call();
       onPromptEnd(call, () => call.pressDigits('12'));
       await e.finish(call);
-      assert.deepEqual(appLines(call), ['answer', 'speak flite|rms|one', 'send_dtmf 9',
+      assert.deepEqual(appLines(call), ['speak flite|rms|one', 'send_dtmf 9',
         "play_and_get_digits 0 2 1 5000 #D 'file_string://tts://flite|rms|Dont wait. Press 1!tts://flite|rms|Dont wait. Press 1!" +
         `${PROMPT}'`]);
       assert.equal(e.web.to('/choice')[0]?.params['Digits'], '12');
@@ -172,7 +172,7 @@ describe('engine: Gather', () => {
       call.on('execute', (app: string) => { if (app === 'playback' && played++ === 0) call.pressDigits('3'); });
       call.on('complete', (app: string) => { if (app === 'playback') call.pressDigits('4'); });
       await e.finish(call);
-      assert.deepEqual(appLines(call), ['answer', `playback ${PROMPT}`, 'play_and_get_digits 0 1 1 5000 #D silence']);
+      assert.deepEqual(appLines(call), [`playback ${PROMPT}`, 'play_and_get_digits 0 1 1 5000 #D silence']);
       assert.equal(e.web.to('/choice')[0]?.params['Digits'], '34');
     });
 
@@ -185,7 +185,7 @@ describe('engine: Gather', () => {
         assert.equal(e.calls.get(call.uuid)?.interrupt({ url: new URL(e.web.url('/next')), method: 'POST' }), true);
       });
       await e.finish(call);
-      assert.deepEqual(apps(call), ['answer', 'play_and_get_digits', 'speak']);
+      assert.deepEqual(apps(call), ['play_and_get_digits', 'speak']);
       assert.ok(apiLines(call).includes(`uuid_recv_dtmf ${call.uuid} D`));
       assert.equal(e.web.to('/gathered').length, 0);
       assert.equal(e.web.to('/next').length, 1);
@@ -229,7 +229,7 @@ describe('engine: Gather', () => {
         e.calls.get(call.uuid)?.interrupt({ url: new URL(e.web.url('/next')), method: 'POST' });
       });
       await e.finish(call);
-      assert.deepEqual(apps(call), ['answer', 'speak']);
+      assert.deepEqual(apps(call), ['speak']);
       assert.ok(!apiLines(call).some((line) => line.startsWith('uuid_recv_dtmf')));
       assert.equal(e.web.to('/next').length, 1);
     });
@@ -255,7 +255,7 @@ describe('engine: Gather', () => {
       await e.finish(call);
       assert.equal(e.web.to('/choice')[0]?.params['Digits'], '7');
       assert.deepEqual(call.digitsTaken.map((d) => `${d.digit} ${d.app ?? 'park'}`), ['7 park']);
-      assert.deepEqual(apps(call), ['answer']);
+      assert.deepEqual(apps(call), []);
     });
   });
 
@@ -296,7 +296,7 @@ describe('engine: Gather', () => {
       call.on('execute', (app: string) => { if (app === 'speak') call.pressDigits('4'); });
       call.on('complete', (app: string) => { if (app === 'speak') call.pressDigits('2'); });
       await e.finish(call);
-      assert.deepEqual(appLines(call), ['answer', 'speak flite|rms|Hi', 'play_and_get_digits 0 1 1 5000 #D silence']);
+      assert.deepEqual(appLines(call), ['speak flite|rms|Hi', 'play_and_get_digits 0 1 1 5000 #D silence']);
       assert.equal(e.web.to('/choice')[0]?.params['Digits'], '42');
       assert.deepEqual(call.digitsTaken.map((d) => `${d.digit} ${d.app ?? 'park'}`), ['4 speak', '2 play_and_get_digits']);
     });

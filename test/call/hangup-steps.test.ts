@@ -35,8 +35,22 @@ describe('engine: the caller hangs up at every step', () => {
     const call = e.call();
     call.on('execute', (app: string) => { if (app === 'playback') call.hangup(); });
     await e.finish(call);
-    assert.deepEqual(apps(call), ['answer', 'playback']);
+    assert.deepEqual(apps(call), ['playback']);
     assert.equal(e.web.requests.length, 1);
+    ended();
+  });
+
+  it('during a prompt before a Redirect: the switch sends no CHANNEL_HANGUP, the completion ends the call', async () => {
+    e.web.route('/voice', twiml(`<Play>${LONG}</Play><Redirect>/next</Redirect>`));
+    e.web.route('/next', twiml('<Say>never</Say>'));
+    const call = e.call();
+    call.on('execute', (app: string) => { if (app === 'playback') call.hangup(); });
+    await e.finish(call);
+    const events = call.transcript.filter((t) => t.dir === 'out')
+      .map((t) => /"Event-Name":"([A-Z_]+)"/.exec(t.data.toString('latin1'))?.[1]).filter((n) => n !== undefined);
+    assert.ok(!events.includes('CHANNEL_HANGUP'), events.join(', '));
+    assert.deepEqual(apps(call), ['playback']);
+    assert.deepEqual(e.web.requests.map((r) => r.path), ['/voice'], 'the Redirect never ran');
     ended();
   });
 
@@ -45,7 +59,7 @@ describe('engine: the caller hangs up at every step', () => {
     const call = e.call();
     onPromptStart(call, () => call.hangup());
     await e.finish(call);
-    assert.deepEqual(apps(call), ['answer', 'play_and_get_digits']);
+    assert.deepEqual(apps(call), ['play_and_get_digits']);
     assert.equal(e.web.requests.length, 1);
   });
 
@@ -57,7 +71,7 @@ describe('engine: the caller hangs up at every step', () => {
       setTimeout(() => call.hangup(), 10);
     });
     await e.finish(call);
-    assert.deepEqual(apps(call), ['answer', 'play_and_get_digits']);
+    assert.deepEqual(apps(call), ['play_and_get_digits']);
     assert.equal(e.web.requests.length, 1, 'no action request for a Gather cut short by the hangup');
     ended();
   });
@@ -76,7 +90,7 @@ describe('engine: the caller hangs up at every step', () => {
     const call = e.call();
     call.on('execute', (app: string) => { if (app === 'playback') call.hangup(); });
     await e.finish(call);
-    assert.deepEqual(apps(call), ['answer', 'playback']);
+    assert.deepEqual(apps(call), ['playback']);
     assert.equal(e.web.requests.length, 1);
   });
 
@@ -89,7 +103,7 @@ describe('engine: the caller hangs up at every step', () => {
     call.hangup();
     await e.finish(call);
     assert.equal(e.web.to('/slow')[0]?.params['Digits'], '1');
-    assert.deepEqual(apps(call), ['answer', 'play_and_get_digits']);
+    assert.deepEqual(apps(call), ['play_and_get_digits']);
     ended();
   });
 
@@ -117,7 +131,7 @@ describe('engine: the caller hangs up at every step', () => {
     assert.equal(action?.params['CallStatus'], 'completed');
     assert.equal(action?.params['Digits'], undefined, 'the recording itself ended at maxLength');
     assert.equal(action?.params['RecordingDuration'], '1');
-    assert.deepEqual(apps(call), ['answer', 'record']);
+    assert.deepEqual(apps(call), ['record']);
   });
 
   it('a dropped Event Socket connection (no hangup event) ends the call too', async () => {
@@ -125,7 +139,7 @@ describe('engine: the caller hangs up at every step', () => {
     const call = e.call();
     call.on('execute', (app: string) => { if (app === 'playback') call.drop(); });
     await e.finish(call);
-    assert.deepEqual(apps(call), ['answer', 'playback']);
+    assert.deepEqual(apps(call), ['playback']);
   });
 
   describe('with a short request time limit', () => {

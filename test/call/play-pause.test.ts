@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { apiLines, appLines, apps, startEngine, type EngineHarness } from '../support/engine-harness.js';
+import { apiLines, appLines, apps, startEngine, switchSteps, type EngineHarness } from '../support/engine-harness.js';
 import { twiml } from '../support/twiml-server.js';
 
 describe('engine: Play and Pause', () => {
@@ -15,7 +15,7 @@ describe('engine: Play and Pause', () => {
       e.web.route('/voice', twiml('<Play>https://cdn.example.com/audio/welcome.mp3</Play>'));
       const call = e.call();
       await e.finish(call);
-      assert.deepEqual(appLines(call), ['answer', 'playback https://cdn.example.com/audio/welcome.mp3']);
+      assert.deepEqual(appLines(call), ['playback https://cdn.example.com/audio/welcome.mp3']);
       assert.ok(apiLines(call).includes(`uuid_setvar ${call.uuid} playback_terminators none`));
     });
 
@@ -24,7 +24,7 @@ describe('engine: Play and Pause', () => {
         '<Play>silence_stream://300</Play>'));
       const call = e.call();
       await e.finish(call);
-      assert.deepEqual(appLines(call), ['answer', 'playback tone_stream://%(500,0,440)', 'playback silence_stream://300']);
+      assert.deepEqual(appLines(call), ['playback tone_stream://%(500,0,440)', 'playback silence_stream://300']);
       assert.equal(e.h.logs.withCode('ERR_CALL_MEDIA_REFUSED').length, 1, 'local_stream:// is not in call.mediaPrefixes');
     });
 
@@ -33,7 +33,7 @@ describe('engine: Play and Pause', () => {
       const call = e.call({ variables: { pivot_voice_url: e.web.url('/ivr/menu.xml') } });
       await e.finish(call);
       const base = e.web.url('');
-      assert.deepEqual(appLines(call), ['answer', `playback ${base}/audio/hold.wav?v=1`, `playback ${base}/audio/hold.wav?v=1`,
+      assert.deepEqual(appLines(call), [`playback ${base}/audio/hold.wav?v=1`, `playback ${base}/audio/hold.wav?v=1`,
         `playback ${base}/root.wav`]);
     });
 
@@ -41,14 +41,14 @@ describe('engine: Play and Pause', () => {
       e.web.route('/voice', twiml('<Play digits="ww12#"/><Play digits="9">https://cdn.example.com/a.wav</Play>'));
       const call = e.call();
       await e.finish(call);
-      assert.deepEqual(appLines(call), ['answer', 'send_dtmf ww12#', 'send_dtmf 9', 'playback https://cdn.example.com/a.wav']);
+      assert.deepEqual(appLines(call), ['send_dtmf ww12#', 'send_dtmf 9', 'playback https://cdn.example.com/a.wav']);
     });
 
     it('reports media FreeSWITCH cannot play, stops its loop, and goes on', async () => {
       e.web.route('/voice', twiml('<Play loop="3">http://127.0.0.1/missing.wav</Play><Say>next</Say>'));
       const call = e.call();
       await e.finish(call);
-      assert.deepEqual(apps(call), ['answer', 'playback', 'speak']);
+      assert.deepEqual(apps(call), ['playback', 'speak']);
       assert.equal(e.h.logs.withCode('ERR_CALL_PLAY_FAILED').length, 1);
     });
 
@@ -65,14 +65,15 @@ describe('engine: Play and Pause', () => {
       e.web.route('/voice', twiml('<Pause length="2"/><Say>Hello</Say>'));
       const call = e.call();
       await e.finish(call);
-      assert.deepEqual(appLines(call), ['sleep 2000', 'answer', 'speak flite|rms|Hello']);
+      assert.deepEqual(appLines(call), ['sleep 2000', 'speak flite|rms|Hello']);
+      assert.deepEqual(switchSteps(call), ['sleep', 'uuid_answer', 'speak']);
     });
 
     it('a Pause after media keeps the call answered and uses sleep; length defaults to 1 s', async () => {
       e.web.route('/voice', twiml('<Say>a</Say><Pause/><Say>b</Say>'));
       const call = e.call();
       await e.finish(call);
-      assert.deepEqual(appLines(call), ['answer', 'speak flite|rms|a', 'sleep 1000', 'speak flite|rms|b']);
+      assert.deepEqual(appLines(call), ['speak flite|rms|a', 'sleep 1000', 'speak flite|rms|b']);
     });
 
     it('a document with only a Pause never answers', async () => {
@@ -91,7 +92,7 @@ describe('engine: Play and Pause', () => {
       e.web.route('/voice', twiml('<Play>https://cdn.example.com/a.mp3</Play>'));
       const call = e.call();
       await e.finish(call);
-      assert.deepEqual(appLines(call), ['answer', 'playback http_cache://https://cdn.example.com/a.mp3']);
+      assert.deepEqual(appLines(call), ['playback http_cache://https://cdn.example.com/a.mp3']);
     });
   });
 });

@@ -24,7 +24,7 @@ describe('engine: Record', () => {
     putRoute(`/saved/call_recording_${call.uuid}_1.wav`);
     await e.finish(call);
     const file = `${e.spoolDir}/${call.uuid}-1.wav`;
-    assert.deepEqual(appLines(call), ['answer', 'playback tone_stream://%(500,0,800)', `record ${file} 4 200 3`,
+    assert.deepEqual(appLines(call), ['playback tone_stream://%(500,0,800)', `record ${file} 4 200 3`,
       'speak flite|rms|Thanks']);
     assert.ok(apiLines(call).includes(`uuid_setvar_multi ${call.uuid} playback_terminators=1234567890*#;playback_terminator_used=`));
     const put = e.web.requests.find((r) => r.method === 'PUT');
@@ -50,8 +50,8 @@ describe('engine: Record', () => {
     putRoute(`/store/call_recording_${call.uuid}_1.wav`);
     call.on('execute', (app: string) => { if (app === 'record') setTimeout(() => call.pressDigits('#'), 20); });
     await e.finish(call);
-    assert.deepEqual(apps(call), ['answer', 'record']);
-    assert.match(call.executed[1]?.arg ?? '', / 3600 0 0$/);
+    assert.deepEqual(apps(call), ['record']);
+    assert.match(call.executed[0]?.arg ?? '', / 3600 0 0$/);
     assert.ok(apiLines(call).some((l) => l.includes('playback_terminators=#;')));
     const action = e.web.requests.filter((r) => r.path === '/voice')[1];
     assert.equal(action?.params['Digits'], '#');
@@ -63,7 +63,7 @@ describe('engine: Record', () => {
     e.web.route('/voice', twiml('<Record action="/saved" timeout="2"/><Say>I did not hear a message</Say>'));
     const call = e.call();
     await e.finish(call);
-    assert.deepEqual(apps(call), ['answer', 'playback', 'record', 'speak']);
+    assert.deepEqual(apps(call), ['playback', 'record', 'speak']);
     assert.deepEqual(e.web.requests.map((r) => r.path), ['/voice']);
     assert.deepEqual(readdirSync(e.spoolDir), [], 'the silent file is removed');
   });
@@ -72,7 +72,7 @@ describe('engine: Record', () => {
     e.web.route('/voice', twiml('<Record action="/saved" maxLength="2" timeout="0"/><Say>empty</Say>'));
     const call = e.call({ caller: { sendsAudio: false } });
     await e.finish(call);
-    assert.deepEqual(apps(call), ['answer', 'playback', 'record', 'speak']);
+    assert.deepEqual(apps(call), ['playback', 'record', 'speak']);
     assert.equal(e.web.requests.length, 1);
   });
 
@@ -89,7 +89,7 @@ describe('engine: Record', () => {
     assert.equal(action?.params['CallStatus'], 'completed');
     assert.ok(Number(action?.params['RecordingDuration']) >= 1);
     assert.equal(e.web.requests.filter((r) => r.method === 'PUT').length, 1);
-    assert.deepEqual(apps(call), ['answer', 'playback', 'record']);
+    assert.deepEqual(apps(call), ['playback', 'record']);
   });
 
   it('keeps the file and still requests the action when the upload fails', async () => {

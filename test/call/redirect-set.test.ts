@@ -87,6 +87,6 @@ describe('engine: Redirect, Set, request parameters', () => {
     assert.equal(e.web.to('/choice')[0]?.params['Digits'], '4');
     assert.equal(e.web.to('/after')[0]?.params['Digits'], undefined);
     assert.equal(e.web.requests[0]?.params['Digits'], undefined);
-    assert.deepEqual(apps(call), ['answer', 'play_and_get_digits']);
+    assert.deepEqual(apps(call), ['play_and_get_digits']);
   });
 });

@@ -13,7 +13,7 @@ describe('engine: Say', () => {
       e.web.route('/voice', twiml('<Say>Hello world</Say>'));
       const call = e.call();
       await e.finish(call);
-      assert.deepEqual(appLines(call), ['answer', 'speak flite|rms|Hello world']);
+      assert.deepEqual(appLines(call), ['speak flite|rms|Hello world']);
       const api = apiLines(call);
       assert.ok(api.includes(`uuid_setvar ${call.uuid} playback_terminators none`), 'keys do not cut the speech');
       assert.equal(api[api.length - 1], `uuid_kill ${call.uuid} NORMAL_CLEARING`);
@@ -35,7 +35,7 @@ describe('engine: Say', () => {
         '<Say voice="Polly.Joanna-Neural">c</Say><Say voice="Google.en-US-Standard-C">d</Say>'));
       const call = e.call();
       await e.finish(call);
-      assert.deepEqual(appLines(call).slice(1), ['speak flite|slt|a', 'speak flite|slt|b', 'speak flite|slt|c', 'speak flite|slt|d']);
+      assert.deepEqual(appLines(call), ['speak flite|slt|a', 'speak flite|slt|b', 'speak flite|slt|c', 'speak flite|slt|d']);
       assert.equal(apiLines(call).filter((l) => l.includes('playback_terminators')).length, 1);
     });
 
@@ -43,7 +43,7 @@ describe('engine: Say', () => {
       e.web.route('/voice', twiml('<Say voice="robot">beep</Say><Say>after</Say>'));
       const call = e.call();
       await e.finish(call);
-      assert.deepEqual(appLines(call).slice(1), ['speak flite|slt|beep', 'speak flite|rms|after']);
+      assert.deepEqual(appLines(call), ['speak flite|slt|beep', 'speak flite|rms|after']);
       assert.equal(e.h.logs.withCode('ERR_CALL_VOICE_UNMAPPED').length, 1);
     });
 
@@ -51,7 +51,7 @@ describe('engine: Say', () => {
       e.web.route('/voice', twiml('<Say loop="3">again</Say>'));
       const call = e.call();
       await e.finish(call);
-      assert.deepEqual(apps(call), ['answer', 'speak', 'speak', 'speak']);
+      assert.deepEqual(apps(call), ['speak', 'speak', 'speak']);
     });
 
     it('neutralises expansion, line breaks and control characters; keeps | and quotes', async () => {
@@ -89,7 +89,7 @@ describe('engine: Say', () => {
         '<Say voice="Polly.Brian">c</Say><Say voice="man">d</Say>'));
       const call = e.call();
       await e.finish(call);
-      assert.deepEqual(appLines(call).slice(1), ['speak flite|awb|a', 'speak flite|slt|b', 'speak flite|kal16|c', 'speak flite|kal|d']);
+      assert.deepEqual(appLines(call), ['speak flite|awb|a', 'speak flite|slt|b', 'speak flite|kal16|c', 'speak flite|kal|d']);
       assert.equal(e.h.logs.withCode('ERR_CALL_VOICE_UNMAPPED').length, 1);
     });
 
@@ -97,7 +97,7 @@ describe('engine: Say', () => {
       e.web.route('/voice', twiml('<Say voice="woman" loop="0">forever and ever</Say>'));
       const call = e.call();
       await e.finish(call);
-      assert.deepEqual(apps(call), ['answer', 'speak', 'speak', 'speak', 'speak']);
+      assert.deepEqual(apps(call), ['speak', 'speak', 'speak', 'speak']);
     });
 
     it('loop="0" ends with the call when the caller hangs up', async () => {
@@ -105,7 +105,7 @@ describe('engine: Say', () => {
       const call = e.call();
       call.on('execute', (app: string) => { if (app === 'speak') call.hangup(); });
       await e.finish(call);
-      assert.deepEqual(apps(call), ['answer', 'speak']);
+      assert.deepEqual(apps(call), ['speak']);
       assert.equal((await call.ended).hangupCause, 'NORMAL_CLEARING');
     });
   });

@@ -12,7 +12,7 @@ describe('engine: Twilio verbs and nouns this server skips', () => {
     e.web.route('/voice', twiml('<Start><Stream url="wss://media.example.com/s"/></Start><Say>Hello there</Say>'));
     const call = e.call();
     await e.finish(call);
-    assert.deepEqual(appLines(call), ['answer', 'speak flite|rms|Hello there']);
+    assert.deepEqual(appLines(call), ['speak flite|rms|Hello there']);
     const [skipped] = e.h.logs.withCode('ERR_TWIML_SKIPPED');
     assert.equal(skipped?.['element'], 'Start');
     assert.equal(skipped?.['line'], 1);
@@ -45,7 +45,7 @@ describe('engine: Twilio verbs and nouns this server skips', () => {
     e.web.route('/paid', twiml('<Say>Payment failed</Say>'));
     const call = e.call();
     await e.finish(call);
-    assert.deepEqual(appLines(call), ['answer', 'speak flite|rms|Pay now', 'speak flite|rms|Payment failed']);
+    assert.deepEqual(appLines(call), ['speak flite|rms|Pay now', 'speak flite|rms|Payment failed']);
     assert.equal(e.web.to('/paid')[0]?.params['Result'], 'internal-error');
     assert.ok(e.h.logs.withCode('ERR_TWIML_SKIPPED').some((l) => l['verb'] === 'Pay'));
   });
@@ -54,7 +54,7 @@ describe('engine: Twilio verbs and nouns this server skips', () => {
     e.web.route('/voice', twiml('<Say>Pay now</Say><Pay chargeAmount="20.00"/><Say>Thank you for your payment</Say>'));
     const call = e.call();
     await e.finish(call);
-    assert.deepEqual(appLines(call), ['answer', 'speak flite|rms|Pay now']);
+    assert.deepEqual(appLines(call), ['speak flite|rms|Pay now']);
     assert.equal(e.web.requests.length, 1);
   });
 
@@ -64,7 +64,7 @@ describe('engine: Twilio verbs and nouns this server skips', () => {
     e.web.route('/refer-done', twiml('<Hangup/>'));
     const call = e.call();
     await e.finish(call);
-    assert.deepEqual(appLines(call), ['answer', 'speak flite|rms|Still here']);
+    assert.deepEqual(appLines(call), ['speak flite|rms|Still here']);
     const action = e.web.to('/refer-done')[0];
     assert.equal(action?.method, 'GET');
     assert.equal(action?.params['ReferCallStatus'], 'failed');
@@ -76,7 +76,7 @@ describe('engine: Twilio verbs and nouns this server skips', () => {
     e.web.route('/ended', twiml('<Say>Goodbye</Say>'));
     const call = e.call();
     await e.finish(call);
-    assert.deepEqual(appLines(call), ['answer', 'speak flite|rms|No agent', 'speak flite|rms|Goodbye']);
+    assert.deepEqual(appLines(call), ['speak flite|rms|No agent', 'speak flite|rms|Goodbye']);
     assert.equal(e.web.to('/ended')[0]?.method, 'POST');
   });
 });
@@ -119,7 +119,7 @@ describe('engine: Kazoo media ids in Play', () => {
     e.web.route('/voice', twiml(`<Play>${ID}</Play>`));
     const call = e.call({ variables: { 'ecallmgr_Account-ID': 'acc1' } });
     await e.finish(call);
-    assert.deepEqual(appLines(call), ['answer', `playback http://kazoo.example.com:8000/v2/accounts/acc1/media/${ID}/raw`]);
+    assert.deepEqual(appLines(call), [`playback http://kazoo.example.com:8000/v2/accounts/acc1/media/${ID}/raw`]);
     assert.equal(e.h.logs.withCode('ERR_TWIML_KAZOO_MEDIA').length, 1, 'the document warning is logged');
   });
 
@@ -128,7 +128,7 @@ describe('engine: Kazoo media ids in Play', () => {
     e.web.route('/voice', twiml(`<Play digits="1">${ID}</Play><Say>after</Say>`));
     const call = e.call();
     await e.finish(call);
-    assert.deepEqual(appLines(call), ['answer', 'send_dtmf 1', 'speak flite|rms|after']);
+    assert.deepEqual(appLines(call), ['send_dtmf 1', 'speak flite|rms|after']);
     const [skip] = e.h.logs.withCode('ERR_CALL_KAZOO_MEDIA');
     assert.equal(skip?.['mediaId'], ID);
     assert.equal(skip?.['missing'], 'kazooMediaUrl');
@@ -139,7 +139,7 @@ describe('engine: Kazoo media ids in Play', () => {
     e.web.route('/voice', twiml(`<Play>${ID}</Play>`));
     const call = e.call();
     await e.finish(call);
-    assert.deepEqual(apps(call), ['answer']);
+    assert.deepEqual(apps(call), []);
     assert.equal(e.h.logs.withCode('ERR_CALL_KAZOO_MEDIA')[0]?.['missing'], 'accountSid');
   });
 });
@@ -153,6 +153,6 @@ describe('engine: SSML sub', () => {
     e.web.route('/voice', twiml('<Say>Call <sub alias="Doctor">Dr.</sub> Who</Say>'));
     const call = e.call();
     await e.finish(call);
-    assert.deepEqual(appLines(call), ['answer', 'speak flite|rms|Call Doctor Who']);
+    assert.deepEqual(appLines(call), ['speak flite|rms|Call Doctor Who']);
   });
 });

@@ -51,7 +51,7 @@ describe('demo', () => {
       /^http POST http:\/\/127\.0\.0\.1:\d+\/ivr$/,
       'CallStatus=ringing',
       'http <- 200 text/xml',
-      'fs execute answer',
+      'fs api uuid_answer',
       'verb Say "Thank you for calling Pivot Widgets." voice=alice (line 3)',
       'fs execute speak flite|slt|Thank you for calling Pivot Widgets.',
       'verb Gather numDigits=1 timeout=5s finishOnKey=# action=POST /ivr/menu',

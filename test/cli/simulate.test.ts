@@ -25,7 +25,7 @@ describe('cli: simulate', () => {
       `http POST ${web.url('/voice')}`,
       /CallSid=\S+ +From=5551234 +To=7001/,
       'http <- 200 text/xml',
-      'fs execute answer',
+      'fs api uuid_answer',
       'verb Say "Welcome" (line 1)',
       'fs execute speak flite|rms|Welcome',
       'verb Gather numDigits=3 timeout=5s finishOnKey=# action=POST /digits prompts: Say "Enter your',

@@ -5,6 +5,7 @@
  */
 import assert from 'node:assert/strict';
 import type { EslChannel } from '../../src/esl/channel.js';
+import { CallEndedError } from '../../src/errors.js';
 import { FsSimulator } from '../../src/sim/index.js';
 import { apiResponse, commandReply, connectReply, jsonEvent } from '../support/frames.js';
 import { eventually, startServer, type Harness } from '../support/harness.js';
@@ -13,8 +14,8 @@ import { FIRST_CALL_COMMAND, subscribedRawCall } from '../support/raw-call.js';
 
 /** The subscription every call sends after `connect`, byte for byte. */
 const SUBSCRIPTION = 'myevents json\n\n' +
-  'nixevent CHANNEL_APPLICATION CHANNEL_CREATE CHANNEL_DATA CHANNEL_DESTROY CHANNEL_EXECUTE CHANNEL_ORIGINATE ' +
-  'CHANNEL_UUID CHANNEL_OUTGOING CHANNEL_PARK CHANNEL_PROGRESS CHANNEL_PROGRESS_MEDIA CHANNEL_STATE CHANNEL_UNPARK ' +
+  'nixevent CHANNEL_APPLICATION CHANNEL_CREATE CHANNEL_DATA CHANNEL_DESTROY CHANNEL_EXECUTE CHANNEL_HANGUP ' +
+  'CHANNEL_ORIGINATE CHANNEL_UUID CHANNEL_OUTGOING CHANNEL_PARK CHANNEL_PROGRESS CHANNEL_PROGRESS_MEDIA CHANNEL_STATE CHANNEL_UNPARK ' +
   'DETECTED_SPEECH NOTALK TALK\n\n' +
   'event json BACKGROUND_JOB CUSTOM conference::maintenance\n\n' +
   'linger 10\n\n';
@@ -39,7 +40,7 @@ describe('event subscription', () => {
     peer.write(connectReply('sub-bytes'));
     await peer.command(FIRST_CALL_COMMAND - 1);
     assert.equal(Buffer.concat(written).toString('latin1'), SUBSCRIPTION);
-    assert.equal(Buffer.byteLength(SUBSCRIPTION), 332);
+    assert.equal(Buffer.byteLength(SUBSCRIPTION), 347);
     peer.socket.destroy();
   });
 
@@ -123,6 +124,49 @@ describe('event subscription', () => {
     peer.socket.destroy();
   });
 
+  it('with no CHANNEL_HANGUP subscribed, a completion showing the hangup ends the call before it settles the execute', async () => {
+    let outcome: unknown;
+    let hangup: { cause: string; name: string | undefined } | undefined;
+    body = async (channel) => {
+      channel.on('hangup', ({ cause, event }) => { hangup = { cause, name: event.name }; });
+      outcome = await channel.execute('speak', 'flite|rms|hello').then(() => 'completed', (err: unknown) => err);
+    };
+    const peer = await subscribedRawCall(h.port, 'bye-1');
+    const exec = await peer.command(FIRST_CALL_COMMAND);
+    peer.write(commandReply('+OK'));
+    // The caller hung up during the speech: FreeSWITCH completes it with the channel's hangup in its headers
+    // (esl-captures/channel-execute-complete-speak-interrupted-by-caller-bye.txt).
+    peer.write(jsonEvent({ 'Event-Name': 'CHANNEL_EXECUTE_COMPLETE', 'Unique-ID': 'bye-1', 'Answer-State': 'hangup',
+      'Hangup-Cause': 'NORMAL_CLEARING', Application: 'speak', 'Application-Response': '_none_',
+      'Application-UUID': exec.headers['event-uuid'] as string }));
+    await eventually(() => outcome !== undefined, 2000, 'the execute to settle');
+    assert.ok(outcome instanceof CallEndedError, String(outcome));
+    assert.equal(outcome.code, 'ERR_CALL_HANGUP');
+    assert.equal(outcome.hangupCause, 'NORMAL_CLEARING');
+    assert.deepEqual(hangup, { cause: 'NORMAL_CLEARING', name: 'CHANNEL_EXECUTE_COMPLETE' });
+    peer.socket.destroy();
+  });
+
+  it('answers with the uuid_answer api; -ERROR (the channel is gone) ends the call', async () => {
+    let answered: boolean | undefined;
+    let refused: unknown;
+    body = async (channel) => {
+      await channel.answer();
+      answered = channel.answered;
+      refused = await channel.answer().then(() => 'answered', (err: unknown) => err);
+    };
+    const peer = await subscribedRawCall(h.port, 'answer-1');
+    assert.equal((await peer.command(FIRST_CALL_COMMAND)).line, 'api uuid_answer answer-1');
+    peer.write(apiResponse('+OK\n'));
+    assert.equal((await peer.command(FIRST_CALL_COMMAND + 1)).line, 'api uuid_answer answer-1');
+    peer.write(apiResponse('-ERROR\n'));
+    await eventually(() => refused !== undefined, 2000, 'the second answer to settle');
+    assert.equal(answered, true);
+    assert.ok(refused instanceof CallEndedError, String(refused));
+    assert.equal(refused.code, 'ERR_CALL_HANGUP');
+    peer.socket.destroy();
+  });
+
   it('turns completions off before its own hangup when no application waits, not while one does', async () => {
     body = async (channel) => {
       await channel.hangup();
@@ -156,6 +200,23 @@ describe('event subscription against the FreeSWITCH simulator', () => {
     await h.close();
   });
 
+  it('a call answered with uuid_answer gets CHANNEL_ANSWER and no completion for the answer', async () => {
+    let answeredAtReply: boolean | undefined;
+    h = await startServer(async (channel) => {
+      await channel.answer();
+      answeredAtReply = channel.answered;
+      await channel.execute('playback', 'tone_stream://%(100,0,440)');
+    });
+    const call = sim.call({ host: '127.0.0.1', port: h.port, profile: 'sip' });
+    await call.ended;
+    assert.equal(answeredAtReply, true);
+    const out = call.transcript.filter((e) => e.dir === 'out').map((e) => e.data.toString('latin1'));
+    const names = out.map((frame) => /"Event-Name":"([A-Z_]+)"/.exec(frame)?.[1] ?? (frame.includes('api/response') ? 'api' : ''))
+      .filter((name) => name !== '');
+    assert.deepEqual(names, ['api', 'CHANNEL_ANSWER', 'CHANNEL_EXECUTE_COMPLETE', 'api', 'CHANNEL_HANGUP_COMPLETE']);
+    assert.ok(out.some((frame) => frame.includes('"Event-Name":"CHANNEL_ANSWER"') && frame.includes('"Answer-State":"answered"')));
+  });
+
   it('a call gets its completions with their variables, and none of the events it does not read', async () => {
     let playbackMs: string | undefined;
     h = await startServer(async (channel) => {
@@ -169,6 +230,6 @@ describe('event subscription against the FreeSWITCH simulator', () => {
       .map((e) => /"Event-Name":"([A-Z_]+)"/.exec(e.data.toString('latin1'))?.[1])
       .filter((name): name is string => name !== undefined);
     assert.deepEqual(names, ['CHANNEL_ANSWER', 'CHANNEL_EXECUTE_COMPLETE', 'CHANNEL_EXECUTE_COMPLETE',
-      'CHANNEL_HANGUP', 'CHANNEL_HANGUP_COMPLETE']);
+      'CHANNEL_HANGUP_COMPLETE']);
   });
 });

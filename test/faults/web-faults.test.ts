@@ -16,7 +16,7 @@ describe('faults: the web server', () => {
     await e.finish(call);
     const failures = e.h.logs.failedRequests();
     assert.deepEqual(failures.map((l) => l.code), [code]);
-    assert.deepEqual(appLines(call), ['answer', ERROR_PROMPT]);
+    assert.deepEqual(appLines(call), [ERROR_PROMPT]);
     assert.equal((await call.ended).hangupCause, 'NORMAL_CLEARING');
     assert.deepEqual(e.h.logs.lines.filter((l) => l.level === 'error'), []);
   }
@@ -28,7 +28,7 @@ describe('faults: the web server', () => {
       e.web.route('/voice', { delayMs: 20, body: twiml('<Say>late but fine</Say>') });
       const call = e.call();
       await e.finish(call);
-      assert.deepEqual(appLines(call), ['answer', 'speak flite|rms|late but fine']);
+      assert.deepEqual(appLines(call), ['speak flite|rms|late but fine']);
       assert.deepEqual(e.h.logs.lines.filter((l) => l.level === 'warn' || l.level === 'error'), []);
     });
 
@@ -77,7 +77,7 @@ describe('faults: the web server', () => {
       assert.deepEqual(asked, ['ivr.example.invalid']);
       const failures = e.h.logs.failedRequests();
       assert.deepEqual(failures.map((l) => l.code), ['ERR_WEBHOOK_DNS']);
-      assert.deepEqual(appLines(call), ['answer', ERROR_PROMPT]);
+      assert.deepEqual(appLines(call), [ERROR_PROMPT]);
     });
   });
 

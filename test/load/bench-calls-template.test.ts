@@ -41,6 +41,15 @@ describe('bench:calls IVR template', function () {
     assert.deepEqual(request && { method: request.method, path: request.path }, { method: 'POST', path: '/ivr/menu' });
   });
 
+  it('costs the switch at most half the bytes of the first recording of this call (75,044): no CHANNEL_HANGUP, no answer completion', () => {
+    const writes = template.switchWrites;
+    const names = [...writes.byEvent.keys()].join(', ');
+    assert.ok(!writes.byEvent.has('CHANNEL_HANGUP'), names);
+    assert.ok(!writes.written.toString('latin1').includes('"Application":"answer"'), 'the answer is an api, not an application');
+    assert.ok(writes.byEvent.has('CHANNEL_ANSWER'), names);
+    assert.ok(writes.bytes <= 75_044 / 2, `${writes.bytes} bytes per call`);
+  });
+
   for (const floor of [false, true]) {
     it(`gives every latency category samples (${floor ? 'floor program' : 'server'})`, async () => {
       const server = await ProbedServer.start({ floor, spoolDir });

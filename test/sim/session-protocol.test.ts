@@ -64,6 +64,23 @@ describe('session protocol', () => {
     assert.equal(job.body, s.call.uuid);
   });
 
+  it('uuid_answer answers the channel: +OK, then CHANNEL_ANSWER; -ERROR for another uuid or a channel hung up', async () => {
+    s = await SimSession.ready({ profile: 'sip' });
+    const other = await s.api('uuid_answer 00000000-0000-0000-0000-000000000000');
+    assert.equal(other.body, '-ERROR\n');
+    const reply = await s.api(`uuid_answer ${s.call.uuid}`);
+    assert.equal(reply.body, '+OK\n');
+    // mod_event_socket runs the api in the socket's thread: its response is written before the events it queued.
+    assert.equal((await s.next()).type, 'CHANNEL_PROGRESS_MEDIA');
+    const answer = await s.next();
+    assert.equal(answer.type, 'CHANNEL_ANSWER');
+    assert.equal(answer.get('Answer-State'), 'answered');
+    assert.notEqual(answer.get('Caller-Channel-Answered-Time'), '0');
+    assert.equal((await s.api(`uuid_answer ${s.call.uuid}`)).body, '+OK\n', 'answered already: nothing to do');
+    await s.api(`uuid_kill ${s.call.uuid}`);
+    assert.equal((await s.api(`uuid_answer ${s.call.uuid}`)).body, '-ERROR\n');
+  });
+
   it('runs an argument sent as a body, tolerating \\r\\n, and reports the Event-UUID', async () => {
     s = await SimSession.ready();
     const arg = 'multi=line\nvalue';

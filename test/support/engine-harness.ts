@@ -7,7 +7,7 @@ import type { LookupAddress } from 'node:dns';
 import { createCallHandler, LiveCalls, type CallEngineDeps, type RecordingStore } from '../../src/call/index.js';
 import { createRoomServices, type RoomServices } from '../../src/call/rooms/room-services.js';
 import { loadConfig, type Config } from '../../src/config/index.js';
-import { FsSimulator, type SimCallOptions, type SimulatedCall } from '../../src/sim/index.js';
+import { FsSimulator, headerOf, type SimCallOptions, type SimulatedCall } from '../../src/sim/index.js';
 import {
   createAddressChecker, createWebhookClient, createWebhookDispatcher, type LookupFunction, type WebhookClient,
 } from '../../src/webhook/index.js';
@@ -125,6 +125,18 @@ export function apps(call: SimulatedCall): string[] {
 /** The applications with their arguments, as `app arg`. */
 export function appLines(call: SimulatedCall): string[] {
   return call.executed.map((e) => (e.arg === '' ? e.app : `${e.app} ${e.arg}`));
+}
+
+/**
+ * What the server had the switch do to the call, in the order it sent it: each application it executed (its name),
+ * and `uuid_answer` where it answered the call.
+ */
+export function switchSteps(call: SimulatedCall): string[] {
+  return call.commands.flatMap((c) => {
+    const app = c.command.startsWith('sendmsg') ? headerOf(c, 'execute-app-name') : undefined;
+    if (app !== undefined) return [app];
+    return c.command.startsWith('api uuid_answer ') ? ['uuid_answer'] : [];
+  });
 }
 
 /** The api commands the server sent (without the `api ` prefix), e.g. `uuid_setvar <uuid> playback_terminators none`. */

@@ -2,7 +2,12 @@
  * The `api`/`bgapi` commands the simulator answers, with FreeSWITCH's bodies
  * (esl-captures/more/bgapi-and-vars, uuid-kill-then-execute, playback-uuid-break, unknown-app).
  * Unknown commands answer `-ERR <cmd> Command not found!\n`.
+ *
+ * `uuid_answer <uuid>` is mod_commands' uuid_answer_function: switch_channel_answer on the channel, `+OK\n`, else
+ * `-ERROR\n` (no such channel, or one hung up: switch_channel_perform_answer refuses it). The api runs in the
+ * socket's own thread, which writes the response before the events the answer queued (CHANNEL_ANSWER).
  */
+import { answer } from '../apps/channel-ops.js';
 import { causeName } from '../channel/hangup-causes.js';
 import { separateArgs } from '../util/arg-split.js';
 import { encodeJsonMembers, encodePlainHeaders, type EventHeader } from '../wire/event-encoder.js';
@@ -93,6 +98,11 @@ export function runApi(engine: CallEngine, runner: ExecRunner, line: string): Ap
       if (!ours) return { body: NO_CHANNEL };
       return { body: '+OK\n', after: () => engine.hangup(causeName(words[1]), true) };
     }
+    case 'uuid_answer':
+      if (!ours) return { body: '-ERROR\n' };
+      // An outbound channel is answered by its far end: switch_channel_perform_answer does nothing and succeeds.
+      if (ch.direction === 'inbound') answer(engine.contextFor('uuid_answer'));
+      return { body: '+OK\n' };
     case 'uuid_recv_dtmf':
       if (!ours) return { body: NO_CHANNEL };
       return { body: '+OK\n', after: () => engine.pressDigits(words[1] ?? '', 'APP') };
