@@ -290,6 +290,26 @@ describeWithRedis('cluster: legs between servers', () => {
     assert.equal(b.logs.withCode('ERR_CLUSTER_LEG_KIND').length, 1);
   });
 
+  it('a leg with a made-up token, or whose job is for another server, is refused unanswered without a script', async () => {
+    const b = await server(node(1));
+    await listed(b);
+    playJob(b);
+    const forged = 'ab'.repeat(16);
+    const elsewhere = 'cd'.repeat(16);
+    const job = { kind: 'test-play', job: {}, to: 'another-server', sender: { identity: { callSid: 'CA1', accountSid: 'AC1',
+      from: '1', to: '2', direction: 'inbound' }, format: 'twilio', source: { voiceUrl: 'http://127.0.0.1/x', method: 'POST' },
+      document: 'http://127.0.0.1/x' } };
+    await withClient(redis.url, (client) => client.set(`${FAST_REDIS.prefix}leg:${elsewhere}`, JSON.stringify(job)));
+    for (const token of [forged, elsewhere]) {
+      const call = b.call({ destinationNumber: `pivot-leg-${token}` });
+      assert.equal((await call.ended).hangupCause, 'CALL_REJECTED');
+      assert.equal(apps(call).includes('answer'), false, 'never answered');
+    }
+    assert.equal(b.logs.withCode('ERR_CLUSTER_LEG_UNKNOWN').length, 2);
+    assert.equal(b.web.requests.length, 0, 'no script was fetched');
+    assert.deepEqual(await legKeys(), [], 'a job is taken once, even by the wrong server');
+  });
+
   it('the sending call hangs up while its job runs: the leg ends on the other node too', async () => {
     const a = await server(node(0));
     const b = await server(node(1));
