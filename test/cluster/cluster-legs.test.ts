@@ -9,6 +9,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { type ClusterPlace, type LegResult, type VerbRegistry, VERBS } from '../../src/call/index.js';
 import { CONTINUE } from '../../src/call/verbs/index.js';
+import { hangupChannel } from '../../src/call/call-actions.js';
 import { FsSimulator, SimNetwork, type SimulatedCall, XmlDialplan } from '../../src/sim/index.js';
 import { startService, type ServiceHarness } from '../ops/service-support.js';
 import { apps, loopbackLookup } from '../support/engine-harness.js';
@@ -52,7 +53,11 @@ describeWithRedis('cluster: legs between servers', () => {
       async run(verb, ctx) {
         const reach = ctx.rooms.reach;
         const path = ctx.state.document.pathname;
-        if (reach === undefined || (path !== '/place' && path !== '/leg')) return VERBS.Pause.run(verb, ctx);
+        if (reach === undefined || !['/place', '/leg', '/late'].includes(path)) return VERBS.Pause.run(verb, ctx);
+        if (path === '/late') {
+          // The call is gone before its leg is sent.
+          await hangupChannel(ctx.channel, ctx.log, 'NORMAL_CLEARING');
+        }
         if (path === '/place') {
           places.push(reach.placeOf(ctx));
           return CONTINUE;
@@ -80,6 +85,7 @@ describeWithRedis('cluster: legs between servers', () => {
     }, loopbackLookup, { sim, verbs });
     s.web.route('/place', twiml(`<Pause/>${LONG_SAY}`));
     s.web.route('/leg', twiml('<Pause/><Say>back on the first server</Say>'));
+    s.web.route('/late', twiml('<Pause/>'));
     servers.push(s);
     return s;
   }
@@ -331,6 +337,20 @@ describeWithRedis('cluster: legs between servers', () => {
     await eventually(() => b.service.server.activeCalls === 1, 5000, 'the leg\'s socket on B to close');
     await eventually(() => sent.length === 1, 5000, 'the sender\'s run to resolve');
     assert.equal(sent[0]?.result.outcome, 'completed');
+  });
+
+  it('a call that has hung up before its leg is bridged: canceled, and its job removed', async () => {
+    const a = await server(node(0));
+    const b = await server(node(1));
+    await listed(a, b);
+    playJob(b);
+    const { place } = await placedCall(b);
+    leg = { place, kind: 'test-play', job: {} };
+    a.call({ variables: { pivot_voice_url: a.web.url('/late') } });
+    await eventually(() => sent.length === 1, 5000, 'the leg to come back');
+    assert.equal(sent[0]?.result.outcome, 'canceled', JSON.stringify(sent[0]?.result));
+    assert.deepEqual(await legKeys(), []);
+    assert.equal(a.logs.withCode('ERR_CLUSTER_LEG_FAILED').length, 0);
   });
 
   it('a server that stops leaves the directory: no lease, no entry', async () => {
