@@ -140,6 +140,19 @@ describe('simulator: linked nodes and routed legs', () => {
     assert.equal(good?.[0]?.application, 'socket');
   });
 
+  it('the XML dialplan reads a plain field from the caller profile only, and expands `$` fields and expressions', () => {
+    const plan = new XmlDialplan(`<include><context name="c">
+      <extension name="by-variable"><condition field="destination_number" expression="^\\$\\{want\\}$|^x$"/>
+        <condition field="want" expression="^yes$"><action application="hangup" data="USER_BUSY"/></condition></extension>
+      <extension name="expanded"><condition field="\${want}" expression="^\${expect}$">
+        <action application="socket" data="\${host}:1 async full"/></condition></extension>
+    </context></include>`);
+    const vars = new Map([['want', 'yes'], ['expect', 'yes'], ['host', '127.0.0.9']]);
+    assert.deepEqual(plan.route('c', { fields: { destination_number: 'x' }, variables: vars }),
+      [{ application: 'socket', data: '${host}:1 async full' }], 'a plain field never reads a variable');
+    assert.equal(plan.route('other', { fields: {}, variables: vars }), undefined);
+  });
+
   it('not answered within originate_timeout: NO_ANSWER, and the far channel gets a CANCEL (ORIGINATOR_CANCEL)', async () => {
     const { c, port } = await linked();
     await c.execute('bridge', legTo(port));

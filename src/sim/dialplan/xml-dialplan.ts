@@ -2,9 +2,10 @@
  * The part of FreeSWITCH's XML dialplan (mod_dialplan_xml) the simulator routes channels with: `<context>`s of
  * `<extension>`s, each a list of `<condition field expression>` that must all match (the default break="on-false"),
  * whose `<action>`s run in order, the first matching extension of the context winning (continue="false"). A
- * condition's field is a caller profile field (`destination_number`, `caller_id_number`, `context`...) or a
- * `${variable}` expanded on the channel; a condition without a field always matches. Action data is expanded when
- * the action runs, as switch_core_session_execute_application does (`${var}`; `$${global}` is left alone).
+ * condition's field is a caller profile field (`destination_number`, `caller_id_number`, `context`...) or, when
+ * it has a `$`, expanded on the channel (`${variable}`); its expression is expanded too; a condition without a field
+ * always matches. Action data is expanded when the action runs, as switch_core_session_execute_application does
+ * (`${var}`; `$${global}` is left alone).
  * Not modelled: anti-actions, regex="any|all|xor", break="never", inline actions, time conditions.
  */
 import { XMLParser } from 'fast-xml-parser';
@@ -18,7 +19,7 @@ export interface DialplanAction {
 
 interface Condition {
   readonly field: string | undefined;
-  readonly expression: RegExp;
+  readonly expression: string;
   readonly actions: readonly DialplanAction[];
 }
 
@@ -60,7 +61,7 @@ function readExtension(node: Node): Extension {
     name: attr(node, 'name') ?? '',
     conditions: list(node['condition']).map((c) => ({
       field: attr(c, 'field'),
-      expression: new RegExp(attr(c, 'expression') ?? ''),
+      expression: attr(c, 'expression') ?? '',
       actions: list(c['action']).map((a) => ({ application: attr(a, 'application') ?? '', data: attr(a, 'data') ?? '' })),
     })),
   };
@@ -92,9 +93,11 @@ export class XmlDialplan {
       const actions: DialplanAction[] = [];
       const matches = extension.conditions.every((condition) => {
         if (condition.field !== undefined) {
-          const value = condition.field.includes('${') ? expandVariables(condition.field, channel.variables)
-            : channel.fields[condition.field] ?? channel.variables.get(condition.field) ?? '';
-          if (!condition.expression.test(value)) return false;
+          // mod_dialplan_xml: a field with a `$` is expanded, any other names a caller profile field (never a
+          // variable); the expression is expanded too.
+          const value = condition.field.includes('$') ? expandVariables(condition.field, channel.variables)
+            : channel.fields[condition.field] ?? '';
+          if (!new RegExp(expandVariables(condition.expression, channel.variables)).test(value)) return false;
         }
         actions.push(...condition.actions);
         return true;
