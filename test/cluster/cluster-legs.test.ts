@@ -325,6 +325,8 @@ describeWithRedis('cluster: legs between servers', () => {
     b.service.reach?.handle('hold', async (legCtx) => {
       running = true;
       await new Promise<void>((resolve) => legCtx.signal.addEventListener('abort', () => resolve(), { once: true }));
+      // Some clean-up after the leg has gone: the sender has stopped waiting meanwhile.
+      await new Promise((resolve) => setTimeout(resolve, 100));
       ended = true;
       return 'held';
     });
@@ -337,6 +339,7 @@ describeWithRedis('cluster: legs between servers', () => {
     await eventually(() => b.service.server.activeCalls === 1, 5000, 'the leg\'s socket on B to close');
     await eventually(() => sent.length === 1, 5000, 'the sender\'s run to resolve');
     assert.equal(sent[0]?.result.outcome, 'completed');
+    assert.deepEqual(await legKeys(), [], 'no reply is left for a sender that is gone');
   });
 
   it('a call that has hung up before its leg is bridged: canceled, and its job removed', async () => {

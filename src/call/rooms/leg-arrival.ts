@@ -49,15 +49,19 @@ export async function receiveLeg(channel: EslChannel, arrivals: LegArrivals, con
   const ctx = contextFor(sender);
   const log = ctx.log.child({ kind: leg.kind });
   log.info({ from: sender.identity.callSid }, 'a leg from another server runs its job');
+  // A leg the sender's side hung up has nobody waiting for its reply any more: none is written.
+  const reply = async (outcome: Parameters<ArrivedLeg['reply']>[0]): Promise<void> => {
+    if (!ctx.signal.aborted) await leg.reply(outcome);
+  };
   try {
     await ensureAnswered(ctx);
     const result = await handler(ctx, leg.job, { callSid: sender.identity.callSid, accountSid: sender.identity.accountSid });
-    await leg.reply({ result });
+    await reply({ result });
     log.info('the leg\'s job is done');
   } catch (err) {
     const error = toAppError(err);
     if (!isCallEnded(err)) logCode(log, error.code, { err: error.message, kind: leg.kind }, 'the leg\'s job failed');
-    await leg.reply({ error: error.code });
+    await reply({ error: error.code });
   } finally {
     await ctx.requests.settled();
   }
