@@ -138,6 +138,12 @@ export class RedisRemoteReach implements RemoteReach, LegArrivals {
         ...(reply?.error && { replied: reply.error }) }, 'the leg to another server did not reach it');
       return { result: undefined, outcome: report.outcome, error: reply?.error ?? 'ERR_CLUSTER_LEG_FAILED' };
     }
+    if (reply === undefined && !ctx.signal.aborted) {
+      // The leg ended while its job ran (the server there lost its call or its Redis): what it did is unknown.
+      logCode(log, 'ERR_CLUSTER_LEG_FAILED', { outcome: report.outcome, cause: report.cause, leg: report.legUuid },
+        'the leg to another server ended without its job\'s result');
+      return { result: undefined, outcome: 'completed', error: 'ERR_CLUSTER_LEG_FAILED' };
+    }
     log.info({ leg: report.legUuid, cause: report.cause, ...(reply?.error && { error: reply.error }) },
       'the leg to another server is over');
     return { result: reply?.result, outcome: 'completed', ...(reply?.error && { error: reply.error }) };

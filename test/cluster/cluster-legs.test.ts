@@ -342,6 +342,28 @@ describeWithRedis('cluster: legs between servers', () => {
     assert.deepEqual(await legKeys(), [], 'no reply is left for a sender that is gone');
   });
 
+  it('the connection of the server at the place is lost mid-job: the extension ends the leg, the sender learns no result', async () => {
+    const a = await server(node(0));
+    const b = await server(node(1));
+    await listed(a, b);
+    let legUuid: string | undefined;
+    b.service.reach?.handle('hold', async (legCtx) => {
+      legUuid = legCtx.channel.uuid;
+      await new Promise<void>((resolve) => legCtx.signal.addEventListener('abort', () => resolve(), { once: true }));
+      return 'held';
+    });
+    const { place } = await placedCall(b);
+    leg = { place, kind: 'hold', job: {} };
+    const call = a.call({ variables: { pivot_voice_url: a.web.url('/leg') } });
+    await eventually(() => legUuid !== undefined, 5000, 'the job to run');
+    sims[1]?.socketCall(legUuid ?? '')?.drop();
+    await eventually(() => sent.length === 1, 5000, 'the sender\'s run to resolve');
+    assert.deepEqual(sent[0]?.result, { result: undefined, outcome: 'completed', error: 'ERR_CLUSTER_LEG_FAILED' });
+    assert.equal(a.logs.withCode('ERR_CLUSTER_LEG_FAILED')[0]?.['cause'], 'NORMAL_TEMPORARY_FAILURE');
+    await eventually(() => apps(call).includes('speak'), 5000, 'the sending call to go on');
+    assert.deepEqual(await legKeys(), []);
+  });
+
   it('a call that has hung up before its leg is bridged: canceled, and its job removed', async () => {
     const a = await server(node(0));
     const b = await server(node(1));

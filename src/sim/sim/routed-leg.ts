@@ -2,12 +2,12 @@
  * A leg the switch routes through its own dialplan, as the far end of a bridge: the `-b` side of a `loopback/`
  * endpoint on the same node, or the inbound channel a `sofia/` leg creates on another (linked) node. The channel is
  * created ringing and runs the actions of the extension its destination matches in its context (xml-dialplan.ts):
- * `set`, `answer`, `hangup [cause]`, and `socket <host:port> async full`, which connects to that outbound socket as
- * a new call of the node; a socket that refuses the connection lets the next action run, as mod_event_socket's
- * application returns. When the actions run out (or nothing matches: NO_ROUTE_DESTINATION) the channel hangs up
+ * `set`, `hangup [cause]`, and `socket <host:port> async full`, which connects to that outbound socket as a new
+ * call of the node; when that application returns with the channel up (no host took the connection, the server
+ * sent `exit`, or the connection was lost) the next action runs, as after mod_event_socket's application. When the actions run out (or nothing matches: NO_ROUTE_DESTINATION) the channel hangs up
  * with NORMAL_CLEARING, as the core does after the last application.
  *
- * The bridge (bridge-routed.ts) watches it: its answer, and its hangup (a BYE to the other side); the other side
+ * The bridge (bridge-app.ts) watches it: its answer, and its hangup (a BYE to the other side); the other side
  * hangs it up with `hangup(cause)` (a CANCEL before the answer, a BYE after).
  */
 import { randomUUID } from 'node:crypto';
@@ -117,17 +117,16 @@ export class RoutedLeg implements RoutedLegPort {
       context: r.context,
       variables: Object.fromEntries(this.#vars),
       socketArg: data.trim(),
+      afterSocket: 'continue',
     });
     this.#call = call;
     call.on('event', (name: string) => { if (name === 'CHANNEL_ANSWER') this.#answer(); });
-    // A connection that was never made is not a session: the simulated call's own end of it is not a hangup.
-    call.once('hangup', (cause: string) => { if (call.commands.length > 0) this.#finish(cause); });
-    const end = await call.ended;
+    call.once('hangup', (cause: string) => this.#finish(cause));
+    await call.ended;
     this.#call = undefined;
-    // No host took the connection: the application returns and the dialplan goes on.
-    if (this.#cause === undefined && end.error !== undefined && call.commands.length === 0) return false;
-    this.#finish(end.hangupCause ?? 'NORMAL_CLEARING');
-    return true;
+    // Otherwise the application returned with the channel up (no host took the connection, the server left with
+    // `exit`, or the connection was lost): the dialplan goes on.
+    return this.#cause !== undefined;
   }
 
   #finish(cause: string): void {
