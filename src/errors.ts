@@ -60,7 +60,7 @@ export const ERROR_CATALOGUE = {
     action: 'Check that every server of the cluster runs the same version of pivot-esl and that nothing else publishes under cluster.redis.prefix.' },
   ERR_CLUSTER_NODE_UNKNOWN: { level: 'warn', text: 'a call could not reach a room or call on another FreeSWITCH node: no inter-node SIP address is configured for that node (cluster.nodes), or the server at the place never said which node it is on',
     action: 'List every FreeSWITCH node of the cluster in cluster.nodes, by its switchname (FreeSWITCH-Switchname), with the address its inter-node SIP profile listens on.' },
-  ERR_CLUSTER_LEG_FAILED: { level: 'warn', text: 'a leg to another server of the cluster did not reach it (busy, unanswered, refused, or that server or its node is gone); the call goes on as after a failed Dial',
+  ERR_CLUSTER_LEG_FAILED: { level: 'warn', text: 'a leg to another server of the cluster did not reach it (busy, unanswered, refused, or that server or its node is gone), or ended without its job\'s result; the call goes on as after a Dial',
     action: 'Check the pivot-cluster dialplan extension and the inter-node SIP profile (ACL, address) of both nodes, and that the server at the place runs; the log line gives the leg\'s hangup cause.' },
   ERR_CLUSTER_LEG_UNKNOWN: { level: 'warn', text: 'a leg arrived whose token this server does not know (expired, taken already, or never made); it is hung up unanswered',
     action: 'Nothing to do for one leg (its sender gave up, or the leg took longer than cluster.legs.jobTtlMs to arrive); if it repeats, check who sends legs to the pivot-cluster context.' },
