@@ -20,6 +20,10 @@ export { type AccountLimits, AccountLimiter, type CallLimiter, type ReleaseSlot,
 export { createRoomServices, type RoomServices } from './rooms/room-services.js';
 export { MemoryQueueStore } from './rooms/memory-queue-store.js';
 export type {
+  ArrivedLeg, ClusterPlace, LegArrivals, LegHandler, LegOrigin, LegResult, LegSender, RemoteReach,
+} from './rooms/remote-reach.js';
+export { bridgeLeg, type LegBridgeReport, type LegTarget } from './rooms/leg-bridge.js';
+export type {
   BridgeLink, BridgeOffer, BridgeSide, QueueMember, QueueStanding, QueueStore, TakenCall,
 } from './rooms/queue-store.js';
 export { fillTemplate, TemplateResolver, type DirectoryTemplates, type EndpointResolver, type ResolveRequest } from './dial/endpoint-resolver.js';

@@ -55,6 +55,10 @@ export interface EngineOptions {
   readonly setupOf?: CallEngineDeps['setupOf'];
   /** What counts the calls of each account (default: the engine's own, for this server alone). */
   readonly limiter?: CallEngineDeps['limiter'];
+  /** Legs from other servers (default: none). */
+  readonly legs?: CallEngineDeps['legs'];
+  /** The engine's verbs (default: the built-in ones). */
+  readonly verbs?: CallEngineDeps['verbs'];
 }
 
 /** Starts everything on loopback ports. */
@@ -79,7 +83,8 @@ export async function startEngine(options: EngineOptions = {}): Promise<EngineHa
   const calls = new LiveCalls();
   const handler = createCallHandler({ config, webhook, timeScale, rooms, addresses, calls, shutdown: lifetime.signal,
     ...(recordings && { recordings }), ...(options.setupOf && { setupOf: options.setupOf }),
-    ...(options.limiter && { limiter: options.limiter }) });
+    ...(options.limiter && { limiter: options.limiter }), ...(options.legs && { legs: options.legs }),
+    ...(options.verbs && { verbs: options.verbs }) });
   const h = await startServer(handler, options.esl ?? {});
   const sim = new FsSimulator({ timeScale, ...options.sim });
   const web = await TwimlServer.start();

@@ -13,8 +13,31 @@
  * through Redis.
  *
  * One server (no `cluster.redis.url`) has no RemoteReach: every place is its own.
+ *
+ * How it is used (src/cluster/redis-remote-reach.ts implements it, conf/README.md "Cluster legs" tells the
+ * FreeSWITCH side):
+ * @example
+ * // Once per server, where the feature is built: what this server does with legs of a kind.
+ * const off = reach.handle('conference-join', async (legCtx, job, origin) => {
+ *   // legCtx.channel is the leg (answered); legCtx.identity is the sending call's (CallSid, AccountSid, From, To),
+ *   // so the callbacks sent through legCtx.requests carry its ids. Resolve when the leg is to be hung up.
+ *   return { joined: true };  // JSON: what the sender's `run` gets as `result`
+ * });
+ * // In a call: the place of a room or call is `reach.placeOf(ctx)` of the call that made it (kept in Redis).
+ * const { result, outcome, error } = await ctx.rooms.reach.run(ctx, place, 'conference-join', { room: 'r1' });
+ * // outcome 'completed': the leg reached the handler and is over (result: what it returned, or error: its code);
+ * // else 'failed' | 'busy' | 'no-answer' | 'canceled', as a Dial's DialCallStatus, with `error` saying why.
+ *
+ * `run` resolves when the leg ends: when the handler returns (the receiving server hangs the leg up), when the
+ * sending call hangs up (the leg is hung up too), or at once when the leg cannot be made. The job must be JSON (it
+ * waits in Redis, `cluster.legs.jobTtlMs`); the leg rings at most `cluster.legs.answerTimeoutSeconds`.
  */
+import type { ErrorCode } from '../../errors.js';
+import type { ChannelData } from '../../esl/index.js';
+import type { ParamFormat } from '../../webhook/index.js';
+import type { CallIdentity } from '../call-description.js';
 import type { CallContext } from '../call-context.js';
+import type { CallSource } from '../call-source.js';
 
 /** Where a call or a room lives in the cluster. */
 export interface ClusterPlace {
@@ -35,10 +58,15 @@ export type LegHandler = (legCtx: CallContext, job: unknown, origin: LegOrigin) 
 
 /** How the leg went, for the sender. */
 export interface LegResult {
-  /** The handler's result; undefined when the leg never reached it. */
+  /** The handler's result; undefined when the leg never reached it (or the handler failed). */
   readonly result: unknown;
   /** Dial-style outcome of the leg itself: `completed` when it reached the handler, else why not. */
   readonly outcome: 'completed' | 'failed' | 'busy' | 'no-answer' | 'canceled';
+  /**
+   * Why there is no result: the code logged for a leg that did not reach the handler (ERR_CLUSTER_LEG_FAILED,
+   * ERR_CLUSTER_NODE_UNKNOWN, ERR_CLUSTER_PEER_GONE, a Redis error), or the handler's own error code.
+   */
+  readonly error?: ErrorCode;
 }
 
 /** The cluster's reach beyond this server. */
@@ -55,4 +83,38 @@ export interface RemoteReach {
   run(ctx: CallContext, place: ClusterPlace, kind: string, job: unknown): Promise<LegResult>;
   /** Registers what this server does with legs of `kind` that reach it; returns the function that removes it. */
   handle(kind: string, handler: LegHandler): () => void;
+}
+
+/** The sending call as the leg's context presents it: its ids, its naming of requests and its script's place. */
+export interface LegSender {
+  readonly identity: CallIdentity;
+  readonly format: ParamFormat;
+  readonly source: { readonly voiceUrl: string; readonly method: CallSource['method']; readonly fallbackUrl?: string };
+  /** The URL of the document the sending call ran when it sent the leg (the base of relative URLs). */
+  readonly document: string;
+}
+
+/** A leg that reached this server, with its job taken from Redis. */
+export interface ArrivedLeg {
+  readonly kind: string;
+  readonly job: unknown;
+  readonly sender: LegSender;
+  /** The handler registered for `kind`; undefined when this server has none. */
+  readonly handler: LegHandler | undefined;
+  /** Sends what the leg did back to the sender (best effort: a failure is logged, never thrown). */
+  reply(outcome: { readonly result?: unknown; readonly error?: ErrorCode }): Promise<void>;
+}
+
+/** How the engine learns which channels are legs from other servers, and takes their jobs. */
+export interface LegArrivals {
+  /**
+   * Whether `data` describes a leg from another server (its destination is a leg token). Asked of every call that
+   * reaches this server, so the server learns from it which FreeSWITCH node it runs calls of.
+   */
+  isLeg(data: ChannelData): boolean;
+  /**
+   * Takes the job of the leg (once: a second take of the same token fails).
+   * @throws AppError ERR_CLUSTER_LEG_UNKNOWN (expired, taken, never made), or a Redis error.
+   */
+  take(data: ChannelData): Promise<ArrivedLeg>;
 }
