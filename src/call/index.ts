@@ -18,10 +18,12 @@ export type { CallEndStatus, CallLifecycleObserver, CallOrigin, EndedCall, Start
 export { VERBS, type VerbHandler, type VerbOutcome, type VerbRegistry } from './verbs/index.js';
 export { type AccountLimits, AccountLimiter, type CallLimiter, type ReleaseSlot, underLimit } from './account-limiter.js';
 export { createRoomServices, type RoomServices } from './rooms/room-services.js';
-export { MemoryQueueStore } from './rooms/memory-queue-store.js';
-export type {
-  BridgeLink, BridgeOffer, BridgeSide, QueueMember, QueueStanding, QueueStore, TakenCall,
+export { createBridgeLink, MemoryQueueStore } from './rooms/memory-queue-store.js';
+export {
+  type BridgeLink, type BridgeOffer, type BridgeSide, type QueueMember, type QueueStanding, type QueueStore, queueSidOf,
+  type TakenCall, type TakeOptions,
 } from './rooms/queue-store.js';
+export type { ClusterPlace } from './rooms/remote-reach.js';
 export { fillTemplate, TemplateResolver, type DirectoryTemplates, type EndpointResolver, type ResolveRequest } from './dial/endpoint-resolver.js';
 export { authTokenFor } from './engine-settings.js';
 export { WhisperRegistry } from './whisper/whisper-registry.js';

@@ -17,6 +17,7 @@ import { RedisAccountLimiter } from '../cluster/redis-account-limiter.js';
 import { RedisCallRegistry } from '../cluster/redis-call-registry.js';
 import { RedisBus } from '../cluster/redis-bus.js';
 import { RedisConnection } from '../cluster/redis-connection.js';
+import { RedisQueueStore } from '../cluster/redis-queue-store.js';
 import type { CallsService } from '../api/calls-service.js';
 import type { CallPlacer, PendingCalls } from '../api/created-calls.js';
 import { LocalCallsService } from '../api/local-calls-service.js';
@@ -48,7 +49,10 @@ export interface ServerDeps {
   readonly dispatcher?: Dispatcher;
   /** Resolves the host names of customer URLs, for the dispatcher and the media URL check (default: dns.lookup). */
   readonly lookup?: LookupFunction;
-  /** The queues of `<Enqueue>` (default: in-process, for this server alone; a shared store serves several). */
+  /**
+   * The queues of `<Enqueue>` (default: shared through Redis with `cluster.redis.url`, else in-process, for this
+   * server alone).
+   */
   readonly queueStore?: QueueStore;
   /** Where `<User>` and `<Device>` ids ring (default: the configured templates). */
   readonly endpointResolver?: EndpointResolver;
@@ -117,10 +121,12 @@ export function composeServer(deps: ServerDeps, lifetime: { readonly ready: () =
   const registry = redis ? new RedisCallRegistry(redis, config.api.history) : new MemoryCallRegistry(config.api.history);
   const calls: CallsOfServer = { live: new LiveCalls(), registry };
   const created = new CreatedCalls();
+  // The queues of <Enqueue>: the program's own, else shared through Redis in a cluster, else this server's.
+  const queueStore = deps.queueStore ?? (redis && bus && new RedisQueueStore(redis, bus, log));
   const engine = createReloadableEngine(config, dispatcher, metrics.observer, recordings, {
     addresses, shutdown: lifetime.shutdown, calls: calls.live, lifecycle: registryObserver(calls.registry, log), created,
     ...(redis && { limiter: new RedisAccountLimiter(redis, NO_LIMITS) }),
-    ...(deps.queueStore && { queueStore: deps.queueStore }),
+    ...(queueStore && { queueStore }),
     ...(deps.endpointResolver && { endpointResolver: deps.endpointResolver }),
   });
   const server = createCallServer({ config, log, handler: engine.handler, observer: metrics.observer });

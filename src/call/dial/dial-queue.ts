@@ -6,10 +6,11 @@
  *   calls meet in a private room (rooms/bridge-room.ts); a taken caller that is gone before it gets there is
  *   passed over for the next one.
  * When the two have been connected and one of them leaves, the outcome is `completed` with DialCallSid (the
- * dequeued call), DialCallDuration (seconds connected), QueueSid and QueueTime.
+ * dequeued call), DialCallDuration (seconds connected), QueueSid and QueueTime. The shared queues out of reach (the
+ * cluster's Redis down): the Dial fails at once (ERR_QUEUE_UNAVAILABLE).
  */
 import { AppError } from '../../errors.js';
-import type { QueueNoun } from '../../twiml/index.js';
+import type { DialVerb, QueueNoun } from '../../twiml/index.js';
 import { resolveUrl } from '../../twiml/index.js';
 import { onAbort } from '../../util/abort.js';
 import { ensureAnswered } from '../call-actions.js';
@@ -19,7 +20,8 @@ import { joinBridgeRoom } from '../rooms/bridge-room.js';
 import { createBridgeLink, newBridgeId } from '../rooms/memory-queue-store.js';
 import type { BridgeLink } from '../rooms/queue-store.js';
 import { bridgeRoom, queueKey } from '../rooms/room-names.js';
-import type { DialTarget } from './dial-outcome.js';
+import { callNode, queueUnavailable } from '../rooms/shared-queue-errors.js';
+import type { DialOutcome, DialTarget } from './dial-outcome.js';
 import { logCode } from '../../log-code.js';
 
 /** Resolves with whether the taken caller got into the room, false at once if this call ends first. */
@@ -44,6 +46,18 @@ export const dialQueue: DialTarget<QueueNoun> = async (dial, noun, ctx) => {
   }
   const store = ctx.rooms.queues;
   const queueSid = store.sidOf(key);
+  try {
+    return await takeAndMeet(dial, noun, ctx, key, queueSid);
+  } catch (err) {
+    if (!queueUnavailable(ctx, err, queueSid)) throw err;
+    return { status: 'failed', extras: { extra: [['QueueSid', queueSid]] } };
+  }
+};
+
+/** Takes callers until one is connected, none comes within the Dial timeout, or this call ends. */
+async function takeAndMeet(dial: DialVerb, noun: QueueNoun, ctx: CallContext, key: string,
+  queueSid: string): Promise<DialOutcome> {
+  const store = ctx.rooms.queues;
   if (!(await store.exists(key))) {
     logCode(ctx.log, 'ERR_QUEUE_NOT_FOUND', { queueSid }, 'no such queue; Dial failed');
     return { status: 'failed', extras: { extra: [['QueueSid', queueSid]] } };
@@ -51,17 +65,21 @@ export const dialQueue: DialTarget<QueueNoun> = async (dial, noun, ctx) => {
   await ensureAnswered(ctx);
   const deadline = performance.now() + dial.timeout * 1000 * ctx.settings.timeScale;
   const url = noun.url === undefined ? undefined : resolveUrl(noun.url, ctx.state.document);
+  // A server that cannot reach other nodes takes the callers on its own node only.
+  const node = ctx.rooms.reach ? undefined : callNode(ctx);
   for (;;) {
-    const taken = await store.takeFirst(key, { timeoutMs: Math.max(0, deadline - performance.now()), signal: ctx.signal });
+    const taken = await store.takeFirst(key, { timeoutMs: Math.max(0, deadline - performance.now()), signal: ctx.signal,
+      ...(node !== undefined && { node }) });
     if (taken === undefined) {
       return { status: ctx.signal.aborted ? 'canceled' : 'no-answer', extras: { extra: [['QueueSid', queueSid]] } };
     }
     const queueTime = scaledSeconds(Date.now() - taken.enqueuedAtMs, ctx.settings.timeScale);
     const link = createBridgeLink();
     const room = bridgeRoom(ctx.identity.accountSid, newBridgeId());
-    taken.offer({ room, dequeuerCallSid: ctx.identity.callSid, method: noun.method, link, ...(url ? { url } : {}) });
-    ctx.log.info({ verb: 'Dial', queueSid, dequeued: taken.callSid, queueTime }, 'took a caller from the queue');
-    if (!(await waitForQueued(ctx, link))) {
+    const accepted = await taken.offer({ room, dequeuerCallSid: ctx.identity.callSid, method: noun.method, link,
+      ...(url ? { url } : {}) });
+    ctx.log.info({ verb: 'Dial', queueSid, dequeued: taken.callSid, queueTime, accepted }, 'took a caller from the queue');
+    if (!accepted || !(await waitForQueued(ctx, link))) {
       if (ctx.signal.aborted) {
         link.markLeft('dequeuer');
         return { status: 'canceled', callSid: taken.callSid, extras: { extra: [['QueueSid', queueSid]] } };
@@ -77,4 +95,4 @@ export const dialQueue: DialTarget<QueueNoun> = async (dial, noun, ctx) => {
       extras: { extra: [['QueueSid', queueSid], ['QueueTime', String(queueTime)]] },
     };
   }
-};
+}
