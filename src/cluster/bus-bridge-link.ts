@@ -4,11 +4,12 @@
  * signals between them through Redis:
  * - the queued side's `queued-joined` and `queued-left`, the dequeuer side's `dequeuer-left`;
  * - each signal is a field of the bridge's hash (`bridge:<id>`) written and published (`bus:bridge:<id>`) in one
- *   script, and written again until Redis takes it (a few tries a third of a lease apart): an end reads the hash on
- *   each message and every third of a lease, so a message lost in an outage is still seen once Redis answers;
+ *   script, and written again every third of a lease until Redis takes it (for up to 10 minutes): an end reads the
+ *   hash on each message and every third of a lease, so a signal given during an outage is seen once Redis is back;
  * - each end watches the other server's lease (`queue-server:<serverId>`, renewed by its queue store): once it has
  *   been missing for a whole lease while Redis answers, that server is gone and its side counts as left.
- * While Redis does not answer, an end waits on: both calls are on one FreeSWITCH, whose room ends when either leaves.
+ * While Redis does not answer, an end waits on. Both calls are in one FreeSWITCH room, which carries their talk
+ * without Redis; but the member that stays when the other hangs up is told to leave only once Redis is back.
  * An end stops (unsubscribes, stops reading) as soon as either side has left.
  */
 import type { Logger } from 'pino';
@@ -35,8 +36,6 @@ type Signal = 'queued-joined' | 'queued-left' | 'dequeuer-left';
 
 /** How long a bridge's signals stay in Redis: far longer than the two ends take to read them. */
 const SIGNALS_KEPT_MS = 10 * 60_000;
-/** Tries of one signal while Redis does not take it. */
-const SIGNAL_TRIES = 10;
 
 /** What both ends of the bridges of one server use. */
 export interface BridgeLinkDeps {
@@ -102,17 +101,17 @@ class BridgeEnd {
     void this.#unsubscribe?.();
   }
 
-  /** Writes `signal` (and publishes it), trying again while Redis does not take it. */
-  #send(signal: Signal, attempt = 1): void {
+  /** Writes `signal` (and publishes it), trying again while Redis does not take it, for as long as it is kept. */
+  #send(signal: Signal, since = performance.now()): void {
     const { redis } = this.#deps;
     redis.run('bridge signal', (client) => SIGNAL.run(client, [redis.key('bridge', this.#id)],
       [signal, SIGNALS_KEPT_MS, this.#channel])).catch(() => {
-      if (attempt >= SIGNAL_TRIES) {
+      if (performance.now() - since >= SIGNALS_KEPT_MS) {
         logCode(this.#deps.log, 'ERR_QUEUE_BRIDGE_FAILED', { bridge: this.#id, signal },
           'the other server of a bridge could not be told');
         return;
       }
-      after(Math.max(1, Math.floor(redis.leaseMs / 3)), () => this.#send(signal, attempt + 1));
+      after(Math.max(1, Math.floor(redis.leaseMs / 3)), () => this.#send(signal, since));
     });
   }
 

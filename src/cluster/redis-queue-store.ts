@@ -131,12 +131,13 @@ return {rank + 1, size, math.floor(waited / size)}
 `);
 
 /**
- * KEYS: order, leases, calls, taken. ARGV: lease ms, then CallSid, score, call (JSON) of each of this server's
- * waiting calls: leases renewed, and entries Redis lost put back in their places (not those taken lately).
+ * KEYS: order, leases, calls, taken, known. ARGV: lease ms, known ms, then CallSid, score, call (JSON) of each of this
+ * server's waiting calls: leases renewed, and entries Redis lost put back in their places (not those taken lately).
  */
 const RENEW = new RedisScript(`${PRELUDE}
 local lease = tonumber(ARGV[1])
-for i = 2, #ARGV, 3 do
+if redis.call('PTTL', KEYS[5]) < lease then redis.call('SET', KEYS[5], '1', 'PX', ARGV[2]) end
+for i = 3, #ARGV, 3 do
   local sid = ARGV[i]
   if redis.call('ZSCORE', KEYS[1], sid) then
     redis.call('ZADD', KEYS[2], now + lease, sid)
@@ -221,7 +222,7 @@ export class RedisQueueStore implements QueueStore {
     this.#own.set(member.callSid, own);
     let score: unknown;
     try {
-      score = await this.#redis.run('enqueue', (client) => ENQUEUE.run(client, [...this.#keys(key), this.#redis.key('queue-known', this.#part(key))],
+      score = await this.#redis.run('enqueue', (client) => ENQUEUE.run(client, [...this.#keys(key), this.#known(key)],
         [member.callSid, own.info, maxSize, this.#redis.leaseMs, this.#arrivals(key), KNOWN_MS]));
     } catch (err) {
       this.#forget(member.callSid, own);
@@ -284,7 +285,7 @@ export class RedisQueueStore implements QueueStore {
   }
 
   async exists(key: string): Promise<boolean> {
-    const known = this.#redis.key('queue-known', this.#part(key));
+    const known = this.#known(key);
     return (await this.#redis.run('queue exists', (client) => client.exists(known))) === 1;
   }
 
@@ -304,7 +305,7 @@ export class RedisQueueStore implements QueueStore {
     const byQueue = new Map<string, (string | number)[]>();
     for (const [callSid, own] of this.#own) {
       if (own.done || own.score === '') continue;
-      const args = byQueue.get(own.key) ?? [leaseMs];
+      const args = byQueue.get(own.key) ?? [leaseMs, KNOWN_MS];
       args.push(callSid, own.score, own.info);
       byQueue.set(own.key, args);
     }
@@ -312,7 +313,7 @@ export class RedisQueueStore implements QueueStore {
       this.#redis.run('renew server lease', (client) => client.set(this.#links.serverLease(this.#redis.serverId), '1',
         { expiration: { type: 'PX', value: leaseMs } })),
       ...[...byQueue].map(([key, args]) => this.#redis.run('renew queue leases',
-        (client) => RENEW.run(client, this.#keys(key), args))),
+        (client) => RENEW.run(client, [...this.#keys(key), this.#known(key)], args))),
     ]);
   }
 
@@ -399,6 +400,10 @@ export class RedisQueueStore implements QueueStore {
   #keys(key: string): string[] {
     const base = this.#redis.key('queue', this.#part(key));
     return [base, `${base}:lease`, `${base}:info`, `${base}:taken`];
+  }
+
+  #known(key: string): string {
+    return this.#redis.key('queue-known', this.#part(key));
   }
 
   #arrivals(key: string): string {

@@ -4,7 +4,7 @@ import type { RedisConnection } from '../../src/cluster/redis-connection.js';
 import { RedisQueueStore } from '../../src/cluster/redis-queue-store.js';
 import { createLogger } from '../../src/log.js';
 import { enter, offerFrom, queueStoreContract, SUPPORT, takeNow } from '../call/queue-store-contract.js';
-import { codeOf, eventually, LogCapture } from '../support/harness.js';
+import { codeOf, eventually, type LogCapture } from '../support/harness.js';
 import { describeWithRedis, useRedisServer } from '../support/redis-server.js';
 import { connected, FAST_REDIS, TestConnections, withClient } from './cluster-support.js';
 
@@ -94,6 +94,7 @@ describeWithRedis('cluster: the queues in Redis', () => {
     await eventually(() => a.redis.up && b.redis.up, 5000, 'both servers back');
     await a.redis.renewLeases();
     await b.redis.renewLeases();
+    assert.equal(await b.store.exists(SUPPORT), true, 'the queue is known again');
     assert.equal((await b.store.standing(SUPPORT, 'CA2'))?.position, 2);
     assert.deepEqual([(await takeNow(b.store))?.callSid, (await takeNow(a.store))?.callSid, (await takeNow(b.store))?.callSid],
       ['CA1', 'CA2', 'CA3']);
