@@ -10,7 +10,8 @@
  * 2. Whole servers: `--calls` (default 200) calls, one at a time, from a simulated node to a server whose web app
  *    answers `<Enqueue waitUrl="/wait">`, the wait document `<Leave/>`: the time from the call's start to its first
  *    TwiML request, and from that request to the first waitUrl request (the enqueue), with and without
- *    `cluster.redis.url` (an account limit set in both: with Redis, the call's slot is taken there first).
+ *    `cluster.redis.url` (an account limit set in both: with Redis, the call's slot is taken there first), after a
+ *    warm-up run, the two alternated (half the calls each, twice, in both orders).
  *
  * The last line is machine-readable:
  * `queue-bench callers=<n> servers=3 enqueue_per_s=<x> take_per_s=<y> first_request_p50_ms=<a>
@@ -153,8 +154,18 @@ async function main(): Promise<void> {
   await redis.start();
   try {
     const { enqueuePerS, takePerS } = await storeThroughput(redis.url, args);
-    const local = await firstRequests(undefined, args.calls);
-    const shared = await firstRequests(redis.url, args.calls);
+    // A warm-up run first, then the two alternated, half the calls each time, so that neither gets a colder process.
+    await firstRequests(undefined, Math.max(20, args.calls / 4));
+    const local = { first: [] as number[], enqueue: [] as number[] };
+    const shared = { first: [] as number[], enqueue: [] as number[] };
+    for (let round = 0; round < 2; round++) {
+      const order = [[undefined, local], [redis.url, shared]] as const;
+      for (const [url, into] of round === 0 ? order : [...order].reverse()) {
+        const got = await firstRequests(url, Math.max(10, Math.floor(args.calls / 2)));
+        into.first.push(...got.first);
+        into.enqueue.push(...got.enqueue);
+      }
+    }
     const ms = (n: number): string => n.toFixed(2);
     const firstLocal = median(local.first);
     const firstShared = median(shared.first);
