@@ -29,7 +29,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
 import {
-  type BridgeLink, type BridgeOffer, type QueueMember, type QueueStanding, type QueueStore, queueSidOf, type TakenCall, type TakeOptions,
+  type BridgeLink, type BridgeOffer, type LocalOffers, type QueueMember, type QueueStanding, type QueueStore, queueSidOf, type TakenCall, type TakeOptions,
 } from '../call/index.js';
 import { escapeRoomPart } from '../call/rooms/room-names.js';
 import { AppError } from '../errors.js';
@@ -191,7 +191,7 @@ function isOfferMessage(value: unknown): value is OfferMessage {
     && typeof v.room === 'string' && typeof v.dequeuerCallSid === 'string' && (v.method === 'GET' || v.method === 'POST');
 }
 
-export class RedisQueueStore implements QueueStore {
+export class RedisQueueStore implements QueueStore, LocalOffers {
   readonly #redis: RedisConnection;
   readonly #bus: RedisBus;
   readonly #log: Logger;
@@ -272,8 +272,7 @@ export class RedisQueueStore implements QueueStore {
     if (!own || own.key !== key || own.done) return false;
     // Decided here: from now on every offer is refused, whether Redis hears of it or not (its lease then ends it).
     this.#forget(callSid, own);
-    this.#redis.run('leave queue', (client) => REMOVE.run(client, this.#keys(key).slice(0, 3), [callSid]))
-      .catch(() => undefined);
+    this.#dropFromLine(key, callSid);
     return true;
   }
 
@@ -335,15 +334,18 @@ export class RedisQueueStore implements QueueStore {
     };
   }
 
+  async offerTaken(callSid: string, offer: BridgeOffer): Promise<boolean> {
+    const own = this.#own.get(callSid);
+    if (!own || own.done) return false;
+    this.#forget(callSid, own);
+    this.#dropFromLine(own.key, callSid);
+    own.onOffer(offer);
+    return true;
+  }
+
   /** Offers the bridge to a taken call: on this server directly, else through its server. */
   async #offer(info: EntryInfo, offer: BridgeOffer): Promise<boolean> {
-    if (info.server === this.#redis.serverId) {
-      const own = this.#own.get(info.sid);
-      if (!own || own.done) return false;
-      this.#forget(info.sid, own);
-      own.onOffer(offer);
-      return true;
-    }
+    if (info.server === this.#redis.serverId) return this.offerTaken(info.sid, offer);
     const bridge = randomUUID();
     let end: Awaited<ReturnType<typeof openDequeuerEnd>>;
     try {
@@ -379,11 +381,16 @@ export class RedisQueueStore implements QueueStore {
     }
     this.#forget(callSid, own);
     // Should a renewal have put it back meanwhile, it leaves the line (best effort: its lease ends it anyway).
-    this.#redis.run('leave queue', (client) => REMOVE.run(client, this.#keys(own.key).slice(0, 3), [callSid]))
-      .catch(() => undefined);
+    this.#dropFromLine(own.key, callSid);
     own.onOffer({ room: body.room, dequeuerCallSid: body.dequeuerCallSid, method: body.method, link,
       ...(body.url !== undefined && { url: new URL(body.url) }) });
     return { accepted: true };
+  }
+
+  /** Takes the call out of Redis's line, best effort (should Redis not hear of it, the call's lease ends it). */
+  #dropFromLine(key: string, callSid: string): void {
+    this.#redis.run('leave queue', (client) => REMOVE.run(client, this.#keys(key).slice(0, 3), [callSid]))
+      .catch(() => undefined);
   }
 
   /** The call refuses offers from now on and is no longer renewed. */

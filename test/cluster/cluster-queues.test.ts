@@ -3,7 +3,9 @@
  * FreeSWITCH node of its own; two servers beside one node are both called by that node's simulator.
  */
 import assert from 'node:assert/strict';
-import type { SimulatedCall } from '../../src/sim/index.js';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { FsSimulator, SimNetwork, type SimulatedCall, XmlDialplan } from '../../src/sim/index.js';
 import { get, sample, startService, type ServiceHarness } from '../ops/service-support.js';
 import { appLines, loopbackLookup } from '../support/engine-harness.js';
 import { eventually } from '../support/harness.js';
@@ -196,5 +198,103 @@ describeWithRedis('cluster: queues across servers', () => {
     await eventually(() => a.web.to('/wait').length > before, 5000, 'the caller still waits');
     far.hangup();
     taker.hangup();
+  });
+});
+
+const CLUSTER_DIALPLAN = new XmlDialplan(readFileSync(join(process.cwd(), 'conf/freeswitch/pivot-cluster.xml'), 'utf8'));
+const NODES = [
+  { name: 'fs-a', sipAddress: '127.0.0.1:5081' },
+  { name: 'fs-b', sipAddress: '127.0.0.1:5082' },
+  { name: 'fs-c', sipAddress: '127.0.0.1:5083' },
+];
+
+describeWithRedis('cluster: queues across nodes (legs between servers)', () => {
+  const redis = useRedisServer();
+  let servers: ServiceHarness[] = [];
+  let sims: FsSimulator[] = [];
+  let network: SimNetwork<FsSimulator>;
+
+  function node(index: number): FsSimulator {
+    const spec = NODES[index]!;
+    const sim = new FsSimulator({ timeScale: 0.01, switchname: spec.name, dialplan: CLUSTER_DIALPLAN,
+      sip: { network, address: spec.sipAddress, context: 'pivot-cluster' } });
+    sims.push(sim);
+    return sim;
+  }
+
+  async function server(sim: FsSimulator): Promise<ServiceHarness> {
+    const s = await startService({ cluster: { redis: { ...FAST_REDIS, url: redis.url }, nodes: NODES } }, loopbackLookup, { sim });
+    servers.push(s);
+    s.web.route('/enqueued', twiml('<Hangup/>'));
+    s.web.route('/dialed', twiml('<Hangup/>'));
+    s.web.route('/whisper', twiml('<Say>You are now connected.</Say>'));
+    s.web.route('/wait', twiml('<Pause length="60"/>'));
+    s.web.route('/caller', twiml('<Enqueue action="/enqueued" waitUrl="/wait">support</Enqueue>'));
+    s.web.route('/agent', twiml('<Dial action="/dialed" timeout="5"><Queue url="/whisper">support</Queue></Dial>'));
+    return s;
+  }
+
+  function callTo(s: ServiceHarness, path: string): SimulatedCall {
+    return s.call({ variables: { pivot_voice_url: s.web.url(path), 'ecallmgr_Account-ID': ACCOUNT } });
+  }
+
+  const params = (s: ServiceHarness, path: string, call: SimulatedCall): Record<string, string> | undefined =>
+    s.web.to(path).find((r) => r.params['CallSid'] === call.uuid)?.params;
+
+  /** Every server in the cluster's directory. */
+  async function listed(count: number): Promise<void> {
+    await eventuallyAsync(async () => (await withClient(redis.url, (client) => client.keys(`${FAST_REDIS.prefix}server:*`)))
+      .length >= count, 5000, 'the servers in the directory');
+  }
+
+  beforeEach(async () => {
+    await redis.start();
+    await withClient(redis.url, (client) => client.flushAll());
+    network = new SimNetwork();
+  });
+
+  afterEach(async () => {
+    await Promise.all(servers.map((s) => s.close()));
+    await Promise.all(sims.map((sim) => sim.close()));
+    servers = [];
+    sims = [];
+  });
+
+  it('three servers on three nodes: callers queued on A and C are taken in order by agents on B, met on their own nodes', async () => {
+    const a = await server(node(0));
+    const b = await server(node(1));
+    const c = await server(node(2));
+    await listed(3);
+    const first = callTo(a, '/caller');
+    await eventually(() => params(a, '/wait', first) !== undefined, 5000, 'the first caller waits');
+    const second = callTo(c, '/caller');
+    await eventually(() => params(c, '/wait', second) !== undefined, 5000, 'the second caller waits');
+    assert.equal(params(c, '/wait', second)?.['QueuePosition'], '2');
+
+    const agent1 = callTo(b, '/agent');
+    await eventually(() => conferenceLines(first).length === 1, 8000, 'the first caller in its room');
+    const room = roomOf(first);
+    await eventually(() => sims[0]!.rooms.list(room)?.length === 2, 8000, 'the agent\'s leg in the room on node A');
+    assert.match(agent1.executed.find((e) => e.app === 'bridge')?.arg ?? '', /@127\.0\.0\.1:5081$/, 'a leg to node A');
+    assert.equal(conferenceLines(agent1).length, 0, 'the agent itself is bridged to its leg, not in a room of its node');
+    const heard = b.web.to('/whisper').find((r) => r.params['CallSid'] === first.uuid)?.params;
+    assert.equal(heard?.['DequeueingCallSid'], agent1.uuid);
+
+    const agent2 = callTo(b, '/agent');
+    await eventually(() => conferenceLines(second).length === 1, 8000, 'the second caller in its room');
+    await eventually(() => sims[2]!.rooms.list(roomOf(second))?.length === 2, 8000, 'the leg in the room on node C');
+
+    first.hangup();
+    await eventually(() => params(b, '/dialed', agent1) !== undefined, 8000, 'the first Dial action');
+    const dialed = params(b, '/dialed', agent1);
+    assert.equal(dialed?.['DialCallStatus'], 'completed');
+    assert.equal(dialed?.['DialCallSid'], first.uuid);
+    assert.equal(dialed?.['QueueSid'], params(a, '/wait', first)?.['QueueSid']);
+    await eventually(() => params(a, '/enqueued', first) !== undefined, 5000, 'the Enqueue action');
+    assert.equal(params(a, '/enqueued', first)?.['QueueResult'], 'bridged');
+
+    agent2.hangup();
+    await eventually(() => params(c, '/enqueued', second) !== undefined, 8000, 'the second Enqueue action');
+    assert.equal(params(c, '/enqueued', second)?.['QueueResult'], 'bridged', 'the agent\'s hangup ends the room on node C');
   });
 });

@@ -101,3 +101,12 @@ export interface QueueStore {
   /** Takers waiting on empty queues (this server's, for tests and metrics). */
   readonly takerCount: number;
 }
+
+/** A store whose waiting calls a taker on another node meets over a leg (the cluster's store). */
+export interface LocalOffers {
+  /**
+   * Offers the meeting to `callSid`, a call of this server that a taker of another server took; false when it is
+   * no longer waiting.
+   */
+  offerTaken(callSid: string, offer: BridgeOffer): Promise<boolean>;
+}

@@ -18,7 +18,7 @@ export interface RoomServices {
   readonly reach?: RemoteReach;
 }
 
-/** Services for one node: in-process registry and queues. */
-export function createRoomServices(queues: QueueStore = new MemoryQueueStore()): RoomServices {
-  return { conferences: new ConferenceRegistry(), queues, profiles: new ConferenceProfileChecks() };
+/** Services for one node: in-process registry and queues, and the cluster's reach when there is one. */
+export function createRoomServices(queues: QueueStore = new MemoryQueueStore(), reach?: RemoteReach): RoomServices {
+  return { conferences: new ConferenceRegistry(), queues, profiles: new ConferenceProfileChecks(), ...(reach && { reach }) };
 }
