@@ -27,7 +27,6 @@ import { callNode, queueUnavailable } from '../rooms/shared-queue-errors.js';
 import type { DialOutcome, DialTarget } from './dial-outcome.js';
 import { logCode } from '../../log-code.js';
 
-
 export const dialQueue: DialTarget<QueueNoun> = async (dial, noun, ctx) => {
   let key: string;
   try {
