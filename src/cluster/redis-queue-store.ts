@@ -272,7 +272,7 @@ export class RedisQueueStore implements QueueStore, LocalOffers {
     if (!own || own.key !== key || own.done) return false;
     // Decided here: from now on every offer is refused, whether Redis hears of it or not (its lease then ends it).
     this.#forget(callSid, own);
-    this.#dropFromLine(key, callSid);
+    await this.#dropFromLine(key, callSid);
     return true;
   }
 
@@ -338,7 +338,7 @@ export class RedisQueueStore implements QueueStore, LocalOffers {
     const own = this.#own.get(callSid);
     if (!own || own.done) return false;
     this.#forget(callSid, own);
-    this.#dropFromLine(own.key, callSid);
+    void this.#dropFromLine(own.key, callSid);
     own.onOffer(offer);
     return true;
   }
@@ -381,15 +381,15 @@ export class RedisQueueStore implements QueueStore, LocalOffers {
     }
     this.#forget(callSid, own);
     // Should a renewal have put it back meanwhile, it leaves the line (best effort: its lease ends it anyway).
-    this.#dropFromLine(own.key, callSid);
+    void this.#dropFromLine(own.key, callSid);
     own.onOffer({ room: body.room, dequeuerCallSid: body.dequeuerCallSid, method: body.method, link,
       ...(body.url !== undefined && { url: new URL(body.url) }) });
     return { accepted: true };
   }
 
   /** Takes the call out of Redis's line, best effort (should Redis not hear of it, the call's lease ends it). */
-  #dropFromLine(key: string, callSid: string): void {
-    this.#redis.run('leave queue', (client) => REMOVE.run(client, this.#keys(key).slice(0, 3), [callSid]))
+  async #dropFromLine(key: string, callSid: string): Promise<void> {
+    await this.#redis.run('leave queue', (client) => REMOVE.run(client, this.#keys(key).slice(0, 3), [callSid]))
       .catch(() => undefined);
   }
 
