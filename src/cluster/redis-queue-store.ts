@@ -241,13 +241,20 @@ export class RedisQueueStore implements QueueStore, LocalOffers {
     if (first || options.signal.aborted || options.timeoutMs <= 0) return first;
     const deadline = performance.now() + options.timeoutMs;
     let wake: (() => void) | undefined;
-    const unsubscribe = await this.#bus.subscribe(this.#arrivals(key), () => wake?.());
+    /** An arrival seen since the last take began: take again at once. */
+    let arrived = false;
+    const unsubscribe = await this.#bus.subscribe(this.#arrivals(key), () => {
+      arrived = true;
+      wake?.();
+    });
     this.#takers++;
     try {
       for (;;) {
+        arrived = false;
         const taken = await this.#take(key, options.node);
         const left = deadline - performance.now();
         if (taken || left <= 0 || options.signal.aborted) return taken;
+        if (arrived) continue;
         await new Promise<void>((resolve) => {
           const stop = (): void => {
             wake = undefined;

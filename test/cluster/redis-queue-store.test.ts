@@ -16,8 +16,9 @@ describeWithRedis('cluster: the queues in Redis', () => {
   let opened: Array<{ store: RedisQueueStore; bus: RedisBus; redis: RedisConnection }> = [];
 
   /** A server's store on its own connection and bus. */
-  async function serverStore(serverId: string): Promise<{ store: RedisQueueStore; redis: RedisConnection; logs: LogCapture }> {
-    const { redis, logs } = connections.open(serverId);
+  async function serverStore(serverId: string, leaseMs = FAST_REDIS.leaseMs): Promise<{ store: RedisQueueStore;
+    redis: RedisConnection; logs: LogCapture }> {
+    const { redis, logs } = connections.open(serverId, { leaseMs });
     await connected(redis);
     const bus = new RedisBus(redis, createLogger('debug', logs));
     const store = new RedisQueueStore(redis, bus, createLogger('debug', logs));
@@ -116,6 +117,19 @@ describeWithRedis('cluster: the queues in Redis', () => {
     await eventually(() => a.redis.up, 5000, 'back');
     await a.redis.renewLeases();
     assert.equal((await takeNow(a.store))?.callSid, 'CA1');
+  });
+
+  it('waiting takers wake on each arrival at once, not at their once-a-lease look', async () => {
+    const a = await serverStore('A', 60_000);
+    const b = await serverStore('B', 60_000);
+    for (let i = 0; i < 5; i++) {
+      const waiting = b.store.takeFirst(SUPPORT, { timeoutMs: 20_000, signal: NEVER });
+      await eventually(() => b.store.takerCount === 1, 2000, 'the taker to wait');
+      const started = performance.now();
+      await enter(a.store, `CA${i}`);
+      assert.equal((await waiting)?.callSid, `CA${i}`);
+      assert.ok(performance.now() - started < 2000, 'woken by the arrival');
+    }
   });
 
   it('an offer to a call that left meanwhile is refused: the taker takes the next', async () => {
