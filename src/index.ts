@@ -16,7 +16,7 @@ export { RESTART_KEYS } from './config/reload-keys.js';
 export {
   fillTemplate, MemoryQueueStore, TemplateResolver,
   type BridgeLink, type BridgeOffer, type BridgeSide, type DirectoryTemplates, type EndpointResolver, type QueueMember,
-  type QueueStanding, type QueueStore, type ResolveRequest, type TakenCall,
+  type QueueStanding, type QueueStore, type ResolveRequest, type TakenCall, type TakeOptions,
 } from './call/index.js';
 export { queueKey } from './call/rooms/room-names.js';
 export {

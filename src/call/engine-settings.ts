@@ -45,8 +45,11 @@ export interface EngineSettings {
   /** `<Conference>` rooms: mod_conference profile, default hold music, extra member flags, waitUrl requests per wait. */
   readonly conference: { readonly profile: string; readonly holdMusic: string; readonly memberFlags: readonly string[];
     readonly waitUrlMaxFetches: number };
-  /** `<Enqueue>` queues: size limit and default hold music. */
-  readonly queue: { readonly maxSize: number; readonly holdMusic: string };
+  /**
+   * `<Enqueue>` queues: size limit and default hold music; `acrossNodes`: other FreeSWITCH nodes can be reached
+   * (`cluster.nodes` is set), so a `<Dial><Queue>` may take callers there.
+   */
+  readonly queue: { readonly maxSize: number; readonly holdMusic: string; readonly acrossNodes: boolean };
   /** Endpoint templates of `<Dial>` nouns, and the resolver of User and Device ids. */
   readonly dial: {
     readonly numberTemplate: string;
@@ -108,7 +111,7 @@ export function compileSettings(config: Readonly<Config>, timeScale = 1): Engine
     maxTextLength: call.tts.maxTextLength,
     record: { ...call.record, spoolDir: call.record.spoolDir.replace(/\/+$/, '') || '/' },
     conference: { ...call.conference, memberFlags: [...call.conference.memberFlags] },
-    queue: { ...call.queue },
+    queue: { ...call.queue, acrossNodes: config.cluster.nodes.length > 0 },
     dial: {
       numberTemplate: call.dial.numberTemplate,
       sipTemplate: call.dial.sipTemplate,

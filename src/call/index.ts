@@ -18,13 +18,14 @@ export type { CallEndStatus, CallLifecycleObserver, CallOrigin, EndedCall, Start
 export { VERBS, type VerbHandler, type VerbOutcome, type VerbRegistry } from './verbs/index.js';
 export { type AccountLimits, AccountLimiter, type CallLimiter, type ReleaseSlot, underLimit } from './account-limiter.js';
 export { createRoomServices, type RoomServices } from './rooms/room-services.js';
-export { MemoryQueueStore } from './rooms/memory-queue-store.js';
+export { createBridgeLink, MemoryQueueStore } from './rooms/memory-queue-store.js';
 export type {
   ArrivedLeg, ClusterPlace, LegArrivals, LegHandler, LegOrigin, LegResult, LegSender, RemoteReach,
 } from './rooms/remote-reach.js';
 export { bridgeLeg, type LegBridgeReport, type LegTarget } from './rooms/leg-bridge.js';
-export type {
-  BridgeLink, BridgeOffer, BridgeSide, QueueMember, QueueStanding, QueueStore, TakenCall,
+export {
+  type BridgeLink, type BridgeOffer, type BridgeSide, type LocalOffers, type QueueMember, type QueueStanding, type QueueStore, queueSidOf,
+  type TakenCall, type TakeOptions,
 } from './rooms/queue-store.js';
 export { fillTemplate, TemplateResolver, type DirectoryTemplates, type EndpointResolver, type ResolveRequest } from './dial/endpoint-resolver.js';
 export { authTokenFor } from './engine-settings.js';

@@ -74,6 +74,8 @@ export class RedisBus {
   #replies: Promise<() => Promise<void>> | undefined;
   #subscriber: RedisClient | undefined;
   #connecting: Promise<unknown> | undefined;
+  /** Whether the subscribing connection has been up since it was opened. */
+  #everReady = false;
   #closed = false;
 
   constructor(redis: RedisConnection, log: Logger) {
@@ -244,7 +246,8 @@ export class RedisBus {
   /** Runs `command` on the subscribing connection (opened on first use) within the time limit. */
   async #limited(what: string, command: (client: RedisClient) => Promise<void>): Promise<void> {
     const opened = this.#subscriber;
-    if (opened?.isOpen && !opened.isReady) {
+    // Down after it was up (reconnecting): fail at once. Still opening for the first time: wait for it (below).
+    if (opened?.isOpen && !opened.isReady && this.#everReady) {
       throw new AppError('ERR_CLUSTER_REDIS_UNAVAILABLE', `redis ${what}: the subscribing connection is down`);
     }
     const subscriber = this.#openSubscriber();
@@ -261,6 +264,8 @@ export class RedisBus {
     // Outages are logged by the main connection; this one only reconnects.
     subscriber.on('error', () => undefined);
     this.#subscriber = subscriber;
+    this.#everReady = false;
+    subscriber.on('ready', () => { this.#everReady = true; });
     const connecting = subscriber.connect();
     connecting.catch(() => undefined);
     this.#connecting = connecting;

@@ -18,6 +18,8 @@ import { RedisAccountLimiter } from '../cluster/redis-account-limiter.js';
 import { RedisCallRegistry } from '../cluster/redis-call-registry.js';
 import { RedisBus } from '../cluster/redis-bus.js';
 import { RedisConnection } from '../cluster/redis-connection.js';
+import { RedisQueueStore } from '../cluster/redis-queue-store.js';
+import { QUEUE_LEG, queueLegHandler } from '../call/rooms/queue-leg.js';
 import { type LegSettings, RedisRemoteReach } from '../cluster/redis-remote-reach.js';
 import type { CallsService } from '../api/calls-service.js';
 import type { CallPlacer, PendingCalls } from '../api/created-calls.js';
@@ -50,7 +52,10 @@ export interface ServerDeps {
   readonly dispatcher?: Dispatcher;
   /** Resolves the host names of customer URLs, for the dispatcher and the media URL check (default: dns.lookup). */
   readonly lookup?: LookupFunction;
-  /** The queues of `<Enqueue>` (default: in-process, for this server alone; a shared store serves several). */
+  /**
+   * The queues of `<Enqueue>` (default: shared through Redis with `cluster.redis.url`, else in-process, for this
+   * server alone).
+   */
   readonly queueStore?: QueueStore;
   /** Where `<User>` and `<Device>` ids ring (default: the configured templates). */
   readonly endpointResolver?: EndpointResolver;
@@ -132,11 +137,15 @@ export function composeServer(deps: ServerDeps, lifetime: { readonly ready: () =
   const registry = redis ? new RedisCallRegistry(redis, config.api.history) : new MemoryCallRegistry(config.api.history);
   const calls: CallsOfServer = { live: new LiveCalls(), registry };
   const created = new CreatedCalls();
+  // The queues of <Enqueue>: the program's own, else shared through Redis in a cluster, else this server's.
+  const queueStore = deps.queueStore ?? (redis && bus && new RedisQueueStore(redis, bus, log));
+  // A taker on another node meets this server's waiting callers over a leg.
+  if (reach && queueStore instanceof RedisQueueStore) reach.handle(QUEUE_LEG, queueLegHandler(queueStore));
   const engine = createReloadableEngine(config, dispatcher, metrics.observer, recordings, {
     addresses, shutdown: lifetime.shutdown, calls: calls.live, lifecycle: registryObserver(calls.registry, log), created,
     ...(redis && { limiter: new RedisAccountLimiter(redis, NO_LIMITS) }),
     ...(reach && { reach, legs: reach }),
-    ...(deps.queueStore && { queueStore: deps.queueStore }),
+    ...(queueStore && { queueStore }),
     ...(deps.endpointResolver && { endpointResolver: deps.endpointResolver }),
     ...(deps.verbs && { verbs: deps.verbs }),
   });

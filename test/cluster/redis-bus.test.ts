@@ -54,6 +54,15 @@ describeWithRedis('cluster: the message bus between servers', () => {
     assert.equal(b.listenerCount, 0);
   });
 
+  it('subscriptions made at once while the second connection first opens all succeed', async () => {
+    const { bus: a } = await open('A');
+    const { bus: b } = await open('B');
+    const got: string[] = [];
+    await Promise.all(Array.from({ length: 5 }, (_, i) => b.subscribe(b.channel('room', `r${i}`), (m) => got.push(m))));
+    for (let i = 0; i < 5; i++) assert.equal(await a.publish(a.channel('room', `r${i}`), String(i)), 1);
+    await eventually(() => got.length === 5, 2000, 'every channel');
+  });
+
   it('a request is answered by the server that serves its channel; its errors come back with their code', async () => {
     const { bus: a } = await open('A');
     const { bus: b } = await open('B');

@@ -10,6 +10,7 @@
  * The two coroutines also tell each other (BridgeLink) when they leave: a side whose partner is gone before it got
  * into the room (the two joins crossed) removes itself, so no call is ever left alone in a bridge room.
  */
+import { onAbort } from '../../util/abort.js';
 import type { CallContext } from '../call-context.js';
 import { attendConference, kickMember, type MemberStay } from './conference-member.js';
 import type { BridgeLink, BridgeSide } from './queue-store.js';
@@ -53,4 +54,15 @@ export async function joinBridgeRoom(ctx: CallContext, room: string, link: Bridg
     offPartner();
     link.markLeft(side);
   }
+}
+
+/** Resolves with whether the taken caller got into the room, false at once if the taker's call ends first. */
+export function waitForQueued(ctx: CallContext, link: BridgeLink): Promise<boolean> {
+  return new Promise((resolve) => {
+    const off = onAbort(ctx.signal, () => resolve(false));
+    void link.queuedJoined.then((joined) => {
+      off();
+      resolve(joined);
+    });
+  });
 }

@@ -3,9 +3,12 @@
  * An arriving call goes straight to the oldest waiting taker. Nothing here holds a timer or listener beyond the
  * operation that set it.
  */
-import { createHash, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import { after, onAbort } from '../../util/abort.js';
-import type { BridgeLink, BridgeOffer, BridgeSide, QueueMember, QueueStanding, QueueStore, TakenCall } from './queue-store.js';
+import {
+  type BridgeLink, type BridgeOffer, type BridgeSide, type QueueMember, type QueueStanding, type QueueStore, queueSidOf,
+  type TakenCall, type TakeOptions,
+} from './queue-store.js';
 
 interface Waiting extends QueueMember {
   readonly onOffer: (offer: BridgeOffer) => void;
@@ -16,7 +19,13 @@ interface Taker {
 }
 
 function taken(entry: Waiting): TakenCall {
-  return { callSid: entry.callSid, enqueuedAtMs: entry.enqueuedAtMs, offer: (o) => entry.onOffer(o) };
+  return {
+    callSid: entry.callSid, enqueuedAtMs: entry.enqueuedAtMs, ...(entry.coreUuid !== undefined && { coreUuid: entry.coreUuid }),
+    offer: async (o) => {
+      entry.onOffer(o);
+      return true;
+    },
+  };
 }
 
 /** Queues held in this process. */
@@ -26,7 +35,7 @@ export class MemoryQueueStore implements QueueStore {
   readonly #known = new Set<string>();
 
   sidOf(key: string): string {
-    return 'QU' + createHash('sha256').update(key).digest('hex').slice(0, 32);
+    return queueSidOf(key);
   }
 
   async enqueue(key: string, member: QueueMember, maxSize: number, onOffer: (offer: BridgeOffer) => void): Promise<boolean> {
@@ -46,7 +55,8 @@ export class MemoryQueueStore implements QueueStore {
     return true;
   }
 
-  async takeFirst(key: string, options: { readonly timeoutMs: number; readonly signal: AbortSignal }): Promise<TakenCall | undefined> {
+  /** Every caller is on this server's node: `options.node` changes nothing. */
+  async takeFirst(key: string, options: TakeOptions): Promise<TakenCall | undefined> {
     const queue = this.#queues.get(key);
     const first = queue?.shift();
     if (queue?.length === 0) this.#queues.delete(key);

@@ -1,8 +1,15 @@
 /**
- * The queues of `<Enqueue>` and `<Dial><Queue>`, behind an interface: the in-process store serves one node; a
- * shared store (Redis lists plus a pub/sub channel per waiting call) can implement the same contract later.
- * Every method is asynchronous for that reason. Keys come from `queueKey` (account and name).
+ * The queues of `<Enqueue>` and `<Dial><Queue>`, behind an interface: the in-process store serves one server; the
+ * cluster's store (src/cluster/redis-queue-store.ts) shares each queue between the servers through Redis. Every
+ * method is asynchronous for that reason. Keys come from `queueKey` (account and name).
  */
+import { createHash } from 'node:crypto';
+import type { ClusterPlace } from './remote-reach.js';
+
+/** The Twilio-style QueueSid of a queue key: `QU` + 32 hex, the same on every server. */
+export function queueSidOf(key: string): string {
+  return 'QU' + createHash('sha256').update(key).digest('hex').slice(0, 32);
+}
 
 /** What the call that takes a queued call tells it: where to meet, and what to play first. */
 export interface BridgeOffer {
@@ -34,12 +41,27 @@ export interface QueueMember {
   readonly callSid: string;
   /** Epoch milliseconds when it entered. */
   readonly enqueuedAtMs: number;
+  /** The FreeSWITCH node its channel is on (`Core-UUID`; '' or absent when unknown). */
+  readonly coreUuid?: string;
 }
 
 /** A queued call as its taker gets it. */
 export interface TakenCall extends QueueMember {
-  /** Wakes the queued call's coroutine with where to meet. */
-  offer(offer: BridgeOffer): void;
+  /** Where the queued call runs: absent when on this server. */
+  readonly place?: ClusterPlace;
+  /**
+   * Wakes the queued call's coroutine with where to meet. Resolves false when it is no longer waiting (it hung up or
+   * left meanwhile, or its server is gone): the taker then takes the next.
+   */
+  offer(offer: BridgeOffer): Promise<boolean>;
+}
+
+/** How `takeFirst` waits. */
+export interface TakeOptions {
+  readonly timeoutMs: number;
+  readonly signal: AbortSignal;
+  /** Only callers on this FreeSWITCH node (`Core-UUID`), for a taker that cannot reach the others. */
+  readonly node?: string;
 }
 
 /** Where a call stands in its queue. */
@@ -64,15 +86,27 @@ export interface QueueStore {
    * Takes the first call in line, waiting for one up to `timeoutMs` (or until `signal` aborts).
    * @returns undefined when none came in time.
    */
-  takeFirst(key: string, options: { readonly timeoutMs: number; readonly signal: AbortSignal }): Promise<TakenCall | undefined>;
-  /** Removes a call that is still waiting; false when it is no longer in the queue (taken, or gone). */
+  takeFirst(key: string, options: TakeOptions): Promise<TakenCall | undefined>;
+  /**
+   * Removes a call that is still waiting; false when it is no longer in the queue (offered to a taker, or gone). A
+   * call taken but not offered yet may still leave: its offer then resolves false.
+   */
   remove(key: string, callSid: string): Promise<boolean>;
   /** Where a waiting call stands, or undefined once it has left. */
   standing(key: string, callSid: string): Promise<QueueStanding | undefined>;
   /** Whether any call has ever entered this queue. */
   exists(key: string): Promise<boolean>;
-  /** Calls waiting in all queues (for tests and metrics). */
+  /** Calls waiting in all queues (this server's, for tests and metrics). */
   readonly waitingCount: number;
-  /** Takers waiting on empty queues (for tests and metrics). */
+  /** Takers waiting on empty queues (this server's, for tests and metrics). */
   readonly takerCount: number;
+}
+
+/** A store whose waiting calls a taker on another node meets over a leg (the cluster's store). */
+export interface LocalOffers {
+  /**
+   * Offers the meeting to `callSid`, a call of this server that a taker of another server took; false when it is
+   * no longer waiting.
+   */
+  offerTaken(callSid: string, offer: BridgeOffer): Promise<boolean>;
 }

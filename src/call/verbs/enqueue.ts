@@ -5,7 +5,8 @@
  *   private room (rooms/bridge-room.ts), and when that ends: QueueResult=bridged;
  * - `<Leave>` runs in a waitUrl document: QueueResult=leave, at once;
  * - it hangs up: it leaves the queue at once; QueueResult=hangup (the action is still requested, its reply not run);
- * - the queue is full (`call.queue.maxSize`): QueueResult=queue-full; a bad name: QueueResult=error.
+ * - the queue is full (`call.queue.maxSize`): QueueResult=queue-full; a bad name: QueueResult=error;
+ * - the shared queues cannot be reached (the cluster's Redis is down): QueueResult=system-error, at once.
  * The action (QueueResult, QueueSid, QueueTime) is requested when there is one; otherwise the next verb runs.
  */
 import { AppError } from '../../errors.js';
@@ -20,8 +21,9 @@ import { scaledSeconds } from '../durations.js';
 import { requestAfterHangup } from '../fetch-document.js';
 import { joinBridgeRoom } from '../rooms/bridge-room.js';
 import { holdInQueue, playDequeueDocument } from '../rooms/queue-documents.js';
-import type { BridgeOffer } from '../rooms/queue-store.js';
+import type { BridgeOffer, QueueStanding } from '../rooms/queue-store.js';
 import { queueKey } from '../rooms/room-names.js';
+import { callNode, queueUnavailable } from '../rooms/shared-queue-errors.js';
 import { CONTINUE, END, navigate, type VerbHandler, type VerbOutcome } from './verb-handler.js';
 import { logCode } from '../../log-code.js';
 
@@ -87,16 +89,23 @@ async function runEnqueue(verb: EnqueueVerb, ctx: CallContext): Promise<VerbOutc
   const offered = new Deferred<BridgeOffer>();
   const stop = new AbortController();
   const maxSize = ctx.settings.queue.maxSize;
-  const queued = await store.enqueue(key, { callSid, enqueuedAtMs }, maxSize, (offer) => {
-    offered.resolve(offer);
-    stop.abort(new TakenSignal());
-  });
+  let queued: boolean;
+  try {
+    queued = await store.enqueue(key, { callSid, enqueuedAtMs, coreUuid: callNode(ctx) }, maxSize, (offer) => {
+      offered.resolve(offer);
+      stop.abort(new TakenSignal());
+    });
+  } catch (err) {
+    if (!queueUnavailable(ctx, err, queueSid)) throw err;
+    return finish(ctx, verb, 'system-error', queueSid, 0);
+  }
   if (!queued) {
     logCode(ctx.log, 'ERR_QUEUE_FULL', { queueSid, maxSize }, 'queue full');
     return finish(ctx, verb, 'queue-full', queueSid, 0);
   }
   let left = false;
-  const offHangup = onAbort(ctx.signal, () => void store.remove(key, callSid));
+  const offHangup = onAbort(ctx.signal, () => void store.remove(key, callSid).catch(() => undefined));
+  let known: QueueStanding | undefined;
   ctx.state.queueWait = { leave: () => { left = true; } };
   const hold: CallContext = { ...ctx, signal: AbortSignal.any([ctx.signal, stop.signal]) };
   try {
@@ -105,7 +114,8 @@ async function runEnqueue(verb: EnqueueVerb, ctx: CallContext): Promise<VerbOutc
       method: verb.waitUrlMethod,
       hasLeft: () => left,
       params: async () => {
-        const standing = await store.standing(key, callSid);
+        // While the shared queues cannot say, the caller hears where it last stood.
+        const standing = known = await store.standing(key, callSid).catch(() => known);
         return { extra: [['QueuePosition', String(standing?.position ?? 0)], ['QueueSid', queueSid],
           ['QueueTime', String(secondsSince(ctx, enqueuedAtMs))],
           ['AvgQueueTime', String(scaledSeconds(standing?.averageWaitMs ?? 0, ctx.settings.timeScale))],

@@ -1,0 +1,300 @@
+/**
+ * `<Enqueue>` and `<Dial><Queue>` across whole servers sharing one real redis-server, each server with the simulated
+ * FreeSWITCH node of its own; two servers beside one node are both called by that node's simulator.
+ */
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { FsSimulator, SimNetwork, type SimulatedCall, XmlDialplan } from '../../src/sim/index.js';
+import { get, sample, startService, type ServiceHarness } from '../ops/service-support.js';
+import { appLines, loopbackLookup } from '../support/engine-harness.js';
+import { eventually } from '../support/harness.js';
+import { describeWithRedis, useRedisServer } from '../support/redis-server.js';
+import { twiml } from '../support/twiml-server.js';
+import { FAST_REDIS, withClient } from './cluster-support.js';
+import { TcpCut } from './tcp-cut.js';
+
+const ACCOUNT = 'ac'.repeat(16);
+const OK = { status: 204, body: '', contentType: 'text/plain' };
+
+async function eventuallyAsync(check: () => Promise<boolean>, timeoutMs: number, what: string): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await check())) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}
+
+function conferenceLines(call: SimulatedCall): string[] {
+  return appLines(call).filter((l) => l.startsWith('conference '));
+}
+
+function roomOf(call: SimulatedCall): string {
+  return conferenceLines(call)[0]?.split(' ')[1]?.split('@')[0] ?? '';
+}
+
+describeWithRedis('cluster: queues across servers', () => {
+  const redis = useRedisServer();
+  let servers: ServiceHarness[] = [];
+  let cuts: TcpCut[] = [];
+
+  async function startServer(url = redis.url): Promise<ServiceHarness> {
+    const s = await startService({ cluster: { redis: { ...FAST_REDIS, url } } }, loopbackLookup);
+    servers.push(s);
+    s.web.route('/enqueued', twiml('<Hangup/>'));
+    s.web.route('/dialed', twiml('<Hangup/>'));
+    s.web.route('/wait', twiml('<Pause length="60"/>'));
+    s.web.route('/caller', twiml('<Enqueue action="/enqueued" waitUrl="/wait">support</Enqueue>'));
+    return s;
+  }
+
+  /** A call from `node`'s simulated FreeSWITCH to `server`, whose web app answers `path`. */
+  function callThrough(node: ServiceHarness, server: ServiceHarness, path: string): SimulatedCall {
+    return node.sim.call({ host: '127.0.0.1', port: server.service.eslAddress?.port ?? 0,
+      variables: { pivot_voice_url: server.web.url(path), 'ecallmgr_Account-ID': ACCOUNT } });
+  }
+
+  /** An agent on `server` (through `node`) dialling the queue. */
+  function agent(node: ServiceHarness, server: ServiceHarness, dial = '<Dial action="/dialed" timeout="5"><Queue url="/whisper">support</Queue></Dial>'): SimulatedCall {
+    server.web.route('/agent', twiml(dial));
+    return callThrough(node, server, '/agent');
+  }
+
+  const waiting = (s: ServiceHarness, call: SimulatedCall): Promise<void> => eventually(
+    () => s.web.to('/wait').some((r) => r.params['CallSid'] === call.uuid), 5000, 'the caller to wait in the queue');
+
+  const params = (s: ServiceHarness, path: string, call: SimulatedCall): Record<string, string> | undefined =>
+    s.web.to(path).find((r) => r.params['CallSid'] === call.uuid)?.params;
+
+  /** Waits until the server's Redis connection is up, as its metrics say. */
+  const redisUp = (s: ServiceHarness): Promise<void> => eventuallyAsync(
+    async () => sample((await get(`${s.admin}/metrics`)).body, 'pivot_cluster_redis_up') === 1, 5000, 'the server to reach Redis');
+
+  beforeEach(async () => {
+    await redis.start();
+    await withClient(redis.url, (client) => client.flushAll());
+  });
+
+  afterEach(async () => {
+    await Promise.all(servers.map((s) => s.close()));
+    servers = [];
+    await Promise.all(cuts.map((c) => c.close()));
+    cuts = [];
+  });
+
+  it('two servers beside one node: a caller queued on A is taken by an agent on B; they meet on the node', async () => {
+    const a = await startServer();
+    const b = await startServer();
+    b.web.route('/whisper', twiml('<Say>You are now connected.</Say>'));
+    const first = callThrough(a, a, '/caller');
+    await waiting(a, first);
+    const second = callThrough(a, b, '/caller');
+    await waiting(b, second);
+    const standing = params(b, '/wait', second);
+    assert.equal(standing?.['QueuePosition'], '2', 'in line after the caller of the other server');
+    assert.equal(standing?.['CurrentQueueSize'], '2');
+    assert.equal(standing?.['QueueSid'], params(a, '/wait', first)?.['QueueSid'], 'one queue, one QueueSid');
+
+    const taker = agent(a, b);
+    await eventually(() => conferenceLines(first).length === 1 && conferenceLines(taker).length === 1, 5000, 'both in the room');
+    assert.equal(roomOf(first), roomOf(taker), 'the same private room');
+    await eventually(() => a.sim.rooms.list(roomOf(first))?.length === 2, 5000, 'two members in the room');
+    // The Queue url, resolved against the agent's document, is fetched for the queued call by its own server.
+    const heard = b.web.to('/whisper')[0]?.params;
+    assert.equal(heard?.['CallSid'], first.uuid);
+    assert.equal(heard?.['DequeueingCallSid'], taker.uuid);
+    assert.ok(appLines(first).some((l) => l.startsWith('speak ') && l.includes('You are now connected.')));
+
+    first.hangup();
+    await first.ended;
+    await eventually(() => params(b, '/dialed', taker) !== undefined, 5000, 'the Dial action');
+    const dialed = params(b, '/dialed', taker);
+    assert.equal(dialed?.['DialCallStatus'], 'completed');
+    assert.equal(dialed?.['DialCallSid'], first.uuid);
+    assert.equal(dialed?.['QueueSid'], standing?.['QueueSid']);
+    await eventually(() => params(a, '/enqueued', first) !== undefined, 5000, 'the Enqueue action');
+    assert.equal(params(a, '/enqueued', first)?.['QueueResult'], 'bridged');
+    second.hangup();
+    taker.hangup();
+  });
+
+  it('Redis killed mid-call: Enqueue gives system-error and Dial Queue fails at once; after the restart the waiting caller is taken', async () => {
+    const a = await startServer();
+    const b = await startServer();
+    const first = callThrough(a, a, '/caller');
+    await waiting(a, first);
+    await redis.kill();
+    const refused = callThrough(a, b, '/caller');
+    await eventually(() => params(b, '/enqueued', refused) !== undefined, 3000, 'the Enqueue action');
+    assert.equal(params(b, '/enqueued', refused)?.['QueueResult'], 'system-error');
+    assert.ok(b.logs.withCode('ERR_QUEUE_UNAVAILABLE').length >= 1);
+    const early = agent(a, b);
+    await eventually(() => params(b, '/dialed', early) !== undefined, 3000, 'the Dial action');
+    assert.equal(params(b, '/dialed', early)?.['DialCallStatus'], 'failed');
+    const before = a.web.to('/wait').length;
+    await eventually(() => a.web.to('/wait').length > before, 5000, 'the caller still on hold');
+
+    await redis.start();
+    await Promise.all([redisUp(a), redisUp(b)]);
+    const taker = agent(a, b);
+    await eventually(() => conferenceLines(taker).length === 1 && conferenceLines(first).length === 1, 8000,
+      'the caller, back in line, taken');
+    await eventually(() => a.sim.rooms.list(roomOf(first))?.length === 2, 5000, 'both talking');
+    // Redis killed again while they talk: the talk goes on; the caller's hangup reaches the agent's server once
+    // Redis is back.
+    await redis.kill();
+    await new Promise((resolve) => setTimeout(resolve, FAST_REDIS.leaseMs));
+    assert.equal(a.sim.rooms.list(roomOf(first))?.length, 2, 'still talking');
+    first.hangup();
+    await first.ended;
+    await redis.start();
+    await eventually(() => params(b, '/dialed', taker) !== undefined, 5000, 'the Dial action');
+    assert.equal(params(b, '/dialed', taker)?.['DialCallStatus'], 'completed');
+    await eventually(() => params(a, '/enqueued', first) !== undefined, 5000, 'the Enqueue action');
+    assert.equal(params(a, '/enqueued', first)?.['QueueResult'], 'bridged');
+    taker.hangup();
+    refused.hangup();
+  });
+
+  it('a server killed hard with callers in line: their entries expire, and an agent on another server never gets them', async () => {
+    const cut = await TcpCut.start(redis.port);
+    cuts.push(cut);
+    const a = await startServer(cut.url);
+    const b = await startServer();
+    a.web.route('/whisper', OK);
+    const callers = [callThrough(a, a, '/caller'), callThrough(a, a, '/caller')];
+    for (const caller of callers) await waiting(a, caller);
+    cut.cut();
+    const taker = agent(a, b, '<Dial action="/dialed" timeout="2"><Queue url="/whisper">support</Queue></Dial>');
+    await eventually(() => params(b, '/dialed', taker) !== undefined, 8000, 'the Dial action');
+    assert.equal(params(b, '/dialed', taker)?.['DialCallStatus'], 'no-answer');
+    assert.equal(a.web.to('/whisper').length, 0, 'no caller of the dead server was offered');
+    for (const caller of callers) assert.equal(conferenceLines(caller).length, 0);
+    const inLine = await withClient(redis.url, async (client) => {
+      const lines = (await client.keys('test:queue:*')).filter((k) => !/:(lease|info|taken)$/.test(k));
+      return (await Promise.all(lines.map((k) => client.zRange(k, 0, -1)))).flat();
+    });
+    assert.deepEqual(inLine, [], 'the dead server\'s entries are gone from the line');
+    // The queue itself goes on: a caller of a live server is taken.
+    const live = callThrough(a, b, '/caller');
+    await waiting(b, live);
+    const next = agent(a, b);
+    await eventually(() => conferenceLines(next).length === 1 && conferenceLines(live).length === 1, 5000, 'bridged');
+    live.hangup();
+    next.hangup();
+    for (const caller of callers) caller.hangup();
+  });
+
+  it('without a way to other nodes, an agent takes only the callers on its own node', async () => {
+    const a = await startServer();
+    const b = await startServer();
+    const far = callThrough(a, a, '/caller');
+    await waiting(a, far);
+    const taker = agent(b, b, '<Dial action="/dialed" timeout="1"><Queue>support</Queue></Dial>');
+    await eventually(() => params(b, '/dialed', taker) !== undefined, 5000, 'the Dial action');
+    assert.equal(params(b, '/dialed', taker)?.['DialCallStatus'], 'no-answer');
+    assert.equal(conferenceLines(far).length, 0);
+    const before = a.web.to('/wait').length;
+    await eventually(() => a.web.to('/wait').length > before, 5000, 'the caller still waits');
+    far.hangup();
+    taker.hangup();
+  });
+});
+
+const CLUSTER_DIALPLAN = new XmlDialplan(readFileSync(join(process.cwd(), 'conf/freeswitch/pivot-cluster.xml'), 'utf8'));
+const NODES = [
+  { name: 'fs-a', sipAddress: '127.0.0.1:5081' },
+  { name: 'fs-b', sipAddress: '127.0.0.1:5082' },
+  { name: 'fs-c', sipAddress: '127.0.0.1:5083' },
+];
+
+describeWithRedis('cluster: queues across nodes (legs between servers)', () => {
+  const redis = useRedisServer();
+  let servers: ServiceHarness[] = [];
+  let sims: FsSimulator[] = [];
+  let network: SimNetwork<FsSimulator>;
+
+  function node(index: number): FsSimulator {
+    const spec = NODES[index]!;
+    const sim = new FsSimulator({ timeScale: 0.01, switchname: spec.name, dialplan: CLUSTER_DIALPLAN,
+      sip: { network, address: spec.sipAddress, context: 'pivot-cluster' } });
+    sims.push(sim);
+    return sim;
+  }
+
+  async function server(sim: FsSimulator): Promise<ServiceHarness> {
+    const s = await startService({ cluster: { redis: { ...FAST_REDIS, url: redis.url }, nodes: NODES } }, loopbackLookup, { sim });
+    servers.push(s);
+    s.web.route('/enqueued', twiml('<Hangup/>'));
+    s.web.route('/dialed', twiml('<Hangup/>'));
+    s.web.route('/whisper', twiml('<Say>You are now connected.</Say>'));
+    s.web.route('/wait', twiml('<Pause length="60"/>'));
+    s.web.route('/caller', twiml('<Enqueue action="/enqueued" waitUrl="/wait">support</Enqueue>'));
+    s.web.route('/agent', twiml('<Dial action="/dialed" timeout="5"><Queue url="/whisper">support</Queue></Dial>'));
+    return s;
+  }
+
+  function callTo(s: ServiceHarness, path: string): SimulatedCall {
+    return s.call({ variables: { pivot_voice_url: s.web.url(path), 'ecallmgr_Account-ID': ACCOUNT } });
+  }
+
+  const params = (s: ServiceHarness, path: string, call: SimulatedCall): Record<string, string> | undefined =>
+    s.web.to(path).find((r) => r.params['CallSid'] === call.uuid)?.params;
+
+  /** Every server in the cluster's directory. */
+  async function listed(count: number): Promise<void> {
+    await eventuallyAsync(async () => (await withClient(redis.url, (client) => client.keys(`${FAST_REDIS.prefix}server:*`)))
+      .length >= count, 5000, 'the servers in the directory');
+  }
+
+  beforeEach(async () => {
+    await redis.start();
+    await withClient(redis.url, (client) => client.flushAll());
+    network = new SimNetwork();
+  });
+
+  afterEach(async () => {
+    await Promise.all(servers.map((s) => s.close()));
+    await Promise.all(sims.map((sim) => sim.close()));
+    servers = [];
+    sims = [];
+  });
+
+  it('three servers on three nodes: callers queued on A and C are taken in order by agents on B, met on their own nodes', async () => {
+    const a = await server(node(0));
+    const b = await server(node(1));
+    const c = await server(node(2));
+    await listed(3);
+    const first = callTo(a, '/caller');
+    await eventually(() => params(a, '/wait', first) !== undefined, 5000, 'the first caller waits');
+    const second = callTo(c, '/caller');
+    await eventually(() => params(c, '/wait', second) !== undefined, 5000, 'the second caller waits');
+    assert.equal(params(c, '/wait', second)?.['QueuePosition'], '2');
+
+    const agent1 = callTo(b, '/agent');
+    await eventually(() => conferenceLines(first).length === 1, 8000, 'the first caller in its room');
+    const room = roomOf(first);
+    await eventually(() => sims[0]!.rooms.list(room)?.length === 2, 8000, 'the agent\'s leg in the room on node A');
+    assert.match(agent1.executed.find((e) => e.app === 'bridge')?.arg ?? '', /@127\.0\.0\.1:5081$/, 'a leg to node A');
+    assert.equal(conferenceLines(agent1).length, 0, 'the agent itself is bridged to its leg, not in a room of its node');
+    const heard = b.web.to('/whisper').find((r) => r.params['CallSid'] === first.uuid)?.params;
+    assert.equal(heard?.['DequeueingCallSid'], agent1.uuid);
+
+    const agent2 = callTo(b, '/agent');
+    await eventually(() => conferenceLines(second).length === 1, 8000, 'the second caller in its room');
+    await eventually(() => sims[2]!.rooms.list(roomOf(second))?.length === 2, 8000, 'the leg in the room on node C');
+
+    first.hangup();
+    await eventually(() => params(b, '/dialed', agent1) !== undefined, 8000, 'the first Dial action');
+    const dialed = params(b, '/dialed', agent1);
+    assert.equal(dialed?.['DialCallStatus'], 'completed');
+    assert.equal(dialed?.['DialCallSid'], first.uuid);
+    assert.equal(dialed?.['QueueSid'], params(a, '/wait', first)?.['QueueSid']);
+    await eventually(() => params(a, '/enqueued', first) !== undefined, 5000, 'the Enqueue action');
+    assert.equal(params(a, '/enqueued', first)?.['QueueResult'], 'bridged');
+
+    agent2.hangup();
+    await eventually(() => params(c, '/enqueued', second) !== undefined, 8000, 'the second Enqueue action');
+    assert.equal(params(c, '/enqueued', second)?.['QueueResult'], 'bridged', 'the agent\'s hangup ends the room on node C');
+  });
+});
