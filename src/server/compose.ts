@@ -15,6 +15,7 @@ import { CallsApiServer } from '../api/calls-api-server.js';
 import { type CallRegistry, MemoryCallRegistry } from '../api/call-registry.js';
 import { RedisAccountLimiter } from '../cluster/redis-account-limiter.js';
 import { RedisCallRegistry } from '../cluster/redis-call-registry.js';
+import { RedisRoomDirectory } from '../cluster/redis-room-directory.js';
 import { RedisBus } from '../cluster/redis-bus.js';
 import { RedisConnection } from '../cluster/redis-connection.js';
 import type { CallsService } from '../api/calls-service.js';
@@ -24,8 +25,8 @@ import { Origination } from '../api/origination.js';
 import { registryObserver } from '../api/registry-observer.js';
 import {
   AccountLimiter, authTokenFor, type CallLifecycleObserver, type CallLimiter, compileSettings, createCallHandler,
-  CreatedCalls, createRoomServices, type EndpointResolver, type EngineSettings, LiveCalls, type QueueStore,
-  RecordingDeliveryQueue, type RecordingStore, type RoomServices, WhisperRegistry,
+  CreatedCalls, createRoomServices, type EndpointResolver, type EngineSettings, handleConferenceLegs, LiveCalls,
+  type QueueStore, RecordingDeliveryQueue, type RecordingStore, type RoomCluster, type RoomServices, WhisperRegistry,
 } from '../call/index.js';
 import { ACCOUNT_ID_VARIABLE, callLogIds } from '../call/call-description.js';
 import type { Config } from '../config/index.js';
@@ -119,7 +120,7 @@ export function composeServer(deps: ServerDeps, lifetime: { readonly ready: () =
   const created = new CreatedCalls();
   const engine = createReloadableEngine(config, dispatcher, metrics.observer, recordings, {
     addresses, shutdown: lifetime.shutdown, calls: calls.live, lifecycle: registryObserver(calls.registry, log), created,
-    ...(redis && { limiter: new RedisAccountLimiter(redis, NO_LIMITS) }),
+    ...(redis && { limiter: new RedisAccountLimiter(redis, NO_LIMITS), roomCluster: { directory: new RedisRoomDirectory(redis) } }),
     ...(deps.queueStore && { queueStore: deps.queueStore }),
     ...(deps.endpointResolver && { endpointResolver: deps.endpointResolver }),
   });
@@ -234,6 +235,8 @@ export interface ServerLifetime {
   readonly created?: CreatedCalls;
   /** What counts the calls of each account (default: this server's own count); the engine sets its limits. */
   readonly limiter?: CallLimiter;
+  /** How the rooms meet those of the other servers of the cluster (default: none, a server of its own). */
+  readonly roomCluster?: RoomCluster;
 }
 
 /**
@@ -245,8 +248,10 @@ export interface ServerLifetime {
  */
 export function createReloadableEngine(config: Readonly<Config>, dispatcher: Dispatcher, observer: Observer,
   recordings: RecordingStore, lifetime: ServerLifetime = {}): ReloadableEngine {
-  const { queueStore, endpointResolver, limiter = new AccountLimiter(NO_LIMITS), ...shared } = lifetime;
-  const rooms = createRoomServices(queueStore);
+  const { queueStore, endpointResolver, limiter = new AccountLimiter(NO_LIMITS), roomCluster, ...shared } = lifetime;
+  const rooms = createRoomServices(queueStore, roomCluster);
+  // Members of other servers' calls reach this server's conference rooms through their legs.
+  if (rooms.reach) handleConferenceLegs(rooms.reach);
   const whispers = new WhisperRegistry();
   const store = observeRecordings(recordings, observer);
   const build = (c: Readonly<Config>): { handler: CallHandler; webhook: CallWebhook; settings: EngineSettings } => {
