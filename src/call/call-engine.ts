@@ -15,7 +15,7 @@ import {
 } from '../webhook/index.js';
 import { hangupChannel } from './call-actions.js';
 import type { CallContext } from './call-context.js';
-import { callLog } from './call-description.js';
+import { callLog, callLogIds } from './call-description.js';
 import { readCallSetup, type CallSetup } from './call-setup.js';
 import type { CallSource } from './call-source.js';
 import type { EndpointResolver } from './dial/endpoint-resolver.js';
@@ -31,7 +31,7 @@ import { StatusReporter } from './status/status-reporter.js';
 import { classifyConnection } from './whisper/leg-connection.js';
 import { runWhisperLeg } from './whisper/whisper-leg.js';
 import { WhisperRegistry } from './whisper/whisper-registry.js';
-import { VERBS } from './verbs/index.js';
+import { VERBS, type VerbRegistry } from './verbs/index.js';
 import { logCode } from '../log-code.js';
 import { CallHandle, LiveCalls } from './live-calls.js';
 import type { CreatedCall, CreatedCalls } from './created-calls.js';
@@ -40,6 +40,8 @@ import { type CallEnding, finalCallStatus } from './status/final-status.js';
 import { noop } from '../util/abort.js';
 import type { CallLifecycleObserver } from './call-lifecycle.js';
 import { reportLifecycle } from './status/lifecycle-report.js';
+import { receiveLeg } from './rooms/leg-arrival.js';
+import type { LegArrivals, LegSender } from './rooms/remote-reach.js';
 
 /** What the engine is built from. */
 export interface CallEngineDeps {
@@ -90,6 +92,13 @@ export interface CallEngineDeps {
    * Default: every setup is read from the channel.
    */
   readonly setupOf?: (channel: EslChannel) => CallSetup | undefined;
+  /**
+   * Legs from other servers of the cluster (rooms/remote-reach.ts): a channel it recognises runs the job its token
+   * names instead of a script (rooms/leg-arrival.ts); default: none, every channel is a call.
+   */
+  readonly legs?: LegArrivals;
+  /** The handler of each verb; default: VERBS (a program embedding the server may wrap some). */
+  readonly verbs?: VerbRegistry;
 }
 
 /** What every call of one engine shares: its settings and the parts built once. */
@@ -107,6 +116,8 @@ interface Engine {
   readonly created: CreatedCalls | undefined;
   readonly lifecycle: CallLifecycleObserver | undefined;
   readonly setupOf: ((channel: EslChannel) => CallSetup | undefined) | undefined;
+  readonly legs: LegArrivals | undefined;
+  readonly verbs: VerbRegistry;
 }
 
 /**
@@ -123,7 +134,9 @@ export function createCallHandler(deps: CallEngineDeps): CallHandler {
   const engine = buildEngine(deps);
   return async (channel) => {
     const connection = classifyConnection(channel.data, engine.whispers);
-    if (connection.kind === 'call') {
+    if (connection.kind === 'call' && engine.legs?.isLeg(channel.data)) {
+      await receiveLeg(channel, engine.legs, (sender) => legContext(channel, engine, sender));
+    } else if (connection.kind === 'call') {
       const created = engine.created?.claim(channel.uuid);
       const setup = created?.setup ?? engine.setupOf?.(channel) ?? readCallSetup(channel.data, engine.settings, channel.log);
       await runInboundCall(channel, engine, setup, created);
@@ -156,6 +169,8 @@ function buildEngine(deps: CallEngineDeps): Engine {
     created: deps.created,
     lifecycle: deps.lifecycle,
     setupOf: deps.setupOf,
+    legs: deps.legs,
+    verbs: deps.verbs ?? VERBS,
   };
 }
 
@@ -209,9 +224,9 @@ async function runInboundCall(channel: EslChannel, engine: Engine, setup: CallSe
 }
 
 /** The call's log bound to its ids, its debug log when asked for, and its requests (signed with its account's token). */
-function openCall(channel: EslChannel, engine: Engine, setup: CallSetup, created?: CreatedCall): OpenedCall {
+function openCall(channel: EslChannel, engine: Engine, setup: CallSetup, created?: CreatedCall,
+  log: Logger = callLog(channel.log, setup.identity)): OpenedCall {
   const { identity } = setup;
-  const log = callLog(channel.log, identity);
   // A created call's requests were opened when it was created: its callbacks so far are tracked there.
   if (created) return { setup, log, requests: created.requests, debugLog: undefined };
   const debugLog = openDebugLog(setup.debug, engine.settings, identity.callSid, log);
@@ -300,13 +315,32 @@ Promise<CallSource | undefined> {
   return undefined;
 }
 
+/**
+ * The context of a leg from another server, on behalf of the call that sent it: that call's ids (its requests are
+ * signed with its account's token and named in its format), its script's URLs, no status callbacks of its own.
+ */
+function legContext(channel: EslChannel, engine: Engine, sender: LegSender): CallContext {
+  const source: CallSource = {
+    voiceUrl: new URL(sender.source.voiceUrl),
+    method: sender.source.method,
+    fallbackUrl: sender.source.fallbackUrl === undefined ? undefined : new URL(sender.source.fallbackUrl),
+  };
+  const setup: CallSetup = { identity: sender.identity, source, format: sender.format, statusTarget: undefined,
+    debug: false, realm: '' };
+  // Logged under the sending call's ids, with the leg's own uuid beside them.
+  const log = channel.log.child({ ...callLogIds(sender.identity.callSid, sender.identity.accountSid), legUuid: channel.uuid });
+  const ctx = callContext(channel, openCall(channel, engine, setup, undefined, log), engine, source);
+  ctx.state.document = new URL(sender.document);
+  return ctx;
+}
+
 /** The context every verb of the call is handed, with the call's state at its start. */
 function callContext(channel: EslChannel, call: OpenedCall, engine: Engine, source: CallSource): CallContext {
   const { log, requests, setup } = call;
-  const { settings, recordings, rooms, whispers, addresses, observer } = engine;
+  const { settings, recordings, rooms, whispers, addresses, observer, verbs } = engine;
   return {
     channel, log, settings, requests, recordings, source, identity: setup.identity, realm: setup.realm, rooms, whispers,
-    addresses, verbs: VERBS,
+    addresses, verbs,
     signal: channel.signal,
     ...(observer ? { observer } : {}),
     ...(engine.lifecycle && { lifecycle: engine.lifecycle }),

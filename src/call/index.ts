@@ -19,9 +19,12 @@ export { VERBS, type VerbHandler, type VerbOutcome, type VerbRegistry } from './
 export { type AccountLimits, AccountLimiter, type CallLimiter, type ReleaseSlot, underLimit } from './account-limiter.js';
 export { createRoomServices, type RoomCluster, type RoomServices } from './rooms/room-services.js';
 export type { RoomDirectory } from './rooms/room-directory.js';
-export type { ClusterPlace, LegHandler, LegOrigin, LegResult, RemoteReach } from './rooms/remote-reach.js';
 export { handleConferenceLegs } from './dial/remote-conference.js';
 export { MemoryQueueStore } from './rooms/memory-queue-store.js';
+export type {
+  ArrivedLeg, ClusterPlace, LegArrivals, LegHandler, LegOrigin, LegResult, LegSender, RemoteReach,
+} from './rooms/remote-reach.js';
+export { bridgeLeg, type LegBridgeReport, type LegTarget } from './rooms/leg-bridge.js';
 export type {
   BridgeLink, BridgeOffer, BridgeSide, QueueMember, QueueStanding, QueueStore, TakenCall,
 } from './rooms/queue-store.js';

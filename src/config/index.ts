@@ -8,6 +8,7 @@ import { describeProblem, findProblems, type SchemaKey } from './config-problems
 import { type Config, schema } from './schema.js';
 
 export type { Config } from './schema.js';
+export type { ClusterNodeConfig } from './ops-schema.js';
 
 /** conf/ of the installed project (this file is dist/src/config/index.js once built). */
 export const CONF_DIR = resolve(dirname(fileURLToPath(import.meta.url)), '../../../conf');

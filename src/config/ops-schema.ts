@@ -85,6 +85,54 @@ convict.addFormat({
   },
 });
 
+/** `name=host:port` entries, comma-separated, as PIVOT_CLUSTER_NODES gives them (or a JSON list). */
+export function parseClusterNodes(text: string): Array<{ name: string; sipAddress: string }> {
+  const trimmed = text.trim();
+  if (trimmed.startsWith('[')) return JSON.parse(trimmed) as Array<{ name: string; sipAddress: string }>;
+  return trimmed.split(',').map((s) => s.trim()).filter(Boolean).map((entry) => {
+    const at = entry.indexOf('=');
+    return { name: entry.slice(0, at).trim(), sipAddress: entry.slice(at + 1).trim() };
+  });
+}
+
+/** A node's name (its switchname) and a SIP address: what goes into a dial string and a dialplan, nothing else. */
+const NODE_NAME = /^[A-Za-z0-9._-]{1,64}$/;
+const SIP_ADDRESS = /^(?:[A-Za-z0-9.-]+|\[[0-9A-Fa-f:.]+\])(?::\d{1,5})?$/;
+
+convict.addFormat({
+  name: 'cluster-nodes',
+  coerce: (value: unknown) => (typeof value === 'string' ? parseClusterNodes(value) : value),
+  validate: (value: unknown) => {
+    if (!Array.isArray(value)) throw new Error('must be a list of { name, sipAddress }');
+    const names = new Set<string>();
+    for (const entry of value) {
+      const e = entry as { name?: unknown; sipAddress?: unknown };
+      if (typeof e !== 'object' || e === null || typeof e.name !== 'string' || !NODE_NAME.test(e.name)) {
+        throw new Error('each node needs a name: its switchname (letters, digits, . _ -)');
+      }
+      if (typeof e.sipAddress !== 'string' || !SIP_ADDRESS.test(e.sipAddress)) {
+        throw new Error(`${e.name}: sipAddress must be host[:port] (a name, an IPv4 address or [IPv6])`);
+      }
+      if (names.has(e.name)) throw new Error(`${e.name}: listed twice`);
+      names.add(e.name);
+    }
+  },
+});
+
+convict.addFormat({
+  name: 'sip-profile',
+  validate: (value: unknown) => {
+    if (typeof value !== 'string' || !/^[A-Za-z0-9._-]{1,64}$/.test(value)) throw new Error('must be a sofia profile name');
+  },
+});
+
+convict.addFormat({
+  name: 'dialplan-context',
+  validate: (value: unknown) => {
+    if (typeof value !== 'string' || !/^[A-Za-z0-9._-]{1,64}$/.test(value)) throw new Error('must be a dialplan context name');
+  },
+});
+
 convict.addFormat({
   name: 'redis-url-or-empty',
   validate: (value: unknown) => {
@@ -175,6 +223,32 @@ export const opsSchema = {
         format: 'duration-ms', default: 30_000,
       },
     },
+    nodes: {
+      doc: 'The FreeSWITCH nodes of the cluster and the address of their inter-node SIP profile: [{ "name": "<switchname>", "sipAddress": "10.0.0.2:5080" }] (the same list on every server).',
+      format: 'cluster-nodes', default: [], env: 'PIVOT_CLUSTER_NODES',
+    },
+    legs: {
+      socket: {
+        doc: 'This server\'s outbound Event Socket as its FreeSWITCH node reaches it, where legs from other servers are handed (empty: esl.host:esl.port, 0.0.0.0 read as 127.0.0.1).',
+        format: 'socket-target', default: '', env: 'PIVOT_CLUSTER_LEG_SOCKET',
+      },
+      sipProfile: {
+        doc: 'The sofia profile of this server\'s node that sends legs to other nodes (its inter-node profile).',
+        format: 'sip-profile', default: 'pivot-cluster', env: 'PIVOT_CLUSTER_LEG_PROFILE',
+      },
+      context: {
+        doc: 'The dialplan context of the pivot-cluster extension (conf/freeswitch/pivot-cluster.xml), where local legs to another server of the same node are sent.',
+        format: 'dialplan-context', default: 'pivot-cluster',
+      },
+      answerTimeoutSeconds: {
+        doc: 'How long a leg to another server may ring before it is given up (originate_timeout).',
+        format: intBetween(1, 120), default: 10,
+      },
+      jobTtlMs: {
+        doc: 'How long a leg\'s job waits in Redis for the leg to arrive (and its result for the sender to read it).',
+        format: 'duration-ms', default: 30_000,
+      },
+    },
   },
   park: {
     enabled: {
@@ -219,6 +293,12 @@ export interface ParkNodeConfig {
   password?: string;
 }
 
+/** One FreeSWITCH node of the cluster: its switchname and the address its inter-node SIP profile listens on. */
+export interface ClusterNodeConfig {
+  name: string;
+  sipAddress: string;
+}
+
 export interface OpsConfig {
   admin: { enabled: boolean; host: string; port: number };
   api: {
@@ -237,6 +317,14 @@ export interface OpsConfig {
       reconnectMinMs: number;
       reconnectMaxMs: number;
       leaseMs: number;
+    };
+    nodes: ClusterNodeConfig[];
+    legs: {
+      socket: string;
+      sipProfile: string;
+      context: string;
+      answerTimeoutSeconds: number;
+      jobTtlMs: number;
     };
   };
   park: {

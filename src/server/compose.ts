@@ -18,6 +18,7 @@ import { RedisCallRegistry } from '../cluster/redis-call-registry.js';
 import { RedisRoomDirectory } from '../cluster/redis-room-directory.js';
 import { RedisBus } from '../cluster/redis-bus.js';
 import { RedisConnection } from '../cluster/redis-connection.js';
+import { type LegSettings, RedisRemoteReach } from '../cluster/redis-remote-reach.js';
 import type { CallsService } from '../api/calls-service.js';
 import type { CallPlacer, PendingCalls } from '../api/created-calls.js';
 import { LocalCallsService } from '../api/local-calls-service.js';
@@ -25,8 +26,9 @@ import { Origination } from '../api/origination.js';
 import { registryObserver } from '../api/registry-observer.js';
 import {
   AccountLimiter, authTokenFor, type CallLifecycleObserver, type CallLimiter, compileSettings, createCallHandler,
-  CreatedCalls, createRoomServices, type EndpointResolver, type EngineSettings, handleConferenceLegs, LiveCalls,
-  type QueueStore, RecordingDeliveryQueue, type RecordingStore, type RoomCluster, type RoomServices, WhisperRegistry,
+  CreatedCalls, createRoomServices, type EndpointResolver, type EngineSettings, handleConferenceLegs,
+  type LegArrivals, LiveCalls, type QueueStore, RecordingDeliveryQueue, type RecordingStore, type RemoteReach,
+  type RoomDirectory, type RoomServices, type VerbRegistry, WhisperRegistry,
 } from '../call/index.js';
 import { ACCOUNT_ID_VARIABLE, callLogIds } from '../call/call-description.js';
 import type { Config } from '../config/index.js';
@@ -63,6 +65,8 @@ export interface ServerDeps {
    * over the server's calls; absent: the default service refuses to create calls.
    */
   readonly callPlacer?: (calls: CallsOfServer) => CallPlacer & PendingCalls;
+  /** The handler of each verb (default: the built-in ones); a program embedding the server may wrap some. */
+  readonly verbs?: VerbRegistry;
 }
 
 /** The calls a server knows: those that run their script (interruptible) and the registry of recent ones. */
@@ -94,6 +98,11 @@ export interface ServerParts {
   readonly redis: RedisConnection | undefined;
   /** Messages between the servers of the cluster, over `redis` (undefined without it); closed before it. */
   readonly bus: RedisBus | undefined;
+  /**
+   * Legs to and from the other servers of the cluster (`ctx.rooms.reach`, undefined without `redis`): told where the
+   * outbound socket listens once it does, closed when the server stops.
+   */
+  readonly reach: RedisRemoteReach | undefined;
   /** Placing the calls created through the API, when `api.enabled`: started once the outbound socket listens. */
   readonly origination: Origination | undefined;
   /** The park-watcher when `park.enabled`, once the outbound socket listens at `address`. */
@@ -114,15 +123,18 @@ export function composeServer(deps: ServerDeps, lifetime: { readonly ready: () =
   const recordings = createRecordingQueue(config, createWebhookClient(config, dispatcher), log);
   const redis = config.cluster.redis.url ? new RedisConnection(config.cluster.redis, log) : undefined;
   const bus = redis && new RedisBus(redis, log);
+  const reach = redis && new RedisRemoteReach(redis, legSettings(config), log);
   const metrics = createMetrics({ recordingsPending: () => recordings.pending, ...(redis && { redisUp: () => redis.up }) });
   const registry = redis ? new RedisCallRegistry(redis, config.api.history) : new MemoryCallRegistry(config.api.history);
   const calls: CallsOfServer = { live: new LiveCalls(), registry };
   const created = new CreatedCalls();
   const engine = createReloadableEngine(config, dispatcher, metrics.observer, recordings, {
     addresses, shutdown: lifetime.shutdown, calls: calls.live, lifecycle: registryObserver(calls.registry, log), created,
-    ...(redis && { limiter: new RedisAccountLimiter(redis, NO_LIMITS), roomCluster: { directory: new RedisRoomDirectory(redis) } }),
+    ...(redis && { limiter: new RedisAccountLimiter(redis, NO_LIMITS), roomDirectory: new RedisRoomDirectory(redis) }),
+    ...(reach && { reach, legs: reach }),
     ...(deps.queueStore && { queueStore: deps.queueStore }),
     ...(deps.endpointResolver && { endpointResolver: deps.endpointResolver }),
+    ...(deps.verbs && { verbs: deps.verbs }),
   });
   const server = createCallServer({ config, log, handler: engine.handler, observer: metrics.observer });
   const admin = config.admin.enabled ? new AdminServer(config.admin, metrics, lifetime.ready, log) : undefined;
@@ -134,7 +146,7 @@ export function composeServer(deps: ServerDeps, lifetime: { readonly ready: () =
   const api = service && createCallsApi(deps, service, lifetime.config ?? (() => config));
   return {
     dispatcher, ownsDispatcher: deps.dispatcher === undefined, recordings, metrics, engine, server, admin, api, calls,
-    origination, redis, bus,
+    origination, redis, bus, reach,
     parkWatcher: (address) => {
       if (!config.park.enabled) return undefined;
       const watcher = new ParkWatcher(config, socketTarget(address.address, address.port), log,
@@ -144,6 +156,18 @@ export function composeServer(deps: ServerDeps, lifetime: { readonly ready: () =
       return watcher;
     },
   };
+}
+
+/** `cluster.legs` and `cluster.nodes`. */
+function legSettings(config: Readonly<Config>): LegSettings {
+  const { legs, nodes } = config.cluster;
+  return { nodes, sipProfile: legs.sipProfile, context: legs.context, answerTimeoutSeconds: legs.answerTimeoutSeconds,
+    jobTtlMs: legs.jobTtlMs };
+}
+
+/** The socket legs for this server are handed to: `cluster.legs.socket`, else where the outbound socket listens. */
+export function legSocket(config: Readonly<Config>, address: AddressInfo): string {
+  return config.cluster.legs.socket || socketTarget(address.address, address.port);
 }
 
 /** Limits before the engine sets the configured ones. */
@@ -233,10 +257,16 @@ export interface ServerLifetime {
   readonly lifecycle?: CallLifecycleObserver;
   /** Calls created through the API, run as they were created when their channel arrives. */
   readonly created?: CreatedCalls;
+  /** Rooms and calls of the other servers of the cluster (`ctx.rooms.reach`); absent on a server of its own. */
+  readonly reach?: RemoteReach;
+  /** Legs from other servers of the cluster, recognised among the channels that arrive; absent: none. */
+  readonly legs?: LegArrivals;
+  /** The handler of each verb (default: the built-in ones). */
+  readonly verbs?: VerbRegistry;
   /** What counts the calls of each account (default: this server's own count); the engine sets its limits. */
   readonly limiter?: CallLimiter;
-  /** How the rooms meet those of the other servers of the cluster (default: none, a server of its own). */
-  readonly roomCluster?: RoomCluster;
+  /** Which server of the cluster holds each `<Conference>` room (with `reach`); absent on a server of its own. */
+  readonly roomDirectory?: RoomDirectory;
 }
 
 /**
@@ -248,8 +278,8 @@ export interface ServerLifetime {
  */
 export function createReloadableEngine(config: Readonly<Config>, dispatcher: Dispatcher, observer: Observer,
   recordings: RecordingStore, lifetime: ServerLifetime = {}): ReloadableEngine {
-  const { queueStore, endpointResolver, limiter = new AccountLimiter(NO_LIMITS), roomCluster, ...shared } = lifetime;
-  const rooms = createRoomServices(queueStore, roomCluster);
+  const { queueStore, endpointResolver, limiter = new AccountLimiter(NO_LIMITS), reach, roomDirectory, ...shared } = lifetime;
+  const rooms = createRoomServices(queueStore, { ...(reach && { reach }), ...(roomDirectory && { directory: roomDirectory }) });
   // Members of other servers' calls reach this server's conference rooms through their legs.
   if (rooms.reach) handleConferenceLegs(rooms.reach);
   const whispers = new WhisperRegistry();

@@ -13,6 +13,7 @@ import type { CallRegistry } from '../api/call-registry.js';
 import type { Origination } from '../api/origination.js';
 import type { RedisBus } from '../cluster/redis-bus.js';
 import type { RedisConnection } from '../cluster/redis-connection.js';
+import type { RedisRemoteReach } from '../cluster/redis-remote-reach.js';
 import type { RecordingDeliveryQueue } from '../call/index.js';
 import { type Config, loadConfig } from '../config/index.js';
 import { configInForce, restartNeeded } from '../config/reload-keys.js';
@@ -21,7 +22,7 @@ import type { EslServer } from '../esl/index.js';
 import type { Logger } from '../log.js';
 import type { Metrics } from './prometheus-metrics.js';
 import type { ParkWatcher } from '../park/index.js';
-import { composeServer, type ReloadableEngine, type ServerDeps, type ServerParts } from './compose.js';
+import { composeServer, legSocket, type ReloadableEngine, type ServerDeps, type ServerParts } from './compose.js';
 import { logCode } from '../log-code.js';
 
 export interface ServiceDeps extends ServerDeps {
@@ -49,6 +50,8 @@ export class Service {
   readonly registry: CallRegistry;
   readonly #redis: RedisConnection | undefined;
   readonly #bus: RedisBus | undefined;
+  /** Legs to and from the other servers of the cluster (`ctx.rooms.reach`), when `cluster.redis.url` is set. */
+  readonly reach: RedisRemoteReach | undefined;
   readonly #parkWatcher: ServerParts['parkWatcher'];
   /** Aborted once the server has stopped: what calls left behind (status callback retries) gives up. */
   readonly #lifetime = new AbortController();
@@ -80,6 +83,7 @@ export class Service {
     this.registry = parts.calls.registry;
     this.#redis = parts.redis;
     this.#bus = parts.bus;
+    this.reach = parts.reach;
     this.#parkWatcher = parts.parkWatcher;
   }
 
@@ -117,6 +121,7 @@ export class Service {
     if (this.#api) this.apiAddress = await this.#api.listen();
     this.eslAddress = await this.server.listen();
     this.#listening = true;
+    this.reach?.listening(legSocket(this.#config, this.eslAddress));
     this.origination?.start(this.eslAddress);
     this.#watcher = this.#parkWatcher(this.eslAddress);
     this.#watcher?.start();
@@ -170,7 +175,8 @@ export class Service {
     this.#draining = true;
     this.#log.info({ drainMs, calls: this.server.activeCalls }, 'draining: no new calls accepted');
     // Created calls still queued or ringing end (failed) at once; answered ones drain with the others.
-    await Promise.all([this.#watcher?.stop(), this.server.close(drainMs), this.origination?.stop()]);
+    // Other servers stop sending legs here at once: the server leaves the cluster's directory.
+    await Promise.all([this.#watcher?.stop(), this.server.close(drainMs), this.origination?.stop(), this.reach?.close()]);
     // Every call has ended; a status callback still waiting for a retry gives up now rather than outlive the server.
     this.#lifetime.abort(new CallEndedError('ERR_SHUTDOWN'));
     // After the calls: their last recordings are queued by then; undelivered ones stay spooled for the next run.

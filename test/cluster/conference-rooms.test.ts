@@ -2,8 +2,8 @@
  * `<Dial><Conference>` rooms shared by two servers through the directory in a real redis-server, with a stand-in
  * for RemoteReach: its `run` hands the job to the handler the other server registered, on the sender's own channel
  * (both servers' calls are on one simulated node, so the mod_conference room is the same), with the other server's
- * rooms and a leg identity of its own (the handler must act for the sender's call, not for the leg). The jobs and
- * reports go through JSON, as they do between servers.
+ * rooms. The jobs and reports go through JSON, as they do between servers. (cluster-conference.test.ts runs whole
+ * servers on nodes of their own, over real legs.)
  */
 import assert from 'node:assert/strict';
 import { handleConferenceLegs } from '../../src/call/dial/remote-conference.js';
@@ -60,9 +60,8 @@ class StandInReach implements RemoteReach {
     const handler = peer?.reach.handlers.get(kind);
     if (this.unreachable || !peer || !handler) return { result: undefined, outcome: 'failed' };
     await this.beforeLeg?.();
-    const legCtx: CallContext = {
-      ...ctx, rooms: peer.rooms(), identity: { ...ctx.identity, callSid: `leg-${ctx.identity.callSid}`, accountSid: 'leg-account' },
-    };
+    // As the real reach does, the leg's context acts for the sending call; here it is the sending call's own.
+    const legCtx: CallContext = { ...ctx, rooms: peer.rooms() };
     try {
       const result = await handler(legCtx, wire(job), { callSid: ctx.identity.callSid, accountSid: ctx.identity.accountSid });
       return { result: wire(result), outcome: 'completed' };
@@ -232,9 +231,9 @@ describeWithRedis('cluster: Dial Conference rooms across servers (directory in R
     assert.equal(done['CallSid'], three.uuid);
     assert.equal(done['DialCallStatus'], 'failed');
     assert.match(done['ConferenceSid'] ?? '', /^CF[0-9a-f]{32}$/);
-    // The stand-in runs the handler with the sender's logger: the line is the handler's, acting for the third call.
-    assert.deepEqual(b.h.logs.withCode('ERR_CONFERENCE_FULL').map((l) => l['memberCallSid']), [three.uuid],
-      'refused by the room\'s server');
+    // The stand-in runs the handler with the sender's logger, as the real legs log under the sender's CallSid.
+    assert.deepEqual(b.h.logs.withCode('ERR_CONFERENCE_FULL').map((l) => l['callSid']), [three.uuid],
+      'refused by the room\'s server, for the third call');
     one.hangup();
     two.hangup();
     await a.finish(one);

@@ -5,6 +5,7 @@ import { loadConfig } from '../../src/config/index.js';
 import { createLogger } from '../../src/log.js';
 import { Service } from '../../src/server/running-server.js';
 import type { LookupFunction } from '../../src/webhook/index.js';
+import type { VerbRegistry } from '../../src/call/index.js';
 import { FsSimulator, type SimCallOptions, type SimulatedCall } from '../../src/sim/index.js';
 import { eventually, FAST_ESL, LogCapture } from '../support/harness.js';
 import { TwimlServer } from '../support/twiml-server.js';
@@ -21,9 +22,17 @@ export interface ServiceHarness {
   close(): Promise<void>;
 }
 
+/** What a test may give the service besides its configuration. */
+export interface ServiceOptions {
+  /** The simulated node the service's calls come from (default: one of its own, closed with it). */
+  readonly sim?: FsSimulator;
+  /** The engine's verbs (default: the built-in ones). */
+  readonly verbs?: VerbRegistry;
+}
+
 /** Starts the service; `lookup` resolves the host names of customer URLs (default: the system resolver). */
 export async function startService(overrides: Record<string, unknown> = {},
-  lookup?: LookupFunction): Promise<ServiceHarness> {
+  lookup?: LookupFunction, options: ServiceOptions = {}): Promise<ServiceHarness> {
   const spoolDir = mkdtempSync(join(tmpdir(), 'pivot-ops-'));
   const config = loadConfig({
     env: {},
@@ -37,9 +46,10 @@ export async function startService(overrides: Record<string, unknown> = {},
     },
   });
   const logs = new LogCapture();
-  const service = new Service({ config, log: createLogger(config.log.level, logs), env: {}, ...(lookup && { lookup }) });
+  const service = new Service({ config, log: createLogger(config.log.level, logs), env: {}, ...(lookup && { lookup }),
+    ...(options.verbs && { verbs: options.verbs }) });
   await service.start();
-  const sim = new FsSimulator({ timeScale: 0.01 });
+  const sim = options.sim ?? new FsSimulator({ timeScale: 0.01 });
   const web = await TwimlServer.start();
   const eslPort = service.eslAddress?.port ?? 0;
   return {
@@ -50,7 +60,7 @@ export async function startService(overrides: Record<string, unknown> = {},
         variables: { pivot_voice_url: web.url('/voice'), ...options.variables } });
     },
     async close() {
-      await sim.close();
+      if (!options.sim) await sim.close();
       await service.stop(0);
       await eventually(() => service.server.activeCalls === 0, 2000, 'no call left');
       await web.close();

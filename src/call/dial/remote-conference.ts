@@ -8,8 +8,8 @@
  * Dial's outcome, as if the room were its own. A place that cannot be reached, or a leg that ends without a report,
  * fails the Dial (ERR_CONFERENCE_REMOTE).
  *
- * The room's server ({@link conferenceLegHandler}) runs the member's stay (conference-stay.ts) on the leg's channel
- * on behalf of the sender's call: the room key comes from the sender's account and the job's room name, and the
+ * The room's server ({@link conferenceLegHandler}) runs the member's stay (conference-stay.ts) on the leg's channel,
+ * whose context acts on behalf of the sender's call (its CallSid, account, request format and document): the room key comes from the sender's account and the job's room name, and the
  * member's CallSid is the sender's, so its registry, status callbacks (one ConferenceSid, one sequence),
  * startConferenceOnEnter and endConferenceOnExit hold as for its own members. The waitUrl is played to the leg;
  * the Dial's timeLimit is this server's timer; hangupOnStar acts on the `*` the leg's channel receives. The leg holds
@@ -21,7 +21,7 @@ import { ensureAnswered } from '../call-actions.js';
 import {
   type ConferenceJob, type ConferenceReport, readConferenceJob, readConferenceReport,
 } from '../rooms/conference-job.js';
-import type { ClusterPlace, LegHandler, LegOrigin, RemoteReach } from '../rooms/remote-reach.js';
+import type { ClusterPlace, LegHandler, RemoteReach } from '../rooms/remote-reach.js';
 import { findRoom } from '../rooms/room-place.js';
 import { conferenceRoom } from '../rooms/room-names.js';
 import { toAppError } from '../../errors.js';
@@ -41,7 +41,7 @@ export async function joinRemoteRoom(ctx: CallContext, reach: RemoteReach, place
   const leg = await reach.run(ctx, place, CONFERENCE_LEG, job);
   if (leg.outcome !== 'completed' || leg.result === undefined) {
     if (!ctx.signal.aborted) {
-      logCode(ctx.log, 'ERR_CONFERENCE_REMOTE', { serverId: place.serverId, outcome: leg.outcome },
+      logCode(ctx.log, 'ERR_CONFERENCE_REMOTE', { serverId: place.serverId, outcome: leg.outcome, cause: leg.error },
         'the conference room\'s server did not take the member; Dial failed');
     }
     return undefined;
@@ -55,19 +55,9 @@ export async function joinRemoteRoom(ctx: CallContext, reach: RemoteReach, place
   }
 }
 
-/** `legCtx` acting for the call that sent the leg: its CallSid and account. */
-function onBehalfOf(legCtx: CallContext, origin: LegOrigin): CallContext {
-  return {
-    ...legCtx,
-    identity: { ...legCtx.identity, callSid: origin.callSid, accountSid: origin.accountSid },
-    log: legCtx.log.child({ memberCallSid: origin.callSid, memberAccountSid: origin.accountSid }),
-  };
-}
-
 /** What this server does with a conference member's leg: the member's stay in a room of this server. */
-export const conferenceLegHandler: LegHandler = async (legCtx, value, origin): Promise<ConferenceReport> => {
+export const conferenceLegHandler: LegHandler = async (ctx, value, origin): Promise<ConferenceReport> => {
   const job = readConferenceJob(value);
-  const ctx = onBehalfOf(legCtx, origin);
   const room = conferenceRoom(origin.accountSid, job.name);
   const where = await findRoom(ctx, room);
   if (where.kind === 'elsewhere') return { kind: 'elsewhere', place: where.place };

@@ -52,11 +52,19 @@ function callerIdOf(verb: DialVerb, ctx: CallContext): string | undefined {
   }
 }
 
-/** A-leg variables for this dial, set at once: the caller survives the bridge whatever happens. */
-async function prepareCaller(verb: DialVerb, tone: string | undefined, ctx: CallContext): Promise<void> {
-  const vars = `continue_on_fail=true;hangup_after_bridge=false;bridge_terminate_key=${verb.hangupOnStar ? '*' : ''}`;
+/**
+ * A-leg variables of a bridge, set at once in one round trip: the caller survives the bridge whatever happens
+ * (`continue_on_fail`, no `hangup_after_bridge`); `terminateKey` ('' for none) ends the bridge from the caller's side.
+ */
+export async function keepCallerThroughBridge(ctx: CallContext, terminateKey: '' | '*'): Promise<void> {
+  const vars = `continue_on_fail=true;hangup_after_bridge=false;bridge_terminate_key=${terminateKey}`;
   const out = await ctx.channel.api(`uuid_setvar_multi ${ctx.channel.uuid} ${vars}`, { signal: ctx.signal });
   if (out.startsWith('-ERR')) throw new AppError('ERR_ESL_COMMAND_FAILED', `uuid_setvar_multi: ${out.trim()}`);
+}
+
+/** A-leg variables for this dial, set at once: the caller survives the bridge whatever happens. */
+async function prepareCaller(verb: DialVerb, tone: string | undefined, ctx: CallContext): Promise<void> {
+  await keepCallerThroughBridge(ctx, verb.hangupOnStar ? '*' : '');
   if (tone !== undefined) await ctx.channel.setVariable('ringback', tone, { signal: ctx.signal });
 }
 

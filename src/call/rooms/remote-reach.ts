@@ -14,7 +14,12 @@
  *
  * One server (no `cluster.redis.url`) has no RemoteReach: every place is its own.
  */
+import type { ErrorCode } from '../../errors.js';
+import type { ChannelData } from '../../esl/index.js';
+import type { ParamFormat } from '../../webhook/index.js';
+import type { CallIdentity } from '../call-description.js';
 import type { CallContext } from '../call-context.js';
+import type { CallSource } from '../call-source.js';
 
 /** Where a call or a room lives in the cluster. */
 export interface ClusterPlace {
@@ -35,10 +40,15 @@ export type LegHandler = (legCtx: CallContext, job: unknown, origin: LegOrigin) 
 
 /** How the leg went, for the sender. */
 export interface LegResult {
-  /** The handler's result; undefined when the leg never reached it. */
+  /** The handler's result; undefined when the leg never reached it (or the handler failed). */
   readonly result: unknown;
   /** Dial-style outcome of the leg itself: `completed` when it reached the handler, else why not. */
   readonly outcome: 'completed' | 'failed' | 'busy' | 'no-answer' | 'canceled';
+  /**
+   * Why there is no result: the code logged for a leg that did not reach the handler (ERR_CLUSTER_LEG_FAILED,
+   * ERR_CLUSTER_NODE_UNKNOWN, ERR_CLUSTER_PEER_GONE, a Redis error), or the handler's own error code.
+   */
+  readonly error?: ErrorCode;
 }
 
 /** The cluster's reach beyond this server. */
@@ -55,4 +65,38 @@ export interface RemoteReach {
   run(ctx: CallContext, place: ClusterPlace, kind: string, job: unknown): Promise<LegResult>;
   /** Registers what this server does with legs of `kind` that reach it; returns the function that removes it. */
   handle(kind: string, handler: LegHandler): () => void;
+}
+
+/** The sending call as the leg's context presents it: its ids, its naming of requests and its script's place. */
+export interface LegSender {
+  readonly identity: CallIdentity;
+  readonly format: ParamFormat;
+  readonly source: { readonly voiceUrl: string; readonly method: CallSource['method']; readonly fallbackUrl?: string };
+  /** The URL of the document the sending call ran when it sent the leg (the base of relative URLs). */
+  readonly document: string;
+}
+
+/** A leg that reached this server, with its job taken from Redis. */
+export interface ArrivedLeg {
+  readonly kind: string;
+  readonly job: unknown;
+  readonly sender: LegSender;
+  /** The handler registered for `kind`; undefined when this server has none. */
+  readonly handler: LegHandler | undefined;
+  /** Sends what the leg did back to the sender (best effort: a failure is logged, never thrown). */
+  reply(outcome: { readonly result?: unknown; readonly error?: ErrorCode }): Promise<void>;
+}
+
+/** How the engine learns which channels are legs from other servers, and takes their jobs. */
+export interface LegArrivals {
+  /**
+   * Whether `data` describes a leg from another server (its destination is a leg token). Asked of every call that
+   * reaches this server, so the server learns from it which FreeSWITCH node it runs calls of.
+   */
+  isLeg(data: ChannelData): boolean;
+  /**
+   * Takes the job of the leg (once: a second take of the same token fails).
+   * @throws AppError ERR_CLUSTER_LEG_UNKNOWN (expired, taken, never made), or a Redis error.
+   */
+  take(data: ChannelData): Promise<ArrivedLeg>;
 }

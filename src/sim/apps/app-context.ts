@@ -6,6 +6,7 @@ import type { MediaControl } from '../media/media-control.js';
 import type { BLegOutcome, CallerScript, ResolvedSimOptions, SimCallOptions } from '../sim/options.js';
 import type { Clock } from '../util/clock.js';
 import type { SimConferenceProfile } from '../conference/profiles.js';
+import type { RoutedLegPort } from '../sim/routed-leg.js';
 
 /** The call-side services an application uses. */
 export interface AppContext {
@@ -35,6 +36,20 @@ export interface AppContext {
   readonly channels: ChannelDirectory;
   /** Places another call that connects to an outbound socket (a whisper leg's `socket` application). */
   placeCall(opts: SimCallOptions): SimulatedCallPort;
+  /**
+   * The far end of a bridge leg the switch routes through a dialplan (a `loopback/` leg into a context of its own
+   * dialplan, a `sofia/` leg to a linked node); undefined for any other leg (its outcome is scripted).
+   */
+  routeLeg(request: RouteLegRequest): RoutedLegPort | undefined;
+}
+
+/** A bridge leg as the switch that routes it sees it. */
+export interface RouteLegRequest {
+  /** The dial-string endpoint. */
+  readonly target: string;
+  /** The leg's variables: the originate's `{}` and its own `[]`. */
+  readonly vars: Readonly<Record<string, string>>;
+  readonly callerIdNumber: string;
 }
 
 /** What the bridge needs of a call it placed. */

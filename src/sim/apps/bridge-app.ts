@@ -17,7 +17,8 @@
  *   (sched-hangup.ts).
  */
 import { randomUUID } from 'node:crypto';
-import { q850Of } from '../channel/hangup-causes.js';
+import { causeOfSipStatus, q850Of, sipStatusOfCause } from '../channel/hangup-causes.js';
+import type { RoutedLegPort } from '../sim/routed-leg.js';
 import type { AppContext, AppDefinition } from './app-context.js';
 import {
   answerLimit,
@@ -90,7 +91,8 @@ function otherLegProfile(ctx: AppContext, a: Attempt, nowUs: number): Map<string
   return p;
 }
 
-async function connected(ctx: AppContext, a: Attempt & { result: Extract<LegResult, { kind: 'answer' }> }): Promise<void> {
+async function connected(ctx: AppContext, a: Attempt & { result: Extract<LegResult, { kind: 'answer' }> }, far?: FarEnd)
+  : Promise<void> {
   const ch = ctx.channel;
   const v = ch.vars;
   if (!ch.answered) answer(ctx);
@@ -115,9 +117,12 @@ async function connected(ctx: AppContext, a: Attempt & { result: Extract<LegResu
     killedWith ??= killCause;
     ctx.media.interrupt();
   });
-  const o = await ctx.media.wait({ ms: talk.ms, onDigit: (d) => d === key, breakable: false });
+  // A routed leg stays until either side hangs up (a BYE one way or the other).
+  const o = far?.cause !== undefined ? { reason: 'break' as const }
+    : await ctx.media.wait({ ms: far ? Infinity : talk.ms, onDigit: (d) => d === key, breakable: false });
   unlist();
-  const cause = killedWith ?? (o.reason === 'done' ? talk.cause : 'NORMAL_CLEARING');
+  const cause = killedWith ?? far?.cause ?? (o.reason === 'done' ? talk.cause : 'NORMAL_CLEARING');
+  if (far && far.cause === undefined) far.port.hangup('NORMAL_CLEARING');
   v.set('last_bridge_to', a.uuid);
   v.set('bridge_channel', a.leg.channelName);
   v.set('bridge_uuid', a.uuid);
@@ -195,6 +200,75 @@ async function screen(ctx: AppContext, plan: DialPlan, answering: readonly Attem
   return turnedDown === undefined ? {} : { turnedDown };
 }
 
+/** The far end of a routed leg as the bridge follows it: whether it answered, and its hangup cause once it hung up. */
+class FarEnd {
+  readonly port: RoutedLegPort;
+  answered = false;
+  cause: string | undefined;
+
+  constructor(ctx: AppContext, port: RoutedLegPort) {
+    this.port = port;
+    void port.answered.then(() => {
+      this.answered = true;
+      ctx.media.interrupt();
+    });
+    void port.ended.then((cause) => {
+      this.cause = cause;
+      ctx.media.interrupt();
+    });
+  }
+}
+
+/**
+ * The cause the bridge sees when the far end of a routed leg hangs up before answering: a loopback `-a` side ends
+ * with the `-b` side's cause; a SIP leg with the cause of the response the far node sent (hangup_cause_to_sip, then
+ * sofia_glue_sip_cause_to_freeswitch: NORMAL_CLEARING gives 480, NO_USER_RESPONSE).
+ */
+function routedFailure(leg: DialLeg, farCause: string): { cause: string; sipStatus: number | undefined } {
+  if (!leg.sip) return { cause: farCause, sipStatus: undefined };
+  const status = sipStatusOfCause(farCause);
+  return { cause: causeOfSipStatus(status), sipStatus: status };
+}
+
+/**
+ * A group of one leg the switch routes itself (a loopback into its dialplan, a SIP leg to a linked node): it rings
+ * until the far end answers (then the bridge holds until either side hangs up), hangs up, or the originate timeout
+ * runs out (the far end gets a CANCEL). Returns undefined when the bridge is over, else the cause of the failure.
+ */
+async function bridgeRouted(ctx: AppContext, plan: DialPlan, leg: DialLeg, port: RoutedLegPort): Promise<string | undefined> {
+  const ch = ctx.channel;
+  const vars = legVars(leg, plan);
+  const uuid = vars['origination_uuid'] ?? randomUUID();
+  const far = new FarEnd(ctx, port);
+  const attempt: Attempt = { leg, vars, uuid, result: { kind: 'fail', atMs: 0, cause: 'NORMAL_CLEARING', rings: false },
+    limit: answerLimit(vars), startUs: ctx.nowUs() };
+  ch.vars.set('originate_signal_bond', uuid);
+  ch.vars.set('originated_legs', `${uuid};Outbound Call;${leg.calleeNumber}`);
+  let killed: string | undefined;
+  const unlist = ctx.channels.add(uuid, (cause) => {
+    killed ??= cause;
+    ctx.media.interrupt();
+  });
+  const o = far.answered || far.cause !== undefined ? { reason: 'break' as const }
+    : await ctx.media.wait({ ms: legTimeoutMs(leg, plan, (n) => ch.vars.get(n)), onDigit: () => false, breakable: false });
+  unlist();
+  if (o.reason === 'hangup' || killed !== undefined || (o.reason === 'done' && !far.answered)) {
+    // The caller hung up, the leg was killed, or nobody answered in time: the far end gets a CANCEL.
+    port.hangup('ORIGINATOR_CANCEL');
+    const cause = o.reason === 'hangup' ? 'ORIGINATOR_CANCEL' : killed ?? 'NO_ANSWER';
+    failed(ctx, attempt, cause, undefined, o.reason === 'hangup');
+    return o.reason === 'hangup' ? undefined : cause;
+  }
+  if (far.answered) {
+    await connected(ctx, { ...attempt, result: { kind: 'answer', atMs: 0, talkMs: Infinity, hangupCause: 'NORMAL_CLEARING' } },
+      far);
+    return undefined;
+  }
+  const { cause, sipStatus } = routedFailure(leg, far.cause ?? 'NORMAL_CLEARING');
+  failed(ctx, attempt, cause, sipStatus, false);
+  return cause;
+}
+
 async function bridge(ctx: AppContext, arg: string): Promise<undefined> {
   const ch = ctx.channel;
   const plan = parseDialString(arg);
@@ -202,6 +276,15 @@ async function bridge(ctx: AppContext, arg: string): Promise<undefined> {
   ch.vars.set('DIALSTATUS', 'INVALIDARGS');
   let lastCause = 'INVALIDARGS';
   for (const group of plan.groups) {
+    const only = group.length === 1 ? group[0] : undefined;
+    const routed = only && ctx.routeLeg({ target: only.target, vars: legVars(only, plan),
+      callerIdNumber: legVars(only, plan)['origination_caller_id_number'] ?? ch.profileField('Caller-ID-Number') ?? '' });
+    if (only && routed) {
+      const failure = await bridgeRouted(ctx, plan, only, routed);
+      if (failure === undefined) return undefined;
+      lastCause = failure;
+      continue;
+    }
     const startUs = ctx.nowUs();
     const attempts: Attempt[] = group.map((leg) => {
       const vars = legVars(leg, plan);

@@ -29,5 +29,6 @@ export function appContextFor(engine: CallEngine, appName: string): AppContext {
     callerTimeMs: () => engine.clock.nowMs() - engine.connectedAtMs,
     bridgeOutcome: (dial) => bridgeOutcomeFor(engine, dial),
     placeCall: (opts) => engine.placeCall(opts),
+    routeLeg: (request) => engine.routeLeg?.(request),
   };
 }

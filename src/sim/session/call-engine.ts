@@ -15,7 +15,8 @@
  * again completes this one but leaves its connection up ({@link CallEngine.handOver}).
  */
 import { randomUUID } from 'node:crypto';
-import type { AppContext, ConferenceRoomsApi, SimulatedCallPort } from '../apps/app-context.js';
+import type { AppContext, ConferenceRoomsApi, RouteLegRequest, SimulatedCallPort } from '../apps/app-context.js';
+import type { RoutedLegPort } from '../sim/routed-leg.js';
 import { appContextFor } from './app-context-factory.js';
 import { setCdrVars } from '../channel/cdr-vars.js';
 import type { Channel } from '../channel/channel.js';
@@ -48,6 +49,8 @@ export interface EngineHooks {
 export interface EngineDeps {
   /** Places another call on the same simulator (a whisper leg's socket session). */
   readonly placeCall: (opts: SimCallOptions) => SimulatedCallPort;
+  /** Routes a bridge leg through the switch's dialplan, when it is one the switch routes itself. */
+  readonly routeLeg?: ((request: RouteLegRequest) => RoutedLegPort | undefined) | undefined;
   readonly channel: Channel;
   readonly clock: Clock;
   readonly factory: EventFactory;
@@ -75,6 +78,7 @@ export class CallEngine {
   readonly rooms: ConferenceRoomsApi;
   readonly channels: ChannelDirectory;
   readonly placeCall: (opts: SimCallOptions) => SimulatedCallPort;
+  readonly routeLeg: ((request: RouteLegRequest) => RoutedLegPort | undefined) | undefined;
   readonly media: MediaControl;
   readonly subs: Subscriptions;
   readonly hooks: EngineHooks;
@@ -114,6 +118,7 @@ export class CallEngine {
     this.rooms = deps.rooms;
     this.channels = deps.channels;
     this.placeCall = deps.placeCall;
+    this.routeLeg = deps.routeLeg;
     this.hooks = deps.hooks;
     this.socketArg = deps.socketArg;
     this.lastArg = deps.socketArg;

@@ -15,6 +15,10 @@ import { ConnectGate } from '../util/connect-gate.js';
 import type { FsSimulatorOptions, ResolvedSimOptions, SimCallOptions } from './options.js';
 import { SimulatedCall } from './simulated-call.js';
 import { SwitchEvents } from './switch-events.js';
+import type { RouteLegRequest } from '../apps/app-context.js';
+import type { XmlDialplan } from '../dialplan/xml-dialplan.js';
+import { RoutedLeg, type RoutedLegPort } from './routed-leg.js';
+import type { SimNetwork } from './sim-network.js';
 
 const DEFAULT_VOICES: Readonly<Record<string, readonly string[]>> = {
   flite: ['kal', 'kal16', 'slt', 'rms', 'awb'],
@@ -24,6 +28,24 @@ const DEFAULT_VOICES: Readonly<Record<string, readonly string[]>> = {
 export interface FsSimulatorExtras {
   /** Keep every byte of every call in `SimulatedCall.transcript` (default true). */
   readonly recordTranscript?: boolean;
+  /**
+   * The node's XML dialplan (its contexts): a `loopback/<dest>/<context>` bridge leg into one of its contexts, and
+   * an inbound SIP leg from a linked node, run its extensions (routed-leg.ts). Default: none (every leg scripted).
+   */
+  readonly dialplan?: XmlDialplan;
+  /** The node's inter-node SIP profile on a network of simulated nodes (sim-network.ts). */
+  readonly sip?: SimSipProfile;
+}
+
+/** A node's inter-node SIP profile. */
+export interface SimSipProfile {
+  readonly network: SimNetwork<FsSimulator>;
+  /** `host:port` it listens on, as other nodes' dial strings name it. */
+  readonly address: string;
+  /** The context inbound calls on the profile run (the profile's `context` parameter). */
+  readonly context: string;
+  /** The profile's name in channel names (default `pivot-cluster`). */
+  readonly name?: string;
 }
 
 /** Where an inline `uuid_transfer` sends a channel: the `socket` application's address and argument. */
@@ -53,6 +75,9 @@ export class FsSimulator {
   readonly #record: boolean;
   readonly #gate = new ConnectGate(64);
   readonly #closing = new Set<() => void>();
+  readonly #dialplan: XmlDialplan | undefined;
+  readonly #sip: SimSipProfile | undefined;
+  readonly #detach: (() => void) | undefined;
   #sequence = 1000;
   #sessionId: number;
 
@@ -72,6 +97,9 @@ export class FsSimulator {
     this.#sessionId = opts.firstSessionId ?? 1;
     this.clock = new SwitchClock(this.options.timeScale);
     this.#record = opts.recordTranscript ?? true;
+    this.#dialplan = opts.dialplan;
+    this.#sip = opts.sip;
+    this.#detach = opts.sip?.network.attach(this);
     this.#factory = new EventFactory(this.options, () => ++this.#sequence, () => this.clock.nowUs());
     this.rooms = new ConferenceRooms(opts.firstConferenceMemberId ?? 1, this.clock,
       (e) => this.#fireRoomEvent(this.#factory.custom('conference::maintenance', e.calling, e.headers)));
@@ -84,6 +112,43 @@ export class FsSimulator {
   #fireRoomEvent(event: SimEvent): void {
     for (const call of this.#calls) call.deliverEvent(event);
     this.events.publish(event);
+  }
+
+  /** The inter-node SIP address of the node (empty when it is on no network). */
+  get sipAddress(): string {
+    return this.#sip?.address ?? '';
+  }
+
+  /**
+   * The far end of a bridge leg this switch routes through a dialplan: `loopback/<dest>/<context>` into a context
+   * of its own dialplan (the `-b` side, with the leg's variables), or `sofia/<profile>/<user>@<address>` to a linked
+   * node, which gets an inbound call in its profile's context carrying the leg's `sip_h_X-*` variables as X-
+   * headers (`sip_h_X-*` variables there). Undefined for any other leg.
+   */
+  routeLeg(request: RouteLegRequest): RoutedLegPort | undefined {
+    const parts = request.target.split('/');
+    if (parts[0] === 'loopback' && this.#dialplan?.has(parts[2] ?? 'default')) {
+      const destination = parts[1] ?? '';
+      const variables = Object.fromEntries(Object.entries(request.vars).filter(([name]) => name !== 'origination_uuid'));
+      return new RoutedLeg({ profile: 'loopback', context: parts[2] ?? 'default', destination,
+        channelName: `loopback/${destination}-b`, callerIdNumber: request.callerIdNumber,
+        variables: { ...variables, loopback_leg: 'B' } }, this.#dialplan, (o) => this.call(o));
+    }
+    if (parts[0] !== 'sofia' || parts[1] === 'gateway') return undefined;
+    const at = parts.slice(2).join('/').replace(/^sips?:/, '');
+    const [user = '', address = ''] = at.split('@');
+    const node = this.#sip?.network.nodeAt(address);
+    return node === undefined ? undefined : node.#inbound(user, request, this.options.ipv4);
+  }
+
+  /** An inbound call on the inter-node profile, from a leg of another node. */
+  #inbound(user: string, request: RouteLegRequest, fromHost: string): RoutedLegPort | undefined {
+    const sip = this.#sip;
+    if (!sip || !this.#dialplan) return undefined;
+    const headers = Object.fromEntries(Object.entries(request.vars).filter(([name]) => name.startsWith('sip_h_X-')));
+    return new RoutedLeg({ profile: 'sip', context: sip.context, destination: user,
+      channelName: `sofia/${sip.name ?? 'pivot-cluster'}/${request.callerIdNumber}@${fromHost}`,
+      callerIdNumber: request.callerIdNumber, variables: headers }, this.#dialplan, (o) => this.call(o));
   }
 
   /** Calls currently connected (or connecting). */
@@ -180,6 +245,7 @@ export class FsSimulator {
         factory: this.#factory,
         rooms: this.rooms,
         registry: this.#registry,
+        routeLeg: (request) => this.routeLeg(request),
         placeCall: (legOpts) => {
           const leg = this.call(legOpts);
           this.socketLegs.push(leg);
@@ -210,6 +276,7 @@ export class FsSimulator {
 
   /** Ends every call abruptly and clears every timer. */
   async close(): Promise<void> {
+    this.#detach?.();
     for (const fn of [...this.#closing]) fn();
     const calls = [...this.#calls];
     for (const c of calls) c.drop();

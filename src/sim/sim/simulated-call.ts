@@ -4,7 +4,8 @@
  */
 import { EventEmitter } from 'node:events';
 import net from 'node:net';
-import type { AppDefinition, ConferenceRoomsApi } from '../apps/app-context.js';
+import type { AppDefinition, ConferenceRoomsApi, RouteLegRequest } from '../apps/app-context.js';
+import type { RoutedLegPort } from './routed-leg.js';
 import { causeName } from '../channel/hangup-causes.js';
 import type { Channel } from '../channel/channel.js';
 import type { ChannelDirectory } from '../channel/channel-directory.js';
@@ -46,6 +47,8 @@ export interface ExecutedApp {
 export interface CallEnvironment {
   /** Places another call on the same simulator. */
   readonly placeCall: (opts: SimCallOptions) => SimulatedCall;
+  /** Routes a bridge leg through the switch's dialplan (see FsSimulator.routeLeg). */
+  readonly routeLeg?: (request: RouteLegRequest) => RoutedLegPort | undefined;
   readonly options: ResolvedSimOptions;
   /** The switch's clock, which the call's timers and timestamps run on. */
   readonly clock: SwitchClock;
@@ -119,6 +122,7 @@ export class SimulatedCall extends EventEmitter {
       rooms: env.rooms,
       channels: env.channels,
       placeCall: env.placeCall,
+      routeLeg: env.routeLeg,
       socketArg: opts.socketArg ?? `${opts.host}:${opts.port} async full`,
       wire: { write: (d) => this.#write(d), close: () => this.#closeSocket() },
       hooks: {
