@@ -10,6 +10,8 @@ import { join } from 'node:path';
 import { FsSimulator, type SimulatedCall } from '../../src/sim/index.js';
 import { XmlDialplan } from '../../src/sim/dialplan/xml-dialplan.js';
 import { SimNetwork } from '../../src/sim/sim/sim-network.js';
+import { callSidOfUuid } from '../../src/api/sids.js';
+import { ACCOUNT_A, basic, raw, TOKEN_A } from '../api/api-support.js';
 import { ServerProcess } from '../ops/server-process.js';
 import { startService, type ServiceHarness } from '../ops/service-support.js';
 import { appLines, loopbackLookup } from '../support/engine-harness.js';
@@ -44,9 +46,10 @@ describeWithRedis('cluster: Dial Conference rooms across whole servers', () => {
     return sim;
   }
 
-  async function server(sim: FsSimulator): Promise<ServiceHarness> {
+  async function server(sim: FsSimulator, overrides: Record<string, unknown> = {}): Promise<ServiceHarness> {
     const s = await startService({
       cluster: { redis: { ...FAST_REDIS, url: redis.url }, nodes: NODES, legs: { answerTimeoutSeconds: 100 } },
+      ...overrides,
     }, loopbackLookup, { sim });
     s.web.route('/status', OK);
     servers.push(s);
@@ -223,6 +226,38 @@ describeWithRedis('cluster: Dial Conference rooms across whole servers', () => {
     guest.hangup();
     first.hangup();
     await Promise.all([guest.ended, first.ended]);
+  });
+
+  it('an update of B\'s call through the Calls API takes its member out of A\'s room; the call runs the new document', async () => {
+    const api = { api: { enabled: true, port: 0, host: '127.0.0.1' },
+      webhook: { authToken: 'default-token', accountAuthTokens: [{ accountSid: ACCOUNT_A, authToken: TOKEN_A }] } };
+    const a = await server(node(0), api);
+    const b = await server(node(1), api);
+    await until(async () => (await withClient(redis.url, (c) => c.keys(`${FAST_REDIS.prefix}server:*`))).length >= 2,
+      'the servers in the directory');
+    const dial = '<Dial action="/after"><Conference>Team</Conference></Dial>';
+    const variables = (s: ServiceHarness, path: string): Record<string, string> =>
+      ({ pivot_voice_url: s.web.url(path), 'ecallmgr_Account-ID': ACCOUNT_A.slice(2) });
+    a.web.route('/first', twiml(dial));
+    b.web.route('/guest', twiml(dial));
+    b.web.route('/after', OK);
+    b.web.route('/next', twiml('<Say>Moved on.</Say>'));
+    const first = a.call({ variables: variables(a, '/first') });
+    await eventually(() => roomOf(first) !== '' && (sims[0]!.rooms.list(roomOf(first))?.length ?? 0) === 1, 5000, 'the first member');
+    const room = roomOf(first);
+    const guest = b.call({ variables: variables(b, '/guest') });
+    await eventually(() => (sims[0]!.rooms.list(room)?.length ?? 0) === 2, 5000, 'B\'s member in A\'s room');
+    const update = await raw(`http://127.0.0.1:${b.service.apiAddress?.port ?? 0}`,
+      `/2010-04-01/Accounts/${ACCOUNT_A}/Calls/${callSidOfUuid(guest.uuid)}.json`, { method: 'POST',
+        headers: { authorization: basic(ACCOUNT_A, TOKEN_A), 'content-type': 'application/x-www-form-urlencoded' },
+        body: `Url=${encodeURIComponent(b.web.url('/next'))}` });
+    assert.equal(update.status, 200, JSON.stringify(update.json));
+    await eventually(() => appLines(guest).some((l) => l.includes('Moved on.')), 5000, 'the new document');
+    await eventually(() => (sims[0]!.rooms.list(room)?.length ?? 0) === 1, 5000, 'B\'s member out of the room');
+    assert.equal(b.web.to('/after').length, 0, 'the Dial action does not run: the document was replaced');
+    assert.equal(b.logs.withCode('ERR_CONFERENCE_REMOTE').length, 0);
+    first.hangup();
+    await Promise.all([first.ended, guest.ended]);
   });
 
   it('the room\'s server killed: its directory entry expires, and the room is free for the others', async () => {
