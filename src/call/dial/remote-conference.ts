@@ -9,9 +9,10 @@
  * fails the Dial (ERR_CONFERENCE_REMOTE).
  *
  * The room's server ({@link conferenceLegHandler}) runs the member's stay (conference-stay.ts) on the leg's channel,
- * whose context acts on behalf of the sender's call (its CallSid, account, request format and document): the room key comes from the sender's account and the job's room name, and the
- * member's CallSid is the sender's, so its registry, status callbacks (one ConferenceSid, one sequence),
- * startConferenceOnEnter and endConferenceOnExit hold as for its own members. The waitUrl is played to the leg;
+ * whose context acts on behalf of the sender's call (its CallSid, account, request format and document): the room
+ * key comes from the sender's account and the job's room name, and the member's CallSid is the sender's, so its
+ * registry, status callbacks (one ConferenceSid, one sequence), startConferenceOnEnter and endConferenceOnExit hold
+ * as for its own members. The waitUrl is played to the leg;
  * the Dial's timeLimit is this server's timer; hangupOnStar acts on the `*` the leg's channel receives. The leg holds
  * the room in the directory for as long as the member is in. A room that moved meanwhile (it emptied here and
  * another server claimed it) is answered with its new place, and the sender tries once more there.
