@@ -97,7 +97,7 @@ export interface CallEngineDeps {
    * names instead of a script (rooms/leg-arrival.ts); default: none, every channel is a call.
    */
   readonly legs?: LegArrivals;
-  /** The handler of each verb; default: VERBS (a program embedding the server may wrap some). */
+  /** The handler of each verb; default: VERBS (a caller may wrap one to drive a feature from a document). */
   readonly verbs?: VerbRegistry;
 }
 

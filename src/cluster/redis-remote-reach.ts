@@ -21,7 +21,7 @@ import {
   type LegSender, type LegTarget, type RemoteReach,
 } from '../call/index.js';
 import type { ClusterNodeConfig } from '../config/index.js';
-import { AppError, toAppError } from '../errors.js';
+import { AppError, CallEndedError, toAppError } from '../errors.js';
 import type { ChannelData } from '../esl/index.js';
 import { logCode } from '../log-code.js';
 import { LegJobs, newLegToken } from './leg-jobs.js';
@@ -124,9 +124,11 @@ export class RedisRemoteReach implements RemoteReach, LegArrivals {
     try {
       report = await bridgeLeg(ctx, target, this.#settings.answerTimeoutSeconds);
     } catch (err) {
-      const error = toAppError(err);
-      logCode(log, error.code, { err: error.message }, 'the leg to another server could not be bridged; it failed');
       await this.#jobs.drop(token);
+      const error = toAppError(err);
+      // The sending call ended before its bridge started: the leg is cancelled, not failed.
+      if (err instanceof CallEndedError) return { result: undefined, outcome: 'canceled', error: error.code };
+      logCode(log, error.code, { err: error.message }, 'the leg to another server could not be bridged; it failed');
       return { result: undefined, outcome: 'failed', error: error.code };
     }
     const reply = await this.#jobs.takeReply(token);

@@ -65,7 +65,7 @@ export interface ServerDeps {
    * over the server's calls; absent: the default service refuses to create calls.
    */
   readonly callPlacer?: (calls: CallsOfServer) => CallPlacer & PendingCalls;
-  /** The handler of each verb (default: the built-in ones); a program embedding the server may wrap some. */
+  /** The handler of each verb (default: the built-in ones), for a caller that wraps one to drive a feature from a document. */
   readonly verbs?: VerbRegistry;
 }
 

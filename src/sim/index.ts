@@ -2,7 +2,9 @@
  * A FreeSWITCH 1.10 simulator for the outbound Event Socket: simulated calls connect to a server
  * as FreeSWITCH's `socket … async full` application does and reproduce its wire behaviour.
  */
-export { FsSimulator, type FsSimulatorExtras, type SocketTarget } from './sim/fs-simulator.js';
+export { FsSimulator, type FsSimulatorExtras, type SimSipProfile, type SocketTarget } from './sim/fs-simulator.js';
+export { SimNetwork } from './sim/sim-network.js';
+export { XmlDialplan, type DialplanAction } from './dialplan/xml-dialplan.js';
 export { SwitchEvents, type SwitchListener } from './sim/switch-events.js';
 export { findHeader, type SimEvent } from './channel/event-factory.js';
 export {

@@ -9,9 +9,8 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { type ClusterPlace, type LegResult, type VerbRegistry, VERBS } from '../../src/call/index.js';
 import { CONTINUE } from '../../src/call/verbs/index.js';
-import { FsSimulator, type SimulatedCall } from '../../src/sim/index.js';
-import { XmlDialplan } from '../../src/sim/dialplan/xml-dialplan.js';
-import { SimNetwork } from '../../src/sim/sim/sim-network.js';
+import { hangupChannel } from '../../src/call/call-actions.js';
+import { FsSimulator, SimNetwork, type SimulatedCall, XmlDialplan } from '../../src/sim/index.js';
 import { startService, type ServiceHarness } from '../ops/service-support.js';
 import { apps, loopbackLookup } from '../support/engine-harness.js';
 import { eventually } from '../support/harness.js';
@@ -54,7 +53,11 @@ describeWithRedis('cluster: legs between servers', () => {
       async run(verb, ctx) {
         const reach = ctx.rooms.reach;
         const path = ctx.state.document.pathname;
-        if (reach === undefined || (path !== '/place' && path !== '/leg')) return VERBS.Pause.run(verb, ctx);
+        if (reach === undefined || !['/place', '/leg', '/late'].includes(path)) return VERBS.Pause.run(verb, ctx);
+        if (path === '/late') {
+          // The call is gone before its leg is sent.
+          await hangupChannel(ctx.channel, ctx.log, 'NORMAL_CLEARING');
+        }
         if (path === '/place') {
           places.push(reach.placeOf(ctx));
           return CONTINUE;
@@ -82,6 +85,7 @@ describeWithRedis('cluster: legs between servers', () => {
     }, loopbackLookup, { sim, verbs });
     s.web.route('/place', twiml(`<Pause/>${LONG_SAY}`));
     s.web.route('/leg', twiml('<Pause/><Say>back on the first server</Say>'));
+    s.web.route('/late', twiml('<Pause/>'));
     servers.push(s);
     return s;
   }
@@ -294,6 +298,26 @@ describeWithRedis('cluster: legs between servers', () => {
     assert.equal(b.logs.withCode('ERR_CLUSTER_LEG_KIND').length, 1);
   });
 
+  it('a leg with a made-up token, or whose job is for another server, is refused unanswered without a script', async () => {
+    const b = await server(node(1));
+    await listed(b);
+    playJob(b);
+    const forged = 'ab'.repeat(16);
+    const elsewhere = 'cd'.repeat(16);
+    const job = { kind: 'test-play', job: {}, to: 'another-server', sender: { identity: { callSid: 'CA1', accountSid: 'AC1',
+      from: '1', to: '2', direction: 'inbound' }, format: 'twilio', source: { voiceUrl: 'http://127.0.0.1/x', method: 'POST' },
+      document: 'http://127.0.0.1/x' } };
+    await withClient(redis.url, (client) => client.set(`${FAST_REDIS.prefix}leg:${elsewhere}`, JSON.stringify(job)));
+    for (const token of [forged, elsewhere]) {
+      const call = b.call({ destinationNumber: `pivot-leg-${token}` });
+      assert.equal((await call.ended).hangupCause, 'CALL_REJECTED');
+      assert.equal(apps(call).includes('answer'), false, 'never answered');
+    }
+    assert.equal(b.logs.withCode('ERR_CLUSTER_LEG_UNKNOWN').length, 2);
+    assert.equal(b.web.requests.length, 0, 'no script was fetched');
+    assert.deepEqual(await legKeys(), [], 'a job is taken once, even by the wrong server');
+  });
+
   it('the sending call hangs up while its job runs: the leg ends on the other node too', async () => {
     const a = await server(node(0));
     const b = await server(node(1));
@@ -315,6 +339,20 @@ describeWithRedis('cluster: legs between servers', () => {
     await eventually(() => b.service.server.activeCalls === 1, 5000, 'the leg\'s socket on B to close');
     await eventually(() => sent.length === 1, 5000, 'the sender\'s run to resolve');
     assert.equal(sent[0]?.result.outcome, 'completed');
+  });
+
+  it('a call that has hung up before its leg is bridged: canceled, and its job removed', async () => {
+    const a = await server(node(0));
+    const b = await server(node(1));
+    await listed(a, b);
+    playJob(b);
+    const { place } = await placedCall(b);
+    leg = { place, kind: 'test-play', job: {} };
+    a.call({ variables: { pivot_voice_url: a.web.url('/late') } });
+    await eventually(() => sent.length === 1, 5000, 'the leg to come back');
+    assert.equal(sent[0]?.result.outcome, 'canceled', JSON.stringify(sent[0]?.result));
+    assert.deepEqual(await legKeys(), []);
+    assert.equal(a.logs.withCode('ERR_CLUSTER_LEG_FAILED').length, 0);
   });
 
   it('a server that stops leaves the directory: no lease, no entry', async () => {

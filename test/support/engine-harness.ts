@@ -57,6 +57,10 @@ export interface EngineOptions {
   readonly limiter?: CallEngineDeps['limiter'];
   /** The server's conference rooms and queues (default: in-process ones, for this server alone). */
   readonly rooms?: RoomServices;
+  /** Legs from other servers (default: none). */
+  readonly legs?: CallEngineDeps['legs'];
+  /** The engine's verbs (default: the built-in ones). */
+  readonly verbs?: CallEngineDeps['verbs'];
 }
 
 /** Starts everything on loopback ports. */
@@ -81,7 +85,8 @@ export async function startEngine(options: EngineOptions = {}): Promise<EngineHa
   const calls = new LiveCalls();
   const handler = createCallHandler({ config, webhook, timeScale, rooms, addresses, calls, shutdown: lifetime.signal,
     ...(recordings && { recordings }), ...(options.setupOf && { setupOf: options.setupOf }),
-    ...(options.limiter && { limiter: options.limiter }) });
+    ...(options.limiter && { limiter: options.limiter }), ...(options.legs && { legs: options.legs }),
+    ...(options.verbs && { verbs: options.verbs }) });
   const h = await startServer(handler, options.esl ?? {});
   const sim = new FsSimulator({ timeScale, ...options.sim });
   const web = await TwimlServer.start();

@@ -13,6 +13,24 @@
  * through Redis.
  *
  * One server (no `cluster.redis.url`) has no RemoteReach: every place is its own.
+ *
+ * How it is used (src/cluster/redis-remote-reach.ts implements it, conf/README.md "Cluster legs" tells the
+ * FreeSWITCH side):
+ * @example
+ * // Once per server, where the feature is built: what this server does with legs of a kind.
+ * const off = reach.handle('conference-join', async (legCtx, job, origin) => {
+ *   // legCtx.channel is the leg (answered); legCtx.identity is the sending call's (CallSid, AccountSid, From, To),
+ *   // so the callbacks sent through legCtx.requests carry its ids. Resolve when the leg is to be hung up.
+ *   return { joined: true };  // JSON: what the sender's `run` gets as `result`
+ * });
+ * // In a call: the place of a room or call is `reach.placeOf(ctx)` of the call that made it (kept in Redis).
+ * const { result, outcome, error } = await ctx.rooms.reach.run(ctx, place, 'conference-join', { room: 'r1' });
+ * // outcome 'completed': the leg reached the handler and is over (result: what it returned, or error: its code);
+ * // else 'failed' | 'busy' | 'no-answer' | 'canceled', as a Dial's DialCallStatus, with `error` saying why.
+ *
+ * `run` resolves when the leg ends: when the handler returns (the receiving server hangs the leg up), when the
+ * sending call hangs up (the leg is hung up too), or at once when the leg cannot be made. The job must be JSON (it
+ * waits in Redis, `cluster.legs.jobTtlMs`); the leg rings at most `cluster.legs.answerTimeoutSeconds`.
  */
 import type { ErrorCode } from '../../errors.js';
 import type { ChannelData } from '../../esl/index.js';

@@ -3,7 +3,9 @@
  * one simulated call with plain strings, and reads back parsed messages.
  */
 import assert from 'node:assert/strict';
-import { FsSimulator, type FsSimulatorOptions, type SimCallOptions, type SimulatedCall } from '../../../src/sim/index.js';
+import {
+  FsSimulator, type FsSimulatorExtras, type FsSimulatorOptions, type SimCallOptions, type SimulatedCall,
+} from '../../../src/sim/index.js';
 import { parseMessage, type EslMessage } from './esl-message.js';
 import { RawServer, type RawConnection } from './raw-server.js';
 
@@ -92,7 +94,7 @@ export class SimSession {
   }
 
   /** Places a call; the connection is accepted but nothing is sent yet. */
-  static async open(call: Partial<SimCallOptions> = {}, sim: FsSimulatorOptions = {}): Promise<SimSession> {
+  static async open(call: Partial<SimCallOptions> = {}, sim: FsSimulatorOptions & FsSimulatorExtras = {}): Promise<SimSession> {
     const server = new RawServer();
     const port = await server.listen();
     const fs = new FsSimulator({ timeScale: 0.01, ...sim });
@@ -101,7 +103,8 @@ export class SimSession {
   }
 
   /** Places a call and sets it up like a production server: connect, myevents json, event json ALL, linger. */
-  static async ready(call: Partial<SimCallOptions> = {}, sim: FsSimulatorOptions = {}, format = 'json'): Promise<SimSession> {
+  static async ready(call: Partial<SimCallOptions> = {}, sim: FsSimulatorOptions & FsSimulatorExtras = {}, format = 'json')
+    : Promise<SimSession> {
     const s = await SimSession.open(call, sim);
     await s.command('connect');
     await s.command(`myevents ${format}`);
