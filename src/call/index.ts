@@ -17,7 +17,9 @@ export { CallHandle, InterruptedError, LiveCalls, type Fallback, type Interrupti
 export type { CallEndStatus, CallLifecycleObserver, CallOrigin, EndedCall, StartedCall } from './call-lifecycle.js';
 export { VERBS, type VerbHandler, type VerbOutcome, type VerbRegistry } from './verbs/index.js';
 export { type AccountLimits, AccountLimiter, type CallLimiter, type ReleaseSlot, underLimit } from './account-limiter.js';
-export { createRoomServices, type RoomServices } from './rooms/room-services.js';
+export { createRoomServices, type RoomCluster, type RoomServices } from './rooms/room-services.js';
+export type { RoomDirectory } from './rooms/room-directory.js';
+export { handleConferenceLegs } from './dial/remote-conference.js';
 export { createBridgeLink, MemoryQueueStore } from './rooms/memory-queue-store.js';
 export type {
   ArrivedLeg, ClusterPlace, LegArrivals, LegHandler, LegOrigin, LegResult, LegSender, RemoteReach,

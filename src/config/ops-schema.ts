@@ -219,7 +219,7 @@ export const opsSchema = {
         format: 'duration-ms', default: 5000,
       },
       leaseMs: {
-        doc: 'How long an entry a server owns (a counted call, a live call) lives in Redis unless that server renews it.',
+        doc: 'How long an entry a server owns (a counted call, a live call, a conference room it holds) lives in Redis unless that server renews it.',
         format: 'duration-ms', default: 30_000,
       },
     },

@@ -16,6 +16,7 @@ import { type CallRegistry, MemoryCallRegistry } from '../api/call-registry.js';
 import { BusCallUpdates } from '../cluster/bus-call-updates.js';
 import { RedisAccountLimiter } from '../cluster/redis-account-limiter.js';
 import { RedisCallRegistry } from '../cluster/redis-call-registry.js';
+import { RedisRoomDirectory } from '../cluster/redis-room-directory.js';
 import { RedisBus } from '../cluster/redis-bus.js';
 import { RedisConnection } from '../cluster/redis-connection.js';
 import { RedisQueueStore } from '../cluster/redis-queue-store.js';
@@ -28,8 +29,9 @@ import { Origination } from '../api/origination.js';
 import { registryObserver } from '../api/registry-observer.js';
 import {
   AccountLimiter, authTokenFor, type CallLifecycleObserver, type CallLimiter, compileSettings, createCallHandler,
-  CreatedCalls, createRoomServices, type EndpointResolver, type EngineSettings, type LegArrivals, LiveCalls, type QueueStore,
-  RecordingDeliveryQueue, type RecordingStore, type RemoteReach, type RoomServices, type VerbRegistry, WhisperRegistry,
+  CreatedCalls, createRoomServices, type EndpointResolver, type EngineSettings, handleConferenceLegs,
+  type LegArrivals, LiveCalls, type QueueStore, RecordingDeliveryQueue, type RecordingStore, type RemoteReach,
+  type RoomDirectory, type RoomServices, type VerbRegistry, WhisperRegistry,
 } from '../call/index.js';
 import { ACCOUNT_ID_VARIABLE, callLogIds } from '../call/call-description.js';
 import type { Config } from '../config/index.js';
@@ -143,7 +145,7 @@ export function composeServer(deps: ServerDeps, lifetime: { readonly ready: () =
   if (reach && queueStore instanceof RedisQueueStore) reach.handle(QUEUE_LEG, queueLegHandler(queueStore));
   const engine = createReloadableEngine(config, dispatcher, metrics.observer, recordings, {
     addresses, shutdown: lifetime.shutdown, calls: calls.live, lifecycle: registryObserver(calls.registry, log), created,
-    ...(redis && { limiter: new RedisAccountLimiter(redis, NO_LIMITS) }),
+    ...(redis && { limiter: new RedisAccountLimiter(redis, NO_LIMITS), roomDirectory: new RedisRoomDirectory(redis) }),
     ...(reach && { reach, legs: reach }),
     ...(queueStore && { queueStore }),
     ...(deps.endpointResolver && { endpointResolver: deps.endpointResolver }),
@@ -286,6 +288,8 @@ export interface ServerLifetime {
   readonly verbs?: VerbRegistry;
   /** What counts the calls of each account (default: this server's own count); the engine sets its limits. */
   readonly limiter?: CallLimiter;
+  /** Which server of the cluster holds each `<Conference>` room (with `reach`); absent on a server of its own. */
+  readonly roomDirectory?: RoomDirectory;
 }
 
 /**
@@ -297,8 +301,10 @@ export interface ServerLifetime {
  */
 export function createReloadableEngine(config: Readonly<Config>, dispatcher: Dispatcher, observer: Observer,
   recordings: RecordingStore, lifetime: ServerLifetime = {}): ReloadableEngine {
-  const { queueStore, endpointResolver, limiter = new AccountLimiter(NO_LIMITS), reach, ...shared } = lifetime;
-  const rooms = createRoomServices(queueStore, reach);
+  const { queueStore, endpointResolver, limiter = new AccountLimiter(NO_LIMITS), reach, roomDirectory, ...shared } = lifetime;
+  const rooms = createRoomServices(queueStore, { ...(reach && { reach }), ...(roomDirectory && { directory: roomDirectory }) });
+  // Members of other servers' calls reach this server's conference rooms through their legs.
+  if (rooms.reach) handleConferenceLegs(rooms.reach);
   const whispers = new WhisperRegistry();
   const store = observeRecordings(recordings, observer);
   const build = (c: Readonly<Config>): { handler: CallHandler; webhook: CallWebhook; settings: EngineSettings } => {

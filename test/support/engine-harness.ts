@@ -55,6 +55,8 @@ export interface EngineOptions {
   readonly setupOf?: CallEngineDeps['setupOf'];
   /** What counts the calls of each account (default: the engine's own, for this server alone). */
   readonly limiter?: CallEngineDeps['limiter'];
+  /** The server's conference rooms and queues (default: in-process ones, for this server alone). */
+  readonly rooms?: RoomServices;
   /** Legs from other servers (default: none). */
   readonly legs?: CallEngineDeps['legs'];
   /** The engine's verbs (default: the built-in ones). */
@@ -76,7 +78,7 @@ export async function startEngine(options: EngineOptions = {}): Promise<EngineHa
   // One address check, as a server has: the dispatcher connects through it, the engine checks media URLs with it.
   const addresses = createAddressChecker(config, options.lookup ?? loopbackLookup);
   const dispatcher: Agent = createWebhookDispatcher({ addresses });
-  const rooms = createRoomServices();
+  const rooms = options.rooms ?? createRoomServices();
   const webhook = createWebhookClient(config, dispatcher);
   const recordings = options.recordings?.(config, webhook);
   const lifetime = new AbortController();

@@ -31,13 +31,21 @@ import { requireMediaUrl } from '../media/media-url-guard.js';
 import { urlPlaybackPath } from '../media/play-path.js';
 import { logCode } from '../../log-code.js';
 
+/**
+ * The attributes of `<Conference>` that decide how a member joins and what it hears: a noun's own, or those a member
+ * of another server sent with its job (conference-job.ts), every URL in them then already absolute.
+ */
+export type ConferenceAttributes = Pick<ConferenceNoun, 'muted' | 'beep' | 'startConferenceOnEnter'
+  | 'endConferenceOnExit' | 'waitUrl' | 'waitMethod' | 'maxParticipants' | 'record' | 'statusCallback'
+  | 'statusCallbackEvent' | 'statusCallbackMethod'>;
+
 const SILENCE = 'silence_stream://1';
 const SILENT_HOLD = 'silence_stream://-1';
 const AUDIO_PATH = /\.(mp3|wav|wave|aif|aiff|gsm|ul|ulaw|ogg)$/i;
 const SAFE_VALUE = /^[^\s${}]+$/;
 
 /** The member and conference flags of a noun, plus the configured ones. */
-export function conferenceFlags(noun: ConferenceNoun, configured: readonly string[]): string[] {
+export function conferenceFlags(noun: ConferenceAttributes, configured: readonly string[]): string[] {
   const flags = [...configured];
   if (noun.muted) flags.push('mute');
   flags.push(noun.startConferenceOnEnter ? 'moderator' : 'wait-mod');
@@ -75,7 +83,7 @@ async function playPath(ctx: CallContext, play: PlayVerb, base: URL): Promise<st
 }
 
 /** The first `<Play>` of a hold document, fetched in a child scope: it does not count against the call's request limit. */
-async function audioOfDocument(ctx: CallContext, url: URL, method: ConferenceNoun['waitMethod']): Promise<string | undefined> {
+async function audioOfDocument(ctx: CallContext, url: URL, method: ConferenceAttributes['waitMethod']): Promise<string | undefined> {
   const scope = childScope(ctx);
   const doc = await fetchDocument(scope, { url, method, extras: {} });
   for (const verb of doc.verbs) {
@@ -85,7 +93,7 @@ async function audioOfDocument(ctx: CallContext, url: URL, method: ConferenceNou
 }
 
 /** What a member that waits for the conference to start hears (see conference-wait.ts). */
-export function waitSource(ctx: CallContext, noun: ConferenceNoun): WaitSource {
+export function waitSource(ctx: CallContext, noun: ConferenceAttributes): WaitSource {
   const music = ctx.settings.conference.holdMusic;
   const hold: WaitSource = music === '' ? { kind: 'none' } : { kind: 'audio', path: music };
   if (noun.waitUrl === undefined) return hold;
@@ -105,12 +113,12 @@ export function waitSource(ctx: CallContext, noun: ConferenceNoun): WaitSource {
  * The `conference_moh_sound` of a noun: silence for a member that waits (it hears its own wait audio), else the
  * moderator's hold sound (below).
  */
-export async function roomHoldSound(ctx: CallContext, noun: ConferenceNoun): Promise<string> {
+export async function roomHoldSound(ctx: CallContext, noun: ConferenceAttributes): Promise<string> {
   return noun.startConferenceOnEnter ? holdSound(ctx, noun) : SILENT_HOLD;
 }
 
 /** The `conference_moh_sound` of a noun. */
-export async function holdSound(ctx: CallContext, noun: ConferenceNoun): Promise<string> {
+export async function holdSound(ctx: CallContext, noun: ConferenceAttributes): Promise<string> {
   const fallback = ctx.settings.conference.holdMusic;
   if (noun.waitUrl === undefined) return fallback;
   if (noun.waitUrl.trim() === '') return SILENT_HOLD;
