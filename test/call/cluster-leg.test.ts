@@ -10,7 +10,7 @@ import { CONTINUE } from '../../src/call/verbs/index.js';
 import { AppError, type ErrorCode } from '../../src/errors.js';
 import type { ChannelData } from '../../src/esl/index.js';
 import type { BLegOutcome } from '../../src/sim/index.js';
-import { apps, startEngine, type EngineHarness } from '../support/engine-harness.js';
+import { apps, startEngine, switchSteps, type EngineHarness } from '../support/engine-harness.js';
 import { eventually } from '../support/harness.js';
 import { twiml } from '../support/twiml-server.js';
 
@@ -54,7 +54,7 @@ describe('cluster legs in the engine', () => {
       await e.finish(call);
       assert.deepEqual(seen, [{ callSid: 'CA-sender', accountSid: 'AC-sender', answered: true }]);
       assert.deepEqual(arrivals.replies, [{ result: { doubled: 4 } }]);
-      assert.deepEqual(apps(call), ['answer']);
+      assert.deepEqual(switchSteps(call), ['uuid_answer']);
       assert.equal((await call.ended).hangupCause, 'NORMAL_CLEARING');
       assert.equal(e.web.requests.length, 0, 'no script is fetched for a leg');
     });
@@ -75,7 +75,7 @@ describe('cluster legs in the engine', () => {
       const call = e.call({ destinationNumber: TOKEN });
       await e.finish(call);
       assert.equal((await call.ended).hangupCause, 'NORMAL_TEMPORARY_FAILURE');
-      assert.equal(apps(call).includes('answer'), false);
+      assert.equal(switchSteps(call).includes('uuid_answer'), false);
       assert.equal(e.h.logs.withCode('ERR_CLUSTER_REDIS_UNAVAILABLE').length, 1);
     });
 

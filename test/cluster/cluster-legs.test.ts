@@ -12,7 +12,7 @@ import { CONTINUE } from '../../src/call/verbs/index.js';
 import { hangupChannel } from '../../src/call/call-actions.js';
 import { FsSimulator, SimNetwork, type SimulatedCall, XmlDialplan } from '../../src/sim/index.js';
 import { startService, type ServiceHarness } from '../ops/service-support.js';
-import { apps, loopbackLookup } from '../support/engine-harness.js';
+import { apps, loopbackLookup, switchSteps } from '../support/engine-harness.js';
 import { eventually } from '../support/harness.js';
 import { describeWithRedis, useRedisServer } from '../support/redis-server.js';
 import { twiml } from '../support/twiml-server.js';
@@ -311,7 +311,7 @@ describeWithRedis('cluster: legs between servers', () => {
     for (const token of [forged, elsewhere]) {
       const call = b.call({ destinationNumber: `pivot-leg-${token}` });
       assert.equal((await call.ended).hangupCause, 'CALL_REJECTED');
-      assert.equal(apps(call).includes('answer'), false, 'never answered');
+      assert.equal(switchSteps(call).includes('uuid_answer'), false, 'never answered');
     }
     assert.equal(b.logs.withCode('ERR_CLUSTER_LEG_UNKNOWN').length, 2);
     assert.equal(b.web.requests.length, 0, 'no script was fetched');
