@@ -4,27 +4,20 @@
  * account and name, held by the server of its first member; members of the other server join over legs.
  */
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { FsSimulator, type SimulatedCall } from '../../src/sim/index.js';
-import { XmlDialplan } from '../../src/sim/dialplan/xml-dialplan.js';
-import { SimNetwork } from '../../src/sim/sim/sim-network.js';
+import type { FsSimulator, SimulatedCall } from '../../src/sim/index.js';
 import { callSidOfUuid } from '../../src/api/sids.js';
 import { ACCOUNT_A, basic, raw, TOKEN_A } from '../api/api-support.js';
 import { ServerProcess } from '../ops/server-process.js';
-import { startService, type ServiceHarness } from '../ops/service-support.js';
-import { appLines, loopbackLookup } from '../support/engine-harness.js';
-import { eventually } from '../support/harness.js';
+import type { ServiceHarness } from '../ops/service-support.js';
+import { appLines } from '../support/engine-harness.js';
+import { eventually, eventuallyAsync } from '../support/harness.js';
 import { describeWithRedis, useRedisServer } from '../support/redis-server.js';
 import { twiml, TwimlServer } from '../support/twiml-server.js';
-import { FAST_REDIS, withClient } from './cluster-support.js';
+import { FAST_REDIS, LINKED_NODES, useLinkedCluster, withClient } from './cluster-support.js';
 
-const DIALPLAN = new XmlDialplan(readFileSync(join(process.cwd(), 'conf/freeswitch/pivot-cluster.xml'), 'utf8'));
-const NODES = [
-  { name: 'fs-a', sipAddress: '127.0.0.1:5091' },
-  { name: 'fs-b', sipAddress: '127.0.0.1:5092' },
-];
 const ACCOUNT = 'acct0001';
 const OK = { status: 204, body: '', contentType: 'text/plain' };
 const STATUS = 'statusCallback="/status" statusCallbackEvent="start end join leave"';
@@ -34,50 +27,16 @@ const WAIT = twiml('<Play>/media/long.mp3</Play>');
 
 describeWithRedis('cluster: Dial Conference rooms across whole servers', () => {
   const redis = useRedisServer();
-  let servers: ServiceHarness[] = [];
-  let sims: FsSimulator[] = [];
-  let network: SimNetwork<FsSimulator>;
-
-  function node(index: number): FsSimulator {
-    const spec = NODES[index] ?? NODES[0]!;
-    const sim = new FsSimulator({ timeScale: 0.01, switchname: spec.name, dialplan: DIALPLAN, mediaDurations: { 'long.mp3': LONG_MS },
-      sip: { network, address: spec.sipAddress, context: 'pivot-cluster' } });
-    sims.push(sim);
-    return sim;
-  }
-
-  async function server(sim: FsSimulator, overrides: Record<string, unknown> = {}): Promise<ServiceHarness> {
-    const s = await startService({
-      cluster: { redis: { ...FAST_REDIS, url: redis.url }, nodes: NODES, legs: { answerTimeoutSeconds: 100 } },
-      ...overrides,
-    }, loopbackLookup, { sim });
-    s.web.route('/status', OK);
-    servers.push(s);
-    return s;
-  }
-
-  /** Both servers, each on its own node, once both are in the cluster's directory of servers. */
-  async function twoServers(): Promise<[ServiceHarness, ServiceHarness]> {
-    const a = await server(node(0));
-    const b = await server(node(1));
-    await until(async () => (await withClient(redis.url, (c) => c.keys(`${FAST_REDIS.prefix}server:*`))).length >= 2,
-      'the servers in the directory');
-    return [a, b];
-  }
+  const { sims, node, server, listed, twoServers } = useLinkedCluster(redis, {
+    cluster: { legs: { answerTimeoutSeconds: 100 } },
+    sim: { mediaDurations: { 'long.mp3': LONG_MS } },
+    routes: { '/status': OK },
+  });
 
   /** A call of server `s` (on its node) running `dial` from `path` of its web server. */
   function caller(s: ServiceHarness, path: string, dial: string): SimulatedCall {
     s.web.route(path, twiml(dial));
     return s.call({ variables: { pivot_voice_url: s.web.url(path), 'ecallmgr_Account-ID': ACCOUNT } });
-  }
-
-  /** Waits until `check` resolves true. */
-  async function until(check: () => Promise<boolean>, what: string, timeoutMs = 5000): Promise<void> {
-    const deadline = Date.now() + timeoutMs;
-    while (!(await check())) {
-      assert.ok(Date.now() < deadline, `timed out waiting for ${what}`);
-      await new Promise((resolve) => setTimeout(resolve, 20));
-    }
   }
 
   function roomOf(call: SimulatedCall): string {
@@ -104,19 +63,6 @@ describeWithRedis('cluster: Dial Conference rooms across whole servers', () => {
     };
   }
 
-  beforeEach(async () => {
-    await redis.start();
-    await withClient(redis.url, (client) => client.flushAll());
-    network = new SimNetwork();
-  });
-
-  afterEach(async () => {
-    await Promise.all(servers.map((s) => s.close()));
-    await Promise.all(sims.map((sim) => sim.close()));
-    servers = [];
-    sims = [];
-  });
-
   it('a waiting member on B hears its waitUrl until a starter joins on A; the starter\'s endConferenceOnExit, '
     + 'leaving on A, ends B\'s member, whose Dial action runs; one ConferenceSid, one sequence', async () => {
     const [a, b] = await twoServers();
@@ -133,7 +79,7 @@ describeWithRedis('cluster: Dial Conference rooms across whole servers', () => {
     const starter = caller(a, '/starter', '<Dial><Conference endConferenceOnExit="true">Team</Conference></Dial>');
     await eventually(() => members(sims[1]!).length === 2, 5000, 'the starter, over a leg, in the room on B\'s node');
     assert.equal(roomOf(starter), '', 'the starter\'s own node has no room');
-    assert.ok(starter.executed.some((e) => e.app === 'bridge' && /sofia\/pivot-cluster\/pivot-leg-[0-9a-f]{32}@127\.0\.0\.1:5092$/.test(e.arg)),
+    assert.ok(starter.executed.some((e) => e.app === 'bridge' && /sofia\/pivot-cluster\/pivot-leg-[0-9a-f]{32}@127\.0\.0\.1:5082$/.test(e.arg)),
       'a leg to B\'s node, carrying only its token');
     const waiterMember = sims[1]!.rooms.list(ROOM)?.find((m) => m.uuid === waiter.uuid)?.memberId;
     const long = b.web.url('/media/long.mp3');
@@ -163,7 +109,7 @@ describeWithRedis('cluster: Dial Conference rooms across whole servers', () => {
     assert.equal(a.web.to('/status').length, 0);
     waiter.hangup();
     await waiter.ended;
-    await until(async () => (await entry()) === null, 'the room\'s entry removed once it emptied');
+    await eventuallyAsync(async () => (await entry()) === null, 5000, 'the room\'s entry removed once it emptied');
   });
 
   it('a member of B joins the room A holds over a leg: muted, its waitUrl played there until the start; the room\'s callbacks carry its CallSid', async () => {
@@ -201,7 +147,7 @@ describeWithRedis('cluster: Dial Conference rooms across whole servers', () => {
     assert.equal(events[7], 'conference-end:');
     assert.deepEqual(sids, new Set([conferenceSid]));
     assert.deepEqual(sequence, [1, 2, 3, 4, 5, 6, 7, 8]);
-    await until(async () => (await entry()) === null, 'the room\'s entry removed once it emptied');
+    await eventuallyAsync(async () => (await entry()) === null, 5000, 'the room\'s entry removed once it emptied');
   });
 
   it('a member of B leaves the room A holds by its timeLimit; its Dial action gets the seconds and the ConferenceSid', async () => {
@@ -233,8 +179,7 @@ describeWithRedis('cluster: Dial Conference rooms across whole servers', () => {
       webhook: { authToken: 'default-token', accountAuthTokens: [{ accountSid: ACCOUNT_A, authToken: TOKEN_A }] } };
     const a = await server(node(0), api);
     const b = await server(node(1), api);
-    await until(async () => (await withClient(redis.url, (c) => c.keys(`${FAST_REDIS.prefix}server:*`))).length >= 2,
-      'the servers in the directory');
+    await listed(a, b);
     const dial = '<Dial action="/after"><Conference>Team</Conference></Dial>';
     const variables = (s: ServiceHarness, path: string): Record<string, string> =>
       ({ pivot_voice_url: s.web.url(path), 'ecallmgr_Account-ID': ACCOUNT_A.slice(2) });
@@ -268,7 +213,7 @@ describeWithRedis('cluster: Dial Conference rooms across whole servers', () => {
     writeFileSync(config, JSON.stringify({
       esl: { host: '127.0.0.1', port: 0 }, admin: { port: 0 }, log: { level: 'info' },
       call: { record: { spoolDir: dir } },
-      cluster: { redis: { ...FAST_REDIS, url: redis.url }, nodes: NODES },
+      cluster: { redis: { ...FAST_REDIS, url: redis.url }, nodes: LINKED_NODES },
     }));
     const killed = new ServerProcess(config);
     try {
@@ -277,7 +222,7 @@ describeWithRedis('cluster: Dial Conference rooms across whole servers', () => {
       const member = simA.call({ host: '127.0.0.1', port: esl,
         variables: { pivot_voice_url: web.url('/member'), 'ecallmgr_Account-ID': ACCOUNT } });
       await eventually(() => members(simA).length === 1, 5000, 'the member on A\'s node');
-      await until(async () => (await entry())?.coreUuid === simA.options.coreUuid, 'A\'s entry');
+      await eventuallyAsync(async () => (await entry())?.coreUuid === simA.options.coreUuid, 5000, 'A\'s entry');
       // Past several leases, the entry is renewed.
       await new Promise((resolve) => setTimeout(resolve, FAST_REDIS.leaseMs * 2));
       assert.equal((await entry())?.coreUuid, simA.options.coreUuid);
@@ -286,7 +231,7 @@ describeWithRedis('cluster: Dial Conference rooms across whole servers', () => {
       await killed.exited;
       const killedAt = Date.now();
       assert.notEqual(await entry(), null, 'the entry outlives its server for what is left of its lease');
-      await until(async () => (await entry()) === null, 'the entry to expire');
+      await eventuallyAsync(async () => (await entry()) === null, 5000, 'the entry to expire');
       assert.ok(Date.now() - killedAt <= FAST_REDIS.leaseMs + 500, 'within a lease');
 
       const b = await server(node(1));

@@ -5,25 +5,17 @@
  * send it from a `<Pause>` whose handler the test wraps.
  */
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { type ClusterPlace, type LegResult, type VerbRegistry, VERBS } from '../../src/call/index.js';
 import { CONTINUE } from '../../src/call/verbs/index.js';
 import { hangupChannel } from '../../src/call/call-actions.js';
-import { FsSimulator, SimNetwork, type SimulatedCall, XmlDialplan } from '../../src/sim/index.js';
-import { startService, type ServiceHarness } from '../ops/service-support.js';
-import { apps, loopbackLookup, switchSteps } from '../support/engine-harness.js';
+import type { SimulatedCall } from '../../src/sim/index.js';
+import type { ServiceHarness } from '../ops/service-support.js';
+import { apps, switchSteps } from '../support/engine-harness.js';
 import { eventually } from '../support/harness.js';
 import { describeWithRedis, useRedisServer } from '../support/redis-server.js';
 import { twiml } from '../support/twiml-server.js';
-import { FAST_REDIS, withClient } from './cluster-support.js';
+import { FAST_REDIS, LINKED_NODES, useLinkedCluster, withClient } from './cluster-support.js';
 
-const DIALPLAN = new XmlDialplan(readFileSync(join(process.cwd(), 'conf/freeswitch/pivot-cluster.xml'), 'utf8'));
-const NODES = [
-  { name: 'fs-a', sipAddress: '127.0.0.1:5081' },
-  { name: 'fs-b', sipAddress: '127.0.0.1:5082' },
-  { name: 'fs-c', sipAddress: '127.0.0.1:5083' },
-];
 const LONG_SAY = `<Say loop="0">${'Please hold the line. '.repeat(50)}</Say>`;
 const FILE = '/var/sounds/leg-test.wav';
 
@@ -36,9 +28,6 @@ interface Sent {
 
 describeWithRedis('cluster: legs between servers', () => {
   const redis = useRedisServer();
-  let servers: ServiceHarness[] = [];
-  let sims: FsSimulator[] = [];
-  let network: SimNetwork<FsSimulator>;
   /** Places made by the calls that ran `/place`, in order. */
   let places: ClusterPlace[] = [];
   let sent: Sent[] = [];
@@ -71,35 +60,15 @@ describeWithRedis('cluster: legs between servers', () => {
     },
   };
 
-  function node(index: number): FsSimulator {
-    const spec = NODES[index] ?? NODES[0]!;
-    const sim = new FsSimulator({ timeScale: 0.01, switchname: spec.name, dialplan: DIALPLAN,
-      sip: { network, address: spec.sipAddress, context: 'pivot-cluster' } });
-    sims.push(sim);
-    return sim;
-  }
-
-  async function server(sim: FsSimulator, cluster: Record<string, unknown> = {}): Promise<ServiceHarness> {
-    const s = await startService({
-      cluster: { redis: { ...FAST_REDIS, url: redis.url }, nodes: NODES, legs: { answerTimeoutSeconds: 100 }, ...cluster },
-    }, loopbackLookup, { sim, verbs });
-    s.web.route('/place', twiml(`<Pause/>${LONG_SAY}`));
-    s.web.route('/leg', twiml('<Pause/><Say>back on the first server</Say>'));
-    s.web.route('/late', twiml('<Pause/>'));
-    servers.push(s);
-    return s;
-  }
-
-  /** The server's entry in the cluster's directory, once Redis has it. */
-  async function listed(...of: ServiceHarness[]): Promise<void> {
-    const deadline = Date.now() + 5000;
-    for (;;) {
-      const keys = await withClient(redis.url, (client) => client.keys(`${FAST_REDIS.prefix}server:*`));
-      if (keys.length >= of.length) return;
-      assert.ok(Date.now() < deadline, 'the servers are not in the directory');
-      await new Promise((resolve) => setTimeout(resolve, 20));
-    }
-  }
+  const { sims, node, server, listed, twoServers, stop } = useLinkedCluster(redis, {
+    cluster: { legs: { answerTimeoutSeconds: 100 } },
+    service: { verbs },
+    routes: {
+      '/place': twiml(`<Pause/>${LONG_SAY}`),
+      '/leg': twiml('<Pause/><Say>back on the first server</Say>'),
+      '/late': twiml('<Pause/>'),
+    },
+  });
 
   /** A call on `s` whose script makes its place; resolves with the call and its place. */
   async function placedCall(s: ServiceHarness): Promise<{ call: SimulatedCall; place: ClusterPlace }> {
@@ -129,38 +98,20 @@ describeWithRedis('cluster: legs between servers', () => {
     return runs;
   }
 
-  /** Stops `s` now (the suite does not stop it again). */
-  async function stop(s: ServiceHarness): Promise<void> {
-    servers = servers.filter((x) => x !== s);
-    await s.close();
-  }
-
   async function legKeys(): Promise<string[]> {
     return withClient(redis.url, (client) => client.keys(`${FAST_REDIS.prefix}leg:*`));
   }
 
   const bridgeArg = (call: SimulatedCall): string => call.executed.find((e) => e.app === 'bridge')?.arg ?? '';
 
-  beforeEach(async () => {
-    await redis.start();
-    await withClient(redis.url, (client) => client.flushAll());
-    network = new SimNetwork();
+  beforeEach(() => {
     places = [];
     sent = [];
     leg = undefined;
   });
 
-  afterEach(async () => {
-    await Promise.all(servers.map((s) => s.close()));
-    await Promise.all(sims.map((sim) => sim.close()));
-    servers = [];
-    sims = [];
-  });
-
   it('a leg to another node runs the job on the server there, on behalf of the sending call, and comes back', async () => {
-    const a = await server(node(0));
-    const b = await server(node(1));
-    await listed(a, b);
+    const [a, b] = await twoServers();
     const runs = playJob(b);
     const { place } = await placedCall(b);
     assert.equal(place.coreUuid, sims[1]!.options.coreUuid);
@@ -213,7 +164,7 @@ describeWithRedis('cluster: legs between servers', () => {
   });
 
   it('no inter-node address for the place\'s node: the leg fails at once with ERR_CLUSTER_NODE_UNKNOWN', async () => {
-    const a = await server(node(0), { nodes: [NODES[0]] });
+    const a = await server(node(0), { cluster: { nodes: [LINKED_NODES[0]] } });
     const b = await server(node(1));
     await listed(a, b);
     playJob(b);
@@ -227,9 +178,7 @@ describeWithRedis('cluster: legs between servers', () => {
   });
 
   it('the server at the place stopped: the leg fails at once with ERR_CLUSTER_PEER_GONE', async () => {
-    const a = await server(node(0));
-    const b = await server(node(1));
-    await listed(a, b);
+    const [a, b] = await twoServers();
     const { place, call: held } = await placedCall(b);
     held.hangup();
     await stop(b);
@@ -239,9 +188,7 @@ describeWithRedis('cluster: legs between servers', () => {
   });
 
   it('the server at the place no longer listens (its entry not yet expired): the node refuses the leg, the token is never taken', async () => {
-    const a = await server(node(0));
-    const b = await server(node(1));
-    await listed(a, b);
+    const [a, b] = await twoServers();
     const { place, call: held } = await placedCall(b);
     held.hangup();
     await b.service.server.close(0);
@@ -257,9 +204,7 @@ describeWithRedis('cluster: legs between servers', () => {
   });
 
   it('Redis down: the leg fails at once with the Redis error, and the call goes on', async () => {
-    const a = await server(node(0));
-    const b = await server(node(1));
-    await listed(a, b);
+    const [a, b] = await twoServers();
     const { place } = await placedCall(b);
     await redis.kill();
     const { call, sent: back } = await sendLeg(a, { place, kind: 'test-play' });
@@ -271,7 +216,7 @@ describeWithRedis('cluster: legs between servers', () => {
   });
 
   it('a job that expired before its leg arrived: refused unanswered (ERR_CLUSTER_LEG_UNKNOWN), failed for the sender', async () => {
-    const a = await server(node(0), { legs: { answerTimeoutSeconds: 100, jobTtlMs: 1 } });
+    const a = await server(node(0), { cluster: { legs: { answerTimeoutSeconds: 100, jobTtlMs: 1 } } });
     const b = await server(node(1));
     await listed(a, b);
     const runs = playJob(b);
@@ -284,9 +229,7 @@ describeWithRedis('cluster: legs between servers', () => {
   });
 
   it('a job of a kind the server has no handler for: refused, and the sender learns ERR_CLUSTER_LEG_KIND', async () => {
-    const a = await server(node(0));
-    const b = await server(node(1));
-    await listed(a, b);
+    const [a, b] = await twoServers();
     // The server's own kinds (the queues', a conference member's) stay registered.
     const own = b.service.reach?.handlerCount;
     const remove = b.service.reach?.handle('test-play', () => Promise.resolve('never'));
@@ -319,9 +262,7 @@ describeWithRedis('cluster: legs between servers', () => {
   });
 
   it('the sending call hangs up while its job runs: the leg ends on the other node too', async () => {
-    const a = await server(node(0));
-    const b = await server(node(1));
-    await listed(a, b);
+    const [a, b] = await twoServers();
     let running = false;
     let ended = false;
     b.service.reach?.handle('hold', async (legCtx) => {
@@ -345,9 +286,7 @@ describeWithRedis('cluster: legs between servers', () => {
   });
 
   it('the connection of the server at the place is lost mid-job: the extension ends the leg, the sender learns no result', async () => {
-    const a = await server(node(0));
-    const b = await server(node(1));
-    await listed(a, b);
+    const [a, b] = await twoServers();
     let legUuid: string | undefined;
     b.service.reach?.handle('hold', async (legCtx) => {
       legUuid = legCtx.channel.uuid;
@@ -367,9 +306,7 @@ describeWithRedis('cluster: legs between servers', () => {
   });
 
   it('a call that has hung up before its leg is bridged: canceled, and its job removed', async () => {
-    const a = await server(node(0));
-    const b = await server(node(1));
-    await listed(a, b);
+    const [a, b] = await twoServers();
     playJob(b);
     const { place } = await placedCall(b);
     leg = { place, kind: 'test-play', job: {} };
@@ -381,9 +318,7 @@ describeWithRedis('cluster: legs between servers', () => {
   });
 
   it('a server that stops leaves the directory: no lease, no entry', async () => {
-    const a = await server(node(0));
-    const b = await server(node(1));
-    await listed(a, b);
+    const [, b] = await twoServers();
     await stop(b);
     const keys = await withClient(redis.url, (client) => client.keys(`${FAST_REDIS.prefix}server:*`));
     assert.equal(keys.length, 1);

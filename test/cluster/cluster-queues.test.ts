@@ -3,27 +3,24 @@
  * FreeSWITCH node of its own; two servers beside one node are both called by that node's simulator.
  */
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { FsSimulator, SimNetwork, type SimulatedCall, XmlDialplan } from '../../src/sim/index.js';
-import { get, sample, startService, type ServiceHarness } from '../ops/service-support.js';
+import type { SimulatedCall } from '../../src/sim/index.js';
+import { startService, type ServiceHarness } from '../ops/service-support.js';
 import { appLines, loopbackLookup } from '../support/engine-harness.js';
 import { eventually } from '../support/harness.js';
 import { describeWithRedis, useRedisServer } from '../support/redis-server.js';
 import { twiml } from '../support/twiml-server.js';
-import { FAST_REDIS, withClient } from './cluster-support.js';
+import { FAST_REDIS, redisUp, useLinkedCluster, withClient } from './cluster-support.js';
 import { TcpCut } from './tcp-cut.js';
 
 const ACCOUNT = 'ac'.repeat(16);
 const OK = { status: 204, body: '', contentType: 'text/plain' };
-
-async function eventuallyAsync(check: () => Promise<boolean>, timeoutMs: number, what: string): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
-}
+/** Every server's script of a caller waiting in the line `support`, and the pages it leads to. */
+const CALLER_ROUTES = {
+  '/enqueued': twiml('<Hangup/>'),
+  '/dialed': twiml('<Hangup/>'),
+  '/wait': twiml('<Pause length="60"/>'),
+  '/caller': twiml('<Enqueue action="/enqueued" waitUrl="/wait">support</Enqueue>'),
+};
 
 function conferenceLines(call: SimulatedCall): string[] {
   return appLines(call).filter((l) => l.startsWith('conference '));
@@ -33,6 +30,10 @@ function roomOf(call: SimulatedCall): string {
   return conferenceLines(call)[0]?.split(' ')[1]?.split('@')[0] ?? '';
 }
 
+/** The parameters of the request the web app of `s` received at `path` for `call`. */
+const params = (s: ServiceHarness, path: string, call: SimulatedCall): Record<string, string> | undefined =>
+  s.web.to(path).find((r) => r.params['CallSid'] === call.uuid)?.params;
+
 describeWithRedis('cluster: queues across servers', () => {
   const redis = useRedisServer();
   let servers: ServiceHarness[] = [];
@@ -41,10 +42,7 @@ describeWithRedis('cluster: queues across servers', () => {
   async function startServer(url = redis.url): Promise<ServiceHarness> {
     const s = await startService({ cluster: { redis: { ...FAST_REDIS, url } } }, loopbackLookup);
     servers.push(s);
-    s.web.route('/enqueued', twiml('<Hangup/>'));
-    s.web.route('/dialed', twiml('<Hangup/>'));
-    s.web.route('/wait', twiml('<Pause length="60"/>'));
-    s.web.route('/caller', twiml('<Enqueue action="/enqueued" waitUrl="/wait">support</Enqueue>'));
+    for (const [path, reply] of Object.entries(CALLER_ROUTES)) s.web.route(path, reply);
     return s;
   }
 
@@ -62,13 +60,6 @@ describeWithRedis('cluster: queues across servers', () => {
 
   const waiting = (s: ServiceHarness, call: SimulatedCall): Promise<void> => eventually(
     () => s.web.to('/wait').some((r) => r.params['CallSid'] === call.uuid), 5000, 'the caller to wait in the queue');
-
-  const params = (s: ServiceHarness, path: string, call: SimulatedCall): Record<string, string> | undefined =>
-    s.web.to(path).find((r) => r.params['CallSid'] === call.uuid)?.params;
-
-  /** Waits until the server's Redis connection is up, as its metrics say. */
-  const redisUp = (s: ServiceHarness): Promise<void> => eventuallyAsync(
-    async () => sample((await get(`${s.admin}/metrics`)).body, 'pivot_cluster_redis_up') === 1, 5000, 'the server to reach Redis');
 
   beforeEach(async () => {
     await redis.start();
@@ -201,70 +192,24 @@ describeWithRedis('cluster: queues across servers', () => {
   });
 });
 
-const CLUSTER_DIALPLAN = new XmlDialplan(readFileSync(join(process.cwd(), 'conf/freeswitch/pivot-cluster.xml'), 'utf8'));
-const NODES = [
-  { name: 'fs-a', sipAddress: '127.0.0.1:5081' },
-  { name: 'fs-b', sipAddress: '127.0.0.1:5082' },
-  { name: 'fs-c', sipAddress: '127.0.0.1:5083' },
-];
-
 describeWithRedis('cluster: queues across nodes (legs between servers)', () => {
-  const redis = useRedisServer();
-  let servers: ServiceHarness[] = [];
-  let sims: FsSimulator[] = [];
-  let network: SimNetwork<FsSimulator>;
-
-  function node(index: number): FsSimulator {
-    const spec = NODES[index]!;
-    const sim = new FsSimulator({ timeScale: 0.01, switchname: spec.name, dialplan: CLUSTER_DIALPLAN,
-      sip: { network, address: spec.sipAddress, context: 'pivot-cluster' } });
-    sims.push(sim);
-    return sim;
-  }
-
-  async function server(sim: FsSimulator): Promise<ServiceHarness> {
-    const s = await startService({ cluster: { redis: { ...FAST_REDIS, url: redis.url }, nodes: NODES } }, loopbackLookup, { sim });
-    servers.push(s);
-    s.web.route('/enqueued', twiml('<Hangup/>'));
-    s.web.route('/dialed', twiml('<Hangup/>'));
-    s.web.route('/whisper', twiml('<Say>You are now connected.</Say>'));
-    s.web.route('/wait', twiml('<Pause length="60"/>'));
-    s.web.route('/caller', twiml('<Enqueue action="/enqueued" waitUrl="/wait">support</Enqueue>'));
-    s.web.route('/agent', twiml('<Dial action="/dialed" timeout="5"><Queue url="/whisper">support</Queue></Dial>'));
-    return s;
-  }
+  const { sims, node, server, listed } = useLinkedCluster(useRedisServer(), {
+    routes: {
+      ...CALLER_ROUTES,
+      '/whisper': twiml('<Say>You are now connected.</Say>'),
+      '/agent': twiml('<Dial action="/dialed" timeout="5"><Queue url="/whisper">support</Queue></Dial>'),
+    },
+  });
 
   function callTo(s: ServiceHarness, path: string): SimulatedCall {
     return s.call({ variables: { pivot_voice_url: s.web.url(path), 'ecallmgr_Account-ID': ACCOUNT } });
   }
 
-  const params = (s: ServiceHarness, path: string, call: SimulatedCall): Record<string, string> | undefined =>
-    s.web.to(path).find((r) => r.params['CallSid'] === call.uuid)?.params;
-
-  /** Every server in the cluster's directory. */
-  async function listed(count: number): Promise<void> {
-    await eventuallyAsync(async () => (await withClient(redis.url, (client) => client.keys(`${FAST_REDIS.prefix}server:*`)))
-      .length >= count, 5000, 'the servers in the directory');
-  }
-
-  beforeEach(async () => {
-    await redis.start();
-    await withClient(redis.url, (client) => client.flushAll());
-    network = new SimNetwork();
-  });
-
-  afterEach(async () => {
-    await Promise.all(servers.map((s) => s.close()));
-    await Promise.all(sims.map((sim) => sim.close()));
-    servers = [];
-    sims = [];
-  });
-
   it('three servers on three nodes: callers queued on A and C are taken in order by agents on B, met on their own nodes', async () => {
     const a = await server(node(0));
     const b = await server(node(1));
     const c = await server(node(2));
-    await listed(3);
+    await listed(a, b, c);
     const first = callTo(a, '/caller');
     await eventually(() => params(a, '/wait', first) !== undefined, 5000, 'the first caller waits');
     const second = callTo(c, '/caller');

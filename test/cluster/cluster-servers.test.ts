@@ -16,7 +16,7 @@ import { apps, loopbackLookup } from '../support/engine-harness.js';
 import { eventually } from '../support/harness.js';
 import { describeWithRedis, useRedisServer } from '../support/redis-server.js';
 import { twiml } from '../support/twiml-server.js';
-import { FAST_REDIS, subscribed, withClient } from './cluster-support.js';
+import { FAST_REDIS, redisUp, subscribed, withClient } from './cluster-support.js';
 
 const KAZOO_ACCOUNT = ACCOUNT_A.slice(2);
 const OTHER_KAZOO_ACCOUNT = 'f0'.repeat(16);
@@ -59,15 +59,6 @@ describeWithRedis('cluster: two servers sharing Redis', () => {
   /** The server that runs `call`, as its entry in Redis names it. */
   const ownerOf = (call: SimulatedCall): Promise<string> => withClient(redis.url, async (client) =>
     (await client.hGet(`test:call:${call.uuid}`, 'owner')) ?? '');
-
-  /** Waits until the server's Redis connection is up, as its metrics say. */
-  async function redisUp(s: ServiceHarness): Promise<void> {
-    const deadline = Date.now() + 5000;
-    while (sample((await get(`${s.admin}/metrics`)).body, 'pivot_cluster_redis_up') !== 1) {
-      assert.ok(Date.now() < deadline, 'the server did not connect to redis');
-      await new Promise((resolve) => setTimeout(resolve, 20));
-    }
-  }
 
   beforeEach(async () => {
     await redis.start();

@@ -13,7 +13,7 @@ import { createRoomServices, type RoomServices } from '../../src/call/rooms/room
 import { RedisRoomDirectory } from '../../src/cluster/redis-room-directory.js';
 import type { SimulatedCall } from '../../src/sim/index.js';
 import { apiLines, appLines, startEngine, type EngineHarness } from '../support/engine-harness.js';
-import { eventually } from '../support/harness.js';
+import { eventually, eventuallyAsync } from '../support/harness.js';
 import { describeWithRedis, useRedisServer } from '../support/redis-server.js';
 import { twiml } from '../support/twiml-server.js';
 import { connected, TestConnections, withClient } from './cluster-support.js';
@@ -131,15 +131,6 @@ describeWithRedis('cluster: Dial Conference rooms across servers (directory in R
       `${members} member(s) in the room`);
   }
 
-  /** Waits until `check` resolves true. */
-  async function until(check: () => Promise<boolean>, what: string): Promise<void> {
-    const deadline = Date.now() + 5000;
-    while (!(await check())) {
-      assert.ok(Date.now() < deadline, `timed out waiting for ${what}`);
-      await new Promise((resolve) => setTimeout(resolve, 20));
-    }
-  }
-
   const entry = (room: string): Promise<string | null> => withClient(redis.url, (client) => client.get(`test:conference:${room}`));
 
   it('one room for both servers: a member of B waits with its waitUrl until a starter joins on A, the starter\'s '
@@ -215,7 +206,7 @@ describeWithRedis('cluster: Dial Conference rooms across servers (directory in R
     assert.equal(a.rooms.conferences.size, 0);
     assert.equal(b.rooms.conferences.size, 0, 'B never had a room of its own');
     assert.equal(directoryA.holdsOf(room), 0);
-    await until(async () => (await entry(room)) === null, 'the room\'s entry removed once it emptied');
+    await eventuallyAsync(async () => (await entry(room)) === null, 5000, 'the room\'s entry removed once it emptied');
   });
 
   it('maxParticipants counts the members of every server; the one over it fails its Dial on B', async () => {
@@ -267,11 +258,11 @@ describeWithRedis('cluster: Dial Conference rooms across servers (directory in R
     assert.equal(b.rooms.conferences.size, 1, 'B\'s own room');
     assert.equal(b.h.logs.withCode('ERR_CONFERENCE_DIRECTORY').length, 1);
     await redis.start();
-    await until(async () => (await entry(roomOf(one))) !== null, 'the entry written back');
+    await eventuallyAsync(async () => (await entry(roomOf(one))) !== null, 5000, 'the entry written back');
     assert.deepEqual(JSON.parse((await entry(roomOf(one))) ?? '{}'), { serverId: 'B', coreUuid: NODE });
     one.hangup();
     await b.finish(one);
-    await until(async () => (await entry(roomOf(one))) === null, 'the entry removed');
+    await eventuallyAsync(async () => (await entry(roomOf(one))) === null, 5000, 'the entry removed');
   });
 
   it('a room that moved while the member was on its way (emptied there, claimed by another): the member follows it', async () => {

@@ -2,18 +2,9 @@ import assert from 'node:assert/strict';
 import { RedisBus } from '../../src/cluster/redis-bus.js';
 import { AppError } from '../../src/errors.js';
 import { createLogger } from '../../src/log.js';
-import { eventually, LogCapture } from '../support/harness.js';
+import { eventually, eventuallyAsync, LogCapture } from '../support/harness.js';
 import { describeWithRedis, useRedisServer } from '../support/redis-server.js';
 import { connected, TestConnections } from './cluster-support.js';
-
-/** Waits until the asynchronous `check` holds. */
-async function eventuallyAsync(check: () => Promise<boolean>, timeoutMs: number, what: string): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
-}
 
 function codeIs(code: string): (err: unknown) => boolean {
   return (err) => err instanceof AppError && err.code === code;

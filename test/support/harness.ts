@@ -65,6 +65,18 @@ export async function eventually(check: () => boolean, timeoutMs = 2000, what = 
   }
 }
 
+/**
+ * `eventually` for a check that asks something asynchronously (Redis, an HTTP endpoint): polls every 20 ms, one
+ * check at a time; rejects after `timeoutMs`.
+ */
+export async function eventuallyAsync(check: () => Promise<boolean>, timeoutMs = 5000, what = 'condition'): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await check())) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}
+
 /** The catalogue code of an error, or undefined when it is not one of the server's. */
 export function codeOf(err: unknown): string | undefined {
   return err instanceof AppError ? err.code : undefined;
