@@ -22,6 +22,7 @@ import { loadConfig } from '../src/config/index.js';
 import { createLogger } from '../src/log.js';
 import { Service } from '../src/server/running-server.js';
 import { startSimNode, startSimNodeProcess } from './bench-api-sim-node.js';
+import { benchArgs } from './bench-args.js';
 import { percentile } from './load-probe.js';
 
 const ACCOUNT = `AC${'ab'.repeat(16)}`;
@@ -30,13 +31,8 @@ const TOKEN = 'bench-token';
 interface Args { calls: number; concurrency: number; nodeProcess: boolean }
 
 function parseArgs(argv: string[]): Args {
-  const num = (name: string, fallback: number): number => {
-    const i = argv.indexOf(`--${name}`);
-    const value = i >= 0 ? Number(argv[i + 1]) : fallback;
-    if (!Number.isInteger(value) || value < 1) throw new Error(`--${name} must be a positive integer`);
-    return value;
-  };
-  return { calls: num('calls', 500), concurrency: num('concurrency', 50), nodeProcess: argv.includes('--node-process') };
+  const args = benchArgs(argv, { integers: { calls: 500, concurrency: 50 }, flags: ['node-process'] });
+  return { calls: args.calls, concurrency: args.concurrency, nodeProcess: args['node-process'] };
 }
 
 /** The customer's web app: every first request answered with `<Hangup/>`, its arrival time kept by CallSid. */

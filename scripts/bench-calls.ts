@@ -25,6 +25,7 @@ import os from 'node:os';
 import { rmSync } from 'node:fs';
 import { LATENCY_KINDS, ReplayLoad, type LatencyKind } from './bench-calls-load.js';
 import { benchSpoolDir, recordIvrTemplate, type CallTemplate } from './bench-calls-template.js';
+import { benchArgs } from './bench-args.js';
 import { IvrWebApp } from './bench-calls-web.js';
 import { ADDED_KINDS, type AddedKind } from './bench-calls-probe.js';
 import { describeEvents } from './bench-switch-writes.js';
@@ -35,19 +36,15 @@ interface Args {
 }
 
 function parseArgs(argv: string[]): Args {
-  const raw = (name: string): string | undefined => {
-    const i = argv.indexOf(`--${name}`);
-    return i >= 0 ? argv[i + 1] : undefined;
-  };
-  const num = (name: string, fallback: number, min = 1): number => {
-    const value = raw(name) === undefined ? fallback : Number(raw(name));
-    if (!Number.isFinite(value) || value < min) throw new Error(`--${name} must be a number >= ${min}`);
-    return value;
-  };
-  const levels = (raw('latency-concurrency') ?? '100,1000,5000').split(',').map(Number);
+  const args = benchArgs(argv, {
+    integers: { 'concurrency': 200, 'window-ms': 5000, 'pace-ms': { default: 2000, min: 0 },
+      'parked': { default: 10_000, min: 0 }, 'warmup-ms': { default: 1000, min: 0 } },
+    texts: { 'latency-concurrency': '100,1000,5000' },
+  });
+  const levels = args['latency-concurrency'].split(',').map(Number);
   if (levels.some((n) => !Number.isInteger(n) || n < 1)) throw new Error('--latency-concurrency: positive integers');
-  return { concurrency: num('concurrency', 200), latencyLevels: levels, windowMs: num('window-ms', 5000),
-    paceMs: num('pace-ms', 2000, 0), parked: num('parked', 10_000, 0), warmupMs: num('warmup-ms', 1000, 0) };
+  return { concurrency: args.concurrency, latencyLevels: levels, windowMs: args['window-ms'], paceMs: args['pace-ms'],
+    parked: args.parked, warmupMs: args['warmup-ms'] };
 }
 
 interface Templates { ivr: CallTemplate; park: CallTemplate }

@@ -24,18 +24,14 @@ import { fileURLToPath } from 'node:url';
 import { type CallTemplate, recordTemplate, ReplayLoad } from './bench-esl-load.js';
 import type { BenchScript, ServerReply, ServerRequest } from './bench-esl-server.js';
 import type { TurnaroundFigures } from './bench-turnaround.js';
+import { benchArgs } from './bench-args.js';
 import { floorParse, frameParserParse, measureParse } from './bench-floor.js';
 
 interface Args { calls: number; windowMs: number; paceMs: number }
 
 function parseArgs(argv: string[]): Args {
-  const get = (name: string, fallback: number): number => {
-    const i = argv.indexOf(`--${name}`);
-    const value = i >= 0 ? Number(argv[i + 1]) : fallback;
-    if (!Number.isFinite(value) || value <= 0) throw new Error(`--${name} must be a positive number`);
-    return value;
-  };
-  return { calls: get('calls', 1000), windowMs: get('window-ms', 4000), paceMs: get('pace-ms', 200) };
+  const args = benchArgs(argv, { integers: { 'calls': 1000, 'window-ms': 4000, 'pace-ms': 200 } });
+  return { calls: args.calls, windowMs: args['window-ms'], paceMs: args['pace-ms'] };
 }
 
 type Stats = Extract<ServerReply, { type: 'stats' }>;

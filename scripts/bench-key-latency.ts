@@ -8,11 +8,11 @@
  * Usage: node dist/scripts/bench-key-latency.js [--calls N] [--concurrency C]
  * Everything runs in this process, on 127.0.0.1.
  */
-import { parseArgs } from 'node:util';
 import type { SimulatedCall } from '../src/sim/index.js';
 import { startEngine } from '../test/support/engine-harness.js';
 import { onPromptEnd, onPromptStart } from '../test/support/prompt-events.js';
 import { twiml } from '../test/support/twiml-server.js';
+import { benchArgs } from './bench-args.js';
 
 const PROMPT = 'https://cdn.example.com/menu.wav';
 const PROMPT_MS = 300;
@@ -64,9 +64,7 @@ async function measure(which: Case, calls: number, concurrency: number): Promise
 }
 
 async function main(): Promise<void> {
-  const { values } = parseArgs({ options: { calls: { type: 'string', default: '100' }, concurrency: { type: 'string', default: '10' } } });
-  const calls = Number(values.calls);
-  const concurrency = Number(values.concurrency);
+  const { calls, concurrency } = benchArgs(process.argv.slice(2), { integers: { calls: 100, concurrency: 10 } });
   console.log(`key to action request, simulator at real time, ${calls} calls, ${concurrency} at a time`);
   for (const which of ['after the prompt', 'during the prompt'] as const) {
     const l = await measure(which, calls, concurrency);

@@ -28,18 +28,13 @@ import { get, sample, startService } from '../test/ops/service-support.js';
 import { loopbackLookup } from '../test/support/engine-harness.js';
 import { RedisServerProcess } from '../test/support/redis-server.js';
 import { twiml } from '../test/support/twiml-server.js';
+import { benchArgs } from './bench-args.js';
 import { percentile, until } from './load-probe.js';
 
 interface Args { callers: number; concurrency: number; calls: number }
 
 function parseArgs(argv: string[]): Args {
-  const num = (name: string, fallback: number): number => {
-    const i = argv.indexOf(`--${name}`);
-    const value = i >= 0 ? Number(argv[i + 1]) : fallback;
-    if (!Number.isInteger(value) || value < 1) throw new Error(`--${name} must be a positive integer`);
-    return value;
-  };
-  return { callers: num('callers', 3000), concurrency: num('concurrency', 50), calls: num('calls', 200) };
+  return benchArgs(argv, { integers: { callers: 3000, concurrency: 50, calls: 200 } });
 }
 
 const QUEUE = queueKey(`AC${'ab'.repeat(16)}`, 'bench');

@@ -3,7 +3,7 @@ import type { AddressInfo } from 'node:net';
 import type { Logger } from 'pino';
 import type { Metrics } from '../server/prometheus-metrics.js';
 import { logCode } from '../log-code.js';
-import { closeHttpServer } from '../util/http-server.js';
+import { closeHttpServer, listenHttpServer } from '../util/http-server.js';
 
 export interface AdminServerOptions {
   readonly host: string;
@@ -33,14 +33,7 @@ export class AdminServer {
     const server = createServer((req, res) => void this.#handle(req, res));
     server.keepAliveTimeout = 5000;
     this.#server = server;
-    await new Promise<void>((resolve, reject) => {
-      server.once('error', reject);
-      server.listen(this.#options.port, this.#options.host, () => {
-        server.off('error', reject);
-        resolve();
-      });
-    });
-    const address = server.address() as AddressInfo;
+    const address = await listenHttpServer(server, this.#options.host, this.#options.port);
     this.#log.info({ host: address.address, port: address.port }, 'admin server listening');
     return address;
   }

@@ -11,7 +11,7 @@ import type { AddressInfo } from 'node:net';
 import type { Logger } from 'pino';
 import { AppError } from '../errors.js';
 import { logCode } from '../log-code.js';
-import { closeHttpServer } from '../util/http-server.js';
+import { closeHttpServer, listenHttpServer } from '../util/http-server.js';
 import { errorReply } from './api-errors.js';
 import { AUTH_REALM, authenticate, type TokenLookup } from './basic-auth.js';
 import { createCallRequest, listCallsRequest, updateCallRequest } from './call-params.js';
@@ -77,20 +77,14 @@ export class CallsApiServer {
     const server = createServer((req, res) => void this.#handle(req, res));
     server.keepAliveTimeout = 5000;
     this.#server = server;
+    let address: AddressInfo;
     try {
-      await new Promise<void>((resolve, reject) => {
-        server.once('error', reject);
-        server.listen(this.#options.port, this.#options.host, () => {
-          server.off('error', reject);
-          resolve();
-        });
-      });
+      address = await listenHttpServer(server, this.#options.host, this.#options.port);
     } catch (err) {
       this.#server = undefined;
       throw new AppError('ERR_API_LISTEN', `the Calls API cannot listen on ${this.#options.host}:${this.#options.port}`,
         { cause: err });
     }
-    const address = server.address() as AddressInfo;
     this.#log.info({ host: address.address, port: address.port }, 'calls api listening');
     return address;
   }

@@ -40,14 +40,13 @@ export {
 export { CommandParser, headerOf, type ParsedCommand } from './wire/command-parser.js';
 export { separateArgs } from './util/arg-split.js';
 export { readDialString, type ParsedDialString, type ParsedLeg } from './apps/dial-syntax.js';
+export { SimInboundServer, type SimInboundOptions } from './inbound/inbound-server.js';
 export {
-  SimInboundServer,
   ParkedCall,
   type AnsweredOriginate,
   type OriginateRecord,
   type ParkOptions,
-  type SimInboundOptions,
   type TransferRecord,
-} from './inbound/inbound-server.js';
+} from './inbound/inbound-records.js';
 export { ORIGINATE_SYNTAX, type OriginateRequest, type OriginateTarget } from './inbound/originate-command.js';
 export type { OriginatedLeg } from './inbound/origination.js';

@@ -16,7 +16,6 @@ import type { DialVerb, RingNoun } from '../../twiml/index.js';
 import { AppError, toAppError } from '../../errors.js';
 import type { ExecuteResult } from '../../esl/index.js';
 import { onAbort } from '../../util/abort.js';
-import { isCallEnded } from '../call-actions.js';
 import type { CallContext } from '../call-context.js';
 import { bridgedAtUs, eventTimeUs, wholeSeconds } from '../durations.js';
 import { wasInterrupted } from '../live-calls.js';
@@ -26,6 +25,7 @@ import { deliverDialRecording, startDialRecording, stopDialRecording } from './d
 import { dialCallStatus } from './dial-status.js';
 import { dialString } from './dial-string.js';
 import { callerIdNumber } from './dial-values.js';
+import { executeBridge } from './execute-bridge.js';
 import { LegCallbacks } from './leg-callbacks.js';
 import { ringbackTone } from './ring-tones.js';
 import { BridgeTimeLimit, timeLimitBackstop } from './time-limit.js';
@@ -121,11 +121,8 @@ async function bridge(arg: string, ctx: CallContext, legs: readonly DialLeg[], c
   }));
   let completion: ExecuteResult | undefined;
   try {
-    completion = await ctx.channel.execute('bridge', arg, { completeAfterHangup: true });
-  } catch (err) {
-    if (!isCallEnded(err)) throw err;
+    completion = await executeBridge(ctx, arg, offs);
   } finally {
-    for (const off of offs) off();
     await limit.finish();
   }
   return { completion, watch };

@@ -11,14 +11,13 @@
  */
 import { randomUUID } from 'node:crypto';
 import { toAppError } from '../../errors.js';
-import type { ExecuteResult } from '../../esl/index.js';
 import { onAbort } from '../../util/abort.js';
-import { isCallEnded } from '../call-actions.js';
 import type { CallContext } from '../call-context.js';
 import type { VarList } from '../dial/dial-legs.js';
 import { dialCallStatus } from '../dial/dial-status.js';
 import { dialString } from '../dial/dial-string.js';
 import { endpointValue } from '../dial/dial-values.js';
+import { executeBridge } from '../dial/execute-bridge.js';
 import { keepCallerThroughBridge } from '../dial/ring-dial.js';
 import { wasInterrupted } from '../live-calls.js';
 import type { LegResult } from './remote-reach.js';
@@ -55,14 +54,7 @@ export async function bridgeLeg(ctx: CallContext, target: LegTarget, answerTimeo
       }
     }),
   ];
-  let completion: ExecuteResult | undefined;
-  try {
-    completion = await ctx.channel.execute('bridge', arg, { completeAfterHangup: true });
-  } catch (err) {
-    if (!isCallEnded(err)) throw err;
-  } finally {
-    for (const off of offs) off();
-  }
+  const completion = await executeBridge(ctx, arg, offs);
   const disposition = completion?.event.variable('originate_disposition');
   const outcome = dialCallStatus({ bridgedUuid: bridged ? legUuid : undefined, disposition, callerHungUp: ctx.signal.aborted });
   return {

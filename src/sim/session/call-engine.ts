@@ -25,48 +25,11 @@ import type { ChannelEventOptions, EventFactory, SimEvent } from '../channel/eve
 import { MediaControl, type Digit, type DigitTaken } from '../media/media-control.js';
 import type { ResolvedSimOptions, SimCallOptions } from '../sim/options.js';
 import type { Clock } from '../util/clock.js';
-import { encodeEventBody, frameEventBody, type EventHeader } from '../wire/event-encoder.js';
+import { encodeEventBody, frameEventBody } from '../wire/event-encoder.js';
 import { connectReply, disconnectNotice, lingerNotice } from '../wire/reply-frames.js';
 import type { SwitchEvents } from '../sim/switch-events.js';
+import type { EngineDeps, EngineHooks, WirePort } from './engine-deps.js';
 import { Subscriptions } from './subscriptions.js';
-
-/** Where the engine writes, and how it closes the socket. */
-export interface WirePort {
-  write(data: string): void;
-  close(): void;
-}
-
-/** Notifications for the owner of the call. */
-export interface EngineHooks {
-  execute(app: string, arg: string, eventUuid: string | undefined): void;
-  complete(app: string, arg: string, eventUuid: string | undefined): void;
-  hangup(cause: string): void;
-  /** An event about the channel was raised (its name and the headers after the variables). */
-  fired?(name: string, post: readonly EventHeader[]): void;
-}
-
-/** Everything an engine is built from. */
-export interface EngineDeps {
-  /** Places another call on the same simulator (a whisper leg's socket session). */
-  readonly placeCall: (opts: SimCallOptions) => SimulatedCallPort;
-  /** Routes a bridge leg through the switch's dialplan, when it is one the switch routes itself. */
-  readonly routeLeg?: ((request: RouteLegRequest) => RoutedLegPort | undefined) | undefined;
-  readonly channel: Channel;
-  readonly clock: Clock;
-  readonly factory: EventFactory;
-  readonly options: ResolvedSimOptions;
-  readonly call: SimCallOptions;
-  readonly rooms: ConferenceRoomsApi;
-  /** Channels without a socket (a bridge's B legs) that api commands reach by uuid. */
-  readonly channels: ChannelDirectory;
-  readonly socketArg: string;
-  readonly wire: WirePort;
-  readonly hooks: EngineHooks;
-  /** The switch's event system, which every event about the channel also goes to. */
-  readonly events: SwitchEvents;
-  /** False when the connection continues a channel another connection runs the caller script of. */
-  readonly scriptedCaller: boolean;
-}
 
 /** One call's channel and socket protocol state. */
 export class CallEngine {
