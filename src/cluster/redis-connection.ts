@@ -213,7 +213,8 @@ export class RedisConnection {
     if (this.#closed) return;
     const error = err instanceof AppError ? err
       : new AppError('ERR_CLUSTER_REDIS_UNAVAILABLE', toAppError(err).message, { cause: err });
-    if (this.#failing === error.code) return;
+    // One line per outage: a slow answer and a refused connection during one outage are the same news.
+    if (this.#failing !== undefined) return;
     this.#failing = error.code;
     logCode(this.#log, error.code, { redis: redactRedisUrl(this.#settings.url), err: error.message },
       error.code === 'ERR_CLUSTER_REDIS_TIMEOUT' ? 'redis is slow: shared state falls back until it answers'

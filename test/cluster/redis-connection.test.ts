@@ -63,4 +63,20 @@ describeWithRedis('cluster: the Redis connection', () => {
     await connected(redis);
     assert.equal(logs.lines.filter((l) => l.msg === 'redis connection ready' && l['recovered'] === true).length, 1);
   });
+
+  it('an outage that starts slow and ends refused is one line, not one per code', async () => {
+    const { redis, logs } = connections.open('A');
+    await connected(redis);
+    server.pause();
+    await assert.rejects(redis.run('ping', (client) => client.ping()),
+      (err: unknown) => err instanceof AppError && err.code === 'ERR_CLUSTER_REDIS_TIMEOUT');
+    await server.kill();
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    await assert.rejects(redis.run('ping', (client) => client.ping()),
+      (err: unknown) => err instanceof AppError && err.code === 'ERR_CLUSTER_REDIS_UNAVAILABLE');
+    const outage = [...logs.withCode('ERR_CLUSTER_REDIS_TIMEOUT'), ...logs.withCode('ERR_CLUSTER_REDIS_UNAVAILABLE')];
+    assert.deepEqual(outage.map((l) => l['code']), ['ERR_CLUSTER_REDIS_TIMEOUT']);
+    await server.start();
+    await connected(redis);
+  });
 });
