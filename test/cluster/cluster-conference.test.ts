@@ -4,19 +4,15 @@
  * account and name, held by the server of its first member; members of the other server join over legs.
  */
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import type { FsSimulator, SimulatedCall } from '../../src/sim/index.js';
 import { callSidOfUuid } from '../../src/api/sids.js';
 import { ACCOUNT_A, basic, raw, TOKEN_A } from '../api/api-support.js';
-import { ServerProcess } from '../ops/server-process.js';
 import type { ServiceHarness } from '../ops/service-support.js';
 import { appLines } from '../support/engine-harness.js';
 import { eventually, eventuallyAsync } from '../support/harness.js';
 import { describeWithRedis, useRedisServer } from '../support/redis-server.js';
 import { twiml, TwimlServer } from '../support/twiml-server.js';
-import { FAST_REDIS, LINKED_NODES, useLinkedCluster, withClient } from './cluster-support.js';
+import { FAST_REDIS, LINKED_NODES, startChildServer, useLinkedCluster, withClient } from './cluster-support.js';
 
 const ACCOUNT = 'acct0001';
 const OK = { status: 204, body: '', contentType: 'text/plain' };
@@ -208,18 +204,10 @@ describeWithRedis('cluster: Dial Conference rooms across whole servers', () => {
   it('the room\'s server killed: its directory entry expires, and the room is free for the others', async () => {
     const simA = node(0);
     const web = await TwimlServer.start();
-    const dir = mkdtempSync(join(tmpdir(), 'pivot-cluster-kill-'));
-    const config = join(dir, 'config.json');
-    writeFileSync(config, JSON.stringify({
-      esl: { host: '127.0.0.1', port: 0 }, admin: { port: 0 }, log: { level: 'info' },
-      call: { record: { spoolDir: dir } },
-      cluster: { redis: { ...FAST_REDIS, url: redis.url }, nodes: LINKED_NODES },
-    }));
-    const killed = new ServerProcess(config);
+    const killed = await startChildServer(redis.url, { nodes: LINKED_NODES });
     try {
-      const { esl } = await killed.ports();
       web.route('/member', twiml('<Dial><Conference>Team</Conference></Dial>'));
-      const member = simA.call({ host: '127.0.0.1', port: esl,
+      const member = simA.call({ host: '127.0.0.1', port: killed.esl,
         variables: { pivot_voice_url: web.url('/member'), 'ecallmgr_Account-ID': ACCOUNT } });
       await eventually(() => members(simA).length === 1, 5000, 'the member on A\'s node');
       await eventuallyAsync(async () => (await entry())?.coreUuid === simA.options.coreUuid, 5000, 'A\'s entry');
@@ -227,8 +215,8 @@ describeWithRedis('cluster: Dial Conference rooms across whole servers', () => {
       await new Promise((resolve) => setTimeout(resolve, FAST_REDIS.leaseMs * 2));
       assert.equal((await entry())?.coreUuid, simA.options.coreUuid);
 
-      killed.signal('SIGKILL');
-      await killed.exited;
+      killed.process.signal('SIGKILL');
+      await killed.process.exited;
       const killedAt = Date.now();
       assert.notEqual(await entry(), null, 'the entry outlives its server for what is left of its lease');
       await eventuallyAsync(async () => (await entry()) === null, 5000, 'the entry to expire');
@@ -243,9 +231,8 @@ describeWithRedis('cluster: Dial Conference rooms across whole servers', () => {
       member.hangup();
       await other.ended;
     } finally {
-      killed.kill();
+      killed.close();
       await web.close();
-      rmSync(dir, { recursive: true, force: true });
     }
   });
 });

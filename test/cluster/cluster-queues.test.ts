@@ -6,10 +6,10 @@ import assert from 'node:assert/strict';
 import type { SimulatedCall } from '../../src/sim/index.js';
 import { startService, type ServiceHarness } from '../ops/service-support.js';
 import { appLines, loopbackLookup } from '../support/engine-harness.js';
-import { eventually } from '../support/harness.js';
+import { eventually, eventuallyAsync } from '../support/harness.js';
 import { describeWithRedis, useRedisServer } from '../support/redis-server.js';
-import { twiml } from '../support/twiml-server.js';
-import { FAST_REDIS, redisUp, useLinkedCluster, withClient } from './cluster-support.js';
+import { twiml, TwimlServer } from '../support/twiml-server.js';
+import { FAST_REDIS, redisUp, startChildServer, useLinkedCluster, withClient } from './cluster-support.js';
 import { TcpCut } from './tcp-cut.js';
 
 const ACCOUNT = 'ac'.repeat(16);
@@ -60,6 +60,21 @@ describeWithRedis('cluster: queues across servers', () => {
 
   const waiting = (s: ServiceHarness, call: SimulatedCall): Promise<void> => eventually(
     () => s.web.to('/wait').some((r) => r.params['CallSid'] === call.uuid), 5000, 'the caller to wait in the queue');
+
+  /** The CallSids in every queue's line, as Redis holds them. */
+  const inLine = (): Promise<string[]> => withClient(redis.url, async (client) => {
+    const lines = (await client.keys(`${FAST_REDIS.prefix}queue:*`)).filter((k) => !/:(lease|info|taken)$/.test(k));
+    return (await Promise.all(lines.map((k) => client.zRange(k, 0, -1)))).flat();
+  });
+
+  /** When the lease of each entry of every queue ends (Redis's clock, ms), and Redis's clock now. */
+  const leases = (): Promise<{ ends: Map<string, number>; nowMs: number }> => withClient(redis.url, async (client) => {
+    const keys = await client.keys(`${FAST_REDIS.prefix}queue:*:lease`);
+    const ends = new Map((await Promise.all(keys.map((k) => client.zRangeWithScores(k, 0, -1)))).flat()
+      .map(({ value, score }) => [value, score] as const));
+    const [seconds, micros] = await client.time();
+    return { ends, nowMs: Number(seconds) * 1000 + Math.floor(Number(micros) / 1000) };
+  });
 
   beforeEach(async () => {
     await redis.start();
@@ -161,11 +176,7 @@ describeWithRedis('cluster: queues across servers', () => {
     assert.equal(params(b, '/dialed', taker)?.['DialCallStatus'], 'no-answer');
     assert.equal(a.web.to('/whisper').length, 0, 'no caller of the dead server was offered');
     for (const caller of callers) assert.equal(conferenceLines(caller).length, 0);
-    const inLine = await withClient(redis.url, async (client) => {
-      const lines = (await client.keys('test:queue:*')).filter((k) => !/:(lease|info|taken)$/.test(k));
-      return (await Promise.all(lines.map((k) => client.zRange(k, 0, -1)))).flat();
-    });
-    assert.deepEqual(inLine, [], 'the dead server\'s entries are gone from the line');
+    assert.deepEqual(await inLine(), [], 'the dead server\'s entries are gone from the line');
     // The queue itself goes on: a caller of a live server is taken.
     const live = callThrough(a, b, '/caller');
     await waiting(b, live);
@@ -174,6 +185,79 @@ describeWithRedis('cluster: queues across servers', () => {
     live.hangup();
     next.hangup();
     for (const caller of callers) caller.hangup();
+  });
+
+  it('the server holding callers in line killed with SIGKILL: its entries last their lease, no agent gets them, '
+    + 'the node hangs its calls up, and the queue goes on', async () => {
+    const b = await startServer();
+    const web = await TwimlServer.start();
+    const killed = await startChildServer(redis.url);
+    try {
+      for (const [path, reply] of Object.entries(CALLER_ROUTES)) web.route(path, reply);
+      web.route('/whisper', OK);
+      b.web.route('/whisper', OK);
+      // Two callers of the child server, on the node of B.
+      const callers = [0, 1].map(() => b.sim.call({ host: '127.0.0.1', port: killed.esl,
+        variables: { pivot_voice_url: web.url('/caller'), 'ecallmgr_Account-ID': ACCOUNT } }));
+      for (const caller of callers) {
+        await eventually(() => web.to('/wait').some((r) => r.params['CallSid'] === caller.uuid), 5000, 'the caller to wait');
+      }
+      const sids = callers.map((c) => c.uuid).sort();
+      // The child server renews its callers' leases while they wait.
+      const renewed = (await leases()).ends;
+      await new Promise((resolve) => setTimeout(resolve, FAST_REDIS.leaseMs));
+      for (const sid of sids) assert.ok(((await leases()).ends.get(sid) ?? 0) > (renewed.get(sid) ?? Infinity), 'renewed');
+
+      killed.process.signal('SIGKILL');
+      await killed.process.exited;
+      const killedAt = Date.now();
+      // Redis heard nothing: the entries stay in line for what is left of their leases, which end within one.
+      const after = await leases();
+      assert.deepEqual((await inLine()).sort(), sids, 'the entries outlive their server');
+      for (const sid of sids) {
+        const end = after.ends.get(sid);
+        assert.ok(end !== undefined && end <= after.nowMs + FAST_REDIS.leaseMs, 'the lease ends within one lease');
+      }
+      // The node: the socket closed under the `socket` application, the last one of the call, so the call ends.
+      for (const caller of callers) {
+        const end = await caller.ended;
+        assert.equal(end.hangupCause, 'NORMAL_CLEARING');
+        assert.equal(end.exitReceived, false);
+        assert.equal(caller.channel.answerState, 'hangup');
+      }
+
+      // An agent of B dialling the queue from now until well past the leases: it never gets them. The line empties
+      // within a lease: what the agent takes while the leases run is refused (nobody serves the dead server's
+      // offers), and once they end any queue script drops them.
+      const taker = agent(b, b, '<Dial action="/dialed" timeout="2"><Queue url="/whisper">support</Queue></Dial>');
+      await eventuallyAsync(async () => (await inLine()).length === 0, 5000, 'the entries to leave the line');
+      assert.ok(Date.now() - killedAt <= FAST_REDIS.leaseMs + 500, 'within a lease');
+      await eventually(() => params(b, '/dialed', taker) !== undefined, 8000, 'the Dial action');
+      assert.ok(Date.now() - killedAt >= FAST_REDIS.leaseMs, 'the Dial waited past the leases');
+      assert.equal(params(b, '/dialed', taker)?.['DialCallStatus'], 'no-answer');
+      assert.equal(params(b, '/dialed', taker)?.['DialCallSid'], undefined);
+      assert.equal(web.to('/whisper').length + b.web.to('/whisper').length, 0, 'no whisper for a caller of the dead server');
+      assert.equal(conferenceLines(taker).length, 0, 'no bridge room joined');
+      // Only the dead server's callers were refused.
+      for (const refused of b.logs.withCode('ERR_QUEUE_OFFER_REFUSED')) assert.ok(sids.includes(String(refused['callSid'])));
+      for (const caller of callers) assert.equal(conferenceLines(caller).length, 0);
+
+      // The queue itself goes on: a caller of the live server is taken.
+      const live = callThrough(b, b, '/caller');
+      await waiting(b, live);
+      assert.equal(params(b, '/wait', live)?.['QueuePosition'], '1', 'alone in line');
+      const next = agent(b, b);
+      await eventually(() => conferenceLines(next).length === 1 && conferenceLines(live).length === 1, 5000, 'bridged');
+      assert.equal(roomOf(next), roomOf(live));
+      live.hangup();
+      await eventually(() => params(b, '/dialed', next) !== undefined, 5000, 'the Dial action');
+      assert.equal(params(b, '/dialed', next)?.['DialCallSid'], live.uuid);
+      next.hangup();
+      await Promise.all([taker.ended, next.ended]);
+    } finally {
+      killed.close();
+      await web.close();
+    }
   });
 
   it('without a way to other nodes, an agent takes only the callers on its own node', async () => {

@@ -2,12 +2,14 @@
  * Servers' Redis connections for the cluster tests, on the suite's real redis-server, and whole servers beside
  * simulated nodes linked over SIP.
  */
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createClient } from '@redis/client';
 import { type RedisClient, RedisConnection, type RedisSettings } from '../../src/cluster/redis-connection.js';
 import { createLogger } from '../../src/log.js';
 import { FsSimulator, type FsSimulatorOptions, SimNetwork, XmlDialplan } from '../../src/sim/index.js';
+import { ServerProcess } from '../ops/server-process.js';
 import { get, sample, type ServiceHarness, type ServiceOptions, startService } from '../ops/service-support.js';
 import { loopbackLookup } from '../support/engine-harness.js';
 import { eventually, eventuallyAsync, LogCapture } from '../support/harness.js';
@@ -84,6 +86,38 @@ export async function subscribed(url: string, channel: string, count?: number, t
 export async function redisUp(s: ServiceHarness): Promise<void> {
   await eventuallyAsync(async () => sample((await get(`${s.admin}/metrics`)).body, 'pivot_cluster_redis_up') === 1,
     5000, 'the server to reach Redis');
+}
+
+/** A whole server in a child process of its own (to be killed for real), listening on free loopback ports. */
+export interface ChildServer {
+  readonly process: ServerProcess;
+  /** Its outbound event socket port. */
+  readonly esl: number;
+  /** Ends the process if it still runs and removes its spool directory. */
+  close(): void;
+}
+
+/** Starts a child server in the cluster on `redisUrl` (FAST_REDIS settings), with `cluster` keys besides its Redis. */
+export async function startChildServer(redisUrl: string, cluster: Record<string, unknown> = {}): Promise<ChildServer> {
+  const dir = mkdtempSync(join(tmpdir(), 'pivot-cluster-child-'));
+  const config = join(dir, 'config.json');
+  writeFileSync(config, JSON.stringify({
+    esl: { host: '127.0.0.1', port: 0 }, admin: { port: 0 }, log: { level: 'info' },
+    call: { record: { spoolDir: dir } },
+    cluster: { redis: { ...FAST_REDIS, url: redisUrl }, ...cluster },
+  }));
+  const child = new ServerProcess(config);
+  const close = (): void => {
+    child.kill();
+    rmSync(dir, { recursive: true, force: true });
+  };
+  try {
+    const { esl } = await child.ports();
+    return { process: child, esl, close };
+  } catch (err) {
+    close();
+    throw err;
+  }
 }
 
 /** The simulated nodes of a linked cluster: each node's switchname and the address it takes legs from the others on. */
