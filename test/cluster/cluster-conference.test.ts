@@ -8,7 +8,7 @@ import type { FsSimulator, SimulatedCall } from '../../src/sim/index.js';
 import { callSidOfUuid } from '../../src/api/sids.js';
 import { ACCOUNT_A, basic, raw, TOKEN_A } from '../api/api-support.js';
 import type { ServiceHarness } from '../ops/service-support.js';
-import { appLines } from '../support/engine-harness.js';
+import { apiLines, appLines } from '../support/engine-harness.js';
 import { eventually, eventuallyAsync } from '../support/harness.js';
 import { describeWithRedis, useRedisServer } from '../support/redis-server.js';
 import { twiml, TwimlServer } from '../support/twiml-server.js';
@@ -165,6 +165,43 @@ describeWithRedis('cluster: Dial Conference rooms across whole servers', () => {
     assert.deepEqual(members(sims[0]!), [first.uuid], 'the first member stays');
     assert.deepEqual(a.logs.lines.filter((l) => l.msg === 'Dial timeLimit reached; the member leaves the conference')
       .map((l) => l['callSid']), [guest.uuid], 'A took B\'s member out at its limit, logged under B\'s call');
+    guest.hangup();
+    first.hangup();
+    await Promise.all([guest.ended, first.ended]);
+  });
+
+  it('hangupOnStar: the * of B\'s caller crosses the bridge to its leg on A, which takes the member out of A\'s room; '
+    + 'B\'s Dial action runs with the ConferenceSid', async () => {
+    const [a, b] = await twoServers();
+    const first = caller(a, '/first', `<Dial><Conference ${STATUS}>Team</Conference></Dial>`);
+    await eventually(() => members(sims[0]!).length === 1, 5000, 'the first member on A\'s node');
+    b.web.route('/after', OK);
+    const guest = caller(b, '/guest', '<Dial action="/after" hangupOnStar="true"><Conference>Team</Conference></Dial>');
+    await eventually(() => members(sims[0]!).length === 2, 5000, 'B\'s member, over a leg, in the room on A\'s node');
+    const legUuid = members(sims[0]!).find((uuid) => uuid !== first.uuid)!;
+    const leg = sims[0]!.socketCall(legUuid);
+    assert.ok(leg, 'the leg\'s channel runs A\'s socket');
+    const memberId = sims[0]!.rooms.list(ROOM)?.find((m) => m.uuid === legUuid)?.memberId;
+    await eventually(() => apiLines(leg).includes(`uuid_setvar ${legUuid} conference_controls none`), 5000,
+      'the leg joined without keypad controls');
+
+    guest.pressDigits('1');
+    await eventually(() => leg.digitsTaken.some((d) => d.digit === '1'), 5000, 'the 1 relayed to the leg');
+    assert.equal(members(sims[0]!).length, 2, 'a digit other than * does nothing');
+    guest.pressDigits('*');
+    await eventually(() => b.web.to('/after').length === 1, 5000, 'B\'s Dial action');
+    assert.deepEqual(leg.digitsTaken.map((d) => `${d.digit}:${d.app ?? ''}`), ['1:conference', '*:conference'],
+      'B\'s caller\'s digits, taken on A by the conference the leg is in');
+    assert.ok(apiLines(leg).includes(`conference ${ROOM} hup ${memberId}`), 'A took the member out of its room');
+    assert.deepEqual(members(sims[0]!), [first.uuid], 'the first member stays');
+    const after = b.web.to('/after')[0]!.params;
+    assert.equal(after['CallSid'], guest.uuid);
+    assert.equal(after['DialCallStatus'], 'completed');
+    assert.equal(after['CallStatus'], 'in-progress', 'B\'s caller stays up');
+    assert.match(after['DialCallDuration'] ?? '', /^\d+$/);
+    const { sids } = await statusEvents(a, 3);
+    assert.deepEqual(new Set([after['ConferenceSid']]), sids, 'the room\'s ConferenceSid');
+    assert.match(after['ConferenceSid'] ?? '', /^CF[0-9a-f]{32}$/);
     guest.hangup();
     first.hangup();
     await Promise.all([guest.ended, first.ended]);

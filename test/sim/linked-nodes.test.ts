@@ -112,6 +112,65 @@ describe('simulator: linked nodes and routed legs', () => {
     }
   });
 
+  /** The far connection's events up to its CHANNEL_HANGUP, as `name` or `DTMF:<digit>:<source>`. */
+  async function farEventsUntilHangup(conn: RawConnection): Promise<string[]> {
+    const seen: string[] = [];
+    for (;;) {
+      const m = await message(conn);
+      const name = m.get('Event-Name');
+      if (name === 'DTMF') seen.push(`DTMF:${m.get('DTMF-Digit') ?? ''}:${m.get('DTMF-Source') ?? ''}`);
+      if (name === 'CHANNEL_HANGUP') return seen;
+    }
+  }
+
+  /** The far channel runs `park`, which takes a digit the moment it arrives. */
+  async function farParks(conn: RawConnection): Promise<void> {
+    conn.send('sendmsg\ncall-command: execute\nexecute-app-name: park\n\n');
+    for (;;) {
+      const m = await message(conn);
+      if (m.get('Event-Name') === 'CHANNEL_EXECUTE' && m.get('Application') === 'park') return;
+    }
+  }
+
+  it('while bridged, the near caller\'s digits are relayed to the far channel, which reports them as its own DTMF (RTP); '
+    + 'the bridge_terminate_key is not', async () => {
+    const { c, port } = await linked();
+    await c.execute('set', 'bridge_terminate_key=#');
+    await c.execute('bridge', legTo(port));
+    const { conn } = await arrive();
+    conn.send('myevents plain\n\n');
+    conn.send('sendmsg\ncall-command: execute\nexecute-app-name: answer\n\n');
+    await c.until((m) => m.type === 'CHANNEL_BRIDGE');
+    await farParks(conn);
+    c.call.pressDigits('5*');
+    const near = await c.until((m) => m.type === 'DTMF' && m.get('DTMF-Digit') === '*');
+    assert.equal(near.get('Unique-ID'), c.call.uuid, 'the bridge takes the digit from the near caller');
+    const dtmf: string[] = [];
+    while (dtmf.length < 2) {
+      const m = await message(conn);
+      if (m.get('Event-Name') === 'DTMF') dtmf.push(`${m.get('DTMF-Digit') ?? ''}:${m.get('DTMF-Source') ?? ''}:${m.get('Unique-ID') === c.call.uuid}`);
+    }
+    assert.deepEqual(dtmf, ['5:RTP:false', '*:RTP:false']);
+    c.call.pressDigits('#');
+    await c.complete('bridge');
+    assert.deepEqual(await farEventsUntilHangup(conn), [], 'the key ended the bridge and did not cross it');
+  });
+
+  it('bridge_filter_dtmf keeps the near caller\'s digits on the near side', async () => {
+    const { c, port } = await linked();
+    await c.execute('set', 'bridge_filter_dtmf=true');
+    await c.execute('bridge', legTo(port));
+    const { conn } = await arrive();
+    conn.send('myevents plain\n\n');
+    conn.send('sendmsg\ncall-command: execute\nexecute-app-name: answer\n\n');
+    await c.until((m) => m.type === 'CHANNEL_BRIDGE');
+    await farParks(conn);
+    c.call.pressDigits('7');
+    await c.until((m) => m.type === 'DTMF' && m.get('DTMF-Digit') === '7');
+    c.call.hangup('NORMAL_CLEARING');
+    assert.deepEqual(await farEventsUntilHangup(conn), [], 'the far channel is hung up without a digit');
+  });
+
   it('the far socket refuses: the extension hangs up with NORMAL_TEMPORARY_FAILURE, a 503 for the near node', async () => {
     const { c } = await linked();
     const closed = new RawServer();

@@ -10,6 +10,9 @@
  *   NO_USER_RESPONSE and ORIGINATOR_CANCEL never do when it is unset);
  * - while bridged, the A-leg's `bridge_terminate_key` digit ends the bridge (B is hung up with
  *   NORMAL_CLEARING), and session recordings waiting for a bridge start;
+ * - while bridged, every other digit the A-leg's caller sends is taken by the bridge (the A-leg's DTMF event) and
+ *   relayed to B (switch_ivr_bridge.c: switch_core_session_send_dtmf), unless `bridge_filter_dtmf` is true; a
+ *   routed leg's far channel receives it as its own caller's digit (routed-leg.ts);
  * - while bridged, `uuid_kill <B uuid> <cause>` on any socket hangs B up: the bridge ends with that cause;
  * - while ringing, `uuid_kill <B uuid> <cause>` hangs that leg up; once every leg of the group is gone, the group
  *   fails with the cause of the last one (then the next group rings, or the bridge ends);
@@ -37,6 +40,7 @@ import { answer, preAnswer } from './channel-ops.js';
 import { schedHangupDueUs, type SchedHangup } from './sched-hangup.js';
 import { runLegWhisper, whisperSocketOf } from './bridge-whisper.js';
 import { sessionBridged } from './session-record-app.js';
+import { switchTrue } from '../util/switch-true.js';
 
 interface Attempt {
   readonly leg: DialLeg;
@@ -118,8 +122,14 @@ async function connected(ctx: AppContext, a: Attempt & { result: Extract<LegResu
     ctx.media.interrupt();
   });
   // A routed leg stays until either side hangs up (a BYE one way or the other).
+  const filtered = switchTrue(v.get('bridge_filter_dtmf'));
+  const onDigit = (d: string): boolean => {
+    if (d === key) return true;
+    if (!filtered) far?.port.sendDtmf(d);
+    return false;
+  };
   const o = far?.cause !== undefined ? { reason: 'break' as const }
-    : await ctx.media.wait({ ms: far ? Infinity : talk.ms, onDigit: (d) => d === key, breakable: false });
+    : await ctx.media.wait({ ms: far ? Infinity : talk.ms, onDigit, breakable: false });
   unlist();
   const cause = killedWith ?? far?.cause ?? (o.reason === 'done' ? talk.cause : 'NORMAL_CLEARING');
   if (far && far.cause === undefined) far.port.hangup('NORMAL_CLEARING');

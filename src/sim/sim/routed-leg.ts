@@ -8,7 +8,10 @@
  * with NORMAL_CLEARING, as the core does after the last application.
  *
  * The bridge (bridge-app.ts) watches it: its answer, and its hangup (a BYE to the other side); the other side
- * hangs it up with `hangup(cause)` (a CANCEL before the answer, a BYE after).
+ * hangs it up with `hangup(cause)` (a CANCEL before the answer, a BYE after), and relays the caller's DTMF to it
+ * with `sendDtmf` (switch_core_session_send_dtmf: RFC 2833 on a SIP leg), which the far channel receives as
+ * digits of its own caller: queued, and reported by a DTMF event of that channel when whoever reads its media
+ * takes them.
  */
 import { randomUUID } from 'node:crypto';
 import { causeName } from '../channel/hangup-causes.js';
@@ -38,6 +41,8 @@ export interface RoutedLegPort {
   readonly ended: Promise<string>;
   /** The other side ends the leg (CANCEL or BYE): the far channel hangs up with `cause`. */
   hangup(cause: string): void;
+  /** The other side sends digits: they reach the far channel as its caller's (lost while no session runs it). */
+  sendDtmf(digits: string): void;
 }
 
 /** Places a call of the node to an outbound socket (FsSimulator.call). */
@@ -74,6 +79,10 @@ export class RoutedLeg implements RoutedLegPort {
     if (this.#cause !== undefined) return;
     if (this.#call) this.#call.hangup(cause);
     else this.#finish(cause);
+  }
+
+  sendDtmf(digits: string): void {
+    if (this.#cause === undefined) this.#call?.pressDigits(digits);
   }
 
   async #run(actions: readonly DialplanAction[] | undefined): Promise<void> {
