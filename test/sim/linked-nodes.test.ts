@@ -123,6 +123,22 @@ describe('simulator: linked nodes and routed legs', () => {
     }
   }
 
+  /**
+   * A near call with `variable` set, bridged to the far node, whose far channel answers and runs `park` (which takes a
+   * digit the moment it arrives): the state in which digits cross a bridge.
+   */
+  async function bridgedToParkedFar(variable: string): Promise<{ c: SimSession; conn: RawConnection }> {
+    const { c, port } = await linked();
+    await c.execute('set', variable);
+    await c.execute('bridge', legTo(port));
+    const { conn } = await arrive();
+    conn.send('myevents plain\n\n');
+    conn.send('sendmsg\ncall-command: execute\nexecute-app-name: answer\n\n');
+    await c.until((m) => m.type === 'CHANNEL_BRIDGE');
+    await farParks(conn);
+    return { c, conn };
+  }
+
   /** The far channel runs `park`, which takes a digit the moment it arrives. */
   async function farParks(conn: RawConnection): Promise<void> {
     conn.send('sendmsg\ncall-command: execute\nexecute-app-name: park\n\n');
@@ -134,14 +150,7 @@ describe('simulator: linked nodes and routed legs', () => {
 
   it('while bridged, the near caller\'s digits are relayed to the far channel, which reports them as its own DTMF (RTP); '
     + 'the bridge_terminate_key is not', async () => {
-    const { c, port } = await linked();
-    await c.execute('set', 'bridge_terminate_key=#');
-    await c.execute('bridge', legTo(port));
-    const { conn } = await arrive();
-    conn.send('myevents plain\n\n');
-    conn.send('sendmsg\ncall-command: execute\nexecute-app-name: answer\n\n');
-    await c.until((m) => m.type === 'CHANNEL_BRIDGE');
-    await farParks(conn);
+    const { c, conn } = await bridgedToParkedFar('bridge_terminate_key=#');
     c.call.pressDigits('5*');
     const near = await c.until((m) => m.type === 'DTMF' && m.get('DTMF-Digit') === '*');
     assert.equal(near.get('Unique-ID'), c.call.uuid, 'the bridge takes the digit from the near caller');
@@ -157,14 +166,7 @@ describe('simulator: linked nodes and routed legs', () => {
   });
 
   it('bridge_filter_dtmf keeps the near caller\'s digits on the near side', async () => {
-    const { c, port } = await linked();
-    await c.execute('set', 'bridge_filter_dtmf=true');
-    await c.execute('bridge', legTo(port));
-    const { conn } = await arrive();
-    conn.send('myevents plain\n\n');
-    conn.send('sendmsg\ncall-command: execute\nexecute-app-name: answer\n\n');
-    await c.until((m) => m.type === 'CHANNEL_BRIDGE');
-    await farParks(conn);
+    const { c, conn } = await bridgedToParkedFar('bridge_filter_dtmf=true');
     c.call.pressDigits('7');
     await c.until((m) => m.type === 'DTMF' && m.get('DTMF-Digit') === '7');
     c.call.hangup('NORMAL_CLEARING');
